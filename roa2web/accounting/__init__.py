@@ -1,0 +1,1 @@
+"""Romanian accounting rules shared by every module: CIF checksum, VAT rates, money."""

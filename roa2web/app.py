@@ -1,0 +1,96 @@
+"""`create_app(settings)`: the one place the whole process is assembled."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from quart import Quart
+from quart_schema import QuartSchema
+
+from roa2web import __version__
+from roa2web.blueprints import auth, companies, docs, health
+from roa2web.core import install_core
+from roa2web.errors import register_error_handlers
+from roa2web.runtime import Runtime
+from roa2web.settings import Settings, load_settings
+from roa2web.web.guards import install_auth_guard
+from roa2web.web.limits import install_rate_limiter
+from roa2web.web.request_context import install_request_context
+from roa2web.web.security import install_security
+
+
+@dataclass(frozen=True)
+class Module:
+    """A part of the process that can be switched on and off.
+
+    `services` names a module with `install_services(runtime)` (domain services and parts, also
+    used by a standalone worker); `http` one with `install_routes(app, runtime)` (blueprints).
+    """
+
+    flag: str | None  # Settings attribute that switches it on; None = always on
+    services: str | None
+    http: str | None
+
+
+# Order is startup order.
+MODULES: tuple[Module, ...] = (
+    Module("module_reports_enabled", "roa2web.reports.setup", "roa2web.blueprints.reports"),
+    Module(None, "roa2web.tasks.setup", "roa2web.blueprints.tasks"),
+    Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry"),
+)
+
+
+def enabled_modules(settings: Settings) -> list[Module]:
+    """The modules this configuration runs."""
+    return [module for module in MODULES if module.flag is None or getattr(settings, module.flag)]
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Every service and part without HTTP: what the server and a standalone worker share."""
+    runtime = Runtime(settings)
+    install_core(runtime)
+    for module in enabled_modules(settings):
+        if module.services:
+            importlib.import_module(module.services).install_services(runtime)
+    return runtime
+
+
+def create_app(settings: Settings | None = None) -> Quart:
+    """Build the app and its runtime; nothing starts until the server's startup."""
+    settings = settings or load_settings()
+    app = Quart("roa2web", static_folder=None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        JSON_SORT_KEYS=False,
+        QUART_SCHEMA_CONVERSION_PREFERENCE="pydantic",
+    )
+    runtime = build_runtime(settings)
+    app.extensions["roa2web"] = runtime
+
+    QuartSchema(
+        app,
+        info={"title": "ROA2WEB API", "version": __version__},
+        swagger_ui_path=None,
+        redoc_ui_path=None,
+        scalar_ui_path=None,
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
+        security=[{"bearer": []}],
+    )
+    install_request_context(app, settings.trusted_proxies)
+    install_auth_guard(app, settings.jwt_secret_key.get_secret_value())
+    install_rate_limiter(app, settings)
+    install_security(app, allowed_origins=settings.allowed_origins, production=settings.env == "production")
+    register_error_handlers(app)
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(docs.blueprint)
+    app.register_blueprint(auth.build_blueprint(settings))
+    app.register_blueprint(companies.blueprint)
+    for module in enabled_modules(settings):
+        if module.http:
+            importlib.import_module(module.http).install_routes(app, runtime)
+
+    app.before_serving(runtime.start)
+    app.after_serving(runtime.stop)
+    return app

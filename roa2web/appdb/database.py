@@ -1,0 +1,81 @@
+"""Open an app database from a URL, and run write transactions safely on both engines."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import peewee
+import peewee_async
+from peewee_async.connection import connection_context
+from peewee_async.transactions import Transaction
+
+from roa2web.appdb.sqlite_pool import ReusingSqlitePool
+
+
+class _ImmediateTransaction(Transaction):
+    """SQLite: take the write lock at BEGIN, so read-then-write transactions never deadlock."""
+
+    async def begin(self) -> None:
+        await self.execute(f"SAVEPOINT {self.savepoint}" if self.savepoint else "BEGIN IMMEDIATE")
+
+
+class SqliteAppDatabase(peewee_async.SqliteDatabase):
+    """peewee-async SQLite with a reusing pool, pragmas per connection and BEGIN IMMEDIATE."""
+
+    pool_backend_cls = ReusingSqlitePool
+
+    @contextlib.asynccontextmanager
+    async def _aio_atomic(self, use_savepoint: bool = False) -> AsyncIterator[None]:
+        async with self.aio_connection() as connection:
+            context = connection_context.get()
+            assert context is not None
+            is_root = not context.transaction_is_opened
+            if not is_root and not use_savepoint:
+                raise peewee.OperationalError("Transaction already opened")
+            try:
+                async with _ImmediateTransaction(connection, is_savepoint=not is_root):
+                    if is_root:
+                        context.transaction_is_opened = True
+                    yield
+            finally:
+                if is_root:
+                    context.transaction_is_opened = False
+
+
+type AppDatabase = SqliteAppDatabase | peewee_async.Psycopg3Database
+
+
+def open_database(url: str, *, pool_size: int = 8) -> AppDatabase:
+    """A database for `sqlite:///path/to/file.db` or `postgresql://user@host:port/name`."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = Path(unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path))
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            path = Path(unquote(url[len("sqlite:///") :]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteAppDatabase(str(path), pool_params={"size": pool_size, "timeout": 30})
+    if parsed.scheme in {"postgresql", "postgres"}:
+        # peewee-async rebuilds a DSN URL from these, so user and password stay percent-encoded
+        params: dict[str, Any] = {
+            "host": parsed.hostname or "127.0.0.1",
+            "port": parsed.port or 5432,
+            "user": parsed.username or "postgres",
+            "password": parsed.password or "",
+            "pool_params": {"min_size": 1, "max_size": pool_size},
+        }
+        return peewee_async.Psycopg3Database(parsed.path.lstrip("/") or "postgres", **params)
+    raise ValueError(f"unsupported database URL scheme {parsed.scheme!r} (use sqlite:/// or postgresql://)")
+
+
+def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager[None]:
+    """A transaction for work that reads then writes (BEGIN IMMEDIATE on SQLite)."""
+    return db.aio_atomic()
+
+
+def engine_name(db: AppDatabase) -> str:
+    """'sqlite' or 'postgresql'."""
+    return "sqlite" if isinstance(db, SqliteAppDatabase) else "postgresql"

@@ -1,0 +1,66 @@
+"""Forward-only schema migrations, one list per component, applied at startup.
+
+Each migration is a list of SQL statements written to run unchanged on SQLite and
+PostgreSQL (TEXT ids generated in Python, no autoincrement, TIMESTAMP, BOOLEAN, BIGINT).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peewee_async.databases import fetchall
+
+from roa2web.appdb.database import AppDatabase, write_transaction
+
+_VERSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS schema_versions (
+    component TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    applied_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (component, version)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One forward step of a component's schema."""
+
+    version: int
+    name: str
+    statements: Sequence[str]
+
+
+async def current_version(db: AppDatabase, component: str) -> int:
+    """The highest applied version of `component` (0 when none)."""
+    await db.aio_execute_sql(_VERSIONS_DDL)
+    rows = await db.aio_execute_sql(
+        f"SELECT MAX(version) FROM schema_versions WHERE component = {db.param}",
+        (component,),
+        fetch_results=fetchall,
+    )
+    return int(rows[0][0] or 0) if rows else 0
+
+
+async def apply_migrations(db: AppDatabase, component: str, migrations: Sequence[Migration]) -> list[int]:
+    """Apply every migration of `component` newer than the database has; return the versions applied."""
+    applied: list[int] = []
+    done = await current_version(db, component)
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version <= done:
+            continue
+        async with write_transaction(db):
+            if await current_version(db, component) >= migration.version:
+                continue  # another process applied it meanwhile
+            for statement in migration.statements:
+                await db.aio_execute_sql(statement)
+            await db.aio_execute_sql(
+                "INSERT INTO schema_versions (component, version, name, applied_at) "
+                f"VALUES ({db.param}, {db.param}, {db.param}, {db.param})",
+                (component, migration.version, migration.name, dt.datetime.now(dt.UTC).replace(tzinfo=None)),
+            )
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,1 @@
+"""HTTP doors: one blueprint per module; thin (parse, authorize, call the domain, reply)."""

@@ -1,0 +1,125 @@
+"""`/api/auth`: login, refresh (rotating), logout, me."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_rate_limiter import rate_limit
+from quart_schema import validate_request, validate_response
+
+from roa2web.auth import store
+from roa2web.auth.service import AuthFailed, AuthService, TokenPair
+from roa2web.blueprints.common import problems, runtime
+from roa2web.errors import ApiError
+from roa2web.settings import Settings
+from roa2web.web.guards import current_principal, public
+from roa2web.web.limits import login_limits
+
+
+class LoginRequest(BaseModel):
+    """Credentials."""
+
+    username: str = Field(min_length=1, max_length=128, examples=["admin"])
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RefreshRequest(BaseModel):
+    """A refresh token from login or a previous refresh."""
+
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class UserOut(BaseModel):
+    """The logged-in user."""
+
+    id: str
+    username: str
+    display_name: str
+    roles: list[str]
+    company_ids: list[int] | None = Field(description="null means every company")
+
+
+class TokenResponse(BaseModel):
+    """An access token (short) and a refresh token (long, single use)."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"  # noqa: S105 - a token kind, not a secret
+    expires_in: int
+    user: UserOut
+
+
+def user_out(user: store.User) -> UserOut:
+    """The public view of a user."""
+    return UserOut(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=sorted(user.roles),
+        company_ids=None if user.company_ids is None else sorted(user.company_ids),
+    )
+
+
+def _tokens(pair: TokenPair) -> TokenResponse:
+    return TokenResponse(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        user=user_out(pair.user),
+    )
+
+
+def _service() -> AuthService:
+    service: AuthService = runtime().service("auth")
+    return service
+
+
+def build_blueprint(settings: Settings) -> Blueprint:
+    """The auth blueprint, with login limits from settings."""
+    blueprint = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+    @blueprint.post("/login")
+    @public
+    @rate_limit(limits=login_limits(settings))
+    @validate_request(LoginRequest)
+    @validate_response(TokenResponse, 200)
+    @problems(400, 401, 429)
+    async def login(data: LoginRequest) -> TokenResponse:
+        """Exchange a username and password for tokens (5 attempts per 5 minutes per client and user)."""
+        try:
+            return _tokens(await _service().login(data.username, data.password))
+        except AuthFailed as exc:
+            raise ApiError(401, str(exc), kind="login-failed") from None
+
+    @blueprint.post("/refresh")
+    @public
+    @validate_request(RefreshRequest)
+    @validate_response(TokenResponse, 200)
+    @problems(400, 401)
+    async def refresh(data: RefreshRequest) -> TokenResponse:
+        """Spend a refresh token for a new pair. Reusing a spent token revokes the whole family."""
+        try:
+            return _tokens(await _service().refresh(data.refresh_token))
+        except AuthFailed as exc:
+            raise ApiError(401, str(exc), kind="refresh-failed") from None
+
+    @blueprint.post("/logout")
+    @validate_request(RefreshRequest)
+    @problems(400, 401)
+    async def logout(data: RefreshRequest) -> tuple[str, int]:
+        """Revoke the refresh-token family of this session."""
+        await _service().logout(data.refresh_token)
+        return "", 204
+
+    @blueprint.get("/me")
+    @validate_response(UserOut, 200)
+    @problems(401)
+    async def me() -> UserOut:
+        """The caller, as the database knows them now."""
+        principal = current_principal()
+        user = await store.get_user(_service().db, principal.user_id)
+        if user is None or user.disabled:
+            raise ApiError(401, "this user no longer exists or is disabled", kind="unauthorized")
+        return user_out(user)
+
+    return blueprint

@@ -1,0 +1,1 @@
+"""The `roa2web` command line."""

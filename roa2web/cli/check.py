@@ -1,0 +1,62 @@
+"""`roa2web check`: validate settings and try every configured part; one line each."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+
+from roa2web.settings import Settings
+
+_MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL"}
+
+
+def _data_dir_line(settings: Settings) -> tuple[str, str]:
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.data_dir):
+            pass
+        return "ok", f"data dir {settings.data_dir.resolve()} is writable"
+    except OSError as exc:
+        return "down", f"data dir {settings.data_dir}: {exc}"
+
+
+async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, str, str]]:
+    from roa2web.app import create_app
+
+    app = create_app(settings)
+    runtime = app.extensions["roa2web"]
+    lines: list[tuple[str, str, str]] = []
+    try:
+        await asyncio.wait_for(runtime.start(), timeout_s)
+        await runtime.wait_background(timeout_s)
+        report = await runtime.health(timeout_s=timeout_s)
+        for name, result in report["modules"].items():
+            status = result.get("status", "down")
+            detail = result.get("error") or ", ".join(
+                f"{key}={value}" for key, value in result.items() if key != "status" and not isinstance(value, dict)
+            )
+            lines.append((status, name, detail))
+    except Exception as exc:
+        lines.append(("down", "startup", str(exc)))
+    finally:
+        await runtime.stop()
+    return lines
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"OK   settings (env={settings.env}, ledger={'oracle' if settings.oracle_configured else 'embedded'})")
+    status, message = _data_dir_line(settings)
+    print(f"{_MARK[status]} {message}")
+    failed = status == "down"
+    for status, name, detail in asyncio.run(_check_parts(settings, args.timeout)):
+        print(f"{_MARK.get(status, 'FAIL')} {name}: {detail}")
+        failed = failed or status == "down"
+    return 1 if failed else 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `check`."""
+    parser = subparsers.add_parser("check", help="validate settings and try each configured connection")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per item")
+    parser.set_defaults(handler=_check)

@@ -1,0 +1,24 @@
+"""`roa2web db upgrade`: apply pending migrations to every app database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from roa2web.databases import database_parts
+from roa2web.settings import Settings
+
+
+async def _upgrade(settings: Settings) -> None:
+    for name, part in database_parts(settings).items():
+        await part.start()  # connecting applies every pending migration
+        await part.stop()
+        print(f"{name}: up to date ({part.url.split('@')[-1]})")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `db upgrade`."""
+    db = subparsers.add_parser("db", help="app database maintenance").add_subparsers(dest="db_command")
+    db.add_parser("upgrade", help="apply pending migrations").set_defaults(
+        handler=lambda args, settings: asyncio.run(_upgrade(settings)) or 0
+    )

@@ -1,0 +1,91 @@
+"""`roa2web init` (demo ledger, databases, first admin) and `roa2web demo` (bigger ledgers)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import time
+from pathlib import Path
+
+from roa2web.auth import store
+from roa2web.auth.passwords import hash_password
+from roa2web.databases import database_parts
+from roa2web.settings import Settings
+
+
+def _generate(path: Path, seed: int, months: int, lines_per_month: int | None) -> None:
+    from roa2web.ledger.demo import generate_demo_ledger
+
+    started = time.perf_counter()
+    summary = generate_demo_ledger(path, seed=seed, months=months, lines_per_month=lines_per_month)
+    print(
+        f"demo ledger: {path} ({summary.line_count} journal lines, sha256 {summary.sha256[:16]}…, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
+
+
+async def _migrate_and_seed_admin(settings: Settings) -> tuple[str, str] | None:
+    parts = database_parts(settings)
+    for part in parts.values():
+        await part.start()
+    try:
+        app_db = parts["app_db"]
+        if await store.list_users(app_db.db):
+            return None
+        password = secrets.token_urlsafe(12)
+        await store.create_user(
+            app_db.db,
+            username="admin",
+            display_name="Administrator",
+            password_hash=await hash_password(password),
+            roles=frozenset({"admin"}),
+            company_ids=None,
+        )
+        return "admin", password
+    finally:
+        for part in parts.values():
+            await part.stop()
+
+
+def _init(args: argparse.Namespace, settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.oracle_configured:
+        print(f"ledger: Oracle at {settings.oracle_connect_dsn} (no demo ledger generated)")
+    elif args.force or not settings.embedded_ledger_path.exists():
+        _generate(settings.embedded_ledger_path, args.seed, 12, None)
+    else:
+        print(f"demo ledger: {settings.embedded_ledger_path} exists (use --force to regenerate)")
+    created = asyncio.run(_migrate_and_seed_admin(settings))
+    print(f"databases: up to date under {settings.data_dir}")
+    if created:
+        username, password = created
+        print(
+            f"\nadmin user created.\n  username: {username}\n  password: {password}\n"
+            f"Log in: curl -s -X POST http://{settings.host}:{settings.port}/api/auth/login "
+            f'-H \'Content-Type: application/json\' -d \'{{"username":"{username}","password":"{password}"}}\''
+        )
+    else:
+        print("users: already present (manage them with `roa2web users`)")
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    output = Path(args.output) if args.output else settings.embedded_ledger_path
+    _generate(output, args.seed, args.months, args.lines_per_month)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `init` and `demo`."""
+    init = subparsers.add_parser("init", help="create the data dir, demo ledger, databases and the first admin")
+    init.add_argument("--seed", type=int, default=2025, help="demo ledger seed")
+    init.add_argument("--force", action="store_true", help="regenerate the demo ledger")
+    init.set_defaults(handler=_init)
+
+    demo = subparsers.add_parser("demo", help="generate a demo ledger (deterministic for a seed)")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--months", type=int, default=12)
+    demo.add_argument("--lines-per-month", type=int, default=None, help="scale the volume up")
+    demo.add_argument("--output", help="file to write (default: the embedded ledger path)")
+    demo.set_defaults(handler=_demo)

@@ -1,0 +1,119 @@
+"""`roa2web users add|list|passwd|disable|enable`: local users, scriptable."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+
+from roa2web.appdb import AppDatabase
+from roa2web.auth import store
+from roa2web.auth.passwords import hash_password
+from roa2web.auth.principal import ROLES, parse_company_ids
+from roa2web.databases import database_parts
+from roa2web.settings import Settings
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise SystemExit("passwords differ")
+    if len(password) < 8:
+        raise SystemExit("a password needs at least 8 characters")
+    return password
+
+
+def _with_app_db(settings: Settings, work: Callable[[AppDatabase], Awaitable[int]]) -> int:
+    async def run() -> int:
+        part = database_parts(settings)["app_db"]
+        await part.start()
+        try:
+            return await work(part.db)
+        finally:
+            await part.stop()
+
+    return asyncio.run(run())
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    roles = frozenset(args.role or ["viewer"])
+    companies = parse_company_ids("*" if args.company == "all" else args.company)
+    password = _read_password(args)
+
+    async def work(db: AppDatabase) -> int:
+        if await store.get_user_by_name(db, args.name):
+            print(f"user {args.name} already exists", file=sys.stderr)
+            return 1
+        user = await store.create_user(
+            db,
+            username=args.name,
+            display_name=args.display_name or args.name,
+            password_hash=await hash_password(password),
+            roles=roles,
+            company_ids=companies,
+            email=args.email,
+        )
+        print(f"user {user.username} created (roles: {', '.join(sorted(user.roles))})")
+        return 0
+
+    return _with_app_db(settings, work)
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(db: AppDatabase) -> int:
+        for user in await store.list_users(db):
+            companies = "all" if user.company_ids is None else ",".join(map(str, sorted(user.company_ids)))
+            state = "disabled" if user.disabled else "active"
+            print(
+                f"{user.username:20} {','.join(sorted(user.roles)):28} companies={companies:12} {user.source:7} {state}"
+            )
+        return 0
+
+    return _with_app_db(settings, work)
+
+
+def _change(args: argparse.Namespace, settings: Settings, **changes: object) -> int:
+    async def work(db: AppDatabase) -> int:
+        user = await store.get_user_by_name(db, args.name)
+        if user is None:
+            print(f"no user {args.name}", file=sys.stderr)
+            return 1
+        values = dict(changes)
+        if values.pop("password", None):
+            values["password_hash"] = await hash_password(_read_password(args))
+        await store.update_user(db, user.id, **values)
+        print(f"user {user.username} updated")
+        return 0
+
+    return _with_app_db(settings, work)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `users` and its sub-commands."""
+    users = subparsers.add_parser("users", help="manage local users").add_subparsers(dest="users_command")
+
+    add = users.add_parser("add", help="add a local user")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", choices=ROLES, help="repeat for several roles (default viewer)")
+    add.add_argument("--company", default="all", help="'all' or company ids like 1,2")
+    add.add_argument("--display-name")
+    add.add_argument("--email")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=_add)
+
+    users.add_parser("list", help="list users").set_defaults(handler=_list)
+
+    passwd = users.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+    passwd.set_defaults(handler=lambda a, s: _change(a, s, password=True))
+
+    for verb, disabled in (("disable", True), ("enable", False)):
+        parser = users.add_parser(verb, help=f"{verb} a user")
+        parser.add_argument("name")
+        parser.set_defaults(handler=lambda a, s, d=disabled: _change(a, s, disabled=d))

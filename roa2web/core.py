@@ -1,0 +1,49 @@
+"""The parts every configuration has: the ledger, the app database and auth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from roa2web.auth.providers import AuthProvider, LocalProvider, OracleProvider
+from roa2web.auth.service import AuthService
+from roa2web.databases import database_parts
+from roa2web.ledger.base import Ledger
+from roa2web.ledger.factory import build_ledger
+from roa2web.runtime import Part, Runtime
+
+
+def ledger_part(ledger: Ledger) -> Part:
+    """The ledger as a part: health pings it (bounded by the runtime's health timeout)."""
+
+    async def health() -> dict[str, Any]:
+        started = time.perf_counter()
+        await ledger.ping()
+        return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2), **ledger.stats()}
+
+    # Required for serving reports, but a down Oracle must not stop the process from starting.
+    return Part("ledger", health, start=ledger.start, stop=ledger.close, required=False)
+
+
+def install_core(runtime: Runtime) -> None:
+    """Build the ledger, the app database and the auth service into `runtime`."""
+    settings = runtime.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ledger = build_ledger(settings)
+    runtime.services["ledger"] = ledger
+    runtime.add_part(ledger_part(ledger))
+
+    for name, part in database_parts(settings).items():
+        runtime.services[name] = part.db
+        runtime.add_part(part.part())
+    app_db = runtime.services["app_db"]
+
+    provider: AuthProvider = OracleProvider(app_db, ledger) if settings.use_oracle_auth else LocalProvider(app_db)
+    runtime.services["auth"] = AuthService(
+        app_db,
+        provider,
+        secret=settings.jwt_secret_key.get_secret_value(),
+        access_lifetime=dt.timedelta(minutes=settings.access_token_minutes),
+        refresh_lifetime=dt.timedelta(days=settings.refresh_token_days),
+    )

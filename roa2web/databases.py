@@ -1,0 +1,25 @@
+"""Every app database the process uses, with every component's migrations: one list for the
+server, the CLI and `roa2web db upgrade`."""
+
+from __future__ import annotations
+
+from roa2web.appdb.part import DatabasePart
+from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
+from roa2web.data_entry.tables import MIGRATIONS as DATA_ENTRY_MIGRATIONS
+from roa2web.settings import Settings
+from roa2web.tasks.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
+from roa2web.tasks.jobs import MIGRATIONS as JOBS_MIGRATIONS
+
+
+def database_parts(settings: Settings) -> dict[str, DatabasePart]:
+    """The databases by name ('app_db', ...), their migrations registered, not yet connected."""
+    app_db = DatabasePart("app_db", settings.app_database_url)
+    app_db.add_migrations("auth", AUTH_MIGRATIONS)
+    app_db.add_migrations("jobs", JOBS_MIGRATIONS)
+    app_db.add_migrations("queue_consumers", QUEUE_CONSUMERS_MIGRATIONS)
+    parts = {"app_db": app_db}
+    if settings.module_data_entry_enabled:
+        data_entry_db = DatabasePart("data_entry_db", settings.data_entry_database_url)
+        data_entry_db.add_migrations("data_entry", DATA_ENTRY_MIGRATIONS)
+        parts["data_entry_db"] = data_entry_db
+    return parts

@@ -1,0 +1,64 @@
+"""The one interface both ledgers implement."""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from roa2web.ledger.statements import STATEMENTS
+
+Row = dict[str, Any]
+
+
+class LedgerError(Exception):
+    """A ledger query failed."""
+
+
+class LedgerUnavailable(LedgerError):
+    """The ledger could not be reached or did not answer in time."""
+
+
+class Ledger(abc.ABC):
+    """Read-only access to the ledger contract through named statements.
+
+    Every statement is written once in Oracle's dialect with `:name` binds
+    (see `roa2web.ledger.statements`); implementations run it as they must.
+    """
+
+    kind: str
+    queries: int = 0  # statements run since start; tests use it to count ledger work
+
+    async def fetch(self, statement: str, **binds: Any) -> list[Row]:
+        """Run the named statement with `binds` and return its rows as dicts (lower-case keys)."""
+        if statement not in STATEMENTS:
+            raise KeyError(f"unknown ledger statement {statement!r}")
+        self.queries += 1
+        return await self._fetch(statement, STATEMENTS[statement], binds)
+
+    @abc.abstractmethod
+    async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]: ...
+
+    @abc.abstractmethod
+    async def ping(self) -> None:
+        """Raise LedgerUnavailable unless the ledger answers a trivial query in time."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """Figures for /health (pool sizes, path, ...)."""
+
+    async def start(self) -> None:  # noqa: B027 - optional hook
+        """Open pools or connections; the default needs nothing."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release pools or connections."""
+
+
+def as_date(value: Any) -> dt.date:
+    """Normalize a ledger date (ISO text from SQLite, datetime from Oracle) to a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

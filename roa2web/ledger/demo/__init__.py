@@ -1,0 +1,66 @@
+"""The deterministic demo ledger of ROMANIAN_ACCOUNTING.md §9, written as the contract tables.
+
+`generate_demo_ledger(path)` writes the SQLite file the embedded ledger reads;
+`build_demo_ledger()` returns the same data in memory (books, invoices, receipts) for checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from roa2web.ledger.demo.book import BookError, CashOverdrawnError, Document, Entry, PeriodLockedError
+from roa2web.ledger.demo.generator import build_demo_ledger
+from roa2web.ledger.demo.model import DemoLedger, Receipt
+from roa2web.ledger.demo.writer import file_sha256, write_ledger
+
+__all__ = [
+    "BookError",
+    "CashOverdrawnError",
+    "DemoLedger",
+    "DemoSummary",
+    "Document",
+    "Entry",
+    "PeriodLockedError",
+    "Receipt",
+    "build_demo_ledger",
+    "generate_demo_ledger",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What was generated: where, how much, and the file's fingerprint."""
+
+    path: Path
+    seed: int
+    year: int
+    months: int
+    companies: int
+    line_count: int
+    invoice_count: int
+    size_bytes: int
+    sha256: str
+
+
+def generate_demo_ledger(
+    path: Path, *, seed: int = 2025, year: int = 2025, months: int = 12, lines_per_month: int | None = None
+) -> DemoSummary:
+    """Generate the demo ledger into the SQLite file `path` (replaced atomically).
+
+    The same arguments give a byte-identical file. `lines_per_month` (journal lines a month
+    over all companies) scales the volume up from §9's counts; None keeps those counts.
+    """
+    ledger = build_demo_ledger(seed=seed, year=year, months=months, lines_per_month=lines_per_month)
+    write_ledger(ledger, path)
+    return DemoSummary(
+        path=path,
+        seed=seed,
+        year=year,
+        months=months,
+        companies=len(ledger.companies),
+        line_count=ledger.line_count,
+        invoice_count=sum(len(company.invoices) for company in ledger.companies),
+        size_bytes=path.stat().st_size,
+        sha256=file_sha256(path),
+    )

@@ -1,0 +1,72 @@
+"""Build the whole demo dataset in memory: companies, opening balances, every month, year ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from roa2web.ledger.demo.book import Book
+from roa2web.ledger.demo.chart import chart_rows, leaf_accounts
+from roa2web.ledger.demo.closing import carried_balances, result_transfer
+from roa2web.ledger.demo.companies import (
+    CASH_DESK,
+    PROFILES,
+    USER_COMPANIES,
+    CompanyProfile,
+    company_analytics,
+    company_partners,
+)
+from roa2web.ledger.demo.days import horizon
+from roa2web.ledger.demo.model import CompanyLedger, DemoLedger
+from roa2web.ledger.demo.monthly import Volume, run_month
+from roa2web.ledger.demo.payroll import set_salaries
+from roa2web.ledger.demo.prng import Prng
+from roa2web.ledger.demo.receipts import issuers
+from roa2web.ledger.demo.state import CompanyState
+
+# Stream tags, so that each use of the seed draws from its own sequence.
+_PARTNERS, _MONTHS, _SALARIES, _SHOPS = 1, 2, 3, 4
+
+
+def _company(profile: CompanyProfile, root: Prng, year: int) -> CompanyState:
+    company_prng = root.child(profile.company_id)
+    partners = company_partners(profile, company_prng.child(_PARTNERS))
+    accounts = chart_rows(profile.company_id, vat_payer=profile.vat_payer,
+                          analytics=company_analytics(profile, partners))
+    book = Book(profile.company_id, leaf_accounts(accounts), never_credit=(CASH_DESK,))
+    opening = {account: debit - credit for account, debit, credit in profile.opening}
+    if sum(opening.values()) != 0:
+        raise ValueError(f"{profile.name}: opening balances do not balance")
+    book.open_balances(opening)
+    ledger = CompanyLedger(profile, partners, accounts, book, opening={year: opening})
+    return CompanyState(ledger, company_prng.child(_MONTHS))
+
+
+def _start_year(state: CompanyState, root: Prng, year: int, first: bool) -> None:
+    """Salaries for the year; after the first year, carry balances forward and move 121 to 1171."""
+    set_salaries(state, root.child(state.profile.company_id, _SALARIES, year))
+    if first:
+        return
+    state.ledger.opening[year] = carried_balances(state.book)
+    result_transfer(state.book, dt.date(year, 1, 1), f"REP-{year}")
+
+
+def build_demo_ledger(*, seed: int = 2025, year: int = 2025, months: int = 12,
+                      lines_per_month: int | None = None) -> DemoLedger:
+    """Generate the demo ledger in memory; the same arguments always give the same data.
+
+    `months` may run past December: each new year opens with December's closing balances of
+    classes 1-5 and moves the previous result from 121 to 1171. All months but the last are locked.
+    """
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    root = Prng(seed)
+    volume = Volume.for_lines(lines_per_month)
+    shops = issuers(root.child(_SHOPS))
+    states = [_company(profile, root, year) for profile in PROFILES]
+    periods = horizon(year, months)
+    for index, (period_year, month) in enumerate(periods):
+        for state in states:
+            if month == 1:
+                _start_year(state, root, period_year, first=index == 0)
+            run_month(state, period_year, month, volume=volume, months_left=len(periods) - 1 - index, shops=shops)
+    return DemoLedger(seed, year, months, periods, [state.ledger for state in states], USER_COMPANIES)

@@ -1,0 +1,110 @@
+"""The ROA ledger in Oracle: oracledb thin mode, async pool, every call bounded by a timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*(\.[A-Za-z_][A-Za-z0-9_$#]*){0,2}$")
+
+
+class OracleLedger(Ledger):
+    """Reads the contract views over ROA; verifies users with ROA's own function."""
+
+    kind = "oracle"
+
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        user: str,
+        password: str,
+        pool_min: int = 2,
+        pool_max: int = 10,
+        timeout_s: float = 10.0,
+        verify_function: str = "pack_drepturi.verificautilizator",
+    ) -> None:
+        if not _IDENTIFIER.match(verify_function):
+            raise ValueError(f"ORACLE_AUTH_FUNCTION {verify_function!r} is not a plain PL/SQL name")
+        self.dsn = dsn
+        self.user = user
+        self._password = password
+        self.pool_min = pool_min
+        self.pool_max = pool_max
+        self.timeout_s = timeout_s
+        self.verify_function = verify_function
+        self._pool: Any = None
+
+    async def start(self) -> None:
+        import oracledb
+
+        # create_pool_async returns at once; connections are made on demand, so a down
+        # Oracle does not block startup (health reports it).
+        self._pool = oracledb.create_pool_async(
+            user=self.user,
+            password=self._password,
+            dsn=self.dsn,
+            min=self.pool_min,
+            max=self.pool_max,
+            increment=1,
+            tcp_connect_timeout=min(self.timeout_s, 5.0),
+        )
+
+    async def _run(self, sql: str, binds: Mapping[str, Any]) -> list[Row]:
+        if self._pool is None:
+            raise LedgerUnavailable("the Oracle pool is not started")
+        import oracledb
+
+        try:
+            async with self._pool.acquire() as connection:
+                with connection.cursor() as cursor:
+                    await cursor.execute(sql, dict(binds))
+                    names = [column[0].lower() for column in cursor.description or ()]
+                    return [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
+        except oracledb.Error as exc:
+            raise LedgerError(f"Oracle query failed: {exc}") from exc
+
+    async def _bounded(self, coroutine: Any, what: str) -> Any:
+        try:
+            return await asyncio.wait_for(coroutine, self.timeout_s)
+        except TimeoutError as exc:
+            raise LedgerUnavailable(f"Oracle did not answer {what} within {self.timeout_s}s") from exc
+        except LedgerError:
+            raise
+        except OSError as exc:
+            raise LedgerUnavailable(f"Oracle unreachable: {exc}") from exc
+
+    async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]:
+        return list(await self._bounded(self._run(sql, binds), name))
+
+    async def ping(self) -> None:
+        await self._bounded(self._run("SELECT 1 AS ok FROM dual", {}), "ping")
+
+    async def verify_user(self, username: str, password: str) -> bool:
+        """Ask ROA whether the password is right (the function returns > 0 for a valid user)."""
+        sql = f"SELECT {self.verify_function}(:username, :password) AS result FROM dual"
+        rows = await self._bounded(self._run(sql, {"username": username.upper(), "password": password}), "login")
+        return bool(rows) and rows[0]["result"] is not None and int(rows[0]["result"]) > 0
+
+    def stats(self) -> dict[str, Any]:
+        pool = self._pool
+        return {
+            "kind": self.kind,
+            "dsn": self.dsn,
+            "pool_min": self.pool_min,
+            "pool_max": self.pool_max,
+            "pool_open": getattr(pool, "opened", None) if pool else None,
+            "pool_busy": getattr(pool, "busy", None) if pool else None,
+            "queries": self.queries,
+        }
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            with contextlib.suppress(Exception):  # closing must never fail the shutdown
+                await asyncio.wait_for(self._pool.close(force=True), 2.0)
+            self._pool = None

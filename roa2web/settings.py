@@ -1,0 +1,174 @@
+"""Typed settings, read once from `.env` and the environment (the old apps' names kept)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_JWT_SECRET = "dev-only-change-me-dev-only-change-me"  # noqa: S105 - refused in production
+CsvList = Annotated[list[str], NoDecode]
+
+
+class SettingsError(Exception):
+    """Settings are invalid; the message has one line per bad value."""
+
+
+class Settings(BaseSettings):
+    """Everything the process reads from its environment. Field names map to upper-case variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
+
+    # --- process
+    env: Literal["development", "production", "test"] = "development"
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    data_dir: Path = Path("./data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    log_file: Path | None = None
+    shutdown_timeout_s: float = Field(30.0, gt=0)
+
+    # --- HTTP
+    allowed_origins: CsvList = []
+    trusted_proxies: CsvList = ["127.0.0.1", "::1"]
+    max_content_length: int = Field(20 * 1024 * 1024, ge=1024)
+    rate_limit_per_user_per_minute: int = Field(600, ge=1)
+    login_rate_limit: int = Field(5, ge=1)
+    login_rate_period_s: int = Field(300, ge=1)
+
+    # --- auth
+    jwt_secret_key: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
+    access_token_minutes: int = Field(15, ge=1)
+    refresh_token_days: int = Field(7, ge=1)
+    auth_provider: Literal["auto", "local", "oracle"] = "auto"
+    oracle_auth_function: str = "pack_drepturi.verificautilizator"
+
+    # --- ledger
+    oracle_host: str | None = None
+    oracle_port: int = 1521
+    oracle_service: str | None = None
+    oracle_user: str | None = None
+    oracle_password: SecretStr | None = None
+    oracle_dsn: str | None = None
+    oracle_pool_min: int = Field(2, ge=0)
+    oracle_pool_max: int = Field(10, ge=1)
+    ledger_timeout_s: float = Field(10.0, gt=0)
+    ledger_path: Path | None = None  # embedded ledger file; default DATA_DIR/ledger-demo.sqlite
+
+    # --- app databases (sqlite:///path or postgresql://...)
+    app_db_url: str | None = None  # default sqlite under DATA_DIR/app.db
+    data_entry_db_url: str | None = None  # default sqlite under DATA_DIR/receipts.db
+
+    # --- modules
+    module_reports_enabled: bool = True
+    module_data_entry_enabled: bool = True
+
+    # --- reports and cache
+    reports_ttl_open_s: int = Field(300, ge=1)  # reports touching an open (current) period
+    reports_ttl_closed_s: int = Field(86_400, ge=1)  # reports over closed periods only
+    cache_l1_max_entries: int = Field(1000, ge=1)
+    cache_l1_ttl_s: int = Field(300, ge=1)
+    cache_stale_max_age_s: int = Field(7 * 86_400, ge=0)  # how old an L2 entry may be to serve STALE
+
+    # --- queue
+    queue_backend: Literal["sqlite", "redis"] = "sqlite"
+    queue_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = "roa2web"
+    queue_workers: int = Field(2, ge=1, le=32)
+    queue_in_process: bool = True
+    queue_max_delay_s: float = Field(0.5, gt=0)
+    queue_shutdown_timeout_s: float = Field(30.0, gt=0)
+    queue_max_attempts: int = Field(3, ge=1)
+    queue_retry_delay_s: float = Field(5.0, ge=0)  # first retry after this, doubling each time
+    queue_heartbeat_s: float = Field(10.0, gt=0)  # running jobs prove their worker is alive this often
+    queue_stale_after_s: float = Field(60.0, gt=0)  # a running job with an older heartbeat is orphaned
+    queue_result_ttl_s: int = Field(86_400, ge=60)  # Huey results expire after this
+    queue_handler_modules: CsvList = []  # extra modules that register job handlers (plug-ins)
+    export_ttl_hours: int = Field(24, ge=1)
+
+    # --- data entry and OCR
+    data_entry_max_upload_mb: int = Field(15, ge=1)
+    data_entry_nomenclature_ttl_s: int = Field(300, ge=1)  # partners and accounts kept in memory this long
+    ocr_enabled: bool = True
+    ocr_engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
+    ocr_threads: int = Field(2, ge=1)
+
+    @field_validator("allowed_origins", "trusted_proxies", "queue_handler_modules", mode="before")
+    @classmethod
+    def _split_csv(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> Settings:
+        if self.env == "production":
+            secret = self.jwt_secret_key.get_secret_value()
+            if secret == DEFAULT_JWT_SECRET or len(secret) < 32:
+                raise ValueError("JWT_SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if self.oracle_pool_min > self.oracle_pool_max:
+            raise ValueError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
+        return self
+
+    # --- derived values
+    @property
+    def effective_log_level(self) -> str:
+        """LOG_LEVEL, or DEBUG when the old apps' DEBUG switch is on."""
+        return "DEBUG" if self.debug else self.log_level
+
+    @property
+    def oracle_configured(self) -> bool:
+        """True when an Oracle ledger is configured (DSN, or host and service)."""
+        return bool(self.oracle_dsn or (self.oracle_host and self.oracle_service))
+
+    @property
+    def oracle_connect_dsn(self) -> str:
+        """The DSN oracledb connects to."""
+        return self.oracle_dsn or f"{self.oracle_host}:{self.oracle_port}/{self.oracle_service}"
+
+    @property
+    def use_oracle_auth(self) -> bool:
+        """Whether logins are verified by ROA's Oracle function rather than local users."""
+        if self.auth_provider == "auto":
+            return self.oracle_configured
+        return self.auth_provider == "oracle"
+
+    @property
+    def embedded_ledger_path(self) -> Path:
+        """Where the embedded (demo) ledger lives."""
+        return self.ledger_path or self.data_dir / "ledger-demo.sqlite"
+
+    @property
+    def app_database_url(self) -> str:
+        """Users, tokens, jobs and links."""
+        return self.app_db_url or f"sqlite:///{self.data_dir / 'app.db'}"
+
+    @property
+    def data_entry_database_url(self) -> str:
+        """Receipts, attachments and their history."""
+        return self.data_entry_db_url or f"sqlite:///{self.data_dir / 'receipts.db'}"
+
+    def data_path(self, *parts: str) -> Path:
+        """A path under DATA_DIR (every file the app writes lives there)."""
+        return self.data_dir.joinpath(*parts)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from ROA2WEB_ENV_FILE (else ./.env) and the environment.
+
+    Raises SettingsError with one readable line per bad value.
+    """
+    env_file = os.environ.get("ROA2WEB_ENV_FILE", ".env")
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"]).upper() or "SETTINGS"
+            lines.append(f"{name}: {error['msg']}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every blueprint: request ids, client IPs, guards, headers."""

@@ -1,0 +1,82 @@
+"""Authentication on every route but the public ones; role and company checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from quart import Quart, current_app, g, request
+
+from roa2web.auth.principal import Principal
+from roa2web.auth.tokens import AccessTokenReader, InvalidToken
+from roa2web.errors import ApiError
+
+F = TypeVar("F", bound=Callable[..., Any])
+_PUBLIC = "_roa2web_public"
+_PUBLIC_ENDPOINTS = {"openapi"}  # registered by quart-schema
+
+
+def public[V: Callable[..., Any]](func: V) -> V:
+    """Mark a view as reachable without a token (login, health, docs, webhooks)."""
+    setattr(func, _PUBLIC, True)
+    return func
+
+
+def install_auth_guard(app: Quart, secret: str) -> None:
+    """Require a valid bearer token on every non-public view."""
+    tokens = AccessTokenReader(secret)
+
+    @app.before_request
+    async def _authenticate() -> None:
+        if request.method == "OPTIONS" or request.endpoint is None:
+            return
+        view = app.view_functions.get(request.endpoint)
+        if view is None or getattr(view, _PUBLIC, False) or request.endpoint in _PUBLIC_ENDPOINTS:
+            return
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(
+                401, "a bearer access token is required", kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+            )
+        try:
+            g.principal = tokens.read(token.strip())
+        except InvalidToken as exc:
+            raise ApiError(
+                401,
+                f"the access token is not valid ({exc})",
+                kind="invalid-token",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            ) from None
+
+
+def current_principal() -> Principal:
+    """The authenticated caller of this request."""
+    principal: Principal | None = g.get("principal")
+    if principal is None:
+        raise ApiError(401, "a bearer access token is required", kind="unauthorized")
+    return principal
+
+
+def ensure_company(company_id: int) -> Principal:
+    """403 unless the caller may see `company_id`; returns the caller."""
+    principal = current_principal()
+    if not principal.may_see_company(company_id):
+        raise ApiError(403, f"you have no rights on company {company_id}", kind="company-forbidden")
+    return principal
+
+
+def require_roles(*roles: str) -> Callable[[F], F]:
+    """Decorator: 403 unless the caller holds one of `roles` (admins pass)."""
+
+    def decorator(func: F) -> F:
+        @wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_principal().has_role(*roles):
+                raise ApiError(403, f"this needs one of the roles: {', '.join(roles)}", kind="role-forbidden")
+            return await current_app.ensure_async(func)(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# From scratch: a new venv, every dependency, then ruff, mypy and the whole test suite.
+# PostgreSQL and Redis on 127.0.0.1 are used by the scale-out tests (both run on CI machines).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_python.sh
+PY=$(find_python)
+rm -rf .venv-test
+"$PY" -m venv .venv-test
+.venv-test/bin/python -m pip install --quiet --upgrade pip
+.venv-test/bin/python -m pip install --quiet -e '.[all,test]'
+echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
+echo "== mypy"; .venv-test/bin/mypy
+echo "== pytest"; .venv-test/bin/pytest -m "not oracle" "$@"

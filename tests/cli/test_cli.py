@@ -1,0 +1,111 @@
+"""The `roa2web` command line, run as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roa2web import __version__
+
+
+def run_cli(
+    *args: str, env: dict[str, str], stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "roa2web", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "DATA_"))}
+    env.update(
+        DATA_DIR=str(tmp_path / "data"),
+        LEDGER_PATH=str(demo_ledger_path),
+        ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
+        OCR_ENABLED="false",
+    )
+    return env
+
+
+def test_version(cli_env):
+    result = run_cli("--version", env=cli_env)
+    assert result.returncode == 0
+    assert __version__ in result.stdout
+
+
+def test_init_creates_admin_once(cli_env):
+    first = run_cli("init", env=cli_env)
+    assert first.returncode == 0, first.stderr
+    assert "username: admin" in first.stdout and "password: " in first.stdout
+    second = run_cli("init", env=cli_env)
+    assert second.returncode == 0
+    assert "already present" in second.stdout
+
+
+def test_users_add_list_passwd_disable(cli_env):
+    added = run_cli(
+        "users",
+        "add",
+        "maria",
+        "--role",
+        "operator",
+        "--role",
+        "approver",
+        "--company",
+        "1,2",
+        "--password-stdin",
+        env=cli_env,
+        stdin="parola-lunga-1\n",
+    )
+    assert added.returncode == 0, added.stderr
+    duplicate = run_cli("users", "add", "maria", "--password-stdin", env=cli_env, stdin="parola-lunga-1\n")
+    assert duplicate.returncode == 1
+    short = run_cli("users", "add", "ion", "--password-stdin", env=cli_env, stdin="short\n")
+    assert short.returncode != 0
+    assert run_cli("users", "passwd", "maria", "--password-stdin", env=cli_env, stdin="alta-parola-2\n").returncode == 0
+    assert run_cli("users", "disable", "maria", env=cli_env).returncode == 0
+    listed = run_cli("users", "list", env=cli_env)
+    line = next(line for line in listed.stdout.splitlines() if line.startswith("maria"))
+    assert "approver,operator" in line and "companies=1,2" in line and "disabled" in line
+
+
+def test_check_reports_each_part(cli_env):
+    result = run_cli("check", "--timeout", "5", env=cli_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "OK   settings" in result.stdout
+    assert "OK   ledger" in result.stdout
+    assert "OK   app_db" in result.stdout
+
+
+def test_check_fails_on_a_missing_ledger(cli_env, tmp_path):
+    cli_env["LEDGER_PATH"] = str(tmp_path / "missing.sqlite")
+    result = run_cli("check", "--timeout", "5", env=cli_env)
+    assert result.returncode == 1
+    assert "FAIL ledger" in result.stdout
+
+
+def test_bad_settings_exit_with_a_clear_message(cli_env):
+    cli_env["PORT"] = "not-a-port"
+    result = run_cli("check", env=cli_env)
+    assert result.returncode == 2
+    assert "PORT" in result.stderr
+
+
+def test_demo_is_deterministic(cli_env, tmp_path):
+    outputs = []
+    for name in ("a.sqlite", "b.sqlite"):
+        result = run_cli("demo", "--seed", "7", "--months", "2", "--output", str(tmp_path / name), env=cli_env)
+        assert result.returncode == 0, result.stderr
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]

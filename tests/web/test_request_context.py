@@ -1,0 +1,54 @@
+"""Client addresses: X-Forwarded-For is believed only from trusted proxies."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from roa2web.web.request_context import client_ip
+
+TRUSTED = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8")]
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "expected"),
+    [
+        ("127.0.0.1", "198.51.100.7", "198.51.100.7"),  # IIS on the same box
+        ("198.51.100.9", "1.2.3.4", "198.51.100.9"),  # untrusted peer: header ignored
+        ("127.0.0.1", "1.2.3.4, 198.51.100.7", "198.51.100.7"),  # spoofed left part ignored
+        ("127.0.0.1", "198.51.100.7, 10.1.1.1", "198.51.100.7"),  # chain of trusted proxies
+        ("127.0.0.1", None, "127.0.0.1"),
+        ("127.0.0.1", "not-an-ip", "not-an-ip"),
+    ],
+)
+def test_client_ip(peer, forwarded, expected):
+    assert client_ip(peer, forwarded, TRUSTED) == expected
+
+
+async def test_security_headers_and_cors(settings_factory):
+    from roa2web.app import create_app
+
+    app = create_app(
+        settings_factory(
+            allowed_origins="https://spa.example,https://other.example", env="production", jwt_secret_key="p" * 40
+        )
+    )
+    async with app.test_app():
+        client = app.test_client()
+        response = await client.get("/health", headers={"Origin": "https://spa.example"})
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert "max-age" in response.headers["Strict-Transport-Security"]
+        assert response.headers["Access-Control-Allow-Origin"] == "https://spa.example"
+        stranger = await client.get("/health", headers={"Origin": "https://evil.example"})
+        assert "Access-Control-Allow-Origin" not in stranger.headers
+        preflight = await client.options(
+            "/api/companies",
+            headers={"Origin": "https://spa.example", "Access-Control-Request-Method": "GET"},
+        )
+        assert preflight.status_code == 200
+        assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+        docs = await client.get("/docs")
+        assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
