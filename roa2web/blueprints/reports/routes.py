@@ -1,0 +1,107 @@
+"""`/api/reports/...`: dashboard, invoices, aging, treasury and trial balance, served from the cache.
+
+Each handler: validate the query, check the company, ask the report service, reply with the cached
+bytes. Replies carry X-Cache, X-Cache-Age, ETag and Cache-Control: private; If-None-Match -> 304.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+from quart_schema import document_response
+
+from roa2web.blueprints.common import problems, runtime
+from roa2web.blueprints.reports.query import report_query
+from roa2web.blueprints.reports.replies import cached_reply, on_ledger_error
+from roa2web.blueprints.reports.schemas import (
+    AgingOut,
+    CacheHeaders,
+    DashboardOut,
+    InvoicePageOut,
+    TreasuryOut,
+    TrialBalanceOut,
+)
+from roa2web.ledger.base import LedgerError
+from roa2web.reports.params import AgingParams, DashboardParams, InvoiceListParams, TreasuryParams, TrialBalanceParams
+from roa2web.reports.service import ReportService
+from roa2web.web.guards import ensure_company
+
+blueprint = Blueprint("reports", __name__, url_prefix="/api/reports")
+blueprint.register_error_handler(LedgerError, on_ledger_error)
+
+
+def reports() -> ReportService:
+    """The cached report service of this app."""
+    service: ReportService = runtime().services["reports"]
+    return service
+
+
+@blueprint.get("/dashboard")
+@report_query(DashboardParams)
+@document_response(DashboardOut, 200, CacheHeaders)
+@problems(400, 401, 403, 503)
+async def get_dashboard(query_args: DashboardParams) -> Response:
+    """Dashboard KPIs of one month.
+
+    Revenue and expenses of the month and year to date (without period-closing entries), result,
+    cash, bank, receivables, payables, overdue amounts, VAT position, and a twelve-month series.
+    Served from the report cache; If-None-Match with the ETag gives 304.
+    """
+    ensure_company(query_args.company_id)
+    return cached_reply(await reports().get("dashboard", query_args.model_dump()))
+
+
+@blueprint.get("/invoices")
+@report_query(InvoiceListParams)
+@document_response(InvoicePageOut, 200, CacheHeaders)
+@problems(400, 401, 403, 503)
+async def get_invoices(query_args: InvoiceListParams) -> Response:
+    """Sales or purchase invoices, a page at a time.
+
+    Filtered by status, partner and issue dates, with payments up to `as_of` (default today), in
+    (issue_date, invoice_id) order; pass `next_cursor` back as `cursor`. Totals cover every page.
+    """
+    ensure_company(query_args.company_id)
+    return cached_reply(await reports().get("invoices", query_args.model_dump()))
+
+
+@blueprint.get("/invoices/aging")
+@report_query(AgingParams)
+@document_response(AgingOut, 200, CacheHeaders)
+@problems(400, 401, 403, 503)
+async def get_invoice_aging(query_args: AgingParams) -> Response:
+    """Aging of open invoices per partner and in total.
+
+    Open balances at `as_of` in buckets: not due, 1-30, 31-60, 61-90 and over 90 days past the due
+    date (basis due_date) or the issue date (basis issue_date).
+    """
+    ensure_company(query_args.company_id)
+    return cached_reply(await reports().get("invoices_aging", query_args.model_dump()))
+
+
+@blueprint.get("/treasury")
+@report_query(TreasuryParams)
+@document_response(TreasuryOut, 200, CacheHeaders)
+@problems(400, 401, 403, 503)
+async def get_treasury(query_args: TreasuryParams) -> Response:
+    """Cash and bank accounts over a date range.
+
+    Each account (analytic level) and the totals: opening, receipts, payments and closing
+    (= opening + receipts - payments). The range must lie inside one fiscal year.
+    """
+    ensure_company(query_args.company_id)
+    return cached_reply(await reports().get("treasury", query_args.model_dump()))
+
+
+@blueprint.get("/trial-balance")
+@report_query(TrialBalanceParams)
+@document_response(TrialBalanceOut, 200, CacheHeaders)
+@problems(400, 401, 403, 503)
+async def get_trial_balance(query_args: TrialBalanceParams) -> Response:
+    """Trial balance (balanța de verificare) for a range of months.
+
+    The five debit/credit pairs: opening, previous turnover, current turnover, total amounts and
+    closing, for months month_from..month_to of a year, at synthetic or analytic level; in the
+    totals every debit equals its credit.
+    """
+    ensure_company(query_args.company_id)
+    return cached_reply(await reports().get("trial_balance", query_args.model_dump()))

@@ -1,0 +1,96 @@
+"""`roa2web cache stats|clear`: look at and empty the report cache file (DATA_DIR/cache.db).
+
+These work on the SQLite tier only: a running server keeps what its memory tier holds until
+CACHE_L1_TTL_S passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+import orjson
+
+from roa2web.cache.store import SqliteTier
+from roa2web.settings import Settings
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    print(f"cache file: {summary['path']}")
+    print(f"entries:    {summary['entries']} ({summary['expired']} expired, kept for STALE)")
+    print(f"size:       {_size(summary['bytes'])}")
+    if summary["reports"]:
+        print("by report:")
+        for report, figures in summary["reports"].items():
+            line = f"{figures['entries']:>6} entries {_size(figures['bytes']):>10}  {figures['expired']:>6} expired"
+            print(f"  {report:<28} {line}")
+    if summary["companies"]:
+        print("by company:")
+        for company, count in summary["companies"].items():
+            print(f"  {company:<28} {count:>6} entries")
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    path = settings.data_path("cache.db")
+    if not path.exists():
+        print(f"no report cache yet at {path}")
+        return 0
+    store = SqliteTier(path)
+    try:
+        summary = store.summary(time.time())
+    finally:
+        store.close()
+    if args.json:
+        print(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode())
+    else:
+        _print_summary(summary)
+    return 0
+
+
+def _clear(args: argparse.Namespace, settings: Settings) -> int:
+    path = settings.data_path("cache.db")
+    if not path.exists():
+        print(f"no report cache yet at {path}")
+        return 0
+    store = SqliteTier(path)
+    try:
+        removed = store.invalidate(args.company_id, args.report)
+    finally:
+        store.close()
+    scope = ", ".join(
+        part
+        for part in (
+            f"company {args.company_id}" if args.company_id is not None else "",
+            f"report {args.report}" if args.report else "",
+        )
+        if part
+    )
+    print(f"removed {len(removed)} entries ({scope or 'all'}) from {path}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `cache stats` and `cache clear`."""
+    cache = subparsers.add_parser("cache", help="report cache figures and invalidation").add_subparsers(
+        dest="cache_command"
+    )
+    stats = cache.add_parser("stats", help="entries, size and counts per report and company in the cache file")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.set_defaults(handler=_stats)
+    clear = cache.add_parser(
+        "clear",
+        help="delete cached reports (all, or one company and/or report); running servers drop theirs after L1 TTL",
+    )
+    clear.add_argument("--company-id", type=int, help="only this company")
+    clear.add_argument("--report", help="only this report (e.g. trial_balance)")
+    clear.set_defaults(handler=_clear)
