@@ -1,0 +1,117 @@
+"""`/api/reports/exports`: request an XLSX or PDF of a report (202), follow it, download it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, Response, send_file
+from quart_schema import validate_request, validate_response
+
+from roa2web.blueprints.common import problems, runtime
+from roa2web.errors import ApiError
+from roa2web.exports import FORMATS
+from roa2web.exports.naming import content_disposition
+from roa2web.reports import REPORTS, ReportParameterError
+from roa2web.tasks.exports import KIND, export_files, export_request
+from roa2web.tasks.jobs import Job, JobState
+from roa2web.tasks.service import JobService, QueueUnavailable
+from roa2web.web.guards import current_principal, ensure_company
+
+blueprint = Blueprint("exports", __name__, url_prefix="/api/reports/exports")
+
+
+class ExportRequest(BaseModel):
+    """Which report, with which parameters, in which format."""
+
+    report: str = Field(examples=["trial_balance"], description=f"one of: {', '.join(REPORTS)}")
+    params: dict[str, Any] = Field(
+        examples=[{"company_id": 1, "year": 2025, "month_from": 1, "month_to": 3}],
+        description="the report's own parameters, company_id included",
+    )
+    format: Literal["xlsx", "pdf"] = "xlsx"
+
+
+class ExportAccepted(BaseModel):
+    """The export job was queued."""
+
+    job_id: str
+    status_url: str
+
+
+class ExportStatus(BaseModel):
+    """Where an export is; `download_url` once it is done."""
+
+    state: str = Field(description="queued, running, done, failed or cancelled")
+    progress: int
+    message: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download_url: str | None = None
+    error: str | None = None
+
+
+def _service() -> JobService:
+    service: JobService = runtime().service("jobs")
+    return service
+
+
+async def _export_job(job_id: str) -> Job:
+    """The export job if the caller owns it or is an admin, else 404."""
+    job = await _service().get(job_id)
+    principal = current_principal()
+    if job is None or job.kind != KIND or not (principal.is_admin or job.owner_id == principal.user_id):
+        raise ApiError(404, f"no export {job_id}", kind="export-not-found")
+    return job
+
+
+@blueprint.post("")
+@validate_request(ExportRequest)
+@validate_response(ExportAccepted, 202)
+@problems(400, 401, 403, 503)
+async def request_export(data: ExportRequest) -> tuple[ExportAccepted, int, dict[str, str]]:
+    """Queue an export of a report the caller may see; poll `status_url` until it is done."""
+    spec = REPORTS.get(data.report)
+    if spec is None:
+        raise ApiError(400, f"no report {data.report!r}; one of: {', '.join(REPORTS)}", kind="unknown-report")
+    try:
+        params = spec.validate(data.params)
+    except ReportParameterError as exc:
+        raise ApiError(400, str(exc), kind="validation-error", title="Validation error",
+                       errors=[{"loc": ["params", exc.field], "msg": exc.message, "type": "value_error"}]) from None
+    company_id = int(getattr(params, "company_id", 0))
+    principal = ensure_company(company_id)
+    try:
+        job = await _service().submit(KIND, export_request(data.report, data.format, params.model_dump(mode="json")),
+                                      owner_id=principal.user_id, company_id=company_id)
+    except QueueUnavailable as exc:
+        raise ApiError(503, str(exc), kind="queue-unavailable", headers={"Retry-After": "10"}) from None
+    status_url = f"{blueprint.url_prefix}/{job.id}"
+    return ExportAccepted(job_id=job.id, status_url=status_url), 202, {"Location": status_url}
+
+
+@blueprint.get("/<job_id>")
+@validate_response(ExportStatus, 200)
+@problems(401, 404)
+async def export_status(job_id: str) -> ExportStatus:
+    """State and progress of an export; the download link once it is done."""
+    job = await _export_job(job_id)
+    download = f"{blueprint.url_prefix}/{job.id}/download" if job.state == JobState.DONE and job.result_ref else None
+    return ExportStatus(state=str(job.state), progress=job.progress, message=job.message, created_at=job.created_at,
+                        finished_at=job.finished_at, download_url=download, error=job.error)
+
+
+@blueprint.get("/<job_id>/download")
+@problems(401, 404, 409, 410)
+async def download_export(job_id: str) -> Response:
+    """The file, with a Romanian name (balanta-de-verificare_ALFA-COMERT_2025-01-03.xlsx)."""
+    job = await _export_job(job_id)
+    if job.state != JobState.DONE or not job.result_ref:
+        raise ApiError(409, f"the export is {job.state}, not done", kind="export-not-ready")
+    path = export_files(runtime().settings).resolve(job.result_ref)
+    if path is None:
+        raise ApiError(410, "the export file has expired; request it again", kind="export-expired")
+    response = await send_file(path, mimetype=FORMATS[path.suffix.lstrip(".")], as_attachment=False)
+    response.headers["Content-Disposition"] = content_disposition(path.name)
+    return response

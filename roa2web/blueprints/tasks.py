@@ -1,0 +1,137 @@
+"""`/api/tasks`: the queue as the dashboard shows it (admin), and one job's status (owner or admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, Quart
+from quart_schema import validate_response
+
+from roa2web.blueprints.common import problems, runtime
+from roa2web.errors import ApiError
+from roa2web.runtime import Runtime
+from roa2web.tasks.jobs import Job
+from roa2web.tasks.service import JobNotFound, JobService, JobStateError
+from roa2web.web.guards import current_principal, require_roles
+
+blueprint = Blueprint("tasks", __name__, url_prefix="/api/tasks")
+
+
+class JobOut(BaseModel):
+    """A background job and where it is."""
+
+    id: str
+    kind: str = Field(examples=["report_export"])
+    state: str = Field(examples=["running"], description="queued, running, done, failed or cancelled")
+    progress: int = Field(ge=0, le=100)
+    message: str
+    attempts: int
+    max_attempts: int
+    error: str | None
+    owner_id: str | None
+    company_id: int | None
+    cancel_requested: bool
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class QueueDashboard(BaseModel):
+    """The figures of `roa2web queue dashboard`."""
+
+    generated_at: dt.datetime
+    backend: dict[str, Any]
+    pending: int | None = Field(description="messages waiting for a worker")
+    scheduled: int | None = Field(description="messages scheduled for later (retries after backoff)")
+    jobs: dict[str, int] = Field(description="jobs per state")
+    oldest_queued_age_s: float | None
+    running: list[dict[str, Any]]
+    recent: list[dict[str, Any]]
+    kinds: dict[str, dict[str, int]] = Field(description="jobs of the last 24 h per kind and state")
+    tasks: list[dict[str, Any]] = Field(description="per task: executed, completed, errors, mean_s, p95_s")
+    throughput: list[dict[str, Any]]
+    throughput_per_minute: float
+    consumers: list[dict[str, Any]]
+    threads_alive: int
+    threads_total: int
+
+
+def job_out(job: Job) -> JobOut:
+    """The public view of a job."""
+    return JobOut(
+        id=job.id, kind=job.kind, state=str(job.state), progress=job.progress, message=job.message,
+        attempts=job.attempts, max_attempts=job.max_attempts, error=job.error, owner_id=job.owner_id,
+        company_id=job.company_id, cancel_requested=job.cancel_requested, created_at=job.created_at,
+        started_at=job.started_at, finished_at=job.finished_at,
+    )
+
+
+def _service() -> JobService:
+    service: JobService = runtime().service("jobs")
+    return service
+
+
+async def visible_job(job_id: str) -> Job:
+    """The job if the caller owns it or is an admin; 404 otherwise (no hint that it exists)."""
+    job = await _service().get(job_id)
+    principal = current_principal()
+    if job is None or not (principal.is_admin or job.owner_id == principal.user_id):
+        raise ApiError(404, f"no job {job_id}", kind="job-not-found")
+    return job
+
+
+@blueprint.get("")
+@require_roles("admin")
+@validate_response(QueueDashboard, 200)
+@problems(401, 403)
+async def queue_dashboard() -> QueueDashboard:
+    """Pending, scheduled and running work, recent outcomes, per-task timings, throughput, consumers."""
+    figures = await _service().summary()
+    return QueueDashboard(**{key: value for key, value in figures.items() if key in QueueDashboard.model_fields})
+
+
+@blueprint.get("/<job_id>")
+@validate_response(JobOut, 200)
+@problems(401, 404)
+async def job_status(job_id: str) -> JobOut:
+    """One job's state and progress (its owner, or an admin)."""
+    return job_out(await visible_job(job_id))
+
+
+@blueprint.post("/<job_id>/cancel")
+@validate_response(JobOut, 200)
+@problems(401, 404, 409)
+async def cancel_job(job_id: str) -> JobOut:
+    """Cancel a queued job, or ask a running one to stop (its owner, or an admin)."""
+    await visible_job(job_id)
+    try:
+        return job_out(await _service().cancel(job_id))
+    except JobStateError as exc:
+        raise ApiError(409, str(exc), kind="job-state") from None
+    except JobNotFound as exc:
+        raise ApiError(404, str(exc), kind="job-not-found") from None
+
+
+@blueprint.post("/<job_id>/retry")
+@require_roles("admin")
+@validate_response(JobOut, 200)
+@problems(401, 403, 404, 409)
+async def retry_job(job_id: str) -> JobOut:
+    """Run a failed or cancelled job again (admin)."""
+    try:
+        return job_out(await _service().retry(job_id))
+    except JobStateError as exc:
+        raise ApiError(409, str(exc), kind="job-state") from None
+    except JobNotFound as exc:
+        raise ApiError(404, str(exc), kind="job-not-found") from None
+
+
+def install_routes(app: Quart, runtime: Runtime) -> None:
+    """`/api/tasks`, and the report exports (`/api/reports/exports`) when the reports module is on."""
+    app.register_blueprint(blueprint)
+    if runtime.settings.module_reports_enabled:
+        from roa2web.blueprints.exports import blueprint as exports_blueprint
+
+        app.register_blueprint(exports_blueprint)

@@ -1,0 +1,79 @@
+"""`roa2web worker`: a standalone queue consumer (Redis scale-out, or OCR outside the web process).
+
+It builds the same services as the server (`build_runtime`, no HTTP) and consumes with thread
+workers. SIGINT, SIGTERM (and CTRL_BREAK on Windows) stop it gracefully: running tasks finish
+within QUEUE_SHUTDOWN_TIMEOUT_S; a second signal exits at once (the jobs are recovered later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from typing import Any
+
+from roa2web.cli.queue import run_async
+from roa2web.logs import configure_logging
+from roa2web.settings import Settings
+
+log = logging.getLogger("roa2web.tasks.worker")
+STARTUP_TIMEOUT_S = 60.0
+
+
+def _install_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """`signal.signal`, not `loop.add_signal_handler` (which Windows lacks)."""
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        if stop.is_set():
+            log.warning("second %s: exiting now", signal.Signals(signum).name)
+            os._exit(1)
+        log.info("%s received: finishing running tasks, then stopping", signal.Signals(signum).name)
+        loop.call_soon_threadsafe(stop.set)
+
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), request_stop)
+
+
+async def run_worker(settings: Settings) -> int:
+    """Start every service with an in-process consumer, wait for a stop signal, stop gracefully."""
+    from roa2web.app import build_runtime
+
+    runtime = build_runtime(settings)
+    stop = asyncio.Event()
+    _install_signals(asyncio.get_running_loop(), stop)
+    try:
+        await runtime.start()
+        await runtime.wait_background(STARTUP_TIMEOUT_S)
+        part = runtime.services["queue_part"]
+        if part.consumer is None:
+            log.error("the queue consumer did not start; see the errors above")
+            return 1
+        log.info("worker %s consuming %s queue %r with %d threads", part.worker, settings.queue_backend,
+                 settings.queue_name, settings.queue_workers)
+        while not stop.is_set():  # wake up every second so signals are handled promptly on Windows
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+    finally:
+        await runtime.stop()
+        log.info("worker stopped")
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    updates: dict[str, Any] = {"queue_in_process": True}
+    if args.threads:
+        updates["queue_workers"] = args.threads
+    settings = settings.model_copy(update=updates)
+    configure_logging(settings.log_level, settings.log_format, settings.log_file)
+    return run_async(run_worker(settings))
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `worker`."""
+    parser = subparsers.add_parser("worker", help="consume the task queue in this process (no HTTP)")
+    parser.add_argument("--threads", type=int, help="override QUEUE_WORKERS")
+    parser.set_defaults(handler=_worker)

@@ -1,0 +1,15 @@
+"""Report exports as files (XLSX, PDF): documents built from a report, rendered and stored.
+
+Domain only: no HTTP, no queue. `roa2web.tasks.exports` runs them as jobs.
+"""
+
+from roa2web.exports.document import ExportDocument, report_document
+from roa2web.exports.files import ExportFiles
+from roa2web.exports.naming import export_filename
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+__all__ = ["FORMATS", "ExportDocument", "ExportFiles", "export_filename", "report_document"]

@@ -1,0 +1,141 @@
+"""`JobService` (`runtime.services["jobs"]`): submit, read, retry and cancel jobs from async code.
+
+The job row is written first and its Huey message enqueued after (off the event loop: enqueue is a
+blocking SQLite or Redis call); if the enqueue fails the job is marked failed rather than left
+waiting for a message that will never come.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+import peewee
+
+from roa2web.appdb import AppDatabase
+from roa2web.settings import Settings
+from roa2web.tasks import dashboard, jobs, transitions
+from roa2web.tasks.handlers import handler_for
+from roa2web.tasks.jobs import Job, JobState
+from roa2web.tasks.jobs_admin import purge_jobs
+from roa2web.tasks.queue import JobQueue
+
+log = logging.getLogger("roa2web.tasks.service")
+
+
+class JobError(Exception):
+    """Base of the job service's errors."""
+
+
+class UnknownJobKind(JobError):
+    """No handler is registered for this kind."""
+
+
+class JobNotFound(JobError):
+    """No job has this id."""
+
+
+class JobStateError(JobError):
+    """The job is not in a state that allows this."""
+
+
+class QueueUnavailable(JobError):
+    """The queue backend did not take the message."""
+
+
+class JobService:
+    """Jobs over one app database and one queue."""
+
+    def __init__(self, db: AppDatabase, queue: JobQueue, settings: Settings, stats_db: peewee.Database) -> None:
+        self.db = db
+        self.queue = queue
+        self.settings = settings
+        self.stats_db = stats_db
+
+    async def submit(
+        self, kind: str, params: dict[str, Any], *, owner_id: str | None = None, company_id: int | None = None
+    ) -> Job:
+        """Record a queued job, then enqueue its message; returns the job as recorded."""
+        spec = handler_for(kind)
+        if spec is None:
+            raise UnknownJobKind(f"no handler for job kind {kind!r}")
+        job_id = jobs.new_job_id()
+        task = self.queue.new_task(kind, job_id)
+        job = await jobs.insert_job(
+            self.db,
+            kind=kind,
+            params=params,
+            owner_id=owner_id,
+            company_id=company_id,
+            max_attempts=spec.max_attempts or self.settings.queue_max_attempts,
+            task_id=task.id,
+            job_id=job_id,
+        )
+        await self._enqueue(job, task)
+        return job
+
+    async def _enqueue(self, job: Job, task: Any) -> None:
+        try:
+            await asyncio.to_thread(self.queue.enqueue, task)
+        except Exception as exc:
+            log.error("could not enqueue job %s (%s): %s", job.id, job.kind, exc)
+            await transitions.abandon_queued(self.db, job.id, f"the queue did not accept the job: {exc}")
+            raise QueueUnavailable(f"the queue backend is unavailable: {exc}") from exc
+
+    async def get(self, job_id: str) -> Job | None:
+        """The job, or None."""
+        return await jobs.get_job(self.db, job_id)
+
+    async def list(
+        self,
+        *,
+        state: JobState | str | None = None,
+        kind: str | None = None,
+        owner_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Job]:
+        """Jobs, newest first."""
+        states = (JobState(state),) if state else ()
+        return await jobs.list_jobs(self.db, states=states, kind=kind, owner_id=owner_id, limit=limit)
+
+    async def _require(self, job_id: str) -> Job:
+        job = await self.get(job_id)
+        if job is None:
+            raise JobNotFound(f"no job {job_id}")
+        return job
+
+    async def retry(self, job_id: str) -> Job:
+        """Run a failed or cancelled job again, with a fresh set of attempts."""
+        job = await self._require(job_id)
+        task = self.queue.new_task(job.kind, job.id)
+        if not await transitions.reset_job(self.db, job.id, task.id):
+            current = await self._require(job_id)
+            raise JobStateError(f"job {job_id} is {current.state}; only failed or cancelled jobs can be retried")
+        await self._enqueue(job, task)
+        return await self._require(job_id)
+
+    async def cancel(self, job_id: str) -> Job:
+        """Cancel a queued job (its message is revoked) or ask a running one to stop."""
+        job = await self._require(job_id)
+        if await transitions.cancel_queued(self.db, job.id):
+            if job.task_id:
+                try:
+                    await asyncio.to_thread(self.queue.revoke, job.task_id)
+                except Exception as exc:  # the claim refuses a cancelled job anyway
+                    log.warning("could not revoke the message of job %s: %s", job.id, exc)
+        elif not await transitions.request_cancel(self.db, job.id):
+            current = await self._require(job_id)
+            raise JobStateError(f"job {job_id} is {current.state}; only queued or running jobs can be cancelled")
+        return await self._require(job_id)
+
+    async def purge(self, *, states: tuple[JobState, ...], older_than: dt.timedelta) -> int:
+        """Delete finished jobs in `states` older than `older_than`."""
+        return await purge_jobs(self.db, states=states, older_than=older_than)
+
+    async def summary(self) -> dict[str, Any]:
+        """The dashboard figures (see `roa2web.tasks.dashboard.snapshot`)."""
+        return await dashboard.snapshot(
+            self.db, self.queue, self.stats_db, stale_after_s=self.settings.queue_stale_after_s
+        )

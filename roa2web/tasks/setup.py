@@ -1,0 +1,33 @@
+"""The tasks module's services: for the server and `roa2web worker` alike (routes: `blueprints.tasks`)."""
+
+from __future__ import annotations
+
+import importlib
+
+from roa2web.runtime import Part, Runtime
+from roa2web.tasks.part import QueuePart
+from roa2web.tasks.queue import JobQueue
+from roa2web.tasks.service import JobService
+from roa2web.tasks.stats import stats_database
+
+
+def import_handler_modules(runtime: Runtime) -> None:
+    """Import the modules whose `@job_handler`s this process runs (they register at import)."""
+    settings = runtime.settings
+    if settings.module_reports_enabled:
+        importlib.import_module("roa2web.tasks.exports")
+    for name in settings.queue_handler_modules:
+        importlib.import_module(name)
+
+
+def install_services(runtime: Runtime) -> None:
+    """The queue, `runtime.services["jobs"]` and the "queue" part (consumer when QUEUE_IN_PROCESS)."""
+    import_handler_modules(runtime)
+    queue = JobQueue(runtime.settings)
+    service = JobService(runtime.service("app_db"), queue, runtime.settings, stats_database(runtime.settings))
+    runtime.services["queue"] = queue
+    runtime.services["jobs"] = service
+    part = QueuePart(runtime, service)
+    runtime.services["queue_part"] = part
+    runtime.add_part(Part("queue", part.health, start=part.start, stop=part.stop, required=True, background=True))
+

@@ -1,0 +1,172 @@
+"""Every state change of a job: each one a single conditional UPDATE (`WHERE id = ? AND state IN ...`).
+
+A read followed by a write would let two workers (or a worker and a recovering process) both
+win on PostgreSQL; a conditional UPDATE lets exactly one win, and the loser sees `False`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee
+
+from roa2web.appdb import AppDatabase
+from roa2web.tasks.jobs import Job, JobRow, JobState, _db_time, _job, _one_line, now_utc
+
+
+async def _update(db: AppDatabase, where: peewee.Expression, **values: Any) -> bool:
+    values["updated_at"] = _db_time(now_utc())
+    return bool(await JobRow.update(values).where(where).aio_execute(db))
+
+
+def _is(job_id: str, *states: JobState) -> peewee.Expression:
+    return (JobRow.id == job_id) & JobRow.state.in_([str(state) for state in states])
+
+
+def _held(job_id: str, worker: str) -> peewee.Expression:
+    return _is(job_id, JobState.RUNNING) & (JobRow.worker == worker)
+
+
+async def claim_job(db: AppDatabase, job_id: str, worker: str) -> Job | None:
+    """queued → running for `worker` (one attempt more); None when someone else has it or it is over."""
+    now = _db_time(now_utc())
+    rows = await (
+        JobRow.update(
+            state=JobState.RUNNING.value,
+            worker=worker,
+            attempts=JobRow.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            updated_at=now,
+        )
+        .where(_is(job_id, JobState.QUEUED) & (JobRow.cancel_requested == False))  # noqa: E712 - SQL
+        .returning(JobRow)
+        .aio_execute(db)
+    )
+    return _job(rows[0]) if rows else None
+
+
+async def record_progress(db: AppDatabase, job_id: str, worker: str, progress: int, message: str) -> bool:
+    """Progress of a running job (also a heartbeat); False when `worker` no longer holds it."""
+    return await _update(
+        db,
+        _held(job_id, worker),
+        progress=max(0, min(100, progress)),
+        message=_one_line(message, 500),
+        heartbeat_at=_db_time(now_utc()),
+    )
+
+
+async def cancel_requested(db: AppDatabase, job_id: str) -> bool:
+    """Whether someone asked to cancel this job."""
+    rows = await JobRow.select(JobRow.cancel_requested).where(JobRow.id == job_id).aio_execute(db)
+    return bool(rows and rows[0].cancel_requested)
+
+
+async def finish_job(db: AppDatabase, job_id: str, worker: str, result_ref: str | None) -> bool:
+    """running → done (or → cancelled when a cancel was requested meanwhile)."""
+    cancelled = JobRow.cancel_requested == True  # noqa: E712 - SQL, not Python
+    return await _update(
+        db,
+        _held(job_id, worker),
+        state=peewee.Case(None, [(cancelled, JobState.CANCELLED.value)], JobState.DONE.value),
+        message=peewee.Case(None, [(cancelled, "Anulat")], "Finalizat"),
+        progress=100,
+        result_ref=result_ref,
+        error=None,
+        finished_at=_db_time(now_utc()),
+    )
+
+
+async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str) -> bool:
+    """running → failed, for good."""
+    return await _update(
+        db, _held(job_id, worker), state=JobState.FAILED.value, error=_one_line(error), finished_at=_db_time(now_utc())
+    )
+
+
+async def requeue_job(
+    db: AppDatabase, job_id: str, worker: str, *, error: str, task_id: str, run_after: dt.datetime
+) -> bool:
+    """running → queued for a later attempt (a transient failure)."""
+    return await _update(
+        db,
+        _held(job_id, worker),
+        state=JobState.QUEUED.value,
+        worker=None,
+        error=_one_line(error),
+        task_id=task_id,
+        run_after=_db_time(run_after),
+        message=f"new attempt after: {_one_line(error, 200)}",
+    )
+
+
+async def cancel_queued(db: AppDatabase, job_id: str) -> bool:
+    """queued → cancelled (it never starts)."""
+    now = _db_time(now_utc())
+    return await _update(
+        db, _is(job_id, JobState.QUEUED), state=JobState.CANCELLED.value, cancel_requested=True, finished_at=now
+    )
+
+
+async def abandon_queued(db: AppDatabase, job_id: str, error: str) -> bool:
+    """queued → failed, when its message could not be put on the queue at all."""
+    now = _db_time(now_utc())
+    return await _update(db, _is(job_id, JobState.QUEUED), state=JobState.FAILED.value, error=_one_line(error),
+                         finished_at=now)
+
+
+async def request_cancel(db: AppDatabase, job_id: str) -> bool:
+    """Ask a running job to stop; its handler sees it through `ctx.cancelled()`."""
+    return await _update(db, _is(job_id, JobState.RUNNING), cancel_requested=True)
+
+
+async def reset_job(db: AppDatabase, job_id: str, task_id: str) -> bool:
+    """failed or cancelled → queued, with a fresh set of attempts (an operator's retry)."""
+    return await _update(
+        db,
+        _is(job_id, JobState.FAILED, JobState.CANCELLED),
+        state=JobState.QUEUED.value,
+        attempts=0,
+        progress=0,
+        message="retry requested",
+        error=None,
+        result_ref=None,
+        cancel_requested=False,
+        worker=None,
+        task_id=task_id,
+        run_after=None,
+        started_at=None,
+        finished_at=None,
+    )
+
+
+async def reassign_queued(db: AppDatabase, job_id: str, old_task_id: str | None, task_id: str) -> bool:
+    """Point a queued job at a new Huey task (recovery); False when it moved on meanwhile."""
+    where = _is(job_id, JobState.QUEUED)
+    where &= JobRow.task_id.is_null() if old_task_id is None else (JobRow.task_id == old_task_id)
+    return await _update(db, where, task_id=task_id)
+
+
+async def release_orphan(db: AppDatabase, job: Job, *, task_id: str, reason: str, stale_before: dt.datetime) -> bool:
+    """A running job whose worker is gone → queued again, or failed when its attempts are spent.
+
+    Conditional on the worker, and (with `stale_before`) on the heartbeat still being that old.
+    """
+    where = _held(job.id, job.worker or "") & (JobRow.heartbeat_at < _db_time(stale_before))
+    if job.attempts >= job.max_attempts:
+        return await _update(
+            db, where, state=JobState.FAILED.value, error=_one_line(reason), finished_at=_db_time(now_utc())
+        )
+    return await _update(
+        db, where, state=JobState.QUEUED.value, worker=None, task_id=task_id, message=_one_line(reason, 200)
+    )
+
+
+async def heartbeat(db: AppDatabase, worker: str) -> int:
+    """Every job `worker` runs is still alive."""
+    now = _db_time(now_utc())
+    where = (JobRow.state == JobState.RUNNING.value) & (JobRow.worker == worker)
+    return int(await JobRow.update(heartbeat_at=now).where(where).aio_execute(db))

@@ -1,0 +1,54 @@
+"""Helpers for queue tests: wait for a job, count handler runs, reach an app's services."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from quart import Quart
+
+from roa2web.tasks.jobs import Job, JobState
+from roa2web.tasks.service import JobService
+
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+
+
+async def queue_ready(app: Quart, timeout_s: float = 15) -> None:
+    """Wait until the queue part (it starts in the background) has started its consumer."""
+    runtime = app.extensions["roa2web"]
+    if not runtime.settings.queue_in_process:
+        return
+    deadline = time.monotonic() + timeout_s
+    while runtime.services["queue_part"].consumer is None or runtime.services["queue_part"]._maintenance is None:
+        assert time.monotonic() < deadline, "the queue consumer did not start"
+        await asyncio.sleep(0.01)
+
+
+def jobs_of(app: Quart) -> JobService:
+    """The app's JobService."""
+    service: JobService = app.extensions["roa2web"].service("jobs")
+    return service
+
+
+async def wait_for(
+    service: JobService, job_id: str, *states: JobState, timeout_s: float = 20, seen: list[Job] | None = None
+) -> Job:
+    """Poll until the job is in one of `states` (default: finished); every observation goes to `seen`."""
+    wanted = set(states) or {JobState.DONE, JobState.FAILED, JobState.CANCELLED}
+    deadline = time.monotonic() + timeout_s
+    while True:
+        job = await service.get(job_id)
+        assert job is not None
+        if seen is not None:
+            seen.append(job)
+        if job.state in wanted:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} still {job.state} after {timeout_s} s: {job}")
+        await asyncio.sleep(0.02)
+
+
+def marker_lines(path: Path) -> list[str]:
+    """Lines a test handler appended (one per event)."""
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
