@@ -1,0 +1,270 @@
+"""Request and response schemas of `/api/data-entry/receipts`, and their mapping to the domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
+from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
+from roa2web.data_entry.service import Notice
+
+# API name → domain name, where they differ
+_DOMAIN_NAMES = {"total": "total_bani"}
+_API_NAMES = {domain: api for api, domain in _DOMAIN_NAMES.items()}
+# OCR field → the receipt field it fills, where the names differ
+OCR_NAMES = {"receipt_number": "document_number", "date": "receipt_date"}
+
+
+class VatLineIn(BaseModel):
+    """One VAT rate group: rate in percent (0 = 0% or exempt), net base and VAT in RON."""
+
+    rate: int = Field(ge=0, le=100, examples=[21])
+    base: Money
+    vat: Money
+
+
+class VatLineOut(BaseModel):
+    """One VAT rate group."""
+
+    rate: int
+    base: MoneyOut
+    vat: MoneyOut
+
+
+class ReceiptFieldsIn(BaseModel):
+    """Receipt fields; on update only the fields sent change."""
+
+    supplier_partner_id: int | None = Field(None, description="a partner of the company's ledger")
+    supplier_name: str | None = Field(None, max_length=200, examples=["ALFA PETROL SRL"])
+    supplier_cif: str | None = Field(None, max_length=20, examples=["RO12345674"])
+    document_number: str | None = Field(None, max_length=50, examples=["37"])
+    receipt_date: dt.date | None = Field(None, examples=["2025-09-15"])
+    payment_method: PaymentMethod | None = None
+    total: Money | None = None
+    vat_lines: list[VatLineIn] | None = Field(None, max_length=10)
+    expense_account: str | None = Field(None, max_length=30, examples=["6022"])
+    deductible: bool = Field(True, description="false when the VAT may not be deducted")
+    buyer_cif_present: bool = Field(False, description="the receipt shows the company's CIF as buyer")
+    notes: str | None = Field(None, max_length=2000)
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, in domain names and types (bani, VatLine)."""
+        result: dict[str, Any] = {}
+        for name in self.model_fields_set & set(ReceiptFieldsIn.model_fields):
+            value = getattr(self, name)
+            if name == "total":
+                value = None if value is None else to_bani(value)
+            elif name == "vat_lines":
+                value = tuple(VatLine(v.rate, to_bani(v.base), to_bani(v.vat)) for v in value or ())
+            elif isinstance(value, str):
+                value = value.strip() or None
+                if value and name == "supplier_cif":
+                    value = value.replace(" ", "").upper()
+            result[_DOMAIN_NAMES.get(name, name)] = value
+        return result
+
+
+class ReceiptCreate(ReceiptFieldsIn):
+    """A new DRAFT receipt."""
+
+    company_id: int
+
+
+class ReceiptUpdate(ReceiptFieldsIn):
+    """Changes to a DRAFT or REJECTED receipt; `version` (optional) refuses to overwrite newer changes."""
+
+    version: int | None = Field(None, description="the version you read; 409 when the receipt changed since")
+
+
+class Comment(BaseModel):
+    """An optional comment kept in the history."""
+
+    comment: str | None = Field(None, max_length=1000)
+
+
+class RejectRequest(BaseModel):
+    """Why the receipt is rejected (the creator sees it)."""
+
+    reason: str = Field(min_length=1, max_length=1000, examples=["lipsește CIF-ul firmei pe bon"])
+
+
+class AttachmentOut(BaseModel):
+    """A stored file of a receipt."""
+
+    id: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: Timestamp
+
+
+class NoticeOut(BaseModel):
+    """A warning about the receipt (e.g. a probable duplicate)."""
+
+    kind: str
+    message: str
+    receipt_ids: list[str]
+
+
+class OcrSummary(BaseModel):
+    """The latest OCR run of the receipt: its state and the confidence of each field it read."""
+
+    job_id: str | None
+    state: str
+    confidence: dict[str, float] = Field(description="per field read, by receipt field name")
+    applied: list[str]
+    warnings: list[str]
+    error: str | None
+
+
+class ReceiptOut(BaseModel):
+    """A receipt with its workflow data, files, warnings and OCR summary."""
+
+    id: str
+    company_id: int
+    state: State
+    version: int
+    source: str
+    supplier_partner_id: int | None
+    supplier_name: str | None
+    supplier_cif: str | None
+    document_number: str | None
+    receipt_date: Day | None
+    payment_method: PaymentMethod | None
+    total: MoneyOut | None
+    vat_lines: list[VatLineOut]
+    expense_account: str | None
+    deductible: bool
+    buyer_cif_present: bool
+    notes: str | None
+    edited_fields: list[str]
+    created_by: str
+    created_by_name: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    submitted_at: Timestamp | None
+    decided_by: str | None
+    decided_at: Timestamp | None
+    rejection_reason: str | None
+    exported_at: Timestamp | None
+    attachments: list[AttachmentOut]
+    warnings: list[NoticeOut] = []
+    ocr: OcrSummary | None = None
+
+
+class ReceiptList(BaseModel):
+    """A page of receipts, newest first; pass `next_cursor` as `cursor` for the next page."""
+
+    items: list[ReceiptOut]
+    next_cursor: str | None
+
+
+class ReceiptQuery(BaseModel):
+    """List filters."""
+
+    company_id: int | None = None
+    state: State | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    supplier: str | None = Field(None, max_length=100, description="part of the supplier's name or CIF")
+    created_by: str | None = Field(None, max_length=64, description="the creator's user id")
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=200)
+
+
+class HistoryOut(BaseModel):
+    """One audited action."""
+
+    at: Timestamp
+    user_id: str | None
+    username: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    comment: str | None
+
+
+class HistoryList(BaseModel):
+    """A receipt's history, oldest first."""
+
+    items: list[HistoryOut]
+
+
+def attachment_out(attachment: Attachment) -> AttachmentOut:
+    """The public view of an attachment (never its storage path)."""
+    return AttachmentOut(
+        id=attachment.id, file_name=attachment.file_name, content_type=attachment.content_type,
+        size_bytes=attachment.size_bytes, sha256=attachment.sha256, uploaded_by=attachment.uploaded_by,
+        uploaded_at=attachment.uploaded_at,
+    )
+
+
+def _ron(bani: Any) -> Any:
+    return None if bani is None else float(from_bani(int(bani)))
+
+
+def ocr_value(name: str, value: Any) -> Any:
+    """An OCR value in API units: money in RON, quantities in units."""
+    if value is None:
+        return None
+    if name == "total":
+        return _ron(value)
+    if name == "vat_lines":
+        return [{"rate": g["rate"], "base": _ron(g.get("base_bani")), "vat": _ron(g["vat_bani"])} for g in value]
+    if name == "items":
+        return [{"value": _ron(i["value_bani"]), "letter": i.get("letter"),
+                 "unit_price": _ron(i.get("unit_price_bani")),
+                 "quantity": None if i.get("quantity_milli") is None else i["quantity_milli"] / 1000} for i in value]
+    return value
+
+
+def ocr_fields(run: OcrRun) -> dict[str, dict[str, Any]]:
+    """The run's readings by receipt field name: {name: {value, confidence}}."""
+    return {OCR_NAMES.get(name, name): {"value": ocr_value(name, reading.get("value")),
+                                        "confidence": float(reading.get("confidence", 0.0))}
+            for name, reading in run.fields.items()}
+
+
+def ocr_summary(run: OcrRun) -> OcrSummary:
+    """The latest run in short."""
+    confidence = {name: field["confidence"] for name, field in ocr_fields(run).items()}
+    applied = [_API_NAMES.get(name, name) for name in run.applied]
+    return OcrSummary(job_id=run.job_id, state=run.state, confidence=confidence, applied=applied,
+                      warnings=list(run.warnings), error=run.error)
+
+
+def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, run: OcrRun | None = None) -> ReceiptOut:
+    """The public view of a receipt."""
+    fields = receipt.fields
+    return ReceiptOut(
+        id=receipt.id, company_id=receipt.company_id, state=receipt.state, version=receipt.version,
+        source=receipt.source, supplier_partner_id=fields.supplier_partner_id, supplier_name=fields.supplier_name,
+        supplier_cif=fields.supplier_cif, document_number=fields.document_number, receipt_date=fields.receipt_date,
+        payment_method=fields.payment_method,
+        total=None if fields.total_bani is None else from_bani(fields.total_bani),
+        vat_lines=[VatLineOut(rate=line.rate, base=from_bani(line.base_bani), vat=from_bani(line.vat_bani))
+                   for line in fields.vat_lines],
+        expense_account=fields.expense_account, deductible=fields.deductible,
+        buyer_cif_present=fields.buyer_cif_present, notes=fields.notes,
+        edited_fields=sorted(_API_NAMES.get(name, name) for name in receipt.edited_fields),
+        created_by=receipt.created_by, created_by_name=receipt.created_by_name, created_at=receipt.created_at,
+        updated_at=receipt.updated_at, submitted_at=receipt.submitted_at, decided_by=receipt.decided_by,
+        decided_at=receipt.decided_at, rejection_reason=receipt.rejection_reason, exported_at=receipt.exported_at,
+        attachments=[attachment_out(a) for a in receipt.attachments],
+        warnings=[NoticeOut(kind=n.kind, message=n.message, receipt_ids=list(n.receipt_ids)) for n in notices or ()],
+        ocr=ocr_summary(run) if run else None,
+    )
+
+
+def history_out(entries: list[HistoryEntry]) -> HistoryList:
+    """A receipt's history."""
+    return HistoryList(items=[
+        HistoryOut(at=e.at, user_id=e.user_id, username=e.username, action=e.action, from_state=e.from_state,
+                   to_state=e.to_state, comment=e.comment)
+        for e in entries
+    ])

@@ -1,0 +1,152 @@
+"""Receipt files: checked by content, normalized, and stored under DATA_DIR with paths we build.
+
+Accepted: JPEG, PNG, WebP, TIFF and PDF, recognized by their magic bytes (never the file name).
+Images must decode fully within a pixel limit (decompression bombs are refused before decoding)
+and are stored upright: an EXIF orientation is applied and the image re-encoded.
+Files live at `receipts/<company>/<yyyy>/<uuid>.<ext>` relative to DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps
+
+from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
+from roa2web.data_entry.ocr.images import MAX_PIXELS, sniff_content_type
+
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/tiff": "tiff",
+    "application/pdf": "pdf",
+}
+_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF"}
+_EXIF_ORIENTATION = 0x0112
+_UNSAFE_NAME = re.compile(r"[^\w .()+-]", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """An upload that passed the checks: its true type, extension and the bytes to store."""
+
+    content_type: str
+    extension: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the stored bytes."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def check_upload(data: bytes, *, max_bytes: int, max_pixels: int = MAX_PIXELS) -> CheckedFile:
+    """Verify an upload by content and return what to store (CPU-bound: run it off the event loop)."""
+    if len(data) > max_bytes:
+        raise UploadTooLarge(f"the file has {len(data)} bytes; the limit is {max_bytes}")
+    if not data:
+        raise UploadRejected("the file is empty")
+    content_type = sniff_content_type(data)
+    if content_type not in EXTENSIONS:
+        raise UploadRejected("only JPEG, PNG, WebP, TIFF and PDF files are accepted (checked by content)")
+    if content_type == "application/pdf":
+        _check_pdf(data)
+        return CheckedFile(content_type, EXTENSIONS[content_type], data)
+    return CheckedFile(content_type, EXTENSIONS[content_type], _upright_image(data, content_type, max_pixels))
+
+
+def _check_pdf(data: bytes) -> None:
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise UploadRejected(f"damaged or protected PDF: {error}") from None
+    try:
+        if len(document) == 0:
+            raise UploadRejected("the PDF has no pages")
+    finally:
+        document.close()
+
+
+def _upright_image(data: bytes, content_type: str, max_pixels: int) -> bytes:
+    """Decode fully (bomb-safe); if an EXIF orientation turns the image, re-encode it upright."""
+    fmt = _PIL_FORMATS[content_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+            width, height = image.size
+            if width < 1 or height < 1 or width * height > max_pixels:
+                raise UploadRejected(f"an image of {width}×{height} pixels is refused (limit {max_pixels} pixels)")
+            image.load()
+            orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+            if orientation in (None, 1):
+                return data
+            upright = ImageOps.exif_transpose(image)
+            return _encode(upright, fmt)
+    except Image.DecompressionBombError as error:
+        raise UploadRejected(f"decompression bomb refused: {error}") from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise UploadRejected(f"damaged or unreadable {content_type}: {error}") from None
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt in ("JPEG", "WEBP"):
+        image.save(buffer, format=fmt, quality=95)
+    else:
+        image.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def display_name(name: str | None, extension: str) -> str:
+    """A harmless ASCII file name to show and offer on download: no directories, quotes or control characters."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
+    base = _UNSAFE_NAME.sub("_", base).strip(" .")[:120]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem or 'receipt'}.{extension}"
+
+
+class FileStore:
+    """Receipt files under `DATA_DIR/receipts`; paths come only from ids the app generated."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self.root = self.data_dir / "receipts"
+
+    def new_path(self, company_id: int, year: int, extension: str) -> str:
+        """A fresh relative path `receipts/<company>/<yyyy>/<uuid>.<ext>` (posix separators)."""
+        if extension not in EXTENSIONS.values():
+            raise ValueError(f"unexpected extension {extension!r}")
+        return f"receipts/{int(company_id)}/{int(year):04d}/{uuid.uuid4().hex}.{extension}"
+
+    def resolve(self, relative: str) -> Path:
+        """The absolute path of a stored file, refusing anything outside the receipts folder."""
+        path = (self.data_dir / PurePosixPath(relative)).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError(f"refusing a storage path outside {self.root}")
+        return path
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write atomically (temporary file, then rename)."""
+        path = self.resolve(relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.part")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+    def read(self, relative: str) -> bytes:
+        """The bytes of a stored file."""
+        return self.resolve(relative).read_bytes()
+
+    def remove(self, relative: str) -> None:
+        """Delete a stored file if it is there."""
+        self.resolve(relative).unlink(missing_ok=True)

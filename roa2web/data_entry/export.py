@@ -1,0 +1,127 @@
+"""Export for ROA: the entries of a period's approved receipts as XLSX and CSV, built by a queued job.
+
+The job claims the receipts (APPROVED → EXPORTED, stamped with its job id) and writes
+`DATA_DIR/exports/receipts/<job id>.xlsx` and `.csv`: one row per journal line (D = C amount),
+amounts in RON with a dot and two decimals, UTF-8 CSV with a header row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roa2web.auth.principal import Principal
+from roa2web.data_entry import export_store
+from roa2web.data_entry.entries import receipt_entries
+from roa2web.data_entry.errors import FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.model import Actor, Receipt
+from roa2web.data_entry.ocr_flow import JobQueue
+from roa2web.data_entry.service import ReceiptService
+from roa2web.data_entry.workflow import ensure_can_read
+
+EXPORT_JOB = "receipts_export"
+HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "partner_id",
+          "debit_account", "credit_account", "amount", "explanation")
+_JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFiles:
+    """Where an export's files are."""
+
+    xlsx: Path
+    csv: Path
+
+
+def export_files(data_dir: Path, job_id: str) -> ExportFiles:
+    """The files of export `job_id` (a job id is 32 hex digits; nothing else makes a path)."""
+    if not _JOB_ID.match(job_id):
+        raise NotFound(f"no export {job_id}")
+    folder = data_dir / "exports" / "receipts"
+    return ExportFiles(folder / f"{job_id}.xlsx", folder / f"{job_id}.csv")
+
+
+def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
+    """One row per journal line of each receipt."""
+    rows: list[Row] = []
+    for receipt in receipts:
+        fields = receipt.fields
+        for line in receipt_entries(fields, vat_payer=vat_payer).lines:
+            rows.append((
+                receipt.id, fields.receipt_date.isoformat() if fields.receipt_date else "",
+                fields.document_number or "", fields.supplier_name or "", fields.supplier_cif or "",
+                fields.supplier_partner_id if fields.supplier_partner_id is not None else "",
+                line.debit, line.credit, f"{line.amount_bani // 100}.{line.amount_bani % 100:02d}", line.explanation,
+            ))
+    return rows
+
+
+def write_export(rows: Sequence[Row], files: ExportFiles) -> None:
+    """Write both files (blocking: run it in a worker thread), each atomically."""
+    from openpyxl import Workbook
+
+    files.xlsx.parent.mkdir(parents=True, exist_ok=True)
+    part = files.csv.with_suffix(".csv.part")
+    with part.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    part.replace(files.csv)
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("note contabile")
+    sheet.append(list(HEADER))
+    for row in rows:
+        values = list(row)
+        values[8] = float(values[8])  # amount: a number cell
+        sheet.append(values)
+    part = files.xlsx.with_suffix(".xlsx.part")
+    workbook.save(part)
+    part.replace(files.xlsx)
+
+
+class ReceiptExports:
+    """Starting exports (HTTP) and doing them (the job)."""
+
+    def __init__(self, receipts: ReceiptService, data_dir: Path, *, jobs: Callable[[], JobQueue]) -> None:
+        self.receipts = receipts
+        self.data_dir = data_dir
+        self.jobs = jobs
+
+    async def start(self, principal: Principal, company_id: int, date_from: dt.date, date_to: dt.date) -> Any:
+        """Queue an export of the company's approved receipts dated in [date_from, date_to]."""
+        ensure_can_read(principal, company_id)
+        if date_from > date_to:
+            raise ValidationFailed([FieldError(("date_to",), "the period ends before it starts", "date_range")])
+        params = {"company_id": company_id, "date_from": date_from.isoformat(), "date_to": date_to.isoformat(),
+                  "user_id": principal.user_id, "username": principal.username}
+        return await self.jobs().submit(EXPORT_JOB, params, owner_id=principal.user_id, company_id=company_id)
+
+    async def job(self, principal: Principal, job_id: str) -> Any:
+        """An export job the caller may see."""
+        job = await self.jobs().get(job_id)
+        if job is None or job.kind != EXPORT_JOB:
+            raise NotFound(f"no export {job_id}")
+        ensure_can_read(principal, int(job.company_id))
+        return job
+
+    async def collect(self, job_id: str, params: dict[str, Any]) -> list[Row]:
+        """The job's database step: claim the receipts, return the rows to write."""
+        company_id = int(params["company_id"])
+        await export_store.claim_for_export(
+            self.receipts.db, company_id=company_id, date_from=dt.date.fromisoformat(params["date_from"]),
+            date_to=dt.date.fromisoformat(params["date_to"]), job_id=job_id,
+            actor=Actor(params.get("user_id"), str(params.get("username", "system"))))
+        company = await self.receipts.nomenclature.company(company_id)
+        receipts = await export_store.exported_by(self.receipts.db, job_id)
+        return entry_rows(receipts, vat_payer=bool(company and company.vat_payer))
+
+    async def count(self, job_id: str) -> int:
+        """How many receipts an export holds."""
+        return await export_store.count_exported(self.receipts.db, job_id)

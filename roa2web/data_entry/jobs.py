@@ -1,0 +1,71 @@
+"""The data-entry job handlers: OCR of a receipt photo, and the export of approved receipts.
+
+Both run in a queue worker thread and only orchestrate: database and OCR work go to the event loop
+through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow and
+export_store.claim_for_export).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
+from roa2web.data_entry.export import EXPORT_JOB, export_files, write_export
+from roa2web.data_entry.module import DataEntry
+from roa2web.data_entry.ocr.images import ImageRejected
+from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
+from roa2web.data_entry.ocr_flow import OCR_JOB
+from roa2web.tasks.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
+
+log = logging.getLogger("roa2web.data_entry")
+_PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, EngineUnavailable, NotFound)
+
+
+def _data_entry(ctx: JobContext) -> DataEntry:
+    service: DataEntry = ctx.runtime.service("data_entry")
+    return service
+
+
+@job_handler(OCR_JOB, max_attempts=3)
+def run_ocr(ctx: JobContext) -> str | None:
+    """Read the receipt's photo and fill its DRAFT; the result is the receipt id."""
+    flow = _data_entry(ctx).ocr
+    run_id = str(ctx.params["run_id"])
+    receipt_id = str(ctx.params["receipt_id"])
+    ctx.progress(5, "se pregătește imaginea")
+    try:
+        data = ctx.run(flow.begin(run_id))
+        if data is None:
+            return receipt_id  # finished before (or the receipt is gone): nothing to do again
+        ctx.progress(20, "se citește bonul")
+        reading = ctx.run(flow.read(data))
+        ctx.progress(85, "se completează bonul")
+        ctx.run(flow.complete(run_id, reading))
+    except _PERMANENT as error:
+        ctx.run(flow.fail(run_id, str(error), final=True))
+        raise PermanentJobError(str(error)) from error
+    except Exception as error:
+        final = ctx.job.attempts >= ctx.job.max_attempts
+        ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=final))
+        log.warning("OCR run %s failed (attempt %d of %d): %s", run_id, ctx.job.attempts, ctx.job.max_attempts,
+                    error)
+        if final:
+            raise PermanentJobError(str(error)) from error
+        raise TransientJobError(str(error)) from error
+    ctx.progress(100, "gata")
+    return receipt_id
+
+
+@job_handler(EXPORT_JOB, max_attempts=3)
+def export_receipts(ctx: JobContext) -> str | None:
+    """Claim the period's approved receipts and write their entries as XLSX and CSV."""
+    data_entry = _data_entry(ctx)
+    ctx.progress(10, "se marchează bonurile exportate")
+    try:
+        rows = ctx.run(data_entry.exports.collect(ctx.job.id, ctx.params))
+    except DataEntryError as error:
+        raise PermanentJobError(str(error)) from error
+    ctx.progress(50, f"se scriu {len(rows)} rânduri")
+    files = export_files(data_entry.exports.data_dir, ctx.job.id)
+    write_export(rows, files)
+    return str(files.xlsx.relative_to(data_entry.exports.data_dir).as_posix())

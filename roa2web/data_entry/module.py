@@ -1,0 +1,45 @@
+"""The data-entry module's services in one object (`runtime.services["data_entry"]`), for the HTTP
+doors, the job handlers and the Telegram bot alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from roa2web.appdb import AppDatabase
+from roa2web.data_entry.attachments import FileStore
+from roa2web.data_entry.export import ReceiptExports
+from roa2web.data_entry.nomenclature import Nomenclature
+from roa2web.data_entry.ocr_flow import JobQueue, OcrFlow, OcrReader
+from roa2web.data_entry.receipt_files import ReceiptFiles
+from roa2web.data_entry.service import ReceiptService
+from roa2web.ledger.base import Ledger
+
+
+@dataclass(frozen=True)
+class DataEntry:
+    """Receipts, their files, OCR runs, exports and the nomenclature."""
+
+    receipts: ReceiptService
+    files: ReceiptFiles
+    ocr: OcrFlow
+    exports: ReceiptExports
+    nomenclature: Nomenclature
+
+
+def build_data_entry(
+    *, db: AppDatabase, ledger: Ledger, data_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
+    reader: OcrReader | None, jobs: Callable[[], JobQueue],
+) -> DataEntry:
+    """Wire the module's services together."""
+    nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
+    receipts = ReceiptService(db, ledger, nomenclature)
+    files = ReceiptFiles(receipts, FileStore(data_dir), max_bytes=max_upload_bytes)
+    return DataEntry(
+        receipts=receipts,
+        files=files,
+        ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs),
+        exports=ReceiptExports(receipts, data_dir, jobs=jobs),
+        nomenclature=nomenclature,
+    )

@@ -1,0 +1,69 @@
+"""A CIF as OCR read it → the CIF, checked with its check digit and repaired when one digit is misread."""
+
+from __future__ import annotations
+
+import re
+
+from roa2web.accounting.cif import is_valid_cif
+from roa2web.data_entry.ocr.reading import Check
+
+_RO_PREFIX = re.compile(r"^R\s?[O0Q]\s?(?=[\dOILSB])")
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "L": "1", "S": "5", "B": "8"})
+# digits the recogniser mistakes for one another on receipt fonts (read → could have been)
+CONFUSIONS: dict[str, str] = {"0": "869", "8": "0693", "6": "085", "9": "08", "5": "63", "3": "85"}
+
+
+def split_ro(token: str) -> tuple[bool, str]:
+    """(printed with an RO prefix, the rest of the token), reading 'R0' and 'R O' as RO."""
+    text = token.strip()
+    match = _RO_PREFIX.match(text.upper())
+    if match is None:
+        return False, text
+    return True, text[match.end():]
+
+
+def _chunks(rest: str) -> list[str]:
+    """The token's chunks that hold a digit, joined, then the first chunk alone."""
+    parts = [part for part in rest.split() if any(char.isdigit() for char in part)]
+    joined = "".join(parts)
+    return [joined] if len(parts) <= 1 else [joined, parts[0]]
+
+
+def one_digit_fixes(digits: str) -> list[str]:
+    """Every checksum-valid number that differs from `digits` by one commonly confused digit."""
+    found = []
+    for position, digit in enumerate(digits):
+        for replacement in CONFUSIONS.get(digit, ""):
+            candidate = digits[:position] + replacement + digits[position + 1:]
+            if is_valid_cif(candidate):
+                found.append(candidate)
+    return found
+
+
+def read_cif(token: str, repair: bool = True) -> tuple[str | None, Check]:
+    """The CIF in `token` (with 'RO' when printed) and what its check digit said.
+
+    Without `repair` the digits are taken as read. With it, letters that look like digits are read
+    as digits, and an invalid number is replaced by its one-digit fix (0/8/6/9/5/3 confusions) when
+    exactly one such fix passes the checksum.
+    """
+    has_ro, rest = split_ro(token)
+    prefix = "RO" if has_ro else ""
+    chunks = _chunks(rest)
+    if not repair:
+        digits = chunks[0]
+        if not digits.isdigit() or not 2 <= len(digits) <= 10:
+            return None, Check.UNCHECKED
+        return prefix + digits, Check.CONFIRMED if is_valid_cif(digits) else Check.CONTRADICTED
+    readable = [chunk.translate(_AS_DIGIT) for chunk in chunks]
+    readable = [chunk for chunk in readable if chunk.isdigit() and 2 <= len(chunk) <= 10]
+    for digits in readable:
+        if is_valid_cif(digits):
+            return prefix + digits, Check.CONFIRMED
+    for digits in readable:
+        fixes = one_digit_fixes(digits)
+        if len(fixes) == 1:
+            return prefix + fixes[0], Check.REPAIRED
+    if not readable:
+        return None, Check.UNCHECKED
+    return prefix + readable[0], Check.CONTRADICTED

@@ -1,0 +1,294 @@
+"""Read receipt fields out of rebuilt lines with Romanian fiscal-receipt rules.
+
+Only reading: every value is taken as printed (amounts in bani), with the OCR score of the boxes
+it came from. Cross-checks and repairs are in repair.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from roa2web.data_entry.ocr.lines import Line
+from roa2web.data_entry.ocr.normalize import canonical
+
+_TVA = r"T\s?[VWYH]\s?[AN&]"
+_BON = r"[B8][O0]N"
+_NR = r"[NM][RT]?\.?"
+_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)\s?[.,]\s?(\d{2})(?![\d%])(?!\s?%)")
+_RATE = re.compile(r"(\d{1,2})(?:\s?[.,]\s?(\d{1,2}))?\s?%|(\d{1,2})\s?[.,]\s?\d{2}[1lI](?=\s|$)")
+_DATE = re.compile(r"(?<!\d)([0-3]?\d)\s?[.\-/]\s?([01]?\d)\s?[.\-/]\s?(2\d{3})(?!\d)")
+_GLUED_TIME = re.compile(r"([.\-/]\s?2\d{3})([0-2]\d\s?:\s?[0-5]\d)")
+_GLUED_DATE = re.compile(r"(\d)(?=[0-3]\d[.\-/][01]\d[.\-/]2\d{3})")
+_TIME = re.compile(r"(?<![\d.,])([0-2]\d)\s?:\s?([0-5]\d)(?:\s?:\s?([0-5]\d))?(?![\d.,])")
+_LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q]\d))"
+_CIF_LABEL = re.compile(
+    r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1L]\s?[.,]?" + _LABEL_END
+    + r"|C[O0]D\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA
+)
+_CIF_VALUE = re.compile(r"^\W*((?:R\s?[O0Q]\s?)?[\dOILSB][\dOILSB ]{0,12})")
+_BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?\d{6,10})(?![\w/])")
+_BUYER = re.compile(r"CLIENT|CUMP[AĂ]R[AĂ]TOR|BENEFICIAR")
+_NUMBER_LABELS = (
+    re.compile(_BON + r"\s*FISCAL\s*" + _NR + r"\s*[:.]?\s*(\d{1,8})"),
+    re.compile(_NR + r"\s*" + _BON + r"(?:\s*FISCAL)?\s*[:.]?\s*(\d{1,8})"),
+    re.compile(r"\b[B8][FE]\s*[:.]?\s*(\d{1,8})"),
+    re.compile(_BON + r"\s*" + _NR + r"\s*[:.]?\s*(\d{1,8})"),
+)
+_TOTAL = re.compile(r"^\W*TOTAL(?!\s*" + _TVA + r")")
+_SUBTOTAL = re.compile(r"SUB\s?TOTAL")
+_TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b")
+_VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b)")
+_ITEM_END = re.compile(r"(\d+)\s?[.,]\s?(\d{2})\s*\*?\s*([A-G8€])?\W*$")
+_QTY_PRICE = re.compile(r"(\d+(?:[.,]\d{1,3})?)\s*(?:BUC|KG|L|BUCATI|BC)?\.?\s*[X×*]\s*(\d+)\s?[.,]\s?(\d{2})")
+_LETTER_LOOKALIKE = {"8": "B", "€": "C"}
+_ONLY_NUMBERS = re.compile(r"[\d.,\s]+")
+_CASH = re.compile(r"NUMERAR|CASH|\bNUM\b")
+_CARD = re.compile(r"CARD(?![A-Z])|\bPOS\b")
+_CHANGE = re.compile(r"^\W*REST\b")
+_COMPANY = re.compile(r"(?:S\.?\s?R\.?\s?L|\bS\.?\s?A|\bS\.?\s?N\.?\s?C|\bP\.?\s?F\.?\s?A|\bI\.?\s?I)\.?\s*$")
+_ADDRESS = re.compile(r"\b(?:STR|BD|BDUL|CALEA|SOS|NR|JUD|BL|SC|AP|LOC)\b\.?")
+
+
+@dataclass(frozen=True)
+class Found[T]:
+    """A value as printed, the OCR score of the text it came from and its line index."""
+
+    value: T
+    score: float
+    line: int
+
+
+@dataclass(frozen=True)
+class VatFound:
+    """A printed VAT-per-rate line: group letter (if printed), rate, VAT amount."""
+
+    letter: str | None
+    rate: int
+    vat_bani: int
+    score: float
+    line: int
+
+
+@dataclass(frozen=True)
+class ItemFound:
+    """A sold line: value and VAT letter (when read), with quantity × unit price when printed."""
+
+    value_bani: int
+    letter: str | None
+    quantity_milli: int | None
+    unit_price_bani: int | None
+    score: float
+    line: int
+
+
+@dataclass
+class Extraction:
+    """Everything read from one receipt, before arithmetic checks."""
+
+    supplier_name: Found[str] | None = None
+    supplier_cif: Found[str] | None = None
+    buyer_cif: Found[str] | None = None
+    receipt_number: Found[str] | None = None
+    date: Found[dt.date] | None = None
+    time: Found[str] | None = None
+    total: Found[int] | None = None
+    subtotal: Found[int] | None = None
+    payment_method: Found[str] | None = None
+    payment_amount: Found[int] | None = None
+    change: Found[int] | None = None
+    vat_total: Found[int] | None = None
+    vat_lines: list[VatFound] = field(default_factory=list)
+    items: list[ItemFound] = field(default_factory=list)
+
+
+def parse_amount(text: str) -> int | None:
+    """The last money amount in `text`, in bani: '1.234,56' -> 123456, '7.26' -> 726."""
+    matches = list(_AMOUNT.finditer(text))
+    if not matches:
+        return None
+    return _bani(matches[-1])
+
+
+def _last_amount(line: Line, index: int) -> Found[int] | None:
+    matches = list(_AMOUNT.finditer(line.text))
+    if not matches:
+        return None
+    match = matches[-1]
+    return Found(_bani(match), line.score_of(match.start(), match.end()), index)
+
+
+def _amount_near(lines: list[Line], index: int) -> Found[int] | None:
+    """The amount on line `index`, or on the next line when that holds nothing but an amount."""
+    own = _last_amount(lines[index], index)
+    if own is not None or index + 1 >= len(lines):
+        return own
+    if _ONLY_NUMBERS.fullmatch(lines[index + 1].text.strip()):
+        return _last_amount(lines[index + 1], index + 1)
+    return None
+
+
+def extract_fields(lines: list[Line]) -> Extraction:
+    """Read every field the receipt prints."""
+    canon = [Line(canonical(line.text), line.spans) for line in lines]
+    found = Extraction(supplier_name=_supplier_name(lines, canon))
+    for index, line in enumerate(canon):
+        _read_cif(found, line, line.text, index)
+        unglued = _unglue(line.text)
+        _read_number(found, line, unglued, index)
+        _read_date_time(found, line, unglued, index)
+        _read_money(found, canon, line.text, index)
+    found.supplier_cif = found.supplier_cif or _unlabelled_cif(canon)
+    totals = [reading.line for reading in (found.subtotal, found.total) if reading is not None]
+    found.items = _read_items(canon, min(totals, default=len(canon)))
+    return found
+
+
+def _supplier_name(lines: list[Line], canon: list[Line]) -> Found[str] | None:
+    """The company name: the first header line with a legal form (SRL, SA…), else the first plain one."""
+    header = [index for index, line in enumerate(canon[:5])
+              if sum(char.isalpha() for char in line.text) >= 3 and not _CIF_LABEL.search(line.text)]
+    named = [index for index in header if _COMPANY.search(canon[index].text)]
+    plain = [index for index in header if not (_ADDRESS.search(canon[index].text) or _DATE.search(canon[index].text))]
+    if not (named or plain):
+        return None
+    chosen = (named or plain)[0]
+    name = re.sub(r"(?<=[A-Za-z])(SRL|S\.R\.L\.?)$", r" \1", " ".join(lines[chosen].text.split()))
+    return Found(name, lines[chosen].score, chosen)
+
+
+def _unlabelled_cif(lines: list[Line]) -> Found[str] | None:
+    """A lone 6-10 digit number in the header, when no CIF label was readable."""
+    for index, line in enumerate(lines[:6]):
+        match = _BARE_CIF.search(line.text)
+        if match and not _DATE.search(line.text):
+            return Found(match.group(1), 0.8 * line.score_of(match.start(), match.end()), index)
+    return None
+
+
+def _read_cif(found: Extraction, line: Line, text: str, index: int) -> None:
+    label = _CIF_LABEL.search(text)
+    if label is None:
+        return
+    tail = text[label.end():]
+    is_buyer = bool(_BUYER.search(text[: label.start()] + tail[:12]))
+    tail = _BUYER.sub("", tail, count=1) if is_buyer else tail
+    value = _CIF_VALUE.search(tail.replace(":", " "))
+    if value is None or sum(char.isdigit() for char in value.group(1)) < 2:
+        return
+    token = value.group(1).strip()
+    offset = label.end() + tail.find(token[:1]) if token else label.end()
+    reading = Found(token, line.score_of(offset, offset + len(token)), index)
+    if is_buyer and found.buyer_cif is None:
+        found.buyer_cif = reading
+    elif not is_buyer and found.supplier_cif is None:
+        found.supplier_cif = reading
+
+
+def _read_number(found: Extraction, line: Line, text: str, index: int) -> None:
+    if found.receipt_number is not None:
+        return
+    for pattern in _NUMBER_LABELS:
+        match = pattern.search(text)
+        if match:
+            digits = next(group for group in match.groups() if group)
+            found.receipt_number = Found(str(int(digits)), line.score_of(match.start(), match.end()), index)
+            return
+
+
+def _unglue(text: str) -> str:
+    """Put back the spaces the recogniser dropped around a date: 'BF:156925-01-202513:33'."""
+    return _GLUED_TIME.sub(r"\1 \2", _GLUED_DATE.sub(r"\1 ", text))
+
+
+def _read_date_time(found: Extraction, line: Line, text: str, index: int) -> None:
+    if found.date is None:
+        for match in _DATE.finditer(text):
+            try:
+                day = dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            except ValueError:
+                continue
+            found.date = Found(day, line.score_of(match.start(), match.end()), index)
+            break
+    if found.time is None or (found.date is not None and found.date.line == index != found.time.line):
+        for match in _TIME.finditer(text):
+            hour, minute, second = match.groups()
+            if int(hour) < 24:
+                value = f"{hour}:{minute}" + (f":{second}" if second else "")
+                found.time = Found(value, line.score_of(match.start(), match.end()), index)
+                break
+
+
+def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> None:
+    if _TOTAL_VAT.search(text):
+        found.vat_total = found.vat_total or _amount_near(lines, index)
+    elif _SUBTOTAL.search(text):
+        found.subtotal = found.subtotal or _amount_near(lines, index)
+    elif _TOTAL.search(text):
+        found.total = found.total or _amount_near(lines, index)
+    elif _VAT.search(text):
+        vat = _read_vat(lines[index], text, index)
+        if vat is not None:
+            found.vat_lines.append(vat)
+    elif _CHANGE.search(text):
+        found.change = found.change or _amount_near(lines, index)
+    elif found.payment_method is None and (_CASH.search(text) or _CARD.search(text)):
+        method = "cash" if _CASH.search(text) else "card"
+        found.payment_method = Found(method, lines[index].score, index)
+        found.payment_amount = _amount_near(lines, index)
+
+
+def _bani(match: re.Match[str]) -> int:
+    return int(match.group(1).replace(".", "")) * 100 + int(match.group(2))
+
+
+def _read_vat(line: Line, text: str, index: int) -> VatFound | None:
+    head = _VAT.search(text)
+    if head is None:
+        return None
+    rate_match = _RATE.search(text, head.end())
+    if rate_match is not None:
+        rate, amounts_from = int(rate_match.group(1) or rate_match.group(3)), rate_match.end()
+    else:
+        numbers = list(_AMOUNT.finditer(text, head.end()))
+        if len(numbers) < 2:
+            return None
+        rate, amounts_from = int(numbers[0].group(1)), numbers[0].end()
+    amounts = list(_AMOUNT.finditer(text, amounts_from))
+    if not amounts:
+        return None
+    letter = _LETTER_LOOKALIKE.get(head.group(1) or "", head.group(1))
+    return VatFound(letter, rate, _bani(amounts[-1]), line.score_of(head.start(), amounts[-1].end()), index)
+
+
+def _qty_only(text: str) -> re.Match[str] | None:
+    """The quantity × price on a line that prints nothing else of value (the item's line follows)."""
+    qty = _QTY_PRICE.search(text)
+    return qty if qty and not _AMOUNT.search(text, qty.end()) else None
+
+
+def _milli(quantity: str) -> int:
+    """A printed quantity in thousandths: '1,433' -> 1433, '2' -> 2000."""
+    whole, _, fraction = quantity.replace(",", ".").partition(".")
+    return int(whole) * 1000 + int((fraction + "000")[:3])
+
+
+def _read_items(lines: list[Line], stop: int) -> list[ItemFound]:
+    """Item lines above `stop` (the first TOTAL): those ending in an amount and a VAT letter, or an
+    amount under a quantity × price line."""
+    items = []
+    for index, line in enumerate(lines[:stop]):
+        text = line.text
+        end = _ITEM_END.search(text)
+        if end is None or _VAT.search(text) or _CIF_LABEL.search(text) or _DATE.search(text):
+            continue
+        qty = _QTY_PRICE.search(text[: end.start()]) or (_qty_only(lines[index - 1].text) if index else None)
+        letter = _LETTER_LOOKALIKE.get(end.group(3) or "", end.group(3))
+        if letter is None and qty is None:
+            continue
+        quantity = _milli(qty.group(1)) if qty else None
+        price = int(qty.group(2)) * 100 + int(qty.group(3)) if qty else None
+        score = line.score_of(end.start(), end.end())
+        items.append(ItemFound(_bani(end), letter, quantity, price, score, index))
+    return items

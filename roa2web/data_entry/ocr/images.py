@@ -1,0 +1,142 @@
+"""Uploaded bytes → an RGB pixel array, refusing what is not a safe, decodable image.
+
+Types are recognised by their magic bytes, never by a file name. JPEG, PNG, WebP and TIFF decode
+with Pillow, HEIC/HEIF when pillow-heif is installed, PDF (first page) with pypdfium2.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from PIL import Image, ImageOps
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 2400
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
+                "image/heic": "HEIF"}
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept: unknown type, damaged, too large or a decompression bomb."""
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    """A decoded upload: RGB pixels, the detected type and the size before any downscaling."""
+
+    pixels: np.ndarray
+    content_type: str
+    original_size: tuple[int, int]
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The MIME type told by the leading bytes, for the types we accept; None otherwise."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "image/heic"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXELS) -> LoadedImage:
+    """Decode `data` into RGB pixels, EXIF orientation applied, longest side at most `max_side`."""
+    if len(data) > MAX_BYTES:
+        raise ImageRejected(f"file too large: {len(data)} bytes (limit {MAX_BYTES})")
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise ImageRejected("not a JPEG, PNG, WebP, TIFF, HEIC or PDF file")
+    if content_type == "application/pdf":
+        image = _render_pdf(data, max_side)
+        original_size = image.size
+    else:
+        image, original_size = _open_bitmap(data, content_type, max_side, max_pixels)
+    image = _shrink(_to_rgb(image), max_side)
+    return LoadedImage(np.asarray(image), content_type, original_size)
+
+
+def _open_bitmap(
+    data: bytes, content_type: str, max_side: int, max_pixels: int
+) -> tuple[Image.Image, tuple[int, int]]:
+    if content_type == "image/heic":
+        _enable_heif()
+    try:
+        image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[content_type]])
+    except Image.DecompressionBombError as error:
+        raise ImageRejected(f"decompression bomb refused: {error}") from error
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ImageRejected(f"damaged or unreadable {content_type}: {error}") from error
+    width, height = image.size
+    if width * height > max_pixels or width < 1 or height < 1:
+        raise ImageRejected(f"image of {width}×{height} pixels refused (limit {max_pixels} pixels)")
+    if image.format == "JPEG":
+        image.draft("RGB", (max_side, max_side))
+    try:
+        image.load()
+        return ImageOps.exif_transpose(image), (width, height)
+    except Image.DecompressionBombError as error:
+        raise ImageRejected(f"decompression bomb refused: {error}") from error
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ImageRejected(f"damaged or truncated {content_type}: {error}") from error
+
+
+@cache
+def _enable_heif() -> None:
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError as error:
+        raise ImageRejected("HEIC photos need the pillow-heif package, which is not installed") from error
+    register_heif_opener()
+
+
+def _render_pdf(data: bytes, max_side: int) -> Image.Image:
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise ImageRejected(f"damaged or protected PDF: {error}") from error
+    try:
+        if len(document) == 0:
+            raise ImageRejected("the PDF has no pages")
+        page = document[0]
+        width, height = page.get_size()
+        scale = min(300 / 72, max_side / max(width, height, 1.0))
+        return page.render(scale=scale).to_pil()
+    finally:
+        document.close()
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        array = np.asarray(image, dtype=np.float64)
+        span = float(array.max() - array.min()) or 1.0
+        image = Image.fromarray(((array - array.min()) * 255 / span).astype(np.uint8))
+    return image.convert("RGB")
+
+
+def _shrink(image: Image.Image, max_side: int) -> Image.Image:
+    if max(image.size) <= max_side:
+        return image
+    ratio = max_side / max(image.size)
+    size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)

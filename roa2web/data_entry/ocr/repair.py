@@ -1,0 +1,259 @@
+"""Cross-check the fields read from a receipt with arithmetic, repair what one check pins down, and score.
+
+Checks: CIF check digit; TOTAL against subtotal, payment, cash minus change and the item lines;
+each VAT line against round(gross·r/(100+r)) of its group; Σ VAT lines against TOTAL TVA;
+VAT rates against the rates in force on the receipt date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
+from roa2web.data_entry.ocr.cif_repair import read_cif
+from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound
+from roa2web.data_entry.ocr.reading import Check, FieldReading, ItemLine, VatLine, field_reading
+
+_ROUNDING_SLACK = 5
+_ANY_RATE = (21, 19, 11, 9, 5)
+
+
+def resolve_fields(found: Extraction, repair: bool = True) -> dict[str, FieldReading]:
+    """Every field's final value and confidence; `repair=False` keeps values exactly as read."""
+    items = _resolve_items(found.items, found.total, repair)
+    total, total_check, total_score = _resolve_total(found, items, repair)
+    day = plausible_day(found.date.value) if found.date and repair else None
+    trusted = total_check in (Check.CONFIRMED, Check.REPAIRED)
+    vat, vat_check, vat_score = _resolve_vat(found, items, total, day, repair, trusted)
+    return {
+        "supplier_name": _plain(found.supplier_name),
+        "supplier_cif": _cif(found.supplier_cif, repair),
+        "receipt_number": _plain(found.receipt_number),
+        "date": _date(found, vat, repair),
+        "time": _plain(found.time),
+        "total": field_reading(total, total_score, total_check),
+        "vat_lines": field_reading(vat or None, vat_score, vat_check),
+        "payment_method": _plain(found.payment_method),
+        "buyer_cif": _cif(found.buyer_cif, repair),
+        "items": _items_reading(items, total, repair),
+    }
+
+
+def _plain(found: Found[str] | None) -> FieldReading:
+    return field_reading(found.value if found else None, found.score if found else 0.0, Check.UNCHECKED)
+
+
+def _cif(found: Found[str] | None, repair: bool) -> FieldReading:
+    if found is None:
+        return field_reading(None, 0.0, Check.UNCHECKED)
+    value, check = read_cif(found.value, repair)
+    return field_reading(value, found.score, check if repair else Check.UNCHECKED)
+
+
+def _resolve_items(items: list[ItemFound], total: Found[int] | None, repair: bool) -> list[ItemFound]:
+    """With `repair`, a line value that disagrees with its quantity × price is recomputed when that makes
+    the lines add up to TOTAL."""
+    if not repair or total is None or sum(item.value_bani for item in items) == total.value:
+        return items
+    fixed = [
+        ItemFound(_line_value(item), item.letter, item.quantity_milli, item.unit_price_bani, item.score, item.line)
+        for item in items
+    ]
+    return fixed if sum(item.value_bani for item in fixed) == total.value else items
+
+
+def _line_value(item: ItemFound) -> int:
+    if item.quantity_milli is None or item.unit_price_bani is None:
+        return item.value_bani
+    return (item.quantity_milli * item.unit_price_bani * 2 + 1000) // 2000
+
+
+def _resolve_total(found: Extraction, items: list[ItemFound], repair: bool) -> tuple[int | None, Check, float]:
+    printed = found.total
+    if not repair:
+        return (printed.value, Check.UNCHECKED, printed.score) if printed else (None, Check.UNCHECKED, 0.0)
+    witnesses = _total_witnesses(found, items)
+    if printed is not None and printed.value in witnesses:
+        return printed.value, Check.CONFIRMED, printed.score
+    votes = Counter(witnesses)
+    agreed = [value for value, count in votes.most_common() if count >= 2]
+    if agreed and (printed is None or len(agreed) == 1):
+        return agreed[0], Check.REPAIRED, min(found.subtotal.score if found.subtotal else 1.0, 0.9)
+    if printed is not None:
+        return printed.value, Check.CONTRADICTED if witnesses else Check.UNCHECKED, printed.score
+    if witnesses:
+        return witnesses[0], Check.UNCHECKED, 0.5
+    return None, Check.UNCHECKED, 0.0
+
+
+def _total_witnesses(found: Extraction, items: list[ItemFound]) -> list[int]:
+    """Other printed amounts that should equal TOTAL."""
+    witnesses = []
+    if found.subtotal:
+        witnesses.append(found.subtotal.value)
+    if found.payment_amount:
+        paid = found.payment_amount.value
+        witnesses.append(paid - found.change.value if found.change else paid)
+    if items:
+        witnesses.append(sum(item.value_bani for item in items))
+    return witnesses
+
+
+def _group_gross(found: Extraction, items: list[ItemFound], total: int | None) -> dict[str | None, int]:
+    """Gross amount per VAT letter: from the item lines when they add up to TOTAL, else TOTAL for one rate."""
+    gross: dict[str | None, int] = {}
+    lettered = all(item.letter is not None for item in items)
+    if items and lettered and total is not None and sum(item.value_bani for item in items) == total:
+        for item in items:
+            gross[item.letter] = gross.get(item.letter, 0) + item.value_bani
+    if len(found.vat_lines) == 1 and total is not None and _one_rate(found, items, total):
+        gross = {found.vat_lines[0].letter: total}
+    return gross
+
+
+def _one_rate(found: Extraction, items: list[ItemFound], total: int) -> bool:
+    """Whether one printed VAT line can be the whole story: the items carry one letter at most, and TOTAL
+    TVA (when read) equals that line's VAT or its rate's VAT on TOTAL."""
+    if len({item.letter for item in items if item.letter}) > 1:
+        return False
+    line = found.vat_lines[0]
+    return found.vat_total is None or found.vat_total.value in (line.vat_bani, vat_from_gross(total, line.rate))
+
+
+def _rest_of_total_vat(
+    resolved: list[VatFound], checks: list[Check], found: Extraction, gross: dict[str | None, int],
+    day: dt.date | None,
+) -> None:
+    """When every VAT line but one is confirmed, the last one's VAT is what TOTAL TVA leaves; it is taken
+    (with the rate that gives it on its group) when exactly one valid rate does."""
+    unconfirmed = [index for index, check in enumerate(checks) if check != Check.CONFIRMED]
+    if found.vat_total is None or len(unconfirmed) != 1:
+        return
+    index = unconfirmed[0]
+    vat, group = resolved[index], gross.get(resolved[index].letter)
+    rest = found.vat_total.value - sum(other.vat_bani for position, other in enumerate(resolved) if position != index)
+    if group is None or rest <= 0:
+        return
+    rates = vat_rates_on(day) if day else _ANY_RATE
+    matching = [rate for rate in rates if rate and vat_from_gross(group, rate) == rest]
+    if len(matching) == 1:
+        resolved[index] = VatFound(vat.letter, matching[0], rest, vat.score, vat.line)
+        checks[index] = Check.REPAIRED
+
+
+def _resolve_vat(
+    found: Extraction, items: list[ItemFound], total: int | None, day: dt.date | None, repair: bool,
+    total_trusted: bool,
+) -> tuple[list[VatLine], Check, float]:
+    gross = _group_gross(found, items, total)
+    if not repair:
+        lines = [_vat_line(vat, gross) for vat in found.vat_lines]
+        return lines, Check.UNCHECKED, min((vat.score for vat in found.vat_lines), default=0.0)
+    printed_sum = sum(vat.vat_bani for vat in found.vat_lines)
+    sums_agree = found.vat_total is not None and found.vat_total.value == printed_sum
+    checks, resolved = [], []
+    for vat in found.vat_lines:
+        fixed, check = _check_vat(vat, gross.get(vat.letter), day, total_trusted, sums_agree)
+        resolved.append(fixed)
+        checks.append(check)
+    _rest_of_total_vat(resolved, checks, found, gross, day)
+    if not resolved:
+        rebuilt = _vat_from_total_vat(found, total, day)
+        if rebuilt is None:
+            return [], Check.UNCHECKED, 0.0
+        resolved, checks, gross = [rebuilt], [Check.REPAIRED], {None: total or 0}
+    sum_vat = sum(vat.vat_bani for vat in resolved)
+    if found.vat_total is not None and found.vat_total.value == sum_vat:
+        checks = [Check.CONFIRMED if check == Check.UNCHECKED else check for check in checks]
+    elif found.vat_total is not None:
+        checks.append(Check.CONTRADICTED)
+    score = min(vat.score for vat in resolved)
+    return [_vat_line(vat, gross) for vat in resolved], _worst(checks), score
+
+
+def _check_vat(
+    vat: VatFound, gross: int | None, day: dt.date | None, may_fix: bool, sums_agree: bool
+) -> tuple[VatFound, Check]:
+    """One VAT line checked against its group's gross amount and the date's rates.
+
+    A misread rate is repaired when exactly one valid rate explains the printed VAT. With `may_fix`
+    (the gross is trusted), a misread VAT is recomputed from the gross, unless TOTAL TVA agrees with
+    the printed lines and the gap is small enough to be per-line rounding.
+    """
+    rates = vat_rates_on(day) if day else _ANY_RATE
+    valid_rate = vat.rate in rates
+    if gross is None:
+        return vat, Check.UNCHECKED if valid_rate else Check.CONTRADICTED
+    expected = vat_from_gross(gross, vat.rate)
+    if valid_rate and expected == vat.vat_bani:
+        return vat, Check.CONFIRMED
+    matching = [rate for rate in rates if rate and vat_from_gross(gross, rate) == vat.vat_bani]
+    if len(matching) == 1:
+        return VatFound(vat.letter, matching[0], vat.vat_bani, vat.score, vat.line), Check.REPAIRED
+    if valid_rate and may_fix and not (sums_agree and abs(expected - vat.vat_bani) <= _ROUNDING_SLACK):
+        return VatFound(vat.letter, vat.rate, expected, vat.score, vat.line), Check.REPAIRED
+    return vat, Check.UNCHECKED if valid_rate else Check.CONTRADICTED
+
+
+def _vat_from_total_vat(found: Extraction, total: int | None, day: dt.date | None) -> VatFound | None:
+    """A single VAT line rebuilt from TOTAL and TOTAL TVA when the per-rate line was not read."""
+    if found.vat_total is None or total is None or day is None:
+        return None
+    matching = [rate for rate in vat_rates_on(day) if rate and vat_from_gross(total, rate) == found.vat_total.value]
+    if len(matching) != 1:
+        return None
+    return VatFound(None, matching[0], found.vat_total.value, found.vat_total.score, found.vat_total.line)
+
+
+def _vat_line(vat: VatFound, gross: dict[str | None, int]) -> VatLine:
+    group = gross.get(vat.letter)
+    return {"rate": vat.rate, "base_bani": None if group is None else group - vat.vat_bani, "vat_bani": vat.vat_bani}
+
+
+def _worst(checks: list[Check]) -> Check:
+    order = (Check.CONTRADICTED, Check.REPAIRED, Check.UNCHECKED, Check.CONFIRMED)
+    return next((check for check in order if check in checks), Check.UNCHECKED)
+
+
+def plausible_day(day: dt.date, today: dt.date | None = None) -> dt.date | None:
+    """`day`, or `day` with the year's second digit read as 0 ('2625' → 2025) when its year is
+    outside 2000..next year; None when neither is plausible."""
+    last_year = (today or dt.date.today()).year + 1
+    if 2000 <= day.year <= last_year:
+        return day
+    year = int(f"{str(day.year)[0]}0{str(day.year)[2:]}")
+    if 2000 <= year <= last_year:
+        try:
+            return day.replace(year=year)
+        except ValueError:
+            return None
+    return None
+
+
+def _date(found: Extraction, vat: list[VatLine], repair: bool) -> FieldReading:
+    if found.date is None:
+        return field_reading(None, 0.0, Check.UNCHECKED)
+    if not repair:
+        return field_reading(found.date.value.isoformat(), found.date.score, Check.UNCHECKED)
+    day = plausible_day(found.date.value)
+    if day is None:
+        return field_reading(found.date.value.isoformat(), found.date.score, Check.CONTRADICTED)
+    check = Check.REPAIRED if day != found.date.value else Check.UNCHECKED
+    if vat:
+        valid = all(is_rate_valid_on(line["rate"], day) for line in vat)
+        check = Check.CONTRADICTED if not valid else (Check.CONFIRMED if check == Check.UNCHECKED else check)
+    return field_reading(day.isoformat(), found.date.score, check)
+
+
+def _items_reading(items: list[ItemFound], total: int | None, repair: bool) -> FieldReading:
+    if not items:
+        return field_reading(None, 0.0, Check.UNCHECKED)
+    lines: list[ItemLine] = [
+        {"value_bani": item.value_bani, "letter": item.letter, "quantity_milli": item.quantity_milli,
+         "unit_price_bani": item.unit_price_bani}
+        for item in items
+    ]
+    adds_up = total is not None and sum(item.value_bani for item in items) == total
+    check = (Check.CONFIRMED if adds_up else Check.CONTRADICTED) if repair else Check.UNCHECKED
+    return field_reading(lines, min(item.score for item in items), check)

@@ -1,0 +1,112 @@
+"""The OCR engine as a long-lived service: loaded once in the background, used by one thread only.
+
+The inference runtime must never run on two threads at once, so loading and every recognition go
+through a single-thread executor; callers on the event loop just await `read()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from time import perf_counter
+from typing import Any, Literal
+
+from roa2web.data_entry.ocr.engine import OcrEngine, build_engine
+from roa2web.data_entry.ocr.pipeline import read_receipt
+from roa2web.data_entry.ocr.reading import ReceiptReading
+
+log = logging.getLogger("roa2web.data_entry.ocr")
+type State = Literal["idle", "loading", "ready", "error", "closed"]
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine failed to load, or the service was closed."""
+
+
+class OcrService:
+    """Loads an OCR engine in the background and runs receipt readings on one dedicated thread."""
+
+    def __init__(
+        self,
+        engine_name: str = "rapidocr",
+        threads: int = 2,
+        repair: bool = True,
+        engine_factory: Callable[[], OcrEngine] | None = None,
+    ) -> None:
+        """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads))."""
+        self.engine_name = engine_name
+        self.threads = threads
+        self.repair = repair
+        self._factory = engine_factory or (lambda: build_engine(engine_name, threads))
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr")
+        self._engine: OcrEngine | None = None
+        self._loading: Future[None] | None = None
+        self._state: State = "idle"
+        self._error: str | None = None
+        self._load_seconds: float | None = None
+
+    def start(self) -> None:
+        """Begin loading the engine on the OCR thread and return at once (idempotent)."""
+        if self._loading is None and self._state != "closed":
+            self._state = "loading"
+            self._loading = self._executor.submit(self._load)
+
+    def _load(self) -> None:
+        started = perf_counter()
+        try:
+            self._engine = self._factory()
+        except Exception as error:
+            self._error = f"{type(error).__name__}: {error}"
+            self._state = "closed" if self._state == "closed" else "error"
+            log.exception("OCR engine %s failed to load", self.engine_name)
+        else:
+            self._state = "closed" if self._state == "closed" else "ready"
+            log.info("OCR engine %s ready in %.2f s", self.engine_name, perf_counter() - started)
+        finally:
+            self._load_seconds = round(perf_counter() - started, 3)
+
+    def _read_on_thread(self, data: bytes) -> ReceiptReading:
+        if self._engine is None:
+            raise OcrUnavailable(self._error or "the OCR engine is not loaded")
+        return read_receipt(data, self._engine, repair=self.repair)
+
+    async def read(self, data: bytes) -> ReceiptReading:
+        """Read one receipt image; waits for the engine if it is still loading.
+
+        Raises OcrUnavailable when the engine could not be loaded or the service is closed, and
+        ImageRejected when `data` is not an acceptable image.
+        """
+        if self._state == "closed":
+            raise OcrUnavailable("the OCR service is closed")
+        self.start()
+        try:
+            job = self._executor.submit(self._read_on_thread, data)
+        except RuntimeError as error:
+            raise OcrUnavailable("the OCR service is closed") from error
+        return await asyncio.wrap_future(job)
+
+    async def wait_ready(self) -> bool:
+        """Wait until loading finished; True when the engine is ready."""
+        self.start()
+        if self._loading is not None:
+            await asyncio.wrap_future(self._loading)
+        return self._state == "ready"
+
+    def status(self) -> dict[str, Any]:
+        """State for /health: state, engine, threads, error text and load seconds."""
+        return {
+            "state": self._state,
+            "engine": self.engine_name,
+            "threads": self.threads,
+            "error": self._error,
+            "load_seconds": self._load_seconds,
+        }
+
+    def close(self, wait: bool = True) -> None:
+        """Stop accepting work and drop queued readings; with `wait`, block until the running one ends
+        (from async code: `await asyncio.to_thread(service.close)`)."""
+        self._state = "closed"
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+        self._engine = None

@@ -1,0 +1,113 @@
+"""From an OCR reading to the field changes of a DRAFT receipt.
+
+Only fields the user has not edited are filled; values that would make the receipt invalid
+(a CIF failing its checksum, a rate not in force on the date, a date in a closed period...) are
+left out with a warning, so a stored draft always passes validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from roa2web.accounting.cif import is_valid_cif, normalize_cif
+from roa2web.data_entry import receipt_lookups
+from roa2web.data_entry.matching import match_supplier, suggest_expense_account
+from roa2web.data_entry.model import PaymentMethod, Receipt, VatLine
+from roa2web.data_entry.ocr.reading import ReceiptReading
+from roa2web.data_entry.service import ReceiptService
+
+# field error location → the receipt field to leave out
+_ERROR_FIELD = {"total": "total_bani"}
+_MAX_ROUNDS = 6
+
+
+def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
+    """The receipt fields a reading gives, in domain types, and warnings for what could not be used."""
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    if name := reading.value("supplier_name"):
+        values["supplier_name"] = str(name).strip()[:200]
+    if cif := reading.value("supplier_cif"):
+        if is_valid_cif(str(cif)):
+            values["supplier_cif"] = str(cif).replace(" ", "").upper()
+        else:
+            warnings.append(f"the supplier CIF read ({cif}) fails its checksum; it was not filled in")
+    if number := reading.value("receipt_number"):
+        values["document_number"] = str(number).strip()[:50]
+    if day := reading.value("date"):
+        values["receipt_date"] = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+    total = reading.value("total")
+    if isinstance(total, int) and total > 0:
+        values["total_bani"] = total
+    method = reading.value("payment_method")
+    if method in {m.value for m in PaymentMethod}:
+        values["payment_method"] = PaymentMethod(method)
+    values["buyer_cif_present"] = bool(reading.value("buyer_cif"))
+    lines = _vat_lines(reading.value("vat_lines"), values.get("total_bani"))
+    if lines:
+        values["vat_lines"] = lines
+    elif reading.value("vat_lines"):
+        warnings.append("the VAT bases could not be told apart; the VAT lines were not filled in")
+    return values, warnings
+
+
+def _vat_lines(found: Any, total: int | None) -> tuple[VatLine, ...]:
+    if not found:
+        return ()
+    groups = [(int(g["rate"]), g.get("base_bani"), int(g["vat_bani"])) for g in found]
+    if len(groups) == 1 and groups[0][1] is None and total is not None:
+        rate, _, vat = groups[0]
+        return (VatLine(rate, total - vat, vat),)
+    if any(base is None for _, base, _ in groups):
+        return ()
+    return tuple(VatLine(rate, int(base), vat) for rate, base, vat in groups)
+
+
+class ReadingFiller:
+    """Turns readings into draft changes, with the supplier matched and an expense account suggested."""
+
+    def __init__(self, receipts: ReceiptService) -> None:
+        self.receipts = receipts
+        self.nomenclature = receipts.nomenclature
+
+    async def changes(self, receipt: Receipt, reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
+        """The field changes to apply to `receipt` and the warnings to show with them."""
+        values, warnings = read_values(reading)
+        company_id = receipt.company_id
+        partner = match_supplier(await self.nomenclature.partners(company_id),
+                                 cif=values.get("supplier_cif"), name=values.get("supplier_name"))
+        if partner is not None:
+            values["supplier_partner_id"] = partner.partner_id
+            if "supplier_cif" not in values and partner.cif:
+                values["supplier_cif"] = partner.cif
+        approved = await receipt_lookups.supplier_expense_accounts(
+            self.receipts.db, company_id=company_id, supplier_cif=values.get("supplier_cif"),
+            partner_id=partner.partner_id if partner else None)
+        ledger = await self.nomenclature.supplier_history(company_id, partner.partner_id) if partner else []
+        text = f"{values.get('supplier_name', '')}\n{reading.raw_text}"
+        values["expense_account"], _ = suggest_expense_account(approved_history=approved, ledger_history=ledger,
+                                                               text=text)
+        warnings += await self._buyer_warning(company_id, reading)
+
+        changes = {name: value for name, value in values.items()
+                   if name not in receipt.edited_fields and value != getattr(receipt.fields, name)}
+        for _ in range(_MAX_ROUNDS):
+            errors = await self.receipts.field_errors(company_id, receipt.fields.merged(changes))
+            dropped = {_ERROR_FIELD.get(error.loc[0], error.loc[0]) for error in errors} & changes.keys()
+            if not dropped:
+                break
+            for name in sorted(dropped):
+                warnings.append(f"{name} read from the photo was not filled in: "
+                                + "; ".join(e.msg for e in errors if _ERROR_FIELD.get(e.loc[0], e.loc[0]) == name))
+                del changes[name]
+        return changes, warnings
+
+    async def _buyer_warning(self, company_id: int, reading: ReceiptReading) -> list[str]:
+        buyer = reading.value("buyer_cif")
+        company = await self.nomenclature.company(company_id)
+        if not buyer or company is None:
+            return []
+        if normalize_cif(str(buyer))[0] != normalize_cif(company.cif)[0]:
+            return [f"the buyer CIF on the receipt ({buyer}) is not the company's ({company.cif})"]
+        return []

@@ -1,0 +1,86 @@
+"""Attaching files to receipts: check by content, store under DATA_DIR, record, download, remove."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from roa2web.auth.principal import Principal
+from roa2web.data_entry import attachment_store
+from roa2web.data_entry.attachments import CheckedFile, FileStore, check_upload, display_name
+from roa2web.data_entry.errors import Conflict, NotFound
+from roa2web.data_entry.model import Attachment, Receipt, State, utc_now
+from roa2web.data_entry.service import ReceiptService, actor_of
+from roa2web.data_entry.store import new_id
+from roa2web.data_entry.workflow import EDITABLE, ensure_can_edit, ensure_state
+
+log = logging.getLogger("roa2web.data_entry")
+
+
+class ReceiptFiles:
+    """Files of receipts, on disk and in the database, kept consistent."""
+
+    def __init__(self, receipts: ReceiptService, files: FileStore, *, max_bytes: int) -> None:
+        self.receipts = receipts
+        self.files = files
+        self.max_bytes = max_bytes
+
+    async def check(self, data: bytes) -> CheckedFile:
+        """Verify an upload by content (off the event loop); raises UploadRejected / UploadTooLarge."""
+        return await asyncio.to_thread(check_upload, data, max_bytes=self.max_bytes)
+
+    async def attach(
+        self, principal: Principal, receipt_id: str, data: bytes, file_name: str | None,
+        checked: CheckedFile | None = None,
+    ) -> Attachment:
+        """Store a file on a DRAFT or REJECTED receipt."""
+        receipt = await self.receipts.get(principal, receipt_id)
+        ensure_can_edit(principal, receipt)
+        ensure_state(receipt, EDITABLE, "attach a file to")
+        checked = checked or await self.check(data)
+        year = (receipt.fields.receipt_date or utc_now().date()).year
+        relative = self.files.new_path(receipt.company_id, year, checked.extension)
+        await asyncio.to_thread(self.files.write, relative, checked.data)
+        attachment = Attachment(
+            id=new_id(), receipt_id=receipt.id, file_name=display_name(file_name, checked.extension),
+            content_type=checked.content_type, size_bytes=len(checked.data), sha256=checked.sha256,
+            storage_path=relative, uploaded_by=principal.user_id, uploaded_at=utc_now(),
+        )
+        recorded = await attachment_store.insert_attachment(
+            self.receipts.db, receipt, attachment, states=EDITABLE, actor=actor_of(principal))
+        if not recorded:
+            await asyncio.to_thread(self.files.remove, relative)
+            raise Conflict("the receipt left an editable state meanwhile")
+        return attachment
+
+    async def find(self, principal: Principal, receipt_id: str, attachment_id: str) -> tuple[Receipt, Attachment]:
+        """An attachment of a receipt the caller may see."""
+        receipt = await self.receipts.get(principal, receipt_id)
+        attachment = await attachment_store.get_attachment(self.receipts.db, receipt.id, attachment_id)
+        if attachment is None:
+            raise NotFound(f"receipt {receipt_id} has no attachment {attachment_id}")
+        return receipt, attachment
+
+    async def content(self, attachment: Attachment) -> bytes:
+        """The stored bytes of an attachment."""
+        try:
+            return await asyncio.to_thread(self.files.read, attachment.storage_path)
+        except FileNotFoundError:
+            log.error("attachment %s is missing its file %s", attachment.id, attachment.storage_path)
+            raise NotFound(f"the file of attachment {attachment.id} is missing") from None
+
+    async def detach(self, principal: Principal, receipt_id: str, attachment_id: str) -> None:
+        """Remove an attachment of a DRAFT receipt, and its file."""
+        receipt, attachment = await self.find(principal, receipt_id, attachment_id)
+        ensure_can_edit(principal, receipt)
+        drafts = frozenset({State.DRAFT})
+        ensure_state(receipt, drafts, "remove a file from")
+        if not await attachment_store.delete_attachment(
+                self.receipts.db, receipt, attachment, states=drafts, actor=actor_of(principal)):
+            raise Conflict("the receipt left the DRAFT state meanwhile")
+        await asyncio.to_thread(self.files.remove, attachment.storage_path)
+
+    async def delete_receipt(self, principal: Principal, receipt_id: str) -> None:
+        """Delete a DRAFT receipt with its files."""
+        for path in await self.receipts.delete(principal, receipt_id):
+            await asyncio.to_thread(self.files.remove, path)

@@ -1,0 +1,233 @@
+"""Receipts: create, read, list, edit, delete and move through the workflow (no HTTP here).
+
+Every method takes the caller (`Principal`) and enforces company rights, the creator/operator rule
+and four eyes; roles themselves are checked at the door. Writes go through `store`, whose state
+changes are conditional UPDATEs on the version the decision was made on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from roa2web.appdb import AppDatabase
+from roa2web.auth.principal import Principal
+from roa2web.companies import is_period_closed
+from roa2web.data_entry import receipt_lookups, store
+from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entries
+from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
+from roa2web.data_entry.nomenclature import Nomenclature
+from roa2web.data_entry.validation import closed_period_error, field_errors, missing_for_submission
+from roa2web.data_entry.workflow import (
+    EDITABLE,
+    ensure_can_decide,
+    ensure_can_edit,
+    ensure_can_read,
+    ensure_state,
+    transition_for,
+)
+from roa2web.ledger.base import Ledger
+
+_EDIT_RETRIES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should look at (not an error): e.g. a probable duplicate."""
+
+    kind: str
+    message: str
+    receipt_ids: tuple[str, ...] = ()
+
+
+def actor_of(principal: Principal) -> Actor:
+    """The audit identity of a caller."""
+    return Actor(principal.user_id, principal.username)
+
+
+class ReceiptService:
+    """The receipt workflow over the data-entry database and the ledger."""
+
+    def __init__(
+        self, db: AppDatabase, ledger: Ledger, nomenclature: Nomenclature,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.db = db
+        self.ledger = ledger
+        self.nomenclature = nomenclature
+        self.today = today
+
+    # --- reading
+    async def get(self, principal: Principal, receipt_id: str) -> Receipt:
+        """A receipt the caller may see."""
+        receipt = await store.get_receipt(self.db, receipt_id)
+        if receipt is None:
+            raise NotFound(f"no receipt {receipt_id}")
+        ensure_can_read(principal, receipt.company_id)
+        return receipt
+
+    async def search(
+        self, principal: Principal, where: store.ReceiptFilter, *, after: tuple[dt.datetime, str] | None, limit: int
+    ) -> tuple[list[Receipt], bool]:
+        """A page of receipts, restricted to the companies the caller may see."""
+        visible = principal.company_ids
+        if visible is not None:
+            wanted = visible if where.company_ids is None else where.company_ids & visible
+            where = replace(where, company_ids=wanted)
+        return await store.list_receipts(self.db, where, after=after, limit=limit)
+
+    async def history(self, principal: Principal, receipt_id: str) -> list[HistoryEntry]:
+        """Every transition and change of a receipt, oldest first."""
+        await self.get(principal, receipt_id)
+        return await store.list_history(self.db, receipt_id)
+
+    async def notices(self, receipt: Receipt) -> list[Notice]:
+        """Warnings about a receipt: another receipt with the same supplier CIF, number and date."""
+        fields = receipt.fields
+        if not (fields.supplier_cif and fields.document_number and fields.receipt_date):
+            return []
+        others = await receipt_lookups.find_duplicates(
+            self.db, company_id=receipt.company_id, supplier_cif=fields.supplier_cif,
+            document_number=fields.document_number, receipt_date=fields.receipt_date, exclude_id=receipt.id)
+        if not others:
+            return []
+        return [Notice("duplicate", f"{len(others)} other receipt(s) have the same supplier CIF, number and date",
+                       tuple(others))]
+
+    async def entries(self, principal: Principal, receipt_id: str) -> Entries:
+        """The balanced accounting entries of a receipt."""
+        receipt = await self.get(principal, receipt_id)
+        company = await self.nomenclature.company(receipt.company_id)
+        if company is None:
+            raise Conflict(f"the ledger has no company {receipt.company_id}", kind="unknown-company")
+        try:
+            return receipt_entries(receipt.fields, vat_payer=company.vat_payer)
+        except EntriesUnavailable as error:
+            raise Conflict(str(error), kind="receipt-incomplete") from None
+
+    # --- validation
+    async def prepare(self, company_id: int, current: ReceiptFields, changes: dict[str, Any]) -> ReceiptFields:
+        """`current` with `changes` applied, the supplier completed from the partner, validated (400 if not)."""
+        merged = current.merged(changes)
+        errors: list[FieldError] = []
+        if "supplier_partner_id" in changes and merged.supplier_partner_id is not None:
+            partner = await self.nomenclature.partner(company_id, merged.supplier_partner_id)
+            if partner is None:
+                errors.append(FieldError(("supplier_partner_id",), "no such partner in this company's ledger",
+                                         "partner_unknown"))
+            else:
+                merged = merged.merged({
+                    "supplier_name": merged.supplier_name if "supplier_name" in changes else partner.name,
+                    "supplier_cif": merged.supplier_cif if "supplier_cif" in changes else partner.cif,
+                })
+        errors += await self.field_errors(company_id, merged)
+        if errors:
+            raise ValidationFailed(errors)
+        return merged
+
+    async def field_errors(self, company_id: int, fields: ReceiptFields) -> list[FieldError]:
+        """The rules `fields` break, the closed-period rule included."""
+        errors = field_errors(fields, today=self.today())
+        if fields.receipt_date is not None and await is_period_closed(self.ledger, company_id, fields.receipt_date):
+            errors.append(closed_period_error())
+        return errors
+
+    # --- writing
+    async def create(
+        self, principal: Principal, company_id: int, changes: dict[str, Any], *, source: str = "manual"
+    ) -> Receipt:
+        """A new DRAFT receipt for a company the caller may see."""
+        ensure_can_read(principal, company_id)
+        if await self.nomenclature.company(company_id) is None:
+            raise ValidationFailed([FieldError(("company_id",), "no such company in the ledger", "company_unknown")])
+        fields = await self.prepare(company_id, ReceiptFields(), changes)
+        receipt_id = await store.insert_receipt(
+            self.db, company_id=company_id, fields=fields, source=source, actor=actor_of(principal),
+            edited_fields=changes.keys())
+        return await self._reload(receipt_id)
+
+    async def update(
+        self, principal: Principal, receipt_id: str, changes: dict[str, Any], *, expected_version: int | None = None
+    ) -> Receipt:
+        """Change fields of a DRAFT or REJECTED receipt; the changed fields become user-owned (OCR keeps off)."""
+        for _ in range(_EDIT_RETRIES):
+            receipt = await self.get(principal, receipt_id)
+            ensure_can_edit(principal, receipt)
+            ensure_state(receipt, EDITABLE, "edit")
+            if expected_version is not None and receipt.version != expected_version:
+                raise Conflict(f"the receipt is at version {receipt.version}, not {expected_version}; reload it",
+                               kind="stale-version")
+            fields = await self.prepare(receipt.company_id, receipt.fields, changes)
+            changed = {name: getattr(fields, name) for name in FIELD_NAMES
+                       if getattr(fields, name) != getattr(receipt.fields, name)}
+            if await store.update_fields(self.db, receipt, changed, states=EDITABLE,
+                                         edited_fields=receipt.edited_fields | set(changes),
+                                         actor=actor_of(principal)):
+                return await self._reload(receipt_id)
+            if expected_version is not None:
+                break
+        raise Conflict("the receipt changed while it was being saved; reload it", kind="stale-version")
+
+    async def delete(self, principal: Principal, receipt_id: str) -> list[str]:
+        """Delete a DRAFT; returns the storage paths of its files for the caller to remove."""
+        receipt = await self.get(principal, receipt_id)
+        ensure_can_edit(principal, receipt)
+        ensure_state(receipt, frozenset({State.DRAFT}), "delete")
+        paths = await store.delete_draft(self.db, receipt, actor_of(principal))
+        if paths is None:
+            raise Conflict("the receipt left the DRAFT state meanwhile")
+        return paths
+
+    async def submit(self, principal: Principal, receipt_id: str, comment: str | None = None) -> Receipt:
+        """DRAFT or REJECTED → PENDING, once the receipt is complete and valid."""
+        receipt = await self.get(principal, receipt_id)
+        ensure_can_edit(principal, receipt)
+        step = transition_for("submit", receipt)
+        errors = missing_for_submission(receipt.fields) + await self.field_errors(receipt.company_id, receipt.fields)
+        if errors:
+            raise ValidationFailed(errors, "the receipt is not ready to be submitted")
+        values = {"submitted_at": utc_now(), "rejection_reason": None, "decided_by": None, "decided_at": None}
+        return await self._move(receipt, principal, step.action, comment, values)
+
+    async def approve(self, principal: Principal, receipt_id: str, comment: str | None = None) -> Receipt:
+        """PENDING → APPROVED, by an approver who did not create it, into an open period."""
+        receipt = await self.get(principal, receipt_id)
+        ensure_can_decide(principal, receipt, "approve")
+        step = transition_for("approve", receipt)
+        day = receipt.fields.receipt_date
+        if day is not None and await is_period_closed(self.ledger, receipt.company_id, day):
+            raise Conflict(f"the period of {day.isoformat()} closed; reject the receipt so it can be re-dated",
+                           kind="period-closed")
+        values = {"decided_by": principal.user_id, "decided_at": utc_now()}
+        return await self._move(receipt, principal, step.action, comment, values, four_eyes=True)
+
+    async def reject(self, principal: Principal, receipt_id: str, reason: str) -> Receipt:
+        """PENDING → REJECTED with a reason the creator sees."""
+        if not reason.strip():
+            raise ValidationFailed([FieldError(("reason",), "a reason is required to reject", "missing")])
+        receipt = await self.get(principal, receipt_id)
+        ensure_can_decide(principal, receipt, "reject")
+        step = transition_for("reject", receipt)
+        values = {"rejection_reason": reason.strip(), "decided_by": principal.user_id, "decided_at": utc_now()}
+        return await self._move(receipt, principal, step.action, reason.strip(), values)
+
+    async def _move(
+        self, receipt: Receipt, principal: Principal, action: str, comment: str | None, values: dict[str, Any],
+        *, four_eyes: bool = False,
+    ) -> Receipt:
+        step = transition_for(action, receipt)
+        moved = await store.transition(
+            self.db, receipt, sources=step.sources, target=step.target, actor=actor_of(principal), action=action,
+            comment=comment, values=values, not_created_by=principal.user_id if four_eyes else None)
+        if not moved:
+            raise Conflict(f"the receipt changed meanwhile; it could not be moved to {step.target}")
+        return await self._reload(receipt.id)
+
+    async def _reload(self, receipt_id: str) -> Receipt:
+        receipt = await store.get_receipt(self.db, receipt_id)
+        if receipt is None:
+            raise NotFound(f"no receipt {receipt_id}")
+        return receipt

@@ -1,0 +1,55 @@
+"""`install_services(runtime)`: the data-entry services, the OCR engine part and the job handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from roa2web.data_entry.module import build_data_entry
+from roa2web.runtime import Part, Runtime
+
+log = logging.getLogger("roa2web.data_entry")
+
+
+def ocr_part(service: Any) -> Part:
+    """The OCR engine as an optional part, loaded in the background; health from its status()."""
+
+    async def start() -> None:
+        service.start()
+
+    async def stop() -> None:
+        await asyncio.to_thread(service.close)
+
+    async def health() -> dict[str, Any]:
+        status = dict(service.status())
+        state = status.get("state")
+        status["status"] = "ok" if state == "ready" else "loading" if state in ("idle", "loading") else "down"
+        return status
+
+    return Part("ocr", health, start=start, stop=stop, required=False, background=True)
+
+
+def install_services(runtime: Runtime) -> None:
+    """Build the module into `runtime` (needs the core's ledger and data-entry database)."""
+    from roa2web.data_entry import jobs  # noqa: F401 - registers the "ocr" and "receipts_export" handlers
+
+    settings = runtime.settings
+    reader = None
+    if settings.ocr_enabled:
+        from roa2web.data_entry.ocr.service import OcrService
+
+        reader = OcrService(settings.ocr_engine, threads=settings.ocr_threads)
+        runtime.services["ocr"] = reader
+        runtime.add_part(ocr_part(reader))
+    else:
+        log.info("OCR is switched off (OCR_ENABLED=false): the OCR routes answer 503")
+    runtime.services["data_entry"] = build_data_entry(
+        db=runtime.service("data_entry_db"),
+        ledger=runtime.service("ledger"),
+        data_dir=settings.data_dir,
+        max_upload_bytes=settings.data_entry_max_upload_mb * 1024 * 1024,
+        nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,
+        reader=reader,
+        jobs=lambda: runtime.service("jobs"),
+    )

@@ -1,0 +1,202 @@
+"""The data-entry database: forward migrations (portable SQL) and the peewee rows over them.
+
+Inserts name their `.returning(...)` column: without it peewee-async 2.1 on peewee 4.3 fails on
+PostgreSQL (it looks for a `_primary_key` that peewee 4 models no longer have).
+"""
+
+from __future__ import annotations
+
+import peewee
+from peewee_async import AioModel
+
+from roa2web.appdb import Migration
+
+MIGRATIONS = (
+    Migration(
+        1,
+        "receipts, VAT lines, attachments, history, OCR runs",
+        (
+            """CREATE TABLE receipts (
+                id TEXT PRIMARY KEY,
+                company_id INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                supplier_partner_id INTEGER,
+                supplier_name TEXT,
+                supplier_cif TEXT,
+                document_number TEXT,
+                receipt_date DATE,
+                payment_method TEXT,
+                total_bani BIGINT,
+                expense_account TEXT,
+                deductible BOOLEAN NOT NULL,
+                buyer_cif_present BOOLEAN NOT NULL,
+                notes TEXT,
+                edited_fields TEXT NOT NULL,
+                rejection_reason TEXT,
+                created_by TEXT NOT NULL,
+                created_by_name TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL,
+                submitted_at TIMESTAMP,
+                decided_by TEXT,
+                decided_at TIMESTAMP,
+                exported_at TIMESTAMP,
+                export_job_id TEXT
+            )""",
+            "CREATE INDEX receipts_company_created ON receipts (company_id, created_at, id)",
+            "CREATE INDEX receipts_company_state_date ON receipts (company_id, state, receipt_date)",
+            "CREATE INDEX receipts_duplicates ON receipts (company_id, supplier_cif, document_number, receipt_date)",
+            "CREATE INDEX receipts_export_job ON receipts (export_job_id)",
+            """CREATE TABLE receipt_vat_lines (
+                receipt_id TEXT NOT NULL REFERENCES receipts (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                rate INTEGER NOT NULL,
+                base_bani BIGINT NOT NULL,
+                vat_bani BIGINT NOT NULL,
+                PRIMARY KEY (receipt_id, position)
+            )""",
+            """CREATE TABLE receipt_attachments (
+                id TEXT PRIMARY KEY,
+                receipt_id TEXT NOT NULL REFERENCES receipts (id) ON DELETE CASCADE,
+                file_name TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                sha256 TEXT NOT NULL,
+                storage_path TEXT NOT NULL,
+                uploaded_by TEXT NOT NULL,
+                uploaded_at TIMESTAMP NOT NULL
+            )""",
+            "CREATE INDEX receipt_attachments_receipt ON receipt_attachments (receipt_id)",
+            """CREATE TABLE receipt_history (
+                id TEXT PRIMARY KEY,
+                receipt_id TEXT NOT NULL,
+                company_id INTEGER NOT NULL,
+                at TIMESTAMP NOT NULL,
+                user_id TEXT,
+                username TEXT NOT NULL,
+                action TEXT NOT NULL,
+                from_state TEXT,
+                to_state TEXT,
+                comment TEXT
+            )""",
+            "CREATE INDEX receipt_history_receipt ON receipt_history (receipt_id, at)",
+            """CREATE TABLE receipt_ocr_runs (
+                id TEXT PRIMARY KEY,
+                receipt_id TEXT NOT NULL REFERENCES receipts (id) ON DELETE CASCADE,
+                attachment_id TEXT NOT NULL,
+                job_id TEXT UNIQUE,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                fields_json TEXT,
+                raw_text TEXT,
+                applied_json TEXT,
+                warnings_json TEXT,
+                error TEXT,
+                requested_by TEXT NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                started_at TIMESTAMP,
+                finished_at TIMESTAMP
+            )""",
+            "CREATE INDEX receipt_ocr_runs_receipt ON receipt_ocr_runs (receipt_id, created_at)",
+        ),
+    ),
+)
+
+
+class ReceiptRow(AioModel):
+    id = peewee.TextField(primary_key=True)
+    company_id = peewee.IntegerField()
+    state = peewee.TextField()
+    version = peewee.IntegerField()
+    source = peewee.TextField()
+    supplier_partner_id = peewee.IntegerField(null=True)
+    supplier_name = peewee.TextField(null=True)
+    supplier_cif = peewee.TextField(null=True)
+    document_number = peewee.TextField(null=True)
+    receipt_date = peewee.DateField(null=True)
+    payment_method = peewee.TextField(null=True)
+    total_bani = peewee.BigIntegerField(null=True)
+    expense_account = peewee.TextField(null=True)
+    deductible = peewee.BooleanField()
+    buyer_cif_present = peewee.BooleanField()
+    notes = peewee.TextField(null=True)
+    edited_fields = peewee.TextField()
+    rejection_reason = peewee.TextField(null=True)
+    created_by = peewee.TextField()
+    created_by_name = peewee.TextField()
+    created_at = peewee.DateTimeField()
+    updated_at = peewee.DateTimeField()
+    submitted_at = peewee.DateTimeField(null=True)
+    decided_by = peewee.TextField(null=True)
+    decided_at = peewee.DateTimeField(null=True)
+    exported_at = peewee.DateTimeField(null=True)
+    export_job_id = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "receipts"
+
+
+class VatLineRow(AioModel):
+    receipt_id = peewee.TextField()
+    position = peewee.IntegerField()
+    rate = peewee.IntegerField()
+    base_bani = peewee.BigIntegerField()
+    vat_bani = peewee.BigIntegerField()
+
+    class Meta:
+        table_name = "receipt_vat_lines"
+        primary_key = peewee.CompositeKey("receipt_id", "position")
+
+
+class AttachmentRow(AioModel):
+    id = peewee.TextField(primary_key=True)
+    receipt_id = peewee.TextField()
+    file_name = peewee.TextField()
+    content_type = peewee.TextField()
+    size_bytes = peewee.BigIntegerField()
+    sha256 = peewee.TextField()
+    storage_path = peewee.TextField()
+    uploaded_by = peewee.TextField()
+    uploaded_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "receipt_attachments"
+
+
+class HistoryRow(AioModel):
+    id = peewee.TextField(primary_key=True)
+    receipt_id = peewee.TextField()
+    company_id = peewee.IntegerField()
+    at = peewee.DateTimeField()
+    user_id = peewee.TextField(null=True)
+    username = peewee.TextField()
+    action = peewee.TextField()
+    from_state = peewee.TextField(null=True)
+    to_state = peewee.TextField(null=True)
+    comment = peewee.TextField(null=True)
+
+    class Meta:
+        table_name = "receipt_history"
+
+
+class OcrRunRow(AioModel):
+    id = peewee.TextField(primary_key=True)
+    receipt_id = peewee.TextField()
+    attachment_id = peewee.TextField()
+    job_id = peewee.TextField(null=True, unique=True)
+    state = peewee.TextField()
+    attempts = peewee.IntegerField()
+    fields_json = peewee.TextField(null=True)
+    raw_text = peewee.TextField(null=True)
+    applied_json = peewee.TextField(null=True)
+    warnings_json = peewee.TextField(null=True)
+    error = peewee.TextField(null=True)
+    requested_by = peewee.TextField()
+    created_at = peewee.DateTimeField()
+    started_at = peewee.DateTimeField(null=True)
+    finished_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "receipt_ocr_runs"

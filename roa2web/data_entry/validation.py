@@ -1,0 +1,71 @@
+"""Receipt field rules (pure): what makes a draft invalid, and what a receipt needs before submission."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from roa2web.accounting.cif import is_valid_cif
+from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
+from roa2web.data_entry.errors import FieldError
+from roa2web.data_entry.model import ReceiptFields
+
+EXPENSE_ACCOUNT = re.compile(r"^6\d{2,3}(\.[0-9A-Za-z]{1,12})?$")
+REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")
+
+
+def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
+    """Every rule a receipt breaks with the fields it has (missing fields are not errors here)."""
+    errors: list[FieldError] = []
+    if fields.supplier_cif is not None and not is_valid_cif(fields.supplier_cif):
+        errors.append(FieldError(("supplier_cif",), "the CIF checksum does not match (or it is not 2-10 digits)",
+                                 "cif_invalid"))
+    if fields.receipt_date is not None and fields.receipt_date > today:
+        errors.append(FieldError(("receipt_date",), "the receipt date is in the future", "date_in_future"))
+    if fields.total_bani is not None and fields.total_bani <= 0:
+        errors.append(FieldError(("total",), "the total must be greater than zero", "total_not_positive"))
+    if fields.expense_account is not None and not EXPENSE_ACCOUNT.match(fields.expense_account):
+        errors.append(FieldError(("expense_account",), "an expense account is a class 6 account such as 6022",
+                                 "account_invalid"))
+    errors.extend(vat_line_errors(fields))
+    return errors
+
+
+def vat_line_errors(fields: ReceiptFields) -> list[FieldError]:
+    """VAT rates valid on the date, each line's VAT consistent with its base, lines adding up to the total."""
+    errors: list[FieldError] = []
+    for index, line in enumerate(fields.vat_lines):
+        where = ("vat_lines", str(index))
+        if fields.receipt_date is not None and not is_rate_valid_on(line.rate, fields.receipt_date):
+            allowed = ", ".join(f"{rate}%" for rate in vat_rates_on(fields.receipt_date))
+            errors.append(FieldError((*where, "rate"), f"{line.rate}% is not a VAT rate on "
+                                     f"{fields.receipt_date.isoformat()} (valid: {allowed})", "vat_rate_invalid"))
+        if line.base_bani < 0 or line.vat_bani < 0:
+            errors.append(FieldError(where, "base and VAT may not be negative", "vat_line_negative"))
+        elif abs(vat_from_gross(line.gross_bani, line.rate) - line.vat_bani) > 1:
+            errors.append(FieldError((*where, "vat"), f"the VAT does not match {line.rate}% of the base",
+                                     "vat_mismatch"))
+    if fields.vat_lines and fields.total_bani is not None:
+        lines_total = sum(line.gross_bani for line in fields.vat_lines)
+        if lines_total != fields.total_bani:
+            errors.append(FieldError(("vat_lines",), f"base + VAT of the lines is {lines_total / 100:.2f}, "
+                                     f"the total is {fields.total_bani / 100:.2f}", "vat_lines_total_mismatch"))
+    return errors
+
+
+def missing_for_submission(fields: ReceiptFields) -> list[FieldError]:
+    """Fields a receipt must have before it is submitted."""
+    errors = [
+        FieldError(("total" if name == "total_bani" else name,), "required before submitting", "missing")
+        for name in REQUIRED_TO_SUBMIT
+        if getattr(fields, name) in (None, ())
+    ]
+    if fields.supplier_partner_id is None and not fields.supplier_name:
+        errors.append(FieldError(("supplier_name",), "a supplier (partner or name) is required before submitting",
+                                 "missing"))
+    return errors
+
+
+def closed_period_error() -> FieldError:
+    """The receipt date falls in a locked accounting month."""
+    return FieldError(("receipt_date",), "the accounting period of this date is closed", "period_closed")

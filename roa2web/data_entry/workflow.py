@@ -1,0 +1,78 @@
+"""The receipt workflow (pure): which action moves which state where, and who may act.
+
+    DRAFT --submit--> PENDING --approve--> APPROVED --export--> EXPORTED
+      ^                  |
+      |               reject (reason)
+      |                  v
+      +---- edit ---- REJECTED --submit--> PENDING
+
+Exporting is a state (EXPORTED, with exported_at and the export's job id) rather than a flag, so
+an exported receipt can never be exported twice or changed, and lists filter on it like any state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roa2web.auth.principal import Principal
+from roa2web.data_entry.errors import Conflict, Forbidden
+from roa2web.data_entry.model import Receipt, State
+
+EDITABLE = frozenset({State.DRAFT, State.REJECTED})
+DELETABLE = frozenset({State.DRAFT})
+READ_ROLES = ("viewer", "operator", "approver")
+ENTRY_ROLES = ("operator",)
+DECIDE_ROLES = ("approver",)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One workflow step."""
+
+    action: str
+    sources: frozenset[State]
+    target: State
+
+
+TRANSITIONS = {
+    "submit": Transition("submit", EDITABLE, State.PENDING),
+    "approve": Transition("approve", frozenset({State.PENDING}), State.APPROVED),
+    "reject": Transition("reject", frozenset({State.PENDING}), State.REJECTED),
+    "export": Transition("export", frozenset({State.APPROVED}), State.EXPORTED),
+}
+
+
+def ensure_can_read(principal: Principal, company_id: int) -> None:
+    """Forbidden unless the user has rights on the company (role checks are at the door)."""
+    if not principal.may_see_company(company_id):
+        raise Forbidden(f"you have no rights on company {company_id}", kind="company-forbidden")
+
+
+def ensure_can_edit(principal: Principal, receipt: Receipt) -> None:
+    """Edits (fields, files, submit, delete, OCR) are for the creator or an operator of the company."""
+    ensure_can_read(principal, receipt.company_id)
+    if principal.user_id != receipt.created_by and not principal.has_role(*ENTRY_ROLES):
+        raise Forbidden("only the creator or an operator may change this receipt", kind="role-forbidden")
+
+
+def ensure_can_decide(principal: Principal, receipt: Receipt, action: str) -> None:
+    """Approve and reject need the approver role; nobody approves a receipt they created (four eyes)."""
+    ensure_can_read(principal, receipt.company_id)
+    if not principal.has_role(*DECIDE_ROLES):
+        raise Forbidden(f"{action} needs the approver role", kind="role-forbidden")
+    if action == "approve" and principal.user_id == receipt.created_by:
+        raise Forbidden("a receipt must be approved by someone other than its creator", kind="four-eyes")
+
+
+def ensure_state(receipt: Receipt, allowed: frozenset[State], action: str) -> None:
+    """Conflict unless the receipt is in one of `allowed`."""
+    if receipt.state not in allowed:
+        wanted = " or ".join(sorted(allowed))
+        raise Conflict(f"cannot {action} a receipt in state {receipt.state}; it must be {wanted}")
+
+
+def transition_for(action: str, receipt: Receipt) -> Transition:
+    """The transition `action` names, checked against the receipt's current state."""
+    step = TRANSITIONS[action]
+    ensure_state(receipt, step.sources, action)
+    return step

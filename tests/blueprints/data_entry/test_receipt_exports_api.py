@@ -1,0 +1,93 @@
+"""Export for ROA: approved receipts of a period → entries as CSV and XLSX, by a queued job."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from roa2web.data_entry.export import HEADER
+from tests.support.data_entry import receipt_payload, wait_for
+
+RECEIPTS = "/api/data-entry/receipts"
+EXPORTS = "/api/data-entry/exports"
+DECEMBER = {"company_id": 2, "date_from": "2025-12-01", "date_to": "2025-12-31"}
+
+
+async def approved(client, operator, approver, **overrides) -> str:
+    response = await client.post(RECEIPTS, json=receipt_payload(**overrides), headers=operator)
+    receipt_id = (await response.get_json())["id"]
+    assert (await client.post(f"{RECEIPTS}/{receipt_id}/submit", json={}, headers=operator)).status_code == 200
+    assert (await client.post(f"{RECEIPTS}/{receipt_id}/approve", json={}, headers=approver)).status_code == 200
+    return receipt_id
+
+
+async def run_export(client, headers, body) -> dict:
+    response = await client.post(EXPORTS, json=body, headers=headers)
+    assert response.status_code == 202, await response.get_data()
+    job_id = (await response.get_json())["job_id"]
+
+    async def done():
+        status = await (await client.get(f"{EXPORTS}/{job_id}", headers=headers)).get_json()
+        return status if status["state"] in ("done", "failed") else None
+
+    return await wait_for(done, timeout_s=60)
+
+
+async def test_export_writes_the_entries_and_marks_receipts_exported(de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    card = await approved(de_client, ana, bogdan, document_number="1")
+    cash = await approved(de_client, ana, bogdan, document_number="2", payment_method="cash", buyer_cif_present=False)
+    await approved(de_client, ana, bogdan, document_number="3", receipt_date="2026-01-05")  # outside the period
+    await approved(de_client, ana, bogdan, company_id=1)  # another company
+    pending = (await (await de_client.post(RECEIPTS, json=receipt_payload(), headers=ana)).get_json())["id"]
+    await de_client.post(f"{RECEIPTS}/{pending}/submit", json={}, headers=ana)
+
+    status = await run_export(de_client, bogdan, DECEMBER)
+    assert status["state"] == "done", status
+    assert status["receipts"] == 2
+    assert set(status["downloads"]) == {"xlsx", "csv"}
+
+    csv_response = await de_client.get(status["downloads"]["csv"], headers=bogdan)
+    assert csv_response.status_code == 200
+    assert csv_response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO((await csv_response.get_data()).decode("utf-8"))))
+    assert tuple(rows[0]) == HEADER
+    lines = [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
+    assert {line["receipt_id"] for line in lines} == {card, cash}
+    assert [(x["debit_account"], x["credit_account"], x["amount"]) for x in lines if x["receipt_id"] == card] == [
+        ("6022", "5121", "300.00"), ("4426", "5121", "63.00"), ("6022", "5121", "10.00"), ("4426", "5121", "1.10")]
+    assert [(x["debit_account"], x["credit_account"], x["amount"]) for x in lines if x["receipt_id"] == cash] == [
+        ("6022", "5311", "374.10")]
+
+    xlsx = await de_client.get(f"{EXPORTS}/{status['job_id']}/download", query_string={"format": "xlsx"},
+                               headers=bogdan)
+    sheet = load_workbook(io.BytesIO(await xlsx.get_data()), read_only=True).active
+    cells = [row for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == HEADER and len(cells) == len(rows)
+    assert sum(row[8] for row in cells[1:]) == sum(float(x["amount"]) for x in lines)
+
+    for receipt_id in (card, cash):
+        receipt = await (await de_client.get(f"{RECEIPTS}/{receipt_id}", headers=ana)).get_json()
+        assert receipt["state"] == "EXPORTED" and receipt["exported_at"]
+        history = await (await de_client.get(f"{RECEIPTS}/{receipt_id}/history", headers=ana)).get_json()
+        assert history["items"][-1]["action"] == "export"
+    assert (await de_client.patch(f"{RECEIPTS}/{card}", json={"notes": "x"}, headers=ana)).status_code == 409
+    again = await run_export(de_client, bogdan, DECEMBER)
+    assert (again["state"], again["receipts"]) == ("done", 0)  # an exported receipt is never exported twice
+
+
+async def test_export_rights_and_validation(de_client, as_user):
+    ana, bogdan, carmen = await as_user("ana"), await as_user("bogdan"), await as_user("carmen")
+    assert (await de_client.post(EXPORTS, json=DECEMBER, headers=ana)).status_code == 403  # not an approver
+    other = {**DECEMBER, "company_id": 1}
+    assert (await de_client.post(EXPORTS, json=other, headers=carmen)).status_code == 403  # not her company
+    backwards = {**DECEMBER, "date_from": "2026-01-01"}
+    assert (await de_client.post(EXPORTS, json=backwards, headers=bogdan)).status_code == 400
+    status = await run_export(de_client, bogdan, other)
+    assert (await de_client.get(f"{EXPORTS}/{status['job_id']}", headers=carmen)).status_code == 403
+    assert (await de_client.get(f"{EXPORTS}/{'f' * 32}", headers=bogdan)).status_code == 404
+    bad_format = await de_client.get(f"{EXPORTS}/{status['job_id']}/download", query_string={"format": "exe"},
+                                     headers=bogdan)
+    assert bad_format.status_code == 400

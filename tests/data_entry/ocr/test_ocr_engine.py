@@ -1,0 +1,51 @@
+"""The rapidocr engine: models from the installed wheel only, no network, clear errors when missing."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from roa2web.data_entry.ocr.engine import EngineUnavailable, RapidOcrEngine, build_engine, rapidocr_model_dir
+from roa2web.data_entry.ocr.images import load_image
+from tests.support.receipt_images import receipt_sample
+
+pytestmark = pytest.mark.slow
+
+
+def test_models_ship_inside_the_wheel() -> None:
+    folder = rapidocr_model_dir()
+    for name in (RapidOcrEngine.det_model, RapidOcrEngine.rec_model, RapidOcrEngine.cls_model):
+        assert (folder / name).is_file()
+
+
+def test_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    engine = RapidOcrEngine(threads=1, use_angle_classifier=True)
+    sample = receipt_sample(4, "clean")
+    boxes = engine.recognize(load_image(sample.data).pixels)
+    texts = " ".join(box.text for box in boxes)
+    assert sample.truth.supplier_name.split()[0] in texts and "TOTAL" in texts
+    for box in boxes:
+        assert 0.0 <= box.score <= 1.0
+        assert box.left < box.right and box.top < box.bottom
+
+
+def test_blank_image_gives_no_boxes(ocr_engine: RapidOcrEngine) -> None:
+    assert ocr_engine.recognize(np.full((200, 300, 3), 255, np.uint8)) == []
+
+
+def test_missing_model_files_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(EngineUnavailable, match="model files missing"):
+        RapidOcrEngine(model_dir=tmp_path)
+
+
+def test_unknown_engine_name_is_refused() -> None:
+    with pytest.raises(EngineUnavailable, match="unknown OCR engine 'tesseract'"):
+        build_engine("tesseract", threads=2)

@@ -1,0 +1,134 @@
+"""Entries of a receipt (ROMANIAN_ACCOUNTING.md §5): balanced for every payment method and VAT case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roa2web.accounting.vat import vat_from_gross, vat_rates_on
+from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entries
+from roa2web.data_entry.model import PaymentMethod, ReceiptFields, VatLine
+
+AUG_2025 = dt.date(2025, 9, 15)
+JUL_2025 = dt.date(2025, 7, 15)
+CREDIT = {PaymentMethod.CASH: "5311", PaymentMethod.CARD: "5121", PaymentMethod.ADVANCE: "542",
+          PaymentMethod.SUPPLIER: "401"}
+
+
+def group(gross: int, rate: int) -> VatLine:
+    vat = vat_from_gross(gross, rate)
+    return VatLine(rate, gross - vat, vat)
+
+
+def receipt(method: PaymentMethod, *, day: dt.date = AUG_2025, groups: tuple[VatLine, ...] | None = None,
+            buyer: bool = True, deductible: bool = True, account: str = "6022") -> ReceiptFields:
+    lines = groups if groups is not None else (group(36300, 21), group(1110, 11))
+    return ReceiptFields(
+        supplier_name="ALFA PETROL SRL", supplier_cif="RO12345674", document_number="37", receipt_date=day,
+        payment_method=method, total_bani=sum(line.gross_bani for line in lines), vat_lines=lines,
+        expense_account=account, deductible=deductible, buyer_cif_present=buyer)
+
+
+def assert_balanced(entries: Entries) -> None:
+    accounts = entries.by_account()
+    assert sum(debit for debit, _ in accounts.values()) == sum(credit for _, credit in accounts.values())
+    assert all(line.amount_bani > 0 for line in entries.lines)
+
+
+def test_card_receipt_matches_the_reference_example():
+    entries = receipt_entries(receipt(PaymentMethod.CARD), vat_payer=True)
+    assert [(line.debit, line.credit, line.amount_bani) for line in entries.lines] == [
+        ("6022", "5121", 30000), ("4426", "5121", 6300), ("6022", "5121", 1000), ("4426", "5121", 110),
+    ]
+    assert entries.vat_deducted
+    assert entries.by_account()["5121"] == (0, 37410)
+    assert entries.by_account()["4426"] == (6410, 0)
+    assert_balanced(entries)
+
+
+@pytest.mark.parametrize("method", list(PaymentMethod))
+def test_each_payment_method_credits_its_account(method):
+    entries = receipt_entries(receipt(method), vat_payer=True)
+    assert_balanced(entries)
+    accounts = entries.by_account()
+    assert accounts["6022"] == (31000, 0)
+    assert accounts["4426"] == (6410, 0)
+    if method is PaymentMethod.SUPPLIER:
+        # booked on 401, then settled from the cash desk: 401 nets to zero
+        assert accounts["401"] == (37410, 37410)
+        assert accounts["5311"] == (0, 37410)
+    else:
+        assert accounts[CREDIT[method]] == (0, 37410)
+        assert "401" not in accounts
+
+
+@pytest.mark.parametrize(("vat_payer", "buyer", "deductible"),
+                         [c for c in itertools.product((True, False), repeat=3) if c != (True, True, True)])
+def test_without_a_deduction_right_the_gross_goes_to_the_expense(vat_payer, buyer, deductible):
+    entries = receipt_entries(receipt(PaymentMethod.CASH, buyer=buyer, deductible=deductible), vat_payer=vat_payer)
+    assert [(line.debit, line.credit, line.amount_bani) for line in entries.lines] == [("6022", "5311", 37410)]
+    assert not entries.vat_deducted
+    assert "4426" not in entries.by_account()
+
+
+def test_rates_before_august_2025_use_19_9_5():
+    lines = (group(11900, 19), group(1090, 9), group(2100, 5))
+    entries = receipt_entries(receipt(PaymentMethod.CARD, day=JUL_2025, groups=lines), vat_payer=True)
+    assert entries.by_account()["4426"] == (1900 + 90 + 100, 0)
+    assert_balanced(entries)
+    with pytest.raises(EntriesUnavailable, match="21% is not a VAT rate"):
+        receipt_entries(receipt(PaymentMethod.CARD, day=JUL_2025), vat_payer=True)
+    with pytest.raises(EntriesUnavailable, match="19% is not a VAT rate"):
+        receipt_entries(receipt(PaymentMethod.CARD, groups=(group(11900, 19),)), vat_payer=True)
+
+
+def test_exempt_and_receipts_without_vat_lines_book_the_gross():
+    exempt = receipt_entries(receipt(PaymentMethod.CASH, groups=(VatLine(0, 5000, 0),)), vat_payer=True)
+    assert [(line.debit, line.credit, line.amount_bani) for line in exempt.lines] == [("6022", "5311", 5000)]
+    assert not exempt.vat_deducted
+    no_lines = ReceiptFields(receipt_date=AUG_2025, payment_method=PaymentMethod.CARD, total_bani=2500,
+                             expense_account="626", buyer_cif_present=True)
+    assert [(x.debit, x.credit, x.amount_bani) for x in receipt_entries(no_lines, vat_payer=True).lines] == [
+        ("626", "5121", 2500)]
+
+
+def test_mixed_exempt_and_taxed_groups_keep_the_exempt_base():
+    entries = receipt_entries(receipt(PaymentMethod.CARD, groups=(group(12100, 21), VatLine(0, 800, 0))),
+                              vat_payer=True)
+    assert entries.by_account()["6022"] == (10000 + 800, 0)
+    assert entries.by_account()["4426"] == (2100, 0)
+    assert_balanced(entries)
+
+
+def test_incomplete_or_inconsistent_receipts_have_no_entries():
+    complete = receipt(PaymentMethod.CASH)
+    for missing in ("total_bani", "payment_method", "expense_account", "receipt_date"):
+        with pytest.raises(EntriesUnavailable):
+            receipt_entries(complete.merged({missing: None}), vat_payer=True)
+    with pytest.raises(EntriesUnavailable, match="add up"):
+        receipt_entries(complete.merged({"total_bani": 1}), vat_payer=True)
+
+
+@given(
+    grosses=st.lists(st.integers(min_value=1, max_value=10_000_000), min_size=1, max_size=3),
+    after=st.booleans(),
+    method=st.sampled_from(list(PaymentMethod)),
+    vat_payer=st.booleans(),
+    buyer=st.booleans(),
+    deductible=st.booleans(),
+)
+def test_entries_always_balance(grosses, after, method, vat_payer, buyer, deductible):
+    day = AUG_2025 if after else JUL_2025
+    rates = vat_rates_on(day)
+    lines = tuple(group(gross, rates[i % len(rates)]) for i, gross in enumerate(grosses))
+    fields = receipt(method, day=day, groups=lines, buyer=buyer, deductible=deductible)
+    entries = receipt_entries(fields, vat_payer=vat_payer)
+    assert_balanced(entries)
+    expense_and_vat = sum(debit for account, (debit, _) in entries.by_account().items() if account in ("6022", "4426"))
+    assert expense_and_vat == fields.total_bani
+    assert entries.by_account().get("4426", (0, 0))[0] == (
+        sum(line.vat_bani for line in lines) if vat_payer and buyer and deductible else 0)

@@ -1,0 +1,160 @@
+"""Filling drafts from readings: supplier matching, account suggestion, what is left out, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from roa2web.auth.principal import Principal
+from roa2web.data_entry import ocr_store, store
+from roa2web.data_entry.model import OcrState, PaymentMethod, VatLine
+from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
+from tests.support.data_entry import wait_for
+from tests.support.receipt_images import receipt_sample
+from tests.support.upload_files import image_bytes
+
+ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({1, 2, 3}))
+BOGDAN = Principal("u-bogdan", "bogdan", "Bogdan", frozenset({"approver"}), frozenset({1, 2, 3}))
+DECEMBER = dt.date(2025, 12, 20)
+
+
+@pytest.fixture
+def de_settings(settings_factory, data_entry_db_url):
+    """OCR on (the last test runs real OCR jobs through the queue)."""
+    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=True)
+
+
+def reading(raw_text: str = "", **values) -> ReceiptReading:
+    fields = {name: FieldReading(value, 0.9, Check.CONFIRMED) for name, value in values.items()}
+    return ReceiptReading(fields=fields, raw_text=raw_text, lines=raw_text.splitlines(), content_type="image/png",
+                          straightened=False, repaired=True)
+
+
+def telecom(**overrides) -> ReceiptReading:
+    values = {"supplier_name": "DOBROGEA TELECOM S.A.", "supplier_cif": "RO51392740", "receipt_number": "88",
+              "date": "2026-01-10", "total": 12100, "payment_method": "card", "buyer_cif": "RO39172621",
+              "vat_lines": [{"rate": 21, "base_bani": None, "vat_bani": 2100}]}
+    values.update(overrides)
+    return reading(**values)
+
+
+@pytest.fixture
+def service(de_app):
+    return de_app.extensions["roa2web"].services["data_entry"]
+
+
+async def started_run(service, company_id: int = 2, **fields) -> tuple[str, str]:
+    """A DRAFT with a photo and a RUNNING OCR run on it (as the job's first step leaves it)."""
+    receipt = await service.receipts.create(ANA, company_id, fields, source="ocr")
+    attachment = await service.files.attach(ANA, receipt.id, image_bytes("PNG"), "bon.png")
+    run_id = await ocr_store.insert_run(service.receipts.db, receipt_id=receipt.id, attachment_id=attachment.id,
+                                        requested_by=ANA.user_id)
+    assert await service.ocr.begin(run_id) == image_bytes("PNG")
+    return receipt.id, run_id
+
+
+async def test_supplier_matched_to_the_ledger_and_account_from_its_history(service):
+    receipt_id, run_id = await started_run(service)
+    applied = await service.ocr.complete(run_id, telecom())
+    receipt = await service.receipts.get(ANA, receipt_id)
+    fields = receipt.fields
+    assert fields.supplier_partner_id == 11  # DOBROGEA TELECOM SA, by CIF
+    assert fields.expense_account == "626"  # what the ledger books for this supplier
+    assert fields.vat_lines == (VatLine(21, 10000, 2100),)  # one group: base = total - VAT
+    assert (fields.total_bani, fields.payment_method, fields.buyer_cif_present) == (12100, PaymentMethod.CARD, True)
+    assert set(applied) >= {"supplier_partner_id", "expense_account", "vat_lines", "receipt_date"}
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    assert run.state is OcrState.DONE and run.warnings == ()
+    assert run.fields["total"] == {"value": 12100, "confidence": 0.9, "check": "confirmed"}
+
+
+async def test_the_suppliers_approved_receipts_decide_the_account(service):
+    earlier = await service.receipts.create(ANA, 2, {
+        "supplier_cif": "RO51392740", "supplier_name": "DOBROGEA TELECOM SA", "receipt_date": DECEMBER,
+        "payment_method": PaymentMethod.CASH, "total_bani": 1000, "vat_lines": (VatLine(0, 1000, 0),),
+        "expense_account": "6028"})
+    await service.receipts.submit(ANA, earlier.id)
+    await service.receipts.approve(BOGDAN, earlier.id)
+    _, run_id = await started_run(service)
+    await service.ocr.complete(run_id, telecom())
+    assert (await store.get_receipt(service.receipts.db, (await ocr_store.get_run(
+        service.receipts.db, run_id)).receipt_id)).fields.expense_account == "6028"
+
+
+async def test_values_that_would_be_invalid_are_left_out_with_warnings(service):
+    receipt_id, run_id = await started_run(service)
+    await service.ocr.complete(run_id, telecom(date="2025-11-10", supplier_cif="RO51392741", buyer_cif="12345674"))
+    fields = (await service.receipts.get(ANA, receipt_id)).fields
+    assert fields.receipt_date is None  # November 2025 is closed
+    # the CIF read fails its checksum, so the name finds the partner, whose CIF is used
+    assert (fields.supplier_partner_id, fields.supplier_cif) == (11, "RO51392740")
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    assert any("receipt_date" in w and "closed" in w for w in run.warnings)
+    assert any("checksum" in w for w in run.warnings)
+    assert any("not the company's" in w for w in run.warnings)
+    assert await service.receipts.field_errors(2, fields) == []
+
+
+async def test_an_unknown_supplier_gets_an_account_by_keywords(service):
+    receipt_id, run_id = await started_run(service)
+    await service.ocr.complete(run_id, telecom(supplier_name="NECUNOSCUT SRL", supplier_cif="RO12345674",
+                                               raw_text="NECUNOSCUT SRL\nMOTORINA 10 L x 7,26"))
+    fields = (await service.receipts.get(ANA, receipt_id)).fields
+    assert (fields.supplier_partner_id, fields.supplier_cif, fields.expense_account) == (None, "RO12345674", "6022")
+
+
+async def test_user_edits_are_kept_and_a_finished_run_is_not_applied_twice(service):
+    receipt_id, run_id = await started_run(service, supplier_name="TELECOM (manual)", total_bani=12100)
+    await service.ocr.complete(run_id, telecom(total=99999))
+    receipt = await service.receipts.get(ANA, receipt_id)
+    assert (receipt.fields.supplier_name, receipt.fields.total_bani) == ("TELECOM (manual)", 12100)
+    version = receipt.version
+    # the job runs again (a crash after it finished): nothing is read or written a second time
+    assert await service.ocr.begin(run_id) is None
+    assert await service.ocr.complete(run_id, telecom(supplier_name="OTHER SRL")) == []
+    again = await service.receipts.get(ANA, receipt_id)
+    assert again.version == version and again.fields.supplier_name == "TELECOM (manual)"
+    actions = [entry.action for entry in await service.receipts.history(ANA, receipt_id)]
+    assert actions.count("ocr") == 1
+
+
+async def test_a_receipt_submitted_meanwhile_is_not_touched(service):
+    receipt_id, run_id = await started_run(service, supplier_name="X SRL", receipt_date=DECEMBER,
+                                           payment_method=PaymentMethod.CASH, total_bani=500,
+                                           vat_lines=(VatLine(0, 500, 0),), expense_account="6028")
+    await service.receipts.submit(ANA, receipt_id)
+    assert await service.ocr.complete(run_id, telecom()) == []
+    receipt = await service.receipts.get(ANA, receipt_id)
+    assert receipt.fields.supplier_name == "X SRL"
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    assert run.state is OcrState.DONE and "no longer a draft" in run.warnings[0]
+
+
+async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, service):
+    jobs = de_app.extensions["roa2web"].services["jobs"]
+    receipt = await service.receipts.create(ANA, 2, {}, source="ocr")
+    attachment = await service.files.attach(ANA, receipt.id, receipt_sample(28, "clean").data, "bon.png")
+    db = service.receipts.db
+    run_id = await ocr_store.insert_run(db, receipt_id=receipt.id, attachment_id=attachment.id,
+                                        requested_by=ANA.user_id)
+    assert await ocr_store.start_run(db, run_id)  # RUNNING, and then the process died
+
+    async def run_job() -> None:
+        job = await jobs.submit("ocr", {"run_id": run_id, "receipt_id": receipt.id}, owner_id=ANA.user_id,
+                                company_id=2)
+
+        async def done():
+            current = await jobs.get(job.id)
+            return current if current.finished else None
+
+        assert str((await wait_for(done, timeout_s=60)).state) == "done"
+
+    await run_job()
+    filled = await service.receipts.get(ANA, receipt.id)
+    assert filled.fields.supplier_name == "ALFA PETROL SRL"
+    run = await ocr_store.get_run(db, run_id)
+    assert (run.state, run.attempts) == (OcrState.DONE, 2)
+    await run_job()  # recovery enqueues it once more: nothing changes
+    assert (await service.receipts.get(ANA, receipt.id)).version == filled.version
+    assert (await ocr_store.get_run(db, run_id)).attempts == 2

@@ -1,0 +1,1 @@
+"""Shared helpers for tests and benchmarks: generated test data, not production code."""
