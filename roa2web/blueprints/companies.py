@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from quart import Blueprint
 from quart_schema import validate_querystring, validate_response
 
@@ -24,10 +24,8 @@ class CompanyOut(BaseModel):
     vat_payer: bool
 
 
-class CompanyList(BaseModel):
-    """The companies the caller may see."""
-
-    items: list[CompanyOut]
+class CompanyList(RootModel[list[CompanyOut]]):
+    """The companies the caller may see (a JSON array)."""
 
 
 class PeriodOut(BaseModel):
@@ -66,7 +64,7 @@ class CalendarQuery(BaseModel):
 async def list_companies() -> CompanyList:
     """Only the companies the caller has rights on."""
     companies = await companies_for(runtime().service("ledger"), current_principal())
-    return CompanyList(items=[CompanyOut(**company.__dict__) for company in companies])
+    return CompanyList([CompanyOut(**company.__dict__) for company in companies])
 
 
 @blueprint.get("/calendar")

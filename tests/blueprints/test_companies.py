@@ -7,11 +7,11 @@ async def test_companies_are_filtered_by_rights(user_headers, client):
     admin = await user_headers("boss", roles={"admin"})
     limited = await user_headers("ana", roles={"viewer"}, company_ids={2})
     every = await (await client.get("/api/companies", headers=admin)).get_json()
-    assert [c["id"] for c in every["items"]] == [1, 2, 3]
-    assert {c["cif"] for c in every["items"]} == {"RO28461357", "RO39172621", "44027180"}
-    assert [c["vat_payer"] for c in every["items"]] == [True, True, False]
+    assert [c["id"] for c in every] == [1, 2, 3]
+    assert {c["cif"] for c in every} == {"RO28461357", "RO39172621", "44027180"}
+    assert [c["vat_payer"] for c in every] == [True, True, False]
     own = await (await client.get("/api/companies", headers=limited)).get_json()
-    assert [c["id"] for c in own["items"]] == [2]
+    assert [c["id"] for c in own] == [2]
 
 
 async def test_calendar(user_headers, client):
