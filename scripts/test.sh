@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # From scratch: a new venv, every dependency, then ruff, mypy and the whole test suite.
 # PostgreSQL and Redis on 127.0.0.1 are used by the scale-out tests (both run on CI machines).
+# Then the optional paddleocr engine's tests, in their own venv (scripts/test_paddleocr.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_python.sh
@@ -11,4 +12,5 @@ rm -rf .venv-test
 .venv-test/bin/python -m pip install --quiet -e '.[all,test]'
 echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
 echo "== mypy"; .venv-test/bin/mypy
-echo "== pytest"; .venv-test/bin/pytest -m "not oracle" "$@"
+echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" "$@"
+echo "== pytest -m paddleocr (the optional engine, in its own venv)"; bash scripts/test_paddleocr.sh

@@ -1,8 +1,9 @@
 """Text detection + recognition engines behind one small protocol.
 
 The default engine runs the PP-OCR models that ship inside the rapidocr wheel on onnxruntime;
-every model path is passed explicitly so nothing is ever downloaded. An engine instance is not
-thread-safe: the caller (OcrService) runs it on a single thread.
+every model path is passed explicitly so nothing is ever downloaded. The optional `paddleocr`
+engine (paddle_engine.py) runs the same models through PaddleOCR 3.x on onnxruntime. An engine
+instance is not thread-safe: the caller (OcrService) runs it on a single thread.
 """
 
 from __future__ import annotations
@@ -145,11 +146,15 @@ def _corners(polygon: np.ndarray) -> tuple[Point, Point, Point, Point]:
     return (x0, y0), (x1, y1), (x2, y2), (x3, y3)
 
 
-ENGINES = ("rapidocr",)
+ENGINES = ("rapidocr", "paddleocr")
 
 
 def build_engine(name: str, threads: int) -> OcrEngine:
     """The engine called `name` (OCR_ENGINE), with `threads` inference threads, models loaded."""
     if name == "rapidocr":
         return RapidOcrEngine(threads=threads)
+    if name == "paddleocr":
+        from roa2web.data_entry.ocr.paddle_engine import PaddleOcrEngine
+
+        return PaddleOcrEngine(threads=threads)
     raise EngineUnavailable(f"unknown OCR engine {name!r}; available: {', '.join(ENGINES)}")

@@ -49,3 +49,8 @@ def test_missing_model_files_are_reported(tmp_path: Path) -> None:
 def test_unknown_engine_name_is_refused() -> None:
     with pytest.raises(EngineUnavailable, match="unknown OCR engine 'tesseract'"):
         build_engine("tesseract", threads=2)
+
+
+def test_paddleocr_engine_outside_its_own_venv_is_reported() -> None:
+    with pytest.raises(EngineUnavailable, match="paddleocr is not installed"):
+        build_engine("paddleocr", threads=2)
