@@ -47,16 +47,24 @@ class EmbeddedLedger(Ledger):
         if conn is None:
             if not self.path.exists():
                 raise LedgerUnavailable(f"ledger file {self.path} does not exist (run `roa2web init`)")
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA query_only = 1")
-            conn.execute("PRAGMA cache_size = -65536")
+            try:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise LedgerUnavailable(f"ledger file {self.path} cannot be opened: {exc}") from exc
+            try:
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA query_only = 1")
+                conn.execute("PRAGMA cache_size = -65536")  # the first read: a corrupt file fails here
+            except sqlite3.Error as exc:
+                conn.close()
+                raise LedgerUnavailable(f"ledger file {self.path} cannot be read: {exc}") from exc
             self._local.conn = conn
         return conn
 
     def _run(self, sql: str, binds: Mapping[str, Any]) -> list[Row]:
-        conn = self._connection()
+        """Run one SQLite statement; any sqlite3 failure, opening the file included, is a LedgerError."""
         try:
+            conn = self._connection()
             cursor = conn.execute(sql, {key: _sqlite_bind(value) for key, value in binds.items()})
             return [dict(zip(row.keys(), row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.Error as exc:
