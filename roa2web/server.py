@@ -6,12 +6,12 @@ import asyncio
 import gc
 import logging
 import signal
-import sys
 from typing import Any
 
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
+from roa2web.cli.aio import run_async
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.server")
@@ -71,11 +71,7 @@ async def _serve(settings: Settings) -> None:
 
 def run_server(settings: Settings) -> None:
     """Serve until a shutdown signal."""
-    if sys.platform == "win32":
-        # psycopg's async mode refuses the Proactor loop; Hypercorn runs fine on the selector loop.
-        asyncio.run(_serve(settings), loop_factory=asyncio.SelectorEventLoop)
-    else:
-        asyncio.run(_serve(settings))
+    run_async(_serve(settings))  # the selector loop on Windows: psycopg's async mode refuses the Proactor loop
 
 
 def run_with_reload(settings: Settings) -> int:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import tempfile
 
+from roa2web.cli.aio import run_async
 from roa2web.settings import Settings
 
 _MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL"}
@@ -49,7 +50,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     status, message = _data_dir_line(settings)
     print(f"{_MARK[status]} {message}")
     failed = status == "down"
-    for status, name, detail in asyncio.run(_check_parts(settings, args.timeout)):
+    for status, name, detail in run_async(_check_parts(settings, args.timeout)):
         print(f"{_MARK.get(status, 'FAIL')} {name}: {detail}")
         failed = failed or status == "down"
     return 1 if failed else 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
+from roa2web.cli.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 
@@ -20,5 +20,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `db upgrade`."""
     db = subparsers.add_parser("db", help="app database maintenance").add_subparsers(dest="db_command")
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(
-        handler=lambda args, settings: asyncio.run(_upgrade(settings)) or 0
+        handler=lambda args, settings: run_async(_upgrade(settings)) or 0
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import secrets
 import time
 from pathlib import Path
 
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
+from roa2web.cli.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 
@@ -56,7 +56,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
         _generate(settings.embedded_ledger_path, args.seed, 12, None)
     else:
         print(f"demo ledger: {settings.embedded_ledger_path} exists (use --force to regenerate)")
-    created = asyncio.run(_migrate_and_seed_admin(settings))
+    created = run_async(_migrate_and_seed_admin(settings))
     print(f"databases: up to date under {settings.data_dir}")
     if created:
         username, password = created

@@ -12,13 +12,14 @@ import contextlib
 import datetime as dt
 import re
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import orjson
 from rich.console import Console
 from rich.live import Live
 
+from roa2web.cli.aio import run_async
 from roa2web.cli.queue_view import render_dashboard, render_job, render_jobs
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
@@ -50,13 +51,6 @@ async def open_jobs(settings: Settings) -> AsyncIterator[JobService]:
     finally:
         await app_db.stop()
         await asyncio.to_thread(queue.close)
-
-
-def run_async[T](coro: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run, on the selector loop on Windows (psycopg's async mode refuses the Proactor loop)."""
-    if sys.platform == "win32":
-        return asyncio.run(coro, loop_factory=asyncio.SelectorEventLoop)
-    return asyncio.run(coro)
 
 
 def _console() -> Console:

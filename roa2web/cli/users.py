@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
@@ -12,6 +11,7 @@ from roa2web.appdb import AppDatabase
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.auth.principal import ROLES, parse_company_ids
+from roa2web.cli.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 
@@ -37,7 +37,7 @@ def _with_app_db(settings: Settings, work: Callable[[AppDatabase], Awaitable[int
         finally:
             await part.stop()
 
-    return asyncio.run(run())
+    return run_async(run())
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
