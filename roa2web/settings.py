@@ -115,11 +115,22 @@ class Settings(BaseSettings):
             raise ValueError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
         return self
 
+    @model_validator(mode="after")
+    def _debug_logs_at_debug(self) -> Settings:
+        """DEBUG=true (the old apps' switch) means DEBUG logs whatever LOG_LEVEL says.
+
+        Resolved here, in `log_level` itself, so every caller that configures logging from the
+        settings (the CLI's serve and worker, roa2web.asgi) gets it without knowing the rule.
+        """
+        if self.debug:
+            self.log_level = "DEBUG"
+        return self
+
     # --- derived values
     @property
     def effective_log_level(self) -> str:
-        """LOG_LEVEL, or DEBUG when the old apps' DEBUG switch is on."""
-        return "DEBUG" if self.debug else self.log_level
+        """The level to log at: LOG_LEVEL, already DEBUG when DEBUG=true (kept for callers of this name)."""
+        return self.log_level
 
     @property
     def oracle_configured(self) -> bool:

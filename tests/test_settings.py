@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from roa2web.settings import SettingsError, load_settings
@@ -64,3 +66,34 @@ def test_env_example_documents_every_setting_and_loads(tmp_path, monkeypatch):
     assert settings.port == 8000 and not settings.oracle_configured
     assert settings.jwt_secret_key.get_secret_value()  # an empty value means "use the default", never ""
     assert settings.log_file is None
+
+
+@pytest.mark.parametrize(("env", "level"), [
+    ({"DEBUG": "true"}, "DEBUG"),
+    ({"DEBUG": "true", "LOG_LEVEL": "WARNING"}, "DEBUG"),
+    ({"DEBUG": "false", "LOG_LEVEL": "WARNING"}, "WARNING"),
+    ({}, "INFO"),
+])
+def test_debug_switch_resolves_the_log_level(tmp_path, monkeypatch, env, level):
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.log_level == settings.effective_log_level == level
+
+
+def test_debug_true_makes_the_asgi_entry_point_log_at_debug(tmp_path):
+    """`hypercorn roa2web.asgi:app` (and the reloader) configure logging from the settings."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = os.environ | {"DEBUG": "true", "LOG_LEVEL": "INFO", "DATA_DIR": str(tmp_path / "data"),
+                        "PYTHONPATH": str(root), "ROA2WEB_ENV_FILE": str(tmp_path / "none.env"),
+                        "OCR_ENABLED": "false"}
+    code = "import logging, roa2web.asgi; print(logging.getLevelName(logging.getLogger().level))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "DEBUG"
