@@ -97,3 +97,14 @@ def test_debug_true_makes_the_asgi_entry_point_log_at_debug(tmp_path):
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "DEBUG"
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, iis-box")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert "TRUSTED_PROXIES" in message and "'iis-box' is not an IP address or network" in message
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.1.2.3/8, ::1, 192.168.0.0/24, fe80::/10")
+    assert load_settings().trusted_proxies == ["10.1.2.3/8", "::1", "192.168.0.0/24", "fe80::/10"]
