@@ -1,4 +1,8 @@
-"""`roa2web check`: validate settings and try every configured part; one line each."""
+"""`roa2web check`: validate settings and try every configured part; one line each.
+
+It may run beside a live server on the same data dir, so it never starts a queue consumer of its
+own (the queue is only reached, as the server sees it), and each item gets a short timeout.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import asyncio
 import tempfile
 
 from roa2web.cli.aio import run_async
+from roa2web.runtime import Runtime
 from roa2web.settings import Settings
 
 _MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL"}
+DEFAULT_TIMEOUT_S = 5.0
 
 
 def _data_dir_line(settings: Settings) -> tuple[str, str]:
@@ -22,11 +28,23 @@ def _data_dir_line(settings: Settings) -> tuple[str, str]:
         return "down", f"data dir {settings.data_dir}: {exc}"
 
 
+def checking_settings(settings: Settings) -> Settings:
+    """The settings `check` builds its runtime with: no in-process queue consumer."""
+    return settings.model_copy(update={"queue_in_process": False})
+
+
+def _problem(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, str, str]]:
     from roa2web.app import create_app
 
-    app = create_app(settings)
-    runtime = app.extensions["roa2web"]
+    try:
+        app = create_app(checking_settings(settings))
+    except Exception as exc:  # a setting that only fails when the app is assembled
+        return [("down", "app", f"the app could not be built: {_problem(exc)}")]
+    runtime: Runtime = app.extensions["roa2web"]
     lines: list[tuple[str, str, str]] = []
     try:
         await asyncio.wait_for(runtime.start(), timeout_s)
@@ -39,7 +57,7 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
             )
             lines.append((status, name, detail))
     except Exception as exc:
-        lines.append(("down", "startup", str(exc)))
+        lines.append(("down", "startup", _problem(exc)))
     finally:
         await runtime.stop()
     return lines
@@ -59,5 +77,5 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `check`."""
     parser = subparsers.add_parser("check", help="validate settings and try each configured connection")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per item")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per item (default 5)")
     parser.set_defaults(handler=_check)

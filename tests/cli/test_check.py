@@ -1,0 +1,71 @@
+"""`roa2web check` as a deployer runs it: in a subprocess, possibly beside a live server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from roa2web.app import create_app
+from roa2web.cli.check import DEFAULT_TIMEOUT_S
+from roa2web.cli.main import build_parser
+from roa2web.settings import load_settings
+from roa2web.tasks.jobs import JobState
+
+PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
+
+
+def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "roa2web", "check", *args], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+@pytest.fixture
+def check_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "DATA_", "QUEUE_"))}
+    env.update(DATA_DIR=str(tmp_path / "data"), LEDGER_PATH=str(demo_ledger_path),
+               ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false")
+    return env
+
+
+def test_a_setting_that_fails_only_when_the_app_is_built_gives_a_clear_line(check_env):
+    check_env["QUEUE_HANDLER_MODULES"] = "roa2web_no_such_plugin"
+    result = run_check(check_env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("FAIL app"))
+    assert "could not be built" in line and "roa2web_no_such_plugin" in line
+
+
+def test_check_starts_no_consumer_and_leaves_queued_jobs_alone(check_env, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    data_dir = tmp_path / "data"
+    settings = load_settings(data_dir=data_dir, ledger_path=Path(check_env["LEDGER_PATH"]), ocr_enabled=False,
+                             queue_in_process=False, queue_handler_modules=["roa2web_test_jobs"])
+
+    async def seed() -> str:  # a job waiting for the live server's consumer
+        app = create_app(settings)
+        async with app.test_app():
+            job = await app.extensions["roa2web"].service("jobs").submit("test_steps", {"steps": 1})
+            return str(job.id)
+
+    job_id = asyncio.run(seed())
+    check_env.update(QUEUE_HANDLER_MODULES="roa2web_test_jobs", QUEUE_MAX_DELAY_S="0.05",
+                     PYTHONPATH=os.pathsep.join([str(PLUGINS), check_env.get("PYTHONPATH", "")]))
+    result = run_check(check_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    queue_line = next(line for line in result.stdout.splitlines() if " queue: " in line)
+    assert "reachable=True" in queue_line and "queued=1" in queue_line  # no consumer is alive: WARN
+    with sqlite3.connect(data_dir / "app.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM queue_consumers").fetchone() == (0,)
+        state, attempts = db.execute("SELECT state, attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    assert (state, attempts) == (str(JobState.QUEUED), 0)
+
+
+def test_the_per_item_timeout_is_short():
+    assert build_parser().parse_args(["check"]).timeout == DEFAULT_TIMEOUT_S <= 5
