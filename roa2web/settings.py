@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # --- reports and cache
     reports_ttl_open_s: int = Field(300, ge=1)  # reports touching an open (current) period
     reports_ttl_closed_s: int = Field(86_400, ge=1)  # reports over closed periods only
+    # per report and period state, e.g. "trial_balance:closed=604800,dashboard:open=60,treasury=120"
+    reports_ttl_overrides: Annotated[dict[str, int], NoDecode] = {}
     cache_l1_max_entries: int = Field(1000, ge=1)
     cache_l1_ttl_s: int = Field(300, ge=1)
     cache_stale_max_age_s: int = Field(7 * 86_400, ge=0)  # how old an L2 entry may be to serve STALE
@@ -120,6 +122,20 @@ class Settings(BaseSettings):
                 ) from None
         return value
 
+    @field_validator("reports_ttl_overrides", mode="before")
+    @classmethod
+    def _ttl_overrides(cls, value: Any) -> Any:
+        """`report[:open|closed]=seconds`, comma-separated, as {"report:open": s, "report:closed": s}."""
+        if isinstance(value, str):
+            items = [item.strip().partition("=") for item in value.split(",") if item.strip()]
+            for key, equals, _ in items:
+                if not equals:
+                    raise ValueError(f"{key!r} has no '=seconds' (write e.g. trial_balance:closed=604800)")
+            value = {key.strip(): seconds.strip() for key, _, seconds in items}
+        if not isinstance(value, dict):
+            return value
+        return parse_ttl_overrides(value)
+
     @model_validator(mode="after")
     def _production_rules(self) -> Settings:
         if self.env == "production":
@@ -146,6 +162,12 @@ class Settings(BaseSettings):
     def effective_log_level(self) -> str:
         """The level to log at: LOG_LEVEL, already DEBUG when DEBUG=true (kept for callers of this name)."""
         return self.log_level
+
+    def report_ttl_s(self, report: str, *, closed: bool) -> int:
+        """Seconds a cached `report` lives: its REPORTS_TTL_OVERRIDES entry, else the open/closed default."""
+        state = "closed" if closed else "open"
+        default = self.reports_ttl_closed_s if closed else self.reports_ttl_open_s
+        return self.reports_ttl_overrides.get(f"{report}:{state}", default)
 
     @property
     def oracle_configured(self) -> bool:
@@ -182,6 +204,33 @@ class Settings(BaseSettings):
     def data_path(self, *parts: str) -> Path:
         """A path under DATA_DIR (every file the app writes lives there)."""
         return self.data_dir.joinpath(*parts)
+
+
+def parse_ttl_overrides(raw: dict[Any, Any]) -> dict[str, int]:
+    """Normalize report-TTL overrides: keys `report` (both states) or `report:open|closed`, seconds >= 1.
+
+    Report names are those of `roa2web.reports.registry.REPORTS` (imported here, not at module
+    level, so the settings stay importable without the reports package's dependencies loaded).
+    """
+    from roa2web.reports.registry import REPORTS
+
+    known = ", ".join(sorted(REPORTS))
+    result: dict[str, int] = {}
+    for key, seconds in raw.items():
+        report, colon, state = str(key).strip().partition(":")
+        if report not in REPORTS:
+            raise ValueError(f"unknown report {report!r} (known: {known})")
+        if colon and state not in ("open", "closed"):
+            raise ValueError(f"{key!r}: the period state is 'open' or 'closed', not {state!r}")
+        try:
+            ttl = int(seconds)
+        except (TypeError, ValueError):
+            raise ValueError(f"{key!r}: {seconds!r} is not a whole number of seconds") from None
+        if ttl < 1:
+            raise ValueError(f"{key!r}: the lifetime must be at least 1 second, not {ttl}")
+        for each in (state,) if colon else ("open", "closed"):
+            result[f"{report}:{each}"] = ttl
+    return result
 
 
 def load_settings(**overrides: Any) -> Settings:

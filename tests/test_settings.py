@@ -108,3 +108,32 @@ def test_trusted_proxies_must_be_addresses_or_networks(tmp_path, monkeypatch):
     assert "TRUSTED_PROXIES" in message and "'iis-box' is not an IP address or network" in message
     monkeypatch.setenv("TRUSTED_PROXIES", "10.1.2.3/8, ::1, 192.168.0.0/24, fe80::/10")
     assert load_settings().trusted_proxies == ["10.1.2.3/8", "::1", "192.168.0.0/24", "fe80::/10"]
+
+
+def test_report_ttl_overrides_parse_and_apply(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REPORTS_TTL_OVERRIDES", " trial_balance:closed=604800, dashboard=60 ,invoices:open=30")
+    settings = load_settings()
+    assert settings.reports_ttl_overrides == {
+        "trial_balance:closed": 604800, "dashboard:open": 60, "dashboard:closed": 60, "invoices:open": 30}
+    assert settings.report_ttl_s("trial_balance", closed=True) == 604800
+    assert settings.report_ttl_s("trial_balance", closed=False) == settings.reports_ttl_open_s == 300
+    assert settings.report_ttl_s("dashboard", closed=True) == 60
+    assert settings.report_ttl_s("treasury", closed=True) == settings.reports_ttl_closed_s
+    assert load_settings(reports_ttl_overrides={"treasury:open": 5}).report_ttl_s("treasury", closed=False) == 5
+
+
+@pytest.mark.parametrize(("value", "complaint"), [
+    ("balance_sheet:closed=60", "unknown report 'balance_sheet' (known: dashboard, invoices, invoices_aging"),
+    ("trial-balance=60", "unknown report 'trial-balance'"),
+    ("trial_balance:frozen=60", "'open' or 'closed', not 'frozen'"),
+    ("dashboard=soon", "'soon' is not a whole number of seconds"),
+    ("dashboard:open=0", "at least 1 second"),
+    ("dashboard", "has no '=seconds'"),
+])
+def test_bad_report_ttl_overrides_are_named(tmp_path, monkeypatch, value, complaint):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REPORTS_TTL_OVERRIDES", value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "REPORTS_TTL_OVERRIDES" in str(raised.value) and complaint in str(raised.value)

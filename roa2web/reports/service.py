@@ -3,8 +3,9 @@
 `ReportService.get(report, params)` returns the serialized report and how it was found. Each
 cached report names its builder and the last month it depends on, which picks its lifetime: a
 report whose last month is closed is cached for REPORTS_TTL_CLOSED_S, otherwise for
-REPORTS_TTL_OPEN_S. A ledger failure with an expired copy in the cache serves that copy (STALE);
-without one, the LedgerError propagates.
+REPORTS_TTL_OPEN_S, unless REPORTS_TTL_OVERRIDES names that report and state
+(`ttl_overrides`, keys "report:open" / "report:closed"). A ledger failure with an expired copy
+in the cache serves that copy (STALE); without one, the LedgerError propagates.
 """
 
 from __future__ import annotations
@@ -67,13 +68,26 @@ class ReportService:
     """Cached report bodies for the doors; invalidation and figures for the cache endpoints."""
 
     def __init__(
-        self, ledger: Ledger, cache: TwoTierCache, periods: PeriodStates, *, ttl_open_s: float, ttl_closed_s: float
+        self,
+        ledger: Ledger,
+        cache: TwoTierCache,
+        periods: PeriodStates,
+        *,
+        ttl_open_s: float,
+        ttl_closed_s: float,
+        ttl_overrides: Mapping[str, float] | None = None,
     ) -> None:
         self.ledger = ledger
         self.cache = cache
         self.periods = periods
         self.ttl_open_s = ttl_open_s
         self.ttl_closed_s = ttl_closed_s
+        self.ttl_overrides = dict(ttl_overrides or {})
+
+    def ttl_s(self, report: str, *, closed: bool) -> float:
+        """Lifetime of a freshly computed `report`: its override for the period state, else the default."""
+        default = self.ttl_closed_s if closed else self.ttl_open_s
+        return self.ttl_overrides.get(f"{report}:{'closed' if closed else 'open'}", default)
 
     async def get(self, report: str, params: dict[str, Any]) -> tuple[CachedResponse, CacheOutcome]:
         """The serialized `report` for validated `params` (its builder's keyword arguments, company_id included).
@@ -94,7 +108,7 @@ class ReportService:
             company_id,
             params,
             lambda: self._build(spec, params),
-            self.ttl_closed_s if closed else self.ttl_open_s,
+            self.ttl_s(report, closed=closed),
             stale_on=(LedgerError,),
         )
 

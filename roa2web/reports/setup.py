@@ -66,6 +66,7 @@ def install_services(runtime: Runtime) -> None:
         PeriodStates(ledger),
         ttl_open_s=settings.reports_ttl_open_s,
         ttl_closed_s=settings.reports_ttl_closed_s,
+        ttl_overrides=settings.reports_ttl_overrides,
     )
     runtime.services["report_cache"] = cache
     runtime.services["reports"] = service
