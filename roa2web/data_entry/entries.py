@@ -2,8 +2,9 @@
 
 - cash `… = 5311`, card `… = 5121`, employee advance `… = 542`, through the supplier `… = 401`
   followed by the settlement `401 = 5311`;
-- with a deduction right (the company pays VAT, the receipt shows the buyer's CIF, and the expense
-  is deductible) each VAT group books its base to the expense account and its VAT to 4426;
+- with a deduction right (the company pays VAT, the receipt shows the buyer's CIF, the expense is
+  deductible, and the receipt is a simplified invoice: at most 100 EUR, VAT included, §4) each VAT
+  group books its base to the expense account and its VAT to 4426;
 - otherwise the gross amount goes to the expense account and there is no 4426 line.
 
 Every line is one debit and one credit of the same positive amount, so Σ debit = Σ credit always.
@@ -13,10 +14,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
 
 from roa2web.accounting.vat import is_rate_valid_on
 from roa2web.data_entry.model import PaymentMethod, ReceiptFields
 
+# A receipt counts as a simplified invoice (its VAT deductible) up to this value, VAT included:
+# art. 319(12) of the Fiscal Code (Law 227/2015).
+SIMPLIFIED_INVOICE_LIMIT_EUR = Decimal(100)
+# RON per EUR used to convert that limit when the caller has no rate of its own. The Fiscal Code
+# (art. 319(12) → art. 290) wants the BNR reference rate last published before the receipt date;
+# this default is about the 2025 rate. Pass `ron_per_eur` to use the exact rate of the day.
+DEFAULT_RON_PER_EUR = Decimal("5.08")
 DEDUCTIBLE_VAT = "4426"
 SUPPLIERS = "401"
 CASH_DESK = "5311"
@@ -64,13 +73,30 @@ class Entries:
         return {account: (debit, credit) for account, (debit, credit) in sorted(totals.items())}
 
 
-def deducts_vat(fields: ReceiptFields, *, vat_payer: bool) -> bool:
-    """VAT goes to 4426 only for a VAT-paying company, a receipt showing its CIF, and a deductible expense."""
-    return vat_payer and fields.buyer_cif_present and fields.deductible
+def simplified_invoice_limit_bani(ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> int:
+    """SIMPLIFIED_INVOICE_LIMIT_EUR in bani at `ron_per_eur`, rounded down (a total up to it qualifies)."""
+    if ron_per_eur <= 0:
+        raise ValueError(f"an exchange rate must be positive, got {ron_per_eur}")
+    return int((SIMPLIFIED_INVOICE_LIMIT_EUR * ron_per_eur * 100).to_integral_value(ROUND_FLOOR))
 
 
-def receipt_entries(fields: ReceiptFields, *, vat_payer: bool) -> Entries:
-    """The balanced entries of a complete receipt (raises EntriesUnavailable otherwise)."""
+def is_simplified_invoice(total_bani: int, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> bool:
+    """True when a receipt's total (VAT included) is within the simplified-invoice limit."""
+    return total_bani <= simplified_invoice_limit_bani(ron_per_eur)
+
+
+def deducts_vat(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> bool:
+    """VAT goes to 4426 only for a VAT-paying company, a receipt showing its CIF, a deductible expense,
+    and a total within the simplified-invoice limit (100 EUR at `ron_per_eur`)."""
+    return (vat_payer and fields.buyer_cif_present and fields.deductible and fields.total_bani is not None
+            and is_simplified_invoice(fields.total_bani, ron_per_eur))
+
+
+def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> Entries:
+    """The balanced entries of a complete receipt (raises EntriesUnavailable otherwise).
+
+    `ron_per_eur` converts the 100 EUR simplified-invoice limit (DEFAULT_RON_PER_EUR unless given).
+    """
     total, method, expense, day = fields.total_bani, fields.payment_method, fields.expense_account, fields.receipt_date
     if total is None or total <= 0 or method is None or expense is None or day is None:
         raise EntriesUnavailable("entries need the date, a positive total, the payment method and the expense account")
@@ -86,7 +112,8 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool) -> Entries:
     credit = CREDIT_ACCOUNTS[method]
     paid = _PAID_WITH[method]
     document = f"bon {fields.document_number or 'fără număr'}"
-    deducted = deducts_vat(fields, vat_payer=vat_payer) and any(line.vat_bani for line in groups)
+    has_vat = any(line.vat_bani for line in groups)
+    deducted = deducts_vat(fields, vat_payer=vat_payer, ron_per_eur=ron_per_eur) and has_vat
     lines: list[EntryLine] = []
     if deducted:
         for group in groups:
@@ -95,7 +122,10 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool) -> Entries:
             lines.append(EntryLine(DEDUCTIBLE_VAT, credit, group.vat_bani,
                                    f"TVA deductibilă {group.rate}% {document}, {paid}"))
     else:
-        reason = "fără drept de deducere a TVA" if any(line.vat_bani for line in groups) else "fără TVA"
+        reason = "fără TVA"
+        if has_vat:
+            over = not is_simplified_invoice(total, ron_per_eur)
+            reason = "bon peste 100 EUR, fără drept de deducere a TVA" if over else "fără drept de deducere a TVA"
         lines.append(EntryLine(expense, credit, total, f"Cheltuială {document} (valoare brută, {reason}), {paid}"))
     if method is PaymentMethod.SUPPLIER:
         lines.append(EntryLine(SUPPLIERS, CASH_DESK, total, f"Plată furnizor {document}, numerar"))

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from roa2web.accounting.vat import vat_from_gross, vat_rates_on
-from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entries
+from roa2web.data_entry.entries import (
+    DEFAULT_RON_PER_EUR,
+    SIMPLIFIED_INVOICE_LIMIT_EUR,
+    Entries,
+    EntriesUnavailable,
+    receipt_entries,
+    simplified_invoice_limit_bani,
+)
 from roa2web.data_entry.model import PaymentMethod, ReceiptFields, VatLine
 
 AUG_2025 = dt.date(2025, 9, 15)
@@ -130,5 +138,35 @@ def test_entries_always_balance(grosses, after, method, vat_payer, buyer, deduct
     assert_balanced(entries)
     expense_and_vat = sum(debit for account, (debit, _) in entries.by_account().items() if account in ("6022", "4426"))
     assert expense_and_vat == fields.total_bani
+    simplified = fields.total_bani <= simplified_invoice_limit_bani()
     assert entries.by_account().get("4426", (0, 0))[0] == (
-        sum(line.vat_bani for line in lines) if vat_payer and buyer and deductible else 0)
+        sum(line.vat_bani for line in lines) if vat_payer and buyer and deductible and simplified else 0)
+
+
+def test_the_simplified_invoice_limit_is_100_eur_at_the_given_rate():
+    assert SIMPLIFIED_INVOICE_LIMIT_EUR == 100
+    assert simplified_invoice_limit_bani() == int(100 * DEFAULT_RON_PER_EUR * 100)
+    assert simplified_invoice_limit_bani(Decimal("4.97675")) == 49767  # 497,675 RON: rounded down to the ban
+    with pytest.raises(ValueError):
+        simplified_invoice_limit_bani(Decimal(0))
+
+
+@pytest.mark.parametrize("method", list(PaymentMethod))
+def test_vat_is_deducted_up_to_100_eur_and_not_above(method):
+    rate = Decimal("5.0000")  # 100 EUR = 500,00 RON
+    at_limit = receipt(method, groups=(group(50000, 21),))
+    under = receipt(method, groups=(group(49999, 21),))
+    over = receipt(method, groups=(group(50001, 21),))
+    for fields in (at_limit, under):
+        entries = receipt_entries(fields, vat_payer=True, ron_per_eur=rate)
+        assert entries.vat_deducted
+        assert entries.by_account()["4426"] == (fields.vat_lines[0].vat_bani, 0)
+        assert_balanced(entries)
+    entries = receipt_entries(over, vat_payer=True, ron_per_eur=rate)
+    assert not entries.vat_deducted
+    assert "4426" not in entries.by_account()
+    assert entries.by_account()["6022"] == (50001, 0)  # the gross goes to the expense
+    assert "peste 100 EUR" in entries.lines[0].explanation
+    assert_balanced(entries)
+    # the same receipt is within the limit at a higher rate (100 EUR = 510,00 RON)
+    assert receipt_entries(over, vat_payer=True, ron_per_eur=Decimal("5.10")).vat_deducted
