@@ -13,10 +13,12 @@ from werkzeug.exceptions import HTTPException
 
 from roa2web.ledger.base import LedgerError, LedgerUnavailable
 from roa2web.logs import request_id_var
+from roa2web.tasks.service import QueueUnavailable
 
 log = logging.getLogger("roa2web.errors")
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://roa2web.local/problems/"
+QUEUE_RETRY_AFTER_S = 10
 
 
 class ApiError(Exception):
@@ -131,6 +133,17 @@ async def _on_ledger_error(exc: LedgerError) -> Response:
     return problem_response(503, "the ledger could not answer this request", kind="ledger-error")
 
 
+async def _on_queue_unavailable(exc: QueueUnavailable) -> Response:
+    """Any door whose work could not be queued (report and receipt exports, OCR, job retries)."""
+    log.error("queue unavailable on %s %s: %s", request.method, request.path, exc)
+    return problem_response(
+        503,
+        "the task queue is unavailable, so the work was not accepted; try again shortly",
+        kind="queue-unavailable",
+        headers={"Retry-After": str(QUEUE_RETRY_AFTER_S)},
+    )
+
+
 async def _on_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(500, "an internal error occurred; the request id identifies it in the logs")
@@ -142,4 +155,5 @@ def register_error_handlers(app: Quart) -> None:
     app.register_error_handler(RequestSchemaValidationError, _on_validation_error)
     app.register_error_handler(HTTPException, _on_http_exception)
     app.register_error_handler(LedgerError, _on_ledger_error)
+    app.register_error_handler(QueueUnavailable, _on_queue_unavailable)
     app.register_error_handler(Exception, _on_unexpected)

@@ -16,7 +16,7 @@ from roa2web.exports.naming import content_disposition
 from roa2web.reports import REPORTS, ReportParameterError
 from roa2web.tasks.exports import KIND, export_files, export_request
 from roa2web.tasks.jobs import Job, JobState
-from roa2web.tasks.service import JobService, QueueUnavailable
+from roa2web.tasks.service import JobService
 from roa2web.web.guards import current_principal, ensure_company
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api/reports/exports")
@@ -82,11 +82,8 @@ async def request_export(data: ExportRequest) -> tuple[ExportAccepted, int, dict
                        errors=[{"loc": ["params", exc.field], "msg": exc.message, "type": "value_error"}]) from None
     company_id = int(getattr(params, "company_id", 0))
     principal = ensure_company(company_id)
-    try:
-        job = await _service().submit(KIND, export_request(data.report, data.format, params.model_dump(mode="json")),
-                                      owner_id=principal.user_id, company_id=company_id)
-    except QueueUnavailable as exc:
-        raise ApiError(503, str(exc), kind="queue-unavailable", headers={"Retry-After": "10"}) from None
+    job = await _service().submit(KIND, export_request(data.report, data.format, params.model_dump(mode="json")),
+                                  owner_id=principal.user_id, company_id=company_id)  # QueueUnavailable → 503
     status_url = f"{blueprint.url_prefix}/{job.id}"
     return ExportAccepted(job_id=job.id, status_url=status_url), 202, {"Location": status_url}
 
