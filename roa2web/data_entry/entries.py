@@ -1,7 +1,8 @@
 """The accounting entries a receipt produces (ROMANIAN_ACCOUNTING.md §5), as journal lines `D = C amount`.
 
 - cash `… = 5311`, card `… = 5121`, employee advance `… = 542`, through the supplier `… = 401`
-  followed by the settlement `401 = 5311`;
+  followed by the settlement `401 = 5311` (cash desk) or `401 = 5121` (bank), by the receipt's
+  settlement account;
 - with a deduction right (the company pays VAT, the receipt shows the buyer's CIF, the expense is
   deductible, and the receipt is a simplified invoice: at most 100 EUR, VAT included, §4) each VAT
   group books its base to the expense account and its VAT to 4426;
@@ -29,9 +30,12 @@ DEFAULT_RON_PER_EUR = Decimal("5.08")
 DEDUCTIBLE_VAT = "4426"
 SUPPLIERS = "401"
 CASH_DESK = "5311"
+BANK = "5121"
+# how a supplier (401) is paid: the settlement account → how the explanation says it
+SETTLEMENT_ACCOUNTS = {CASH_DESK: "numerar", BANK: "prin bancă"}
 CREDIT_ACCOUNTS = {
     PaymentMethod.CASH: CASH_DESK,
-    PaymentMethod.CARD: "5121",
+    PaymentMethod.CARD: BANK,
     PaymentMethod.ADVANCE: "542",
     PaymentMethod.SUPPLIER: SUPPLIERS,
 }
@@ -108,6 +112,9 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
             raise EntriesUnavailable(f"{line.rate}% is not a VAT rate on {day.isoformat()}")
         if line.base_bani < 0 or line.vat_bani < 0:
             raise EntriesUnavailable("VAT lines may not be negative")
+    settlement = fields.settlement_account
+    if method is PaymentMethod.SUPPLIER and settlement not in SETTLEMENT_ACCOUNTS:
+        raise EntriesUnavailable(f"a supplier is paid from {' or '.join(SETTLEMENT_ACCOUNTS)}, not {settlement}")
 
     credit = CREDIT_ACCOUNTS[method]
     paid = _PAID_WITH[method]
@@ -128,5 +135,6 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
             reason = "bon peste 100 EUR, fără drept de deducere a TVA" if over else "fără drept de deducere a TVA"
         lines.append(EntryLine(expense, credit, total, f"Cheltuială {document} (valoare brută, {reason}), {paid}"))
     if method is PaymentMethod.SUPPLIER:
-        lines.append(EntryLine(SUPPLIERS, CASH_DESK, total, f"Plată furnizor {document}, numerar"))
+        lines.append(EntryLine(SUPPLIERS, settlement, total,
+                               f"Plată furnizor {document}, {SETTLEMENT_ACCOUNTS[settlement]}"))
     return Entries(tuple(line for line in lines if line.amount_bani > 0), deducted)

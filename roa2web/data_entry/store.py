@@ -30,6 +30,7 @@ from roa2web.data_entry.tables import AttachmentRow, HistoryRow, OcrRunRow, Rece
 _SCALAR_FIELDS = (
     "supplier_partner_id", "supplier_name", "supplier_cif", "document_number", "receipt_date",
     "payment_method", "total_bani", "expense_account", "deductible", "buyer_cif_present", "notes",
+    "settlement_account",
 )
 
 
@@ -65,6 +66,7 @@ def _fields(row: ReceiptRow, lines: Iterable[VatLineRow]) -> ReceiptFields:
         deductible=bool(row.deductible),
         buyer_cif_present=bool(row.buyer_cif_present),
         notes=row.notes,
+        settlement_account=row.settlement_account,
     )
 
 

@@ -102,6 +102,11 @@ MIGRATIONS = (
             "CREATE INDEX receipt_ocr_runs_receipt ON receipt_ocr_runs (receipt_id, created_at)",
         ),
     ),
+    Migration(
+        2,
+        "receipts paid through the supplier: the settlement account (5311 or 5121)",
+        ("ALTER TABLE receipts ADD COLUMN settlement_account TEXT NOT NULL DEFAULT '5311'",),
+    ),
 )
 
 
@@ -122,6 +127,7 @@ class ReceiptRow(AioModel):
     deductible = peewee.BooleanField()
     buyer_cif_present = peewee.BooleanField()
     notes = peewee.TextField(null=True)
+    settlement_account = peewee.TextField(default="5311")
     edited_fields = peewee.TextField()
     rejection_reason = peewee.TextField(null=True)
     created_by = peewee.TextField()

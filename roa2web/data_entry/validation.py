@@ -7,6 +7,7 @@ import re
 
 from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
+from roa2web.data_entry.entries import SETTLEMENT_ACCOUNTS
 from roa2web.data_entry.errors import FieldError
 from roa2web.data_entry.model import ReceiptFields
 
@@ -27,6 +28,10 @@ def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
     if fields.expense_account is not None and not EXPENSE_ACCOUNT.match(fields.expense_account):
         errors.append(FieldError(("expense_account",), "an expense account is a class 6 account such as 6022",
                                  "account_invalid"))
+    if fields.settlement_account not in SETTLEMENT_ACCOUNTS:
+        allowed = " or ".join(SETTLEMENT_ACCOUNTS)
+        errors.append(FieldError(("settlement_account",), f"a supplier is paid from {allowed} (cash desk or bank)",
+                                 "settlement_account_invalid"))
     errors.extend(vat_line_errors(fields))
     return errors
 

@@ -74,6 +74,28 @@ def test_each_payment_method_credits_its_account(method):
         assert "401" not in accounts
 
 
+@pytest.mark.parametrize(("settlement", "explanation"), [("5311", "numerar"), ("5121", "prin bancă")])
+def test_a_supplier_is_settled_from_the_cash_desk_or_the_bank(settlement, explanation):
+    fields = receipt(PaymentMethod.SUPPLIER).merged({"settlement_account": settlement})
+    entries = receipt_entries(fields, vat_payer=True)
+    assert_balanced(entries)
+    assert [(line.debit, line.credit, line.amount_bani) for line in entries.lines] == [
+        ("6022", "401", 30000), ("4426", "401", 6300), ("6022", "401", 1000), ("4426", "401", 110),
+        ("401", settlement, 37410)]
+    assert entries.lines[-1].explanation.endswith(explanation)
+    accounts = entries.by_account()
+    assert accounts["401"] == (37410, 37410)
+    assert accounts[settlement] == (0, 37410)
+    assert ({"5311", "5121"} - {settlement}).isdisjoint(accounts)
+
+
+def test_the_settlement_account_matters_only_for_supplier_receipts_and_must_be_5311_or_5121():
+    with pytest.raises(EntriesUnavailable, match="5311 or 5121"):
+        receipt_entries(receipt(PaymentMethod.SUPPLIER).merged({"settlement_account": "5125"}), vat_payer=True)
+    card = receipt_entries(receipt(PaymentMethod.CARD).merged({"settlement_account": "5311"}), vat_payer=True)
+    assert set(card.by_account()) == {"6022", "4426", "5121"}
+
+
 @pytest.mark.parametrize(("vat_payer", "buyer", "deductible"),
                          [c for c in itertools.product((True, False), repeat=3) if c != (True, True, True)])
 def test_without_a_deduction_right_the_gross_goes_to_the_expense(vat_payer, buyer, deductible):

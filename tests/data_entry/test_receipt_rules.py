@@ -58,6 +58,12 @@ def test_other_field_rules():
     assert errors_of(expense_account="5311") == {("expense_account", "account_invalid")}
 
 
+def test_the_settlement_account_is_the_cash_desk_or_the_bank():
+    assert ReceiptFields().settlement_account == "5311"
+    assert errors_of(settlement_account="5121") == set()
+    assert errors_of(settlement_account="5125") == {("settlement_account", "settlement_account_invalid")}
+
+
 def test_submission_needs_the_essential_fields():
     missing = {e.loc[0] for e in missing_for_submission(ReceiptFields())}
     assert missing == {"receipt_date", "total", "payment_method", "expense_account", "vat_lines", "supplier_name"}

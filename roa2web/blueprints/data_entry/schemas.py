@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,6 +49,8 @@ class ReceiptFieldsIn(BaseModel):
     deductible: bool = Field(True, description="false when the VAT may not be deducted")
     buyer_cif_present: bool = Field(False, description="the receipt shows the company's CIF as buyer")
     notes: str | None = Field(None, max_length=2000)
+    settlement_account: Literal["5311", "5121"] = Field(
+        "5311", description="payment_method supplier: the supplier (401) is paid from 5311 (cash desk) or 5121 (bank)")
 
     def changes(self) -> dict[str, Any]:
         """The fields the client sent, in domain names and types (bani, VatLine)."""
@@ -142,6 +144,7 @@ class ReceiptOut(BaseModel):
     deductible: bool
     buyer_cif_present: bool
     notes: str | None
+    settlement_account: str
     edited_fields: list[str]
     created_by: str
     created_by_name: str
@@ -250,7 +253,7 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, run: OcrR
         vat_lines=[VatLineOut(rate=line.rate, base=from_bani(line.base_bani), vat=from_bani(line.vat_bani))
                    for line in fields.vat_lines],
         expense_account=fields.expense_account, deductible=fields.deductible,
-        buyer_cif_present=fields.buyer_cif_present, notes=fields.notes,
+        buyer_cif_present=fields.buyer_cif_present, notes=fields.notes, settlement_account=fields.settlement_account,
         edited_fields=sorted(_API_NAMES.get(name, name) for name in receipt.edited_fields),
         created_by=receipt.created_by, created_by_name=receipt.created_by_name, created_at=receipt.created_at,
         updated_at=receipt.updated_at, submitted_at=receipt.submitted_at, decided_by=receipt.decided_by,

@@ -168,3 +168,26 @@ async def test_probable_duplicates_are_flagged_with_or_without_ro(de_client, as_
                                    "message": "1 other receipt(s) have the same supplier CIF, number and date"}]
     other_number = await create(de_client, ana, document_number="38")
     assert other_number["warnings"] == []
+
+
+async def test_a_supplier_receipt_keeps_its_settlement_account_and_books_it(de_client, as_user):
+    ana = await as_user("ana")
+    default = await create(de_client, ana, payment_method="supplier", buyer_cif_present=False)
+    assert default["settlement_account"] == "5311"
+    bank = await create(de_client, ana, payment_method="supplier", buyer_cif_present=False,
+                        settlement_account="5121", document_number="38")
+    assert bank["settlement_account"] == "5121"
+    assert (await (await de_client.get(f"{BASE}/{bank['id']}", headers=ana)).get_json())["settlement_account"] == "5121"
+    for receipt, settlement in ((default, "5311"), (bank, "5121")):
+        entries = await (await de_client.get(f"{BASE}/{receipt['id']}/entries", headers=ana)).get_json()
+        assert [(x["debit"], x["credit"], x["amount"]) for x in entries["lines"]] == [
+            ("6022", "401", 374.1), ("401", settlement, 374.1)]
+        assert entries["total_debit"] == entries["total_credit"] == 748.2
+
+    edited = await de_client.patch(f"{BASE}/{bank['id']}", json={"notes": "plătit din casă"}, headers=ana)
+    assert (await edited.get_json())["settlement_account"] == "5121"  # not sent: unchanged
+    edited = await de_client.patch(f"{BASE}/{bank['id']}", json={"settlement_account": "5311"}, headers=ana)
+    assert (await edited.get_json())["settlement_account"] == "5311"
+    wrong = await de_client.post(BASE, json=receipt_payload(settlement_account="5125"), headers=ana)
+    assert wrong.status_code == 400
+    assert any(e["loc"][0] == "settlement_account" for e in (await wrong.get_json())["errors"])
