@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         scalar_ui_path=None,
         security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearer_format": "JWT"}},
         security=[{"bearer": []}],
+        openapi_provider_class=docs.ApiOpenAPIProvider,
     )
     install_request_context(app, settings.trusted_proxies)
     install_auth_guard(app, settings.jwt_secret_key.get_secret_value())

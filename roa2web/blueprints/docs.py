@@ -1,12 +1,27 @@
-"""`/docs`: Swagger UI served from local files (an office server may not reach a CDN)."""
+"""`/docs`: Swagger UI served from local files (an office server may not reach a CDN); and the
+OpenAPI generator behind `/openapi.json`, quart-schema's with its quirks fixed.
+
+`ApiOpenAPIProvider` (passed to QuartSchema as `openapi_provider_class`) builds the spec once per
+app and then serves that copy. It puts response headers where OpenAPI wants them
+(`responses[code].headers`; quart-schema 0.25 writes them under `content` as if "headers" were a
+media type), documents the 304 of every route whose 200 carries an ETag (with its If-None-Match
+parameter) and the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`, e.g. the 204 of
+logout), and makes operation ids unique (two blueprints may have handlers of the same name).
+"""
 
 from __future__ import annotations
 
+import copy
+import re
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from quart import Blueprint, Response, send_from_directory
 from quart_rate_limiter import rate_exempt
 from quart_schema import hide
+from quart_schema.openapi import OpenAPIProvider
+from quart_schema.typing import Model
 from swagger_ui_bundle import swagger_ui_path
 
 from roa2web.errors import ApiError
@@ -38,3 +53,70 @@ async def docs_asset(name: str) -> Response:
     if name not in _VENDOR_FILES:
         raise ApiError(404, f"no documentation asset {name}")
     return await send_from_directory(_VENDOR, name)
+
+
+# Responses without a body model, which quart-schema's decorators do not document: (method, path) -> responses.
+EXTRA_RESPONSES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("post", "/api/auth/logout"): {"204": {"description": "Logged out: the refresh-token family is revoked; no body"}},
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "an ETag from an earlier reply; when it still matches the answer is 304 without a body",
+    "schema": {"type": "string"},
+}
+
+
+def _header_object(header: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAPI header object, the schema's description lifted to the header."""
+    schema = dict(header.get("schema", {}))
+    description = schema.pop("description", None)
+    schema.pop("title", None)
+    return {"schema": schema} | ({"description": description} if description else {})
+
+
+def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Add 304s, EXTRA_RESPONSES and unique operation ids to a generated spec (in place; returned)."""
+    operations = [(method, path, operation) for path, item in spec.get("paths", {}).items()
+                  for method, operation in item.items()]
+    for method, path, operation in operations:
+        # quart-schema keys responses by int status; ours are strings, as in JSON (and sortable together)
+        responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+        operation["responses"] = responses
+        for code, response in EXTRA_RESPONSES.get((method, path), {}).items():
+            responses.setdefault(code, response)
+        headers = responses.get("200", {}).get("headers", {})
+        if "etag" in {name.lower() for name in headers} and "304" not in responses:
+            responses["304"] = {"description": "Not Modified: If-None-Match names the current ETag; no body",
+                                "headers": copy.deepcopy(headers)}
+            parameters = operation.setdefault("parameters", [])
+            if not any(p.get("in") == "header" and p["name"].lower() == "if-none-match" for p in parameters):
+                parameters.append(dict(_IF_NONE_MATCH))
+    counts = Counter(operation.get("operationId") for _, _, operation in operations)
+    for method, path, operation in operations:
+        if operation.get("operationId") is not None and counts[operation["operationId"]] > 1:
+            operation["operationId"] = method + "_" + re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_")
+    return spec
+
+
+class ApiOpenAPIProvider(OpenAPIProvider):
+    """quart-schema's OpenAPI generator, its output corrected (see the module docstring) and kept."""
+
+    _spec: dict[str, Any] | None = None
+
+    def build_response_object(
+        self, model: type[Model], headers_model: type[Model] | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """quart-schema's response object with its headers moved from `content` to the response."""
+        response, definitions = super().build_response_object(model, headers_model)
+        headers = response.get("content", {}).pop("headers", None)
+        if headers:
+            response["headers"] = {name: _header_object(header) for name, header in headers.items()}
+        return response, definitions
+
+    def schema(self) -> dict[str, Any]:
+        """The finished spec, built on first use (every route is registered by then); a copy each call."""
+        if self._spec is None:
+            self._spec = finish_spec(super().schema())
+        return copy.deepcopy(self._spec)

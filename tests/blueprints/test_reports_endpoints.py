@@ -189,7 +189,12 @@ async def test_openapi_documents_queries_bodies_headers_and_problems(client):
                          ("trial-balance", {"level", "account_prefix", "hide_zero"})):
         operation = spec["paths"][f"/api/reports/{path}"]["get"]
         assert params | {"company_id"} <= {p["name"] for p in operation["parameters"]}, path
-        assert {"200", "400", "401", "403", "503"} <= set(operation["responses"]), path
-        assert {"x-cache", "x-cache-age", "etag"} <= set(operation["responses"]["200"]["content"]["headers"])
+        responses = operation["responses"]
+        assert {"200", "304", "400", "401", "403", "503"} <= set(responses), path
+        assert set(responses["200"]["content"]) == {"application/json"}, path  # headers are no media type
+        for code in ("200", "304"):
+            assert {"x-cache", "x-cache-age", "etag", "cache-control"} <= set(responses[code]["headers"]), path
+        assert "content" not in responses["304"]
+        assert "If-None-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}, path
     for method, path in (("get", "/stats"), ("post", "/invalidate"), ("delete", "")):
         assert {"200", "401", "403"} <= set(spec["paths"][f"/api/reports/cache{path}"][method]["responses"])

@@ -1,0 +1,53 @@
+"""/openapi.json is a valid OpenAPI 3.1 document: headers in their place, 304 and 204 documented, unique ids."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from openapi_spec_validator import OpenAPIV31SpecValidator
+
+from roa2web.blueprints.docs import finish_spec
+
+
+async def test_the_whole_spec_validates(client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    assert spec["openapi"].startswith("3.1")
+    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+              for error in OpenAPIV31SpecValidator(spec).iter_errors()]
+    assert errors == []
+    ids = Counter(op["operationId"] for item in spec["paths"].values() for op in item.values() if "operationId" in op)
+    assert [name for name, count in ids.items() if count > 1] == []
+
+
+async def test_logout_documents_its_204_and_the_spec_is_built_once(app, client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    assert "204" in spec["paths"]["/api/auth/logout"]["post"]["responses"]
+    assert (await client.post("/api/auth/logout", json={"refresh_token": "x" * 40})).status_code in {204, 401}
+    provider = app.extensions["QUART_SCHEMA"].openapi_provider
+    first = provider.schema()
+    first["paths"].clear()  # callers get a copy: the served spec is not theirs to change
+    assert provider.schema()["paths"] and provider._spec is not None
+
+
+async def test_report_headers_sit_on_the_response_with_their_descriptions(client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    for path in ("dashboard", "invoices", "invoices/aging", "treasury", "trial-balance"):
+        response = spec["paths"][f"/api/reports/{path}"]["get"]["responses"]["200"]
+        assert "headers" not in response["content"]
+        assert response["headers"]["x-cache"]["schema"]["enum"] == ["HIT-L1", "HIT-L2", "MISS", "STALE"]
+        assert "If-None-Match" in response["headers"]["etag"]["description"]
+
+
+def test_finish_spec_keeps_documented_responses_and_renames_only_clashing_ids():
+    spec = {"paths": {
+        "/a/{job_id}": {"get": {"operationId": "get_status", "responses": {"200": {"description": ""}}}},
+        "/b/{job_id}": {"get": {"operationId": "get_status", "responses": {}}},
+        "/api/auth/logout": {"post": {"operationId": "post_logout",
+                                      "responses": {"204": {"description": "mine"}}}},
+    }}
+    finished = finish_spec(spec)["paths"]
+    assert finished["/a/{job_id}"]["get"]["operationId"] == "get_a_job_id"
+    assert finished["/b/{job_id}"]["get"]["operationId"] == "get_b_job_id"
+    assert finished["/api/auth/logout"]["post"]["operationId"] == "post_logout"
+    assert finished["/api/auth/logout"]["post"]["responses"]["204"] == {"description": "mine"}
+    assert "304" not in finished["/a/{job_id}"]["get"]["responses"]  # no ETag, no 304
