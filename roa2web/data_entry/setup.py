@@ -32,7 +32,7 @@ def ocr_part(service: Any) -> Part:
 
 def install_services(runtime: Runtime) -> None:
     """Build the module into `runtime` (needs the core's ledger and data-entry database)."""
-    from roa2web.data_entry import jobs  # noqa: F401 - registers the "ocr" and "receipts_export" handlers
+    from roa2web.tasks import data_entry  # noqa: F401 - registers the "ocr" and "receipts_export" handlers
 
     settings = runtime.settings
     reader = None

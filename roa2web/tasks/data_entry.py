@@ -1,20 +1,22 @@
-"""The data-entry job handlers: OCR of a receipt photo, and the export of approved receipts.
+"""The data-entry job handlers (doors): OCR of a receipt photo, and the export of approved receipts.
 
 Both run in a queue worker thread and only orchestrate: database and OCR work go to the event loop
 through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow and
-export_store.claim_for_export).
+export_store.claim_for_export). An OCR service closed under a job (the process is shutting down)
+is a transient failure: the run goes back to QUEUED and the job is tried again later.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any, NoReturn
 
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
 from roa2web.data_entry.export import EXPORT_JOB, export_files, write_export
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.images import ImageRejected
 from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
-from roa2web.data_entry.ocr_flow import OCR_JOB
+from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
 from roa2web.tasks.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
 
 log = logging.getLogger("roa2web.data_entry")
@@ -24,6 +26,14 @@ _PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, EngineUnavailable, 
 def _data_entry(ctx: JobContext) -> DataEntry:
     service: DataEntry = ctx.runtime.service("data_entry")
     return service
+
+
+def _service_closed(flow: OcrFlow, error: Exception) -> bool:
+    """The OCR service refused the work because it was closed (shutdown), not because it cannot work."""
+    if not isinstance(error, EngineUnavailable):
+        return False
+    status: Any = getattr(flow.reader, "status", None)
+    return callable(status) and status().get("state") == "closed"
 
 
 @job_handler(OCR_JOB, max_attempts=3)
@@ -42,18 +52,24 @@ def run_ocr(ctx: JobContext) -> str | None:
         ctx.progress(85, "se completează bonul")
         ctx.run(flow.complete(run_id, reading))
     except _PERMANENT as error:
+        if _service_closed(flow, error):
+            _retry_later(ctx, flow, run_id, error)
         ctx.run(flow.fail(run_id, str(error), final=True))
         raise PermanentJobError(str(error)) from error
     except Exception as error:
-        final = ctx.job.attempts >= ctx.job.max_attempts
-        ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=final))
-        log.warning("OCR run %s failed (attempt %d of %d): %s", run_id, ctx.job.attempts, ctx.job.max_attempts,
-                    error)
-        if final:
-            raise PermanentJobError(str(error)) from error
-        raise TransientJobError(str(error)) from error
+        _retry_later(ctx, flow, run_id, error)
     ctx.progress(100, "gata")
     return receipt_id
+
+
+def _retry_later(ctx: JobContext, flow: OcrFlow, run_id: str, error: Exception) -> NoReturn:
+    """A failure worth another attempt: the run goes back to QUEUED, unless this was the job's last attempt."""
+    final = ctx.job.attempts >= ctx.job.max_attempts
+    ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=final))
+    log.warning("OCR run %s failed (attempt %d of %d): %s", run_id, ctx.job.attempts, ctx.job.max_attempts, error)
+    if final:
+        raise PermanentJobError(str(error)) from error
+    raise TransientJobError(str(error)) from error
 
 
 @job_handler(EXPORT_JOB, max_attempts=3)
