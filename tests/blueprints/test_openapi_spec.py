@@ -51,3 +51,18 @@ def test_finish_spec_keeps_documented_responses_and_renames_only_clashing_ids():
     assert finished["/api/auth/logout"]["post"]["operationId"] == "post_logout"
     assert finished["/api/auth/logout"]["post"]["responses"]["204"] == {"description": "mine"}
     assert "304" not in finished["/a/{job_id}"]["get"]["responses"]  # no ETag, no 304
+
+
+async def test_trial_balance_docs_state_the_synthetic_netting_rule(client):
+    """Synthetic rows are summed, not netted (tests/reports/test_trial_balance_domain.py shows a 473 with
+    both closing sides): the schema, the route and the README say so, and none claims one closing side."""
+    from pathlib import Path
+
+    spec = await (await client.get("/openapi.json")).get_json()
+    row = spec["components"]["schemas"]["TrialBalanceRowOut"]["description"]
+    assert "never netted" in row and "both sides" in row
+    assert "bifunctional, one closing side" not in row
+    operation = spec["paths"]["/api/reports/trial-balance"]["get"]["description"]
+    assert "Synthetic netting rule" in operation and "never netted" in operation
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "## Trial balance" in readme and "**Synthetic netting rule:**" in readme

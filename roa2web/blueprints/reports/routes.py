@@ -102,6 +102,13 @@ async def get_trial_balance(query_args: TrialBalanceParams) -> Response:
     The five debit/credit pairs: opening, previous turnover, current turnover, total amounts and
     closing, for months month_from..month_to of a year, at synthetic or analytic level; in the
     totals every debit equals its credit.
+
+    Closing balances: a posting account (an analytic, or a synthetic without analytics) closes by
+    its function: A in debit, P in credit, B (bifunctional) on the side its net falls, the other
+    side 0. Synthetic netting rule: a synthetic row is the plain sum of its analytics for every
+    column, closing included; its closing debit and closing credit are the sums of the analytics'
+    closing debits and credits, never netted, so a synthetic row may show both sides (a 401 with
+    one supplier paid in advance, a 473). Synthetic = sum of analytics therefore holds for every pair.
     """
     ensure_company(query_args.company_id)
     return cached_reply(await reports().get("trial_balance", query_args.model_dump()))

@@ -182,7 +182,14 @@ class TrialBalanceTotalsOut(Out):
 
 
 class TrialBalanceRowOut(TrialBalanceTotalsOut):
-    """One account; `function` A (asset), P (liability) or B (bifunctional, one closing side)."""
+    """One account; `function` A (asset), P (liability) or B (bifunctional).
+
+    A posting account (an analytic, or a synthetic without analytics) closes by its function: A on
+    the debit side, P on the credit side, B on the side its net falls, the other side 0. A synthetic
+    row at level `synthetic` is the plain sum of its analytics, closing included: its closing debit
+    is the sum of their closing debits and its closing credit the sum of their closing credits,
+    never netted, so it may show both sides (a 473 with one analytic in debit and one in credit).
+    """
 
     account: str
     name: str
@@ -191,7 +198,8 @@ class TrialBalanceRowOut(TrialBalanceTotalsOut):
 
 
 class TrialBalanceOut(Out):
-    """The 5-equality trial balance (synthetic rows are the plain sums of their analytics)."""
+    """The 5-equality trial balance (synthetic rows are the plain sums of their analytics, closing
+    sides not netted)."""
 
     company_id: int
     year: int
