@@ -1,8 +1,10 @@
 """Export for ROA: the entries of a period's approved receipts as XLSX and CSV, built by a queued job.
 
 The job claims the receipts (APPROVED → EXPORTED, stamped with its job id) and writes
-`DATA_DIR/exports/receipts/<job id>.xlsx` and `.csv`: one row per journal line (D = C amount),
-amounts in RON with a dot and two decimals, UTF-8 CSV with a header row.
+`DATA_DIR/exports/<job id>/bonuri-<company>-<job id[:8]>.xlsx` and `.csv` through `ExportFiles`, like
+report exports: one directory per job, so the exports housekeeping expires them after
+EXPORT_TTL_HOURS. One row per journal line (D = C amount), amounts in RON with a dot and two
+decimals, UTF-8 CSV with a header row.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry import export_store
@@ -23,28 +25,22 @@ from roa2web.data_entry.model import Actor, Receipt
 from roa2web.data_entry.ocr_flow import JobQueue
 from roa2web.data_entry.service import ReceiptService
 from roa2web.data_entry.workflow import ensure_can_read
+from roa2web.exports.files import ExportFiles
 
 EXPORT_JOB = "receipts_export"
 HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "partner_id",
           "debit_account", "credit_account", "amount", "explanation")
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Row = tuple[Any, ...]
+Format = Literal["xlsx", "csv"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 
 
-@dataclass(frozen=True, slots=True)
-class ExportFiles:
-    """Where an export's files are."""
-
-    xlsx: Path
-    csv: Path
-
-
-def export_files(data_dir: Path, job_id: str) -> ExportFiles:
-    """The files of export `job_id` (a job id is 32 hex digits; nothing else makes a path)."""
+def export_file_name(company_id: int, job_id: str, fmt: Format) -> str:
+    """The name of one file of export `job_id` (a job id is 32 hex digits; nothing else makes a path)."""
     if not _JOB_ID.match(job_id):
         raise NotFound(f"no export {job_id}")
-    folder = data_dir / "exports" / "receipts"
-    return ExportFiles(folder / f"{job_id}.xlsx", folder / f"{job_id}.csv")
+    return f"bonuri-{company_id}-{job_id[:8]}.{fmt}"
 
 
 def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
@@ -62,17 +58,17 @@ def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
     return rows
 
 
-def write_export(rows: Sequence[Row], files: ExportFiles) -> None:
-    """Write both files (blocking: run it in a worker thread), each atomically."""
-    from openpyxl import Workbook
-
-    files.xlsx.parent.mkdir(parents=True, exist_ok=True)
-    part = files.csv.with_suffix(".csv.part")
-    with part.open("w", encoding="utf-8", newline="") as handle:
+def write_csv(rows: Sequence[Row], path: Path) -> None:
+    """The rows as UTF-8 CSV with a header row."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         writer.writerows(rows)
-    part.replace(files.csv)
+
+
+def write_xlsx(rows: Sequence[Row], path: Path) -> None:
+    """The rows as one XLSX sheet with a header row."""
+    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("note contabile")
@@ -81,9 +77,10 @@ def write_export(rows: Sequence[Row], files: ExportFiles) -> None:
         values = list(row)
         values[8] = float(values[8])  # amount: a number cell
         sheet.append(values)
-    part = files.xlsx.with_suffix(".xlsx.part")
-    workbook.save(part)
-    part.replace(files.xlsx)
+    workbook.save(path)
+
+
+_WRITERS: dict[Format, Callable[[Sequence[Row], Path], None]] = {"xlsx": write_xlsx, "csv": write_csv}
 
 
 class ReceiptExports:
@@ -92,6 +89,7 @@ class ReceiptExports:
     def __init__(self, receipts: ReceiptService, data_dir: Path, *, jobs: Callable[[], JobQueue]) -> None:
         self.receipts = receipts
         self.data_dir = data_dir
+        self.files = ExportFiles(data_dir / "exports")
         self.jobs = jobs
 
     async def start(self, principal: Principal, company_id: int, date_from: dt.date, date_to: dt.date) -> Any:
@@ -125,3 +123,15 @@ class ReceiptExports:
     async def count(self, job_id: str) -> int:
         """How many receipts an export holds."""
         return await export_store.count_exported(self.receipts.db, job_id)
+
+    def write(self, job_id: str, company_id: int, rows: Sequence[Row]) -> str:
+        """Write both files of the export (blocking: run it in a worker thread), each atomically, into
+        DATA_DIR/exports/<job id>/; returns the job's result_ref ('<job id>/<xlsx name>')."""
+        names = {fmt: export_file_name(company_id, job_id, fmt) for fmt in FORMATS}
+        for fmt in ("csv", "xlsx"):  # the XLSX, the result_ref, last
+            self.files.write(job_id, names[fmt], partial(_WRITERS[fmt], rows))
+        return f"{job_id}/{names['xlsx']}"
+
+    def file(self, job_id: str, company_id: int, fmt: Format) -> Path | None:
+        """A written file of the export, or None when it expired (or was never written)."""
+        return self.files.resolve(f"{job_id}/{export_file_name(company_id, job_id, fmt)}")

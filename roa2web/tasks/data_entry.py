@@ -12,7 +12,7 @@ import logging
 from typing import Any, NoReturn
 
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
-from roa2web.data_entry.export import EXPORT_JOB, export_files, write_export
+from roa2web.data_entry.export import EXPORT_JOB
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.images import ImageRejected
 from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
@@ -82,6 +82,4 @@ def export_receipts(ctx: JobContext) -> str | None:
     except DataEntryError as error:
         raise PermanentJobError(str(error)) from error
     ctx.progress(50, f"se scriu {len(rows)} rânduri")
-    files = export_files(data_entry.exports.data_dir, ctx.job.id)
-    write_export(rows, files)
-    return str(files.xlsx.relative_to(data_entry.exports.data_dir).as_posix())
+    return data_entry.exports.write(ctx.job.id, int(ctx.params["company_id"]), rows)

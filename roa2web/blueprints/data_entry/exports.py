@@ -14,8 +14,8 @@ from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
 from roa2web.blueprints.data_entry.types import Timestamp
 from roa2web.data_entry.errors import Conflict
-from roa2web.data_entry.export import export_files
 from roa2web.data_entry.workflow import DECIDE_ROLES
+from roa2web.errors import ApiError
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_exports", __name__, url_prefix="/api/data-entry/exports")
@@ -90,17 +90,20 @@ async def export_status(job_id: str) -> ExportStatus:
 @blueprint.get("/<job_id>/download")
 @require_roles(*DECIDE_ROLES)
 @validate_querystring(DownloadQuery)
-@problems(401, 403, 404, 409)
+@problems(401, 403, 404, 409, 410)
 async def download_export(job_id: str, query_args: DownloadQuery) -> Response:
-    """The export as XLSX or CSV (409 until the job is done)."""
+    """The export as XLSX or CSV (409 until the job is done, 410 once its files expired)."""
     exports = data_entry().exports
     job = await exports.job(current_principal(), job_id)
     if str(job.state) != "done":
         raise Conflict(f"the export is {job.state}; download it once it is done", kind="export-not-ready")
-    files = export_files(exports.data_dir, job.id)
-    path = files.xlsx if query_args.format == "xlsx" else files.csv
-    content = await asyncio.to_thread(path.read_bytes)
+    path = exports.file(job.id, int(job.company_id), query_args.format)
+    try:
+        if path is None:
+            raise FileNotFoundError(job.id)
+        content = await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError:  # expired (EXPORT_TTL_HOURS), possibly while we were reading it
+        raise ApiError(410, "the export file has expired or is missing", kind="export-expired") from None
     response = Response(content, content_type=_MEDIA[query_args.format])
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="bonuri-{job.company_id}-{job.id[:8]}.{query_args.format}"')
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
     return response

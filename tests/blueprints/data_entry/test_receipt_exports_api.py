@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import time
 
 from openpyxl import load_workbook
 
 from roa2web.data_entry.export import HEADER
+from roa2web.tasks.exports import delete_expired_exports
 from tests.support.data_entry import receipt_payload, wait_for
 
 RECEIPTS = "/api/data-entry/receipts"
@@ -91,3 +94,32 @@ async def test_export_rights_and_validation(de_client, as_user):
     bad_format = await de_client.get(f"{EXPORTS}/{status['job_id']}/download", query_string={"format": "exe"},
                                      headers=bogdan)
     assert bad_format.status_code == 400
+
+
+async def test_export_files_live_in_the_jobs_directory_and_expire_to_a_410(de_app, de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    await approved(de_client, ana, bogdan)
+    status = await run_export(de_client, bogdan, DECEMBER)
+    assert status["state"] == "done", status
+    runtime = de_app.extensions["roa2web"]
+    job_dir = runtime.settings.data_path("exports", status["job_id"])
+    files = sorted(path.name for path in job_dir.iterdir())
+    assert files == [f"bonuri-2-{status['job_id'][:8]}.csv", f"bonuri-2-{status['job_id'][:8]}.xlsx"]
+    assert not runtime.settings.data_path("exports", "receipts").exists()
+    download = await de_client.get(status["downloads"]["csv"], headers=bogdan)
+    assert download.status_code == 200
+    assert files[0] in download.headers["Content-Disposition"]
+
+    # the exports housekeeping (EXPORT_TTL_HOURS) removes the job's directory once its files are old
+    assert await delete_expired_exports(runtime) == 0
+    old = time.time() - runtime.settings.export_ttl_hours * 3600 - 60
+    for path in job_dir.iterdir():
+        os.utime(path, (old, old))
+    assert await delete_expired_exports(runtime) == 1
+    assert not job_dir.exists()
+    for fmt in ("csv", "xlsx"):
+        gone = await de_client.get(status["downloads"][fmt], headers=bogdan)
+        assert gone.status_code == 410
+        assert gone.content_type == "application/problem+json"
+        assert (await gone.get_json())["type"].endswith("export-expired")
+    assert (await (await de_client.get(f"{EXPORTS}/{status['job_id']}", headers=bogdan)).get_json())["state"] == "done"
