@@ -11,6 +11,7 @@ from typing import Any
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
+from roa2web.access_log import AccessLogger
 from roa2web.cli.aio import run_async
 from roa2web.settings import Settings
 
@@ -25,6 +26,7 @@ def hypercorn_config(settings: Settings) -> Config:
     config.accesslog = logging.getLogger("hypercorn.access")
     config.errorlog = logging.getLogger("hypercorn.error")
     config.access_log_format = ACCESS_LOG_FORMAT
+    config.logger_class = AccessLogger
     config.graceful_timeout = settings.shutdown_timeout_s
     config.workers = 1
     config.keep_alive_timeout = 75  # IIS/ARR keeps connections open longer than Hypercorn's default
