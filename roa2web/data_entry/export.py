@@ -1,10 +1,16 @@
 """Export for ROA: the entries of a period's approved receipts as XLSX and CSV, built by a queued job.
 
-The job claims the receipts (APPROVED → EXPORTED, stamped with its job id) and writes
-`DATA_DIR/exports/<job id>/bonuri-<company>-<job id[:8]>.xlsx` and `.csv` through `ExportFiles`, like
+The job (roa2web/tasks/data_entry.py) works in three steps, so a failure never leaves receipts
+EXPORTED without a file: `plan` computes the rows of the period's APPROVED receipts, `write` writes
+`DATA_DIR/exports/<job id>/bonuri-<company>-<job id[:8]>.xlsx` and `.csv` through `ExportFiles` (like
 report exports: one directory per job, so the exports housekeeping expires them after
-EXPORT_TTL_HOURS. One row per journal line (D = C amount), amounts in RON with a dot and two
-decimals, UTF-8 CSV with a header row.
+EXPORT_TTL_HOURS), and only then `claim` marks those receipts EXPORTED, stamped with the job id.
+A re-run of the job after a crash plans the receipts the job already claimed, if any, so it
+neither exports a receipt twice nor loses a mark; if another export claimed some receipts in the
+meantime, the files are written again with what this job holds.
+
+One row per journal line (D = C amount), amounts in RON with a dot and two decimals, UTF-8 CSV
+with a header row.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry import export_store
-from roa2web.data_entry.entries import receipt_entries
+from roa2web.data_entry.entries import EntriesUnavailable, receipt_entries
 from roa2web.data_entry.errors import FieldError, NotFound, ValidationFailed
 from roa2web.data_entry.model import Actor, Receipt
 from roa2web.data_entry.ocr_flow import JobQueue
@@ -36,6 +43,16 @@ Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 
 
+@dataclass(frozen=True, slots=True)
+class ExportBatch:
+    """The receipts an export writes, its rows, and whether the job already claimed them."""
+
+    company_id: int
+    receipt_ids: tuple[str, ...]
+    rows: list[Row]
+    claimed: bool
+
+
 def export_file_name(company_id: int, job_id: str, fmt: Format) -> str:
     """The name of one file of export `job_id` (a job id is 32 hex digits; nothing else makes a path)."""
     if not _JOB_ID.match(job_id):
@@ -48,7 +65,11 @@ def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
     rows: list[Row] = []
     for receipt in receipts:
         fields = receipt.fields
-        for line in receipt_entries(fields, vat_payer=vat_payer).lines:
+        try:
+            lines = receipt_entries(fields, vat_payer=vat_payer).lines
+        except EntriesUnavailable as error:
+            raise EntriesUnavailable(f"receipt {receipt.id}: {error}") from error
+        for line in lines:
             rows.append((
                 receipt.id, fields.receipt_date.isoformat() if fields.receipt_date else "",
                 fields.document_number or "", fields.supplier_name or "", fields.supplier_cif or "",
@@ -109,16 +130,34 @@ class ReceiptExports:
         ensure_can_read(principal, int(job.company_id))
         return job
 
-    async def collect(self, job_id: str, params: dict[str, Any]) -> list[Row]:
-        """The job's database step: claim the receipts, return the rows to write."""
+    async def plan(self, job_id: str, params: dict[str, Any]) -> ExportBatch:
+        """The receipts the job exports and their rows, nothing marked yet: those the job already
+        claimed (a re-run), else the period's APPROVED receipts. Raises EntriesUnavailable."""
         company_id = int(params["company_id"])
-        await export_store.claim_for_export(
-            self.receipts.db, company_id=company_id, date_from=dt.date.fromisoformat(params["date_from"]),
-            date_to=dt.date.fromisoformat(params["date_to"]), job_id=job_id,
+        db = self.receipts.db
+        receipts = await export_store.exported_by(db, job_id)
+        claimed = bool(receipts)
+        if not claimed:
+            receipts = await export_store.approved_in(
+                db, company_id=company_id, date_from=dt.date.fromisoformat(params["date_from"]),
+                date_to=dt.date.fromisoformat(params["date_to"]))
+        return await self._batch(company_id, receipts, claimed=claimed)
+
+    async def claim(self, job_id: str, params: dict[str, Any], batch: ExportBatch) -> ExportBatch | None:
+        """Mark the batch's receipts EXPORTED by the job, once its files are written. Returns None when
+        the job now holds exactly the batch, else the batch it holds (write its files again)."""
+        held = await export_store.claim_for_export(
+            self.receipts.db, company_id=batch.company_id, receipt_ids=batch.receipt_ids, job_id=job_id,
             actor=Actor(params.get("user_id"), str(params.get("username", "system"))))
-        company = await self.receipts.nomenclature.company(company_id)
+        if set(held) == set(batch.receipt_ids):
+            return None
         receipts = await export_store.exported_by(self.receipts.db, job_id)
-        return entry_rows(receipts, vat_payer=bool(company and company.vat_payer))
+        return await self._batch(batch.company_id, receipts, claimed=True)
+
+    async def _batch(self, company_id: int, receipts: list[Receipt], *, claimed: bool) -> ExportBatch:
+        company = await self.receipts.nomenclature.company(company_id)
+        rows = entry_rows(receipts, vat_payer=bool(company and company.vat_payer))
+        return ExportBatch(company_id, tuple(r.id for r in receipts), rows, claimed)
 
     async def count(self, job_id: str) -> int:
         """How many receipts an export holds."""

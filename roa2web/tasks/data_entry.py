@@ -1,9 +1,10 @@
 """The data-entry job handlers (doors): OCR of a receipt photo, and the export of approved receipts.
 
 Both run in a queue worker thread and only orchestrate: database and OCR work go to the event loop
-through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow and
-export_store.claim_for_export). An OCR service closed under a job (the process is shutting down)
-is a transient failure: the run goes back to QUEUED and the job is tried again later.
+through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow, and
+roa2web.data_entry.export: an export marks its receipts only after their files are written).
+An OCR service closed under a job (the process is shutting down) is a transient failure: the run
+goes back to QUEUED and the job is tried again later.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import logging
 from typing import Any, NoReturn
 
+from roa2web.data_entry.entries import EntriesUnavailable
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
-from roa2web.data_entry.export import EXPORT_JOB
+from roa2web.data_entry.export import EXPORT_JOB, ExportBatch, ReceiptExports
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.images import ImageRejected
 from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
 from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
+from roa2web.ledger.base import LedgerError
 from roa2web.tasks.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
 
 log = logging.getLogger("roa2web.data_entry")
@@ -74,12 +77,30 @@ def _retry_later(ctx: JobContext, flow: OcrFlow, run_id: str, error: Exception) 
 
 @job_handler(EXPORT_JOB, max_attempts=3)
 def export_receipts(ctx: JobContext) -> str | None:
-    """Claim the period's approved receipts and write their entries as XLSX and CSV."""
-    data_entry = _data_entry(ctx)
-    ctx.progress(10, "se marchează bonurile exportate")
+    """Compute the period's rows, write them as XLSX and CSV, then mark those receipts EXPORTED."""
+    exports = _data_entry(ctx).exports
+    job_id = ctx.job.id
+    ctx.progress(10, "se calculează notele contabile")
     try:
-        rows = ctx.run(data_entry.exports.collect(ctx.job.id, ctx.params))
-    except DataEntryError as error:
+        batch = ctx.run(exports.plan(job_id, ctx.params))
+    except (DataEntryError, EntriesUnavailable) as error:
         raise PermanentJobError(str(error)) from error
-    ctx.progress(50, f"se scriu {len(rows)} rânduri")
-    return data_entry.exports.write(ctx.job.id, int(ctx.params["company_id"]), rows)
+    except LedgerError as error:
+        raise TransientJobError(f"the ledger did not answer: {error}") from error
+    ctx.progress(40, f"se scriu {len(batch.rows)} rânduri")
+    result = _write(exports, job_id, batch)
+    if not batch.claimed:
+        ctx.progress(80, "se marchează bonurile exportate")
+        held = ctx.run(exports.claim(job_id, ctx.params, batch))
+        if held is not None:  # another export took some of these receipts meanwhile
+            result = _write(exports, job_id, held)
+    ctx.progress(100, "gata")
+    return result
+
+
+def _write(exports: ReceiptExports, job_id: str, batch: ExportBatch) -> str:
+    """Write the files; a full disk or a locked file is worth another attempt (nothing is marked yet)."""
+    try:
+        return exports.write(job_id, batch.company_id, batch.rows)
+    except OSError as error:
+        raise TransientJobError(f"the export files could not be written: {error}") from error
