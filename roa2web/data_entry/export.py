@@ -9,8 +9,9 @@ A re-run of the job after a crash plans the receipts the job already claimed, if
 neither exports a receipt twice nor loses a mark; if another export claimed some receipts in the
 meantime, the files are written again with what this job holds.
 
-One row per journal line (D = C amount), amounts in RON with a dot and two decimals, UTF-8 CSV
-with a header row.
+One row per journal line (D = C amount). Amounts are `Decimal` RON with two decimals (never a
+float): a number cell formatted 0.00 in the XLSX, text with a dot and two decimals in the UTF-8 CSV
+(which has a header row).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +41,7 @@ HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "
           "debit_account", "credit_account", "amount", "explanation")
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Row = tuple[Any, ...]
+_AMOUNT = HEADER.index("amount")
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 
@@ -60,6 +63,11 @@ def export_file_name(company_id: int, job_id: str, fmt: Format) -> str:
     return f"bonuri-{company_id}-{job_id[:8]}.{fmt}"
 
 
+def ron(bani: int) -> Decimal:
+    """An amount in bani as RON with exactly two decimals: ron(37410) == Decimal("374.10")."""
+    return Decimal(bani).scaleb(-2)
+
+
 def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
     """One row per journal line of each receipt."""
     rows: list[Row] = []
@@ -74,29 +82,33 @@ def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
                 receipt.id, fields.receipt_date.isoformat() if fields.receipt_date else "",
                 fields.document_number or "", fields.supplier_name or "", fields.supplier_cif or "",
                 fields.supplier_partner_id if fields.supplier_partner_id is not None else "",
-                line.debit, line.credit, f"{line.amount_bani // 100}.{line.amount_bani % 100:02d}", line.explanation,
+                line.debit, line.credit, ron(line.amount_bani), line.explanation,
             ))
     return rows
 
 
 def write_csv(rows: Sequence[Row], path: Path) -> None:
-    """The rows as UTF-8 CSV with a header row."""
+    """The rows as UTF-8 CSV with a header row; amounts as text with a dot and two decimals."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        writer.writerows(rows)
+        for row in rows:
+            writer.writerow((*row[:_AMOUNT], f"{row[_AMOUNT]:.2f}", *row[_AMOUNT + 1:]))
 
 
 def write_xlsx(rows: Sequence[Row], path: Path) -> None:
-    """The rows as one XLSX sheet with a header row."""
+    """The rows as one XLSX sheet with a header row; amounts as number cells formatted 0.00."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("note contabile")
     sheet.append(list(HEADER))
     for row in rows:
-        values = list(row)
-        values[8] = float(values[8])  # amount: a number cell
+        values: list[Any] = list(row)
+        amount = WriteOnlyCell(sheet, value=row[_AMOUNT])  # the Decimal itself: a number cell
+        amount.number_format = "0.00"
+        values[_AMOUNT] = amount
         sheet.append(values)
     workbook.save(path)
 

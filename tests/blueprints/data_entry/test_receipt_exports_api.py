@@ -6,10 +6,12 @@ import csv
 import io
 import os
 import time
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from roa2web.data_entry.export import HEADER
+from roa2web.auth.principal import Principal
+from roa2web.data_entry.export import HEADER, entry_rows, ron
 from roa2web.tasks.exports import delete_expired_exports
 from tests.support.data_entry import receipt_payload, wait_for
 
@@ -123,3 +125,28 @@ async def test_export_files_live_in_the_jobs_directory_and_expire_to_a_410(de_ap
         assert gone.content_type == "application/problem+json"
         assert (await gone.get_json())["type"].endswith("export-expired")
     assert (await (await de_client.get(f"{EXPORTS}/{status['job_id']}", headers=bogdan)).get_json())["state"] == "done"
+
+
+async def test_amounts_are_decimals_never_floats(de_app, de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    receipt_id = await approved(de_client, ana, bogdan, total=100.10,
+                                vat_lines=[{"rate": 21, "base": 82.73, "vat": 17.37}])
+    service = de_app.extensions["roa2web"].services["data_entry"]
+    receipt = await service.receipts.get(service_principal(), receipt_id)
+    amounts = [row[8] for row in entry_rows([receipt], vat_payer=True)]
+    assert amounts == [Decimal("82.73"), Decimal("17.37")]
+    assert all(isinstance(a, Decimal) and a.as_tuple().exponent == -2 for a in amounts)
+    assert ron(10) == Decimal("0.10") and str(ron(10)) == "0.10"
+
+    status = await run_export(de_client, bogdan, DECEMBER)
+    csv_text = (await (await de_client.get(status["downloads"]["csv"], headers=bogdan)).get_data()).decode()
+    assert [row[8] for row in csv.reader(io.StringIO(csv_text))][1:] == ["82.73", "17.37"]
+    xlsx = await de_client.get(status["downloads"]["xlsx"], headers=bogdan)
+    sheet = load_workbook(io.BytesIO(await xlsx.get_data())).active
+    cells = [row[8] for row in sheet.iter_rows(min_row=2)]
+    assert [(cell.data_type, cell.number_format) for cell in cells] == [("n", "0.00")] * 2
+    assert [Decimal(str(cell.value)) for cell in cells] == [Decimal("82.73"), Decimal("17.37")]
+
+
+def service_principal():
+    return Principal("u-bogdan", "bogdan", "Bogdan", frozenset({"approver"}), None)
