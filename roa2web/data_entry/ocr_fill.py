@@ -16,6 +16,7 @@ from roa2web.data_entry.matching import match_supplier, suggest_expense_account
 from roa2web.data_entry.model import PaymentMethod, Receipt, VatLine
 from roa2web.data_entry.ocr.reading import ReceiptReading
 from roa2web.data_entry.service import ReceiptService
+from roa2web.data_entry.validation import canonical_cif
 
 # field error location → the receipt field to leave out
 _ERROR_FIELD = {"total": "total_bani"}
@@ -30,7 +31,7 @@ def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
         values["supplier_name"] = str(name).strip()[:200]
     if cif := reading.value("supplier_cif"):
         if is_valid_cif(str(cif)):
-            values["supplier_cif"] = str(cif).replace(" ", "").upper()
+            values["supplier_cif"] = canonical_cif(str(cif))
         else:
             warnings.append(f"the supplier CIF read ({cif}) fails its checksum; it was not filled in")
     if number := reading.value("receipt_number"):
@@ -80,7 +81,7 @@ class ReadingFiller:
         if partner is not None:
             values["supplier_partner_id"] = partner.partner_id
             if "supplier_cif" not in values and partner.cif:
-                values["supplier_cif"] = partner.cif
+                values["supplier_cif"] = canonical_cif(partner.cif)
         approved = await receipt_lookups.supplier_expense_accounts(
             self.receipts.db, company_id=company_id, supplier_cif=values.get("supplier_cif"),
             partner_id=partner.partner_id if partner else None)

@@ -13,7 +13,7 @@ from roa2web.data_entry.tables import ReceiptRow
 
 
 def _same_cif(supplier_cif: str) -> peewee.Expression:
-    """The CIF as stored with or without its RO prefix (stored CIFs are upper case, without spaces)."""
+    """The CIF as stored with or without its RO prefix (stored CIFs are canonical: validation.canonical_cif)."""
     digits = normalize_cif(supplier_cif)[0]
     return ReceiptRow.supplier_cif.in_([digits, f"RO{digits}"])
 

@@ -20,7 +20,7 @@ from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entr
 from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
 from roa2web.data_entry.nomenclature import Nomenclature
-from roa2web.data_entry.validation import closed_period_error, field_errors, missing_for_submission
+from roa2web.data_entry.validation import canonical_cif, closed_period_error, field_errors, missing_for_submission
 from roa2web.data_entry.workflow import (
     EDITABLE,
     ensure_can_decide,
@@ -112,6 +112,8 @@ class ReceiptService:
     async def prepare(self, company_id: int, current: ReceiptFields, changes: dict[str, Any]) -> ReceiptFields:
         """`current` with `changes` applied, the supplier completed from the partner, validated (400 if not)."""
         merged = current.merged(changes)
+        if merged.supplier_cif:
+            merged = merged.merged({"supplier_cif": canonical_cif(merged.supplier_cif)})
         errors: list[FieldError] = []
         if "supplier_partner_id" in changes and merged.supplier_partner_id is not None:
             partner = await self.nomenclature.partner(company_id, merged.supplier_partner_id)
@@ -119,9 +121,10 @@ class ReceiptService:
                 errors.append(FieldError(("supplier_partner_id",), "no such partner in this company's ledger",
                                          "partner_unknown"))
             else:
+                cif = merged.supplier_cif if "supplier_cif" in changes else partner.cif
                 merged = merged.merged({
                     "supplier_name": merged.supplier_name if "supplier_name" in changes else partner.name,
-                    "supplier_cif": merged.supplier_cif if "supplier_cif" in changes else partner.cif,
+                    "supplier_cif": canonical_cif(cif) if cif else cif,
                 })
         errors += await self.field_errors(company_id, merged)
         if errors:

@@ -107,6 +107,12 @@ MIGRATIONS = (
         "receipts paid through the supplier: the settlement account (5311 or 5121)",
         ("ALTER TABLE receipts ADD COLUMN settlement_account TEXT NOT NULL DEFAULT '5311'",),
     ),
+    Migration(
+        3,
+        "supplier CIFs in canonical form (upper case, no spaces or punctuation), as new receipts store them",
+        ("UPDATE receipts SET supplier_cif = UPPER(REPLACE(REPLACE(REPLACE(REPLACE("
+         "supplier_cif, ' ', ''), '-', ''), '.', ''), '/', '')) WHERE supplier_cif IS NOT NULL",),
+    ),
 )
 
 

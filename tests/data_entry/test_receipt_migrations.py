@@ -49,3 +49,13 @@ async def test_receipts_stored_before_the_settlement_account_are_settled_from_th
     assert receipt is not None
     assert receipt.fields.settlement_account == "5311"
     assert receipt.fields.total_bani == 37410
+
+
+async def test_stored_cifs_become_canonical(database):
+    await apply_migrations(database, COMPONENT, [m for m in MIGRATIONS if m.version <= 2])
+    spellings = {"a" * 32: "ro-1234.5674", "b" * 32: "RO 12345674", "c" * 32: "1234/5674"}
+    for receipt_id, cif in spellings.items():
+        await insert_v1_receipt(database, receipt_id, cif)
+    assert 3 in await apply_migrations(database, COMPONENT, MIGRATIONS)
+    stored = {rid: (await store.get_receipt(database, rid)).fields.supplier_cif for rid in spellings}
+    assert stored == {"a" * 32: "RO12345674", "b" * 32: "RO12345674", "c" * 32: "12345674"}

@@ -11,7 +11,7 @@ from roa2web.data_entry.errors import Conflict, Forbidden
 from roa2web.data_entry.matching import account_by_keywords, match_supplier, suggest_expense_account
 from roa2web.data_entry.model import PaymentMethod, Receipt, ReceiptFields, State, VatLine
 from roa2web.data_entry.nomenclature import Partner, vat_rates
-from roa2web.data_entry.validation import field_errors, missing_for_submission
+from roa2web.data_entry.validation import canonical_cif, field_errors, missing_for_submission
 from roa2web.data_entry.workflow import ensure_can_decide, ensure_can_edit, transition_for
 
 TODAY = dt.date(2026, 1, 20)
@@ -26,6 +26,12 @@ def test_cif_checksum_is_checked():
     assert errors_of(supplier_cif="41700010") == set()
     assert errors_of(supplier_cif="12345678") == {("supplier_cif", "cif_invalid")}
     assert errors_of(supplier_cif="1") == {("supplier_cif", "cif_invalid")}
+
+
+def test_cifs_have_one_canonical_form():
+    for spelling in ("RO12345674", "RO-12345674", "ro 12345674", "Ro.1234/5674", " RO 1234 5674 "):
+        assert canonical_cif(spelling) == "RO12345674"
+    assert canonical_cif("1234-5674") == "12345674"
 
 
 def test_vat_rates_follow_the_date():

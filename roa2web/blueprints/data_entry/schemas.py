@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
 from roa2web.data_entry.service import Notice
+from roa2web.data_entry.validation import canonical_cif
 
 # API name → domain name, where they differ
 _DOMAIN_NAMES = {"total": "total_bani"}
@@ -64,7 +65,7 @@ class ReceiptFieldsIn(BaseModel):
             elif isinstance(value, str):
                 value = value.strip() or None
                 if value and name == "supplier_cif":
-                    value = value.replace(" ", "").upper()
+                    value = canonical_cif(value)
             result[_DOMAIN_NAMES.get(name, name)] = value
         return result
 

@@ -170,6 +170,20 @@ async def test_probable_duplicates_are_flagged_with_or_without_ro(de_client, as_
     assert other_number["warnings"] == []
 
 
+async def test_cifs_are_stored_canonical_so_any_spelling_finds_the_duplicate(de_client, as_user):
+    ana = await as_user("ana")
+    first = await create(de_client, ana, supplier_cif="RO-12345674")
+    assert first["supplier_cif"] == "RO12345674"
+    second = await create(de_client, ana, supplier_cif="ro 1234.5674")
+    assert second["supplier_cif"] == "RO12345674"
+    assert second["warnings"][0]["receipt_ids"] == [first["id"]]
+    third = await create(de_client, ana, supplier_cif="1234-5674")
+    assert third["supplier_cif"] == "12345674"
+    assert third["warnings"][0]["receipt_ids"] == [first["id"], second["id"]]
+    found = await (await de_client.get(BASE, query_string={"supplier": "RO12345674"}, headers=ana)).get_json()
+    assert {item["id"] for item in found["items"]} == {first["id"], second["id"]}
+
+
 async def test_a_supplier_receipt_keeps_its_settlement_account_and_books_it(de_client, as_user):
     ana = await as_user("ana")
     default = await create(de_client, ana, payment_method="supplier", buyer_cif_present=False)
