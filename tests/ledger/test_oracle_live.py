@@ -1,19 +1,25 @@
 """Opt-in (`pytest -m oracle`): every ledger statement runs against a real Oracle.
 
 Needs ORACLE_DSN, ORACLE_USER and ORACLE_PASSWORD for a schema that has the contract views
-(scripts/oracle/ledger_contract_views.sql) or tables (ledger_contract_tables.sql).
+(scripts/oracle/ledger_contract_views.sql) or tables (ledger_contract_tables.sql). The login check
+calls ROA's verification function (ORACLE_AUTH_FUNCTION, default pack_drepturi.verificautilizator);
+with ORACLE_TEST_USER and ORACLE_TEST_PASSWORD (a ROA user) it also checks a right password.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlglot
 from sqlglot import exp
 
 from roa2web.ledger.statements import STATEMENTS
+
+if TYPE_CHECKING:
+    from roa2web.ledger.oracle import OracleLedger
 
 SAMPLE_BINDS: dict[str, object] = {
     "company_id": 1,
@@ -57,24 +63,45 @@ def sample_binds(sql: str) -> dict[str, object]:
     return {name: SAMPLE_BINDS[name] for name in bind_names(sql)}
 
 
-@pytest.mark.oracle
-@pytest.mark.parametrize("name", sorted(STATEMENTS))
-async def test_statement_runs_on_oracle(name: str) -> None:
+def live_ledger() -> OracleLedger:
+    """An OracleLedger on ORACLE_DSN (the test is skipped without it)."""
     if not os.environ.get("ORACLE_DSN"):
         pytest.skip("set ORACLE_DSN, ORACLE_USER and ORACLE_PASSWORD to run the live Oracle tests")
     from roa2web.ledger.oracle import OracleLedger
 
-    ledger = OracleLedger(
+    return OracleLedger(
         dsn=os.environ["ORACLE_DSN"],
         user=os.environ.get("ORACLE_USER", ""),
         password=os.environ.get("ORACLE_PASSWORD", ""),
         pool_min=1,
         pool_max=2,
+        verify_function=os.environ.get("ORACLE_AUTH_FUNCTION", "pack_drepturi.verificautilizator"),
     )
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+async def test_statement_runs_on_oracle(name: str) -> None:
+    ledger = live_ledger()
     await ledger.start()
     try:
         rows = await ledger.fetch(name, **sample_binds(STATEMENTS[name]))
         assert isinstance(rows, list)
+    finally:
+        await ledger.close()
+
+
+@pytest.mark.oracle
+async def test_verify_user_calls_roas_function() -> None:
+    """ROA's function answers: a wrong password is refused; a known user's right one accepted."""
+    ledger = live_ledger()
+    await ledger.start()
+    try:
+        username = os.environ.get("ORACLE_TEST_USER", "ROA2WEB_NO_SUCH_USER")
+        assert await ledger.verify_user(username, "not-the-password-" + "x" * 12) is False
+        password = os.environ.get("ORACLE_TEST_PASSWORD")
+        if "ORACLE_TEST_USER" in os.environ and password:
+            assert await ledger.verify_user(username, password) is True
     finally:
         await ledger.close()
 

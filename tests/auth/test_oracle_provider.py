@@ -1,0 +1,127 @@
+"""OracleProvider: ROA verifies the password and grants the companies; the local record follows.
+
+The ledger below is a fake at the wire to Oracle: it answers `verify_user` (ROA's function) and
+the `companies.for_user` statement from in-memory ROA data, the way OracleLedger would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from roa2web.auth import store
+from roa2web.auth.providers import OracleProvider
+from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+
+
+class RoaLedger(Ledger):
+    """ROA's users and rights in memory: passwords per upper-case user, company ids per user."""
+
+    kind = "oracle"
+
+    def __init__(self, passwords: dict[str, str], rights: dict[str, list[int]]) -> None:
+        self.passwords = passwords
+        self.rights = rights
+        self.verified: list[str] = []
+        self.down = False
+
+    async def verify_user(self, username: str, password: str) -> bool:
+        if self.down:
+            raise LedgerUnavailable("Oracle did not answer")
+        self.verified.append(username)
+        return self.passwords.get(username.upper()) == password
+
+    async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]:
+        assert name == "companies.for_user", name
+        companies = self.rights.get(str(binds["username"]).upper(), [])
+        return [{"company_id": company_id, "name": f"Firma {company_id}", "cif": "", "vat_payer": 1}
+                for company_id in companies]
+
+    async def ping(self) -> None:
+        return None
+
+    def stats(self) -> dict[str, Any]:
+        return {"kind": self.kind, "queries": self.queries}
+
+
+@pytest.fixture
+def roa() -> RoaLedger:
+    return RoaLedger({"POPESCU": "parola-roa", "ADMIN": "admin-roa"}, {"POPESCU": [1, 3], "ADMIN": [1]})
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["roa2web"].services["app_db"]
+
+
+async def test_first_login_records_a_viewer_of_the_granted_companies(db, roa):
+    provider = OracleProvider(db, roa)
+    user = await provider.authenticate("Popescu", "parola-roa")
+    assert user is not None
+    assert (user.username, user.display_name, user.source) == ("popescu", "POPESCU", "oracle")
+    assert user.roles == frozenset({"viewer"}) and user.company_ids == frozenset({1, 3})
+    assert user.password_hash is None  # the password stays ROA's
+    again = await provider.authenticate("POPESCU", "parola-roa")
+    assert again is not None and again.id == user.id  # recorded once
+    assert len(await store.list_users(db)) == 1
+
+
+async def test_wrong_password_or_unknown_user_creates_nothing(db, roa):
+    provider = OracleProvider(db, roa)
+    assert await provider.authenticate("popescu", "greșită") is None
+    assert await provider.authenticate("ionescu", "parola-roa") is None
+    assert await store.list_users(db) == []
+    assert roa.queries == 0  # rights are read only after ROA accepted the password
+
+
+async def test_rights_follow_roa_at_every_login_except_for_admins(db, roa):
+    provider = OracleProvider(db, roa)
+    first = await provider.authenticate("popescu", "parola-roa")
+    assert first is not None
+    roa.rights["POPESCU"] = [2]
+    synced = await provider.authenticate("popescu", "parola-roa")
+    assert synced is not None and synced.company_ids == frozenset({2})
+    assert (await store.get_user(db, first.id)).company_ids == frozenset({2})
+
+    admin = await store.create_user(db, username="admin", display_name="Admin", password_hash=None,
+                                    roles=frozenset({"admin"}), company_ids=None, source="oracle")
+    kept = await provider.authenticate("admin", "admin-roa")
+    assert kept is not None and kept.id == admin.id and kept.company_ids is None  # an admin sees all
+
+
+async def test_a_disabled_user_is_refused_even_with_the_right_password(db, roa):
+    provider = OracleProvider(db, roa)
+    user = await provider.authenticate("popescu", "parola-roa")
+    assert user is not None
+    await store.update_user(db, user.id, disabled=True)
+    assert await provider.authenticate("popescu", "parola-roa") is None
+
+
+async def test_ledger_failures_propagate_and_a_ledger_without_verify_user_is_refused(db, roa, demo_ledger_path):
+    from roa2web.ledger.embedded import EmbeddedLedger
+
+    roa.down = True
+    with pytest.raises(LedgerUnavailable):
+        await OracleProvider(db, roa).authenticate("popescu", "parola-roa")
+    embedded = EmbeddedLedger(demo_ledger_path)
+    try:
+        with pytest.raises(LedgerError, match="cannot verify users"):
+            await OracleProvider(db, embedded).authenticate("admin", "x")
+    finally:
+        await embedded.close()
+
+
+async def test_login_over_http_with_roa_credentials(app, client, roa):
+    """The whole door: /api/auth/login with the Oracle provider answers tokens for ROA's companies."""
+    auth = app.extensions["roa2web"].services["auth"]
+    auth.provider = OracleProvider(auth.db, roa)
+    response = await client.post("/api/auth/login", json={"username": "popescu", "password": "parola-roa"})
+    assert response.status_code == 200, await response.get_data()
+    body = await response.get_json()
+    assert body["user"]["roles"] == ["viewer"] and sorted(body["user"]["company_ids"]) == [1, 3]
+    companies = await client.get("/api/companies", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert [company["id"] for company in await companies.get_json()] == [1, 3]
+    refused = await client.post("/api/auth/login", json={"username": "popescu", "password": "nu"})
+    assert refused.status_code == 401 and refused.content_type == "application/problem+json"
