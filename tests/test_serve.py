@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -51,8 +52,10 @@ def test_serve_ready_then_graceful_sigterm(tmp_path: Path, demo_ledger_path: Pat
     )
     try:
         wait_ready(port)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/health", headers={"X-Request-ID": "serve-health-1"})
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - http on 127.0.0.1
             health = json.load(response)
+            assert response.headers["X-Request-ID"] == "serve-health-1"
         assert health["modules"]["ledger"]["status"] == "ok"
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
@@ -66,4 +69,8 @@ def test_serve_ready_then_graceful_sigterm(tmp_path: Path, demo_ledger_path: Pat
     assert any(message == "stopped" for message in messages)
     assert all({"time", "level", "module", "request_id"} <= set(line) for line in lines)
     access = [line for line in lines if line["logger"] == "hypercorn.access"]
-    assert access and all(line["request_id"] for line in access)
+    assert access
+    # every access line carries the request's real id (never the "-" of lines outside a request)
+    assert all(line["request_id"] != "-" and re.fullmatch(r"[A-Za-z0-9._-]{1,64}", line["request_id"])
+               for line in access), access
+    assert "serve-health-1" in {line["request_id"] for line in access}
