@@ -46,7 +46,7 @@ CREATE TABLE r2w_journal_lines (
     company_id     INTEGER NOT NULL,
     line_id        INTEGER NOT NULL,
     doc_type       TEXT    NOT NULL,    -- 'SALE', 'PURCHASE', 'RECEIPT', 'COLLECTION', 'PAYMENT',
-                                        -- 'PAYROLL', 'TRANSFER', 'VAT', 'CLOSING', ...
+                                        -- 'PAYROLL', 'TRANSFER', 'CLOSING' (VAT and result closing), ...
     doc_number     TEXT    NOT NULL,
     doc_date       DATE    NOT NULL,
     period_year    INTEGER NOT NULL,    -- accounting period the line is posted in

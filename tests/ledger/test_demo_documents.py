@@ -48,12 +48,28 @@ def test_documents_are_dated_in_their_period_and_flagged_consistently(case):
     for company_id, doc_type, number, dates, day, periods, year, month, low, high, total in docs:
         assert dates == 1 and periods == 1, (company_id, number)
         assert (year, month) == (int(day[:4]), int(day[5:7]))
-        assert low == high == (1 if doc_type == "CLOSING" else 0)
+        assert low == high  # a document is a period-closing one (is_closing) or not, all its lines alike
+        assert high == 0 or doc_type == "CLOSING"
         assert total > 0
     closing_accounts = case.db.rows(
         "SELECT DISTINCT debit_account, credit_account FROM r2w_journal_lines WHERE is_closing = 1")
     for debit, credit in closing_accounts:
         assert "121" in (debit, credit) and {debit[0], credit[0]} - {"1"} <= {"6", "7"}
+
+
+def test_vat_and_result_closing_documents_are_of_type_closing(case):
+    """Issue 2: VAT and result closing documents of type CLOSING; only the 6/7 closing is flagged is_closing."""
+    db = case.db
+    kinds = db.rows(
+        """SELECT substr(doc_number, 1, instr(doc_number, '-')) AS series, doc_type, MAX(is_closing),
+                  MAX(CASE WHEN substr(debit_account, 1, 3) IN ('442') OR substr(credit_account, 1, 3) = '442'
+                           THEN 1 ELSE 0 END)
+           FROM r2w_journal_lines WHERE doc_number LIKE 'TVA-%' OR doc_number LIKE 'INCH-%' GROUP BY 1, 2""")
+    assert sorted(kinds) == [("INCH-", "CLOSING", 1, 0), ("TVA-", "CLOSING", 0, 1)]
+    vat_offsets = db.rows("SELECT DISTINCT doc_type FROM r2w_journal_lines WHERE debit_account = '4427' "
+                          "AND credit_account IN ('4426', '4423', '4424')")
+    assert vat_offsets == [("CLOSING",)]
+    assert db.rows("SELECT COUNT(*) FROM r2w_journal_lines WHERE doc_type = 'VAT'") == [(0,)]
 
 
 def test_invoice_documents_match_the_invoice_totals(case):

@@ -11,6 +11,9 @@ from roa2web.ledger.demo.chart import account_class
 def vat_closing(book: Book, day: dt.date, number: str) -> tuple[Document | None, int]:
     """4427 = 4426 for the smaller amount, then 4427 = 4423 (offset by any 4424 first) or 4424 = 4426.
 
+    A document of type CLOSING, like the result closing (issue 2: "VAT and result closing documents
+    of type CLOSING"), but not flagged is_closing: that flag marks the 6/7 closing lines that
+    revenue and expenses leave out, and VAT closing lines touch neither class.
     Returns the document (None when there is nothing to close) and the VAT payable in 4423.
     """
     deductible, collected = book.balance("4426"), -book.balance("4427")
@@ -28,7 +31,7 @@ def vat_closing(book: Book, day: dt.date, number: str) -> tuple[Document | None,
         entries.append(Entry("4424", "4426", deductible - collected, None, "TVA de recuperat"))
     if not entries:
         return None, 0
-    document = Document("VAT", number, day, tuple(entries), "Regularizare TVA")
+    document = Document("CLOSING", number, day, tuple(entries), "Regularizare TVA")
     book.post(document)
     return document, -book.balance("4423")
 
