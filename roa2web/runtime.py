@@ -14,6 +14,10 @@ from roa2web.settings import Settings
 log = logging.getLogger("roa2web.runtime")
 
 HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
+# Stop priorities: a part that runs work using other parts (the queue consumer; later the bot) must
+# stop, and drain, while the parts it uses are still up. Higher stops first.
+STOP_FIRST = 100
+STOP_NORMAL = 0
 
 
 @dataclass
@@ -22,6 +26,8 @@ class Part:
 
     `required` parts must start for the app to be ready and make /health "down" when they fail;
     optional parts (OCR model, Telegram) start in the background and only degrade it.
+    `stop_priority`: parts with a higher one stop first (STOP_FIRST for a part that uses the
+    others, like the queue consumer); equal ones stop in reverse registration order.
     """
 
     name: str
@@ -30,6 +36,7 @@ class Part:
     stop: Callable[[], Awaitable[None]] | None = None
     required: bool = True
     background: bool = False
+    stop_priority: int = STOP_NORMAL
 
 
 @dataclass
@@ -44,7 +51,7 @@ class Runtime:
     _background: list[asyncio.Task[None]] = field(default_factory=list)
 
     def add_part(self, part: Part) -> None:
-        """Register a part; order matters only for stopping (reverse order)."""
+        """Register a part; among parts of equal `stop_priority`, the last registered stops first."""
         self.parts.append(part)
 
     def service(self, name: str) -> Any:
@@ -79,12 +86,16 @@ class Runtime:
         if self._background:
             await asyncio.wait(self._background, timeout=timeout_s)
 
+    def stop_order(self) -> list[Part]:
+        """The parts in the order they stop: highest `stop_priority` first, then reverse registration."""
+        return sorted(reversed(self.parts), key=lambda part: -part.stop_priority)
+
     async def stop(self) -> None:
-        """Stop parts in reverse order; one failing stop does not stop the others."""
+        """Stop parts one by one in `stop_order()`; one failing stop does not stop the others."""
         self.ready = False
         for task in self._background:
             task.cancel()
-        for part in reversed(self.parts):
+        for part in self.stop_order():
             if part.stop is None:
                 continue
             try:

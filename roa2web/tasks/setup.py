@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from roa2web.runtime import Part, Runtime
+from roa2web.runtime import STOP_FIRST, Part, Runtime
 from roa2web.tasks.part import QueuePart
 from roa2web.tasks.queue import JobQueue
 from roa2web.tasks.service import JobService
@@ -29,5 +29,7 @@ def install_services(runtime: Runtime) -> None:
     runtime.services["jobs"] = service
     part = QueuePart(runtime, service)
     runtime.services["queue_part"] = part
-    runtime.add_part(Part("queue", part.health, start=part.start, stop=part.stop, required=True, background=True))
+    # It stops first: its running jobs use the other parts (databases, ledger, OCR) until they finish.
+    runtime.add_part(Part("queue", part.health, start=part.start, stop=part.stop, required=True, background=True,
+                          stop_priority=STOP_FIRST))
 

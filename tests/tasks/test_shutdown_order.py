@@ -1,0 +1,78 @@
+"""A graceful stop drains the queue consumer while the parts its jobs use (OCR, databases) are still up."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from quart.datastructures import FileStorage
+from queue_helpers import jobs_of, queue_ready
+
+from roa2web.app import create_app
+from roa2web.data_entry import ocr_store
+from roa2web.data_entry.model import OcrState
+from roa2web.runtime import STOP_FIRST
+from roa2web.tasks.jobs import JobState
+from tests.conftest import add_user, login
+from tests.support.receipt_images import receipt_sample
+
+SEEDS = (0, 20, 28, 118, 113)
+
+
+def test_the_queue_consumer_stops_before_every_part_it_uses(queue_settings):
+    runtime = create_app(queue_settings(ocr_enabled=True)).extensions["roa2web"]
+    order = [part.name for part in runtime.stop_order()]
+    assert order[0] == "queue" and next(p for p in runtime.parts if p.name == "queue").stop_priority == STOP_FIRST
+    assert sorted(order) == sorted(part.name for part in runtime.parts)
+    assert order.index("ocr") < order.index("data_entry_db") < order.index("app_db") < order.index("ledger")
+
+
+async def ocr_job_states(app) -> dict[str, str]:
+    jobs = await jobs_of(app).list(kind="ocr", limit=100)
+    return {job.id: str(job.state) for job in jobs}
+
+
+async def run_states(app, job_ids) -> set[OcrState]:
+    db = app.extensions["roa2web"].service("data_entry_db")
+    return {(await ocr_store.get_run_by_job(db, job_id)).state for job_id in job_ids}
+
+
+async def test_graceful_stop_with_ocr_jobs_running_fails_none_and_a_restart_finishes_them(queue_settings):
+    settings = queue_settings(ocr_enabled=True, queue_workers=2, queue_shutdown_timeout_s=60.0)
+    app = create_app(settings)
+    async with app.test_app():
+        await queue_ready(app)
+        assert await app.extensions["roa2web"].service("ocr").wait_ready()
+        client = app.test_client()
+        await add_user(app, "ana", roles={"operator"}, company_ids={2})
+        headers = await login(client, "ana")
+        job_ids = []
+        for seed in SEEDS:
+            photo = {"photo": FileStorage(io.BytesIO(receipt_sample(seed, "clean").data), filename="bon.jpg")}
+            response = await client.post("/api/data-entry/ocr", form={"company_id": "2"}, files=photo,
+                                         headers=headers)
+            assert response.status_code == 202, await response.get_data()
+            job_ids.append((await response.get_json())["job_id"])
+        for _ in range(500):  # stop while OCR jobs are running, with more waiting behind them
+            if JobState.RUNNING in (await ocr_job_states(app)).values():
+                break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("no OCR job started")
+    # the app is stopped (as at SIGTERM): running jobs finished, the rest wait for the next start
+    app = create_app(settings)
+    async with app.test_app():
+        stopped = await ocr_job_states(app)
+        assert set(stopped) == set(job_ids)
+        assert set(stopped.values()) <= {"done", "queued"}, stopped
+        assert "queued" in stopped.values(), "every job finished before the stop; the test proves nothing"
+        assert OcrState.FAILED not in await run_states(app, job_ids)
+
+        await queue_ready(app)
+        for _ in range(1500):
+            states = await ocr_job_states(app)
+            if set(states.values()) <= {"done", "failed"}:
+                break
+            await asyncio.sleep(0.1)
+        assert set(states.values()) == {"done"}, states
+        assert await run_states(app, job_ids) == {OcrState.DONE}
