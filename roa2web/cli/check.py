@@ -42,9 +42,13 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
 
     try:
         app = create_app(checking_settings(settings))
+        runtime: Runtime = app.extensions["roa2web"]
+        if settings.ocr_enabled and settings.module_data_entry_enabled and "ocr" not in runtime.services:
+            from roa2web.data_entry.setup import install_ocr
+
+            install_ocr(runtime)  # without a consumer there is no engine: load one to try the OCR models
     except Exception as exc:  # a setting that only fails when the app is assembled
         return [("down", "app", f"the app could not be built: {_problem(exc)}")]
-    runtime: Runtime = app.extensions["roa2web"]
     lines: list[tuple[str, str, str]] = []
     try:
         await asyncio.wait_for(runtime.start(), timeout_s)

@@ -30,16 +30,16 @@ class DataEntry:
 
 def build_data_entry(
     *, db: AppDatabase, ledger: Ledger, data_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
-    reader: OcrReader | None, jobs: Callable[[], JobQueue],
+    reader: OcrReader | None, jobs: Callable[[], JobQueue], ocr_enabled: bool | None = None,
 ) -> DataEntry:
-    """Wire the module's services together."""
+    """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader)."""
     nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
     receipts = ReceiptService(db, ledger, nomenclature)
     files = ReceiptFiles(receipts, FileStore(data_dir), max_bytes=max_upload_bytes)
     return DataEntry(
         receipts=receipts,
         files=files,
-        ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs),
+        ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs, enabled=ocr_enabled),
         exports=ReceiptExports(receipts, data_dir, jobs=jobs),
         nomenclature=nomenclature,
     )

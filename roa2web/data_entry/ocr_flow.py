@@ -35,6 +35,10 @@ class OcrReader(Protocol):
         """Read one receipt image or PDF."""
         ...
 
+    def status(self) -> dict[str, Any]:
+        """The engine's state ("idle", "loading", "ready", "error", "closed") and its error text."""
+        ...
+
 
 class JobQueue(Protocol):
     """What the flow needs from the job service."""
@@ -69,15 +73,21 @@ class OcrStatus:
 
 
 class OcrFlow:
-    """OCR runs of receipts; `reader` None means OCR is switched off."""
+    """OCR runs of receipts.
+
+    `enabled` is OCR_ENABLED (default: whether there is a reader). `reader` is this process's OCR
+    engine, present only where OCR jobs run (a queue consumer); a web process without one still
+    starts runs, which a `roa2web worker` reads.
+    """
 
     def __init__(
         self, receipts: ReceiptService, files: ReceiptFiles, *, reader: OcrReader | None,
-        jobs: Callable[[], JobQueue],
+        jobs: Callable[[], JobQueue], enabled: bool | None = None,
     ) -> None:
         self.receipts = receipts
         self.files = files
         self.reader = reader
+        self.enabled = reader is not None if enabled is None else enabled
         self.jobs = jobs
         self.filler = ReadingFiller(receipts)
 
@@ -86,16 +96,31 @@ class OcrFlow:
         """The data-entry database."""
         return self.receipts.db
 
-    def ensure_enabled(self) -> OcrReader:
-        """The reader, or OcrUnavailable when OCR is off."""
-        if self.reader is None:
+    def ensure_enabled(self) -> None:
+        """OcrUnavailable when OCR is switched off (OCR_ENABLED=false)."""
+        if not self.enabled:
             raise OcrUnavailable("OCR is switched off on this server (OCR_ENABLED=false)")
+
+    def ensure_accepting(self) -> None:
+        """OcrUnavailable unless new OCR work is accepted: OCR on, and this process's engine (if it runs
+        one) did not fail to load; a job queued for a broken engine would only fail."""
+        self.ensure_enabled()
+        status = self.reader.status() if self.reader is not None else {}
+        if status.get("state") == "error":
+            raise OcrUnavailable(
+                f"the OCR engine failed to load ({status.get('error') or 'unknown error'}); OCR uploads are "
+                "refused until it is fixed (see /health and `roa2web check`)", kind="ocr-engine-error")
+
+    def _local_reader(self) -> OcrReader:
+        self.ensure_enabled()
+        if self.reader is None:
+            raise OcrUnavailable("this process has no OCR engine: OCR jobs run in a queue consumer with OCR on")
         return self.reader
 
     # --- starting and watching runs
     async def upload(self, principal: Principal, company_id: int, data: bytes, file_name: str | None) -> OcrStarted:
         """A new DRAFT receipt holding the photo, and an OCR job to fill it."""
-        self.ensure_enabled()
+        self.ensure_accepting()
         checked = await self.files.check(data)  # refuse a bad file before creating anything
         receipt = await self.receipts.create(principal, company_id, {}, source="ocr")
         attachment = await self.files.attach(principal, receipt.id, data, file_name, checked=checked)
@@ -103,7 +128,7 @@ class OcrFlow:
 
     async def rerun(self, principal: Principal, receipt_id: str) -> OcrStarted:
         """OCR a DRAFT receipt's latest file again (fields the user edited stay as they are)."""
-        self.ensure_enabled()
+        self.ensure_accepting()
         receipt = await self.receipts.get(principal, receipt_id)
         ensure_can_edit(principal, receipt)
         ensure_state(receipt, frozenset({State.DRAFT}), "run OCR on")
@@ -152,7 +177,7 @@ class OcrFlow:
 
     async def read(self, data: bytes) -> ReceiptReading:
         """Read the file with the OCR service."""
-        return await self.ensure_enabled().read(data)
+        return await self._local_reader().read(data)
 
     async def complete(self, run_id: str, reading: ReceiptReading) -> list[str]:
         """Fill the draft from `reading` and finish the run; returns the fields filled."""

@@ -1,13 +1,21 @@
-"""`install_services(runtime)`: the data-entry services, the OCR engine part and the job handlers."""
+"""`install_services(runtime)`: the data-entry services, the OCR engine part and the job handlers.
+
+The OCR engine (seconds of CPU and hundreds of MB to load) lives only in a process that consumes
+the queue, where the OCR jobs run: the server with QUEUE_IN_PROCESS=true, or `roa2web worker`.
+A web process with QUEUE_IN_PROCESS=false still accepts OCR uploads (OCR_ENABLED) and queues them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roa2web.data_entry.module import build_data_entry
 from roa2web.runtime import Part, Runtime
+
+if TYPE_CHECKING:
+    from roa2web.data_entry.ocr.service import OcrService
 
 log = logging.getLogger("roa2web.data_entry")
 
@@ -30,20 +38,29 @@ def ocr_part(service: Any) -> Part:
     return Part("ocr", health, start=start, stop=stop, required=False, background=True)
 
 
+def install_ocr(runtime: Runtime) -> OcrService:
+    """Build the OCR service from OCR_* settings into `runtime` ("ocr" service and part); it loads at start."""
+    from roa2web.data_entry.ocr.service import OcrService
+
+    settings = runtime.settings
+    service = OcrService(settings.ocr_engine, threads=settings.ocr_threads)
+    runtime.services["ocr"] = service
+    runtime.add_part(ocr_part(service))
+    return service
+
+
 def install_services(runtime: Runtime) -> None:
     """Build the module into `runtime` (needs the core's ledger and data-entry database)."""
     from roa2web.tasks import data_entry  # noqa: F401 - registers the "ocr" and "receipts_export" handlers
 
     settings = runtime.settings
     reader = None
-    if settings.ocr_enabled:
-        from roa2web.data_entry.ocr.service import OcrService
-
-        reader = OcrService(settings.ocr_engine, threads=settings.ocr_threads)
-        runtime.services["ocr"] = reader
-        runtime.add_part(ocr_part(reader))
-    else:
+    if not settings.ocr_enabled:
         log.info("OCR is switched off (OCR_ENABLED=false): the OCR routes answer 503")
+    elif settings.queue_in_process:
+        reader = install_ocr(runtime)
+    else:
+        log.info("OCR jobs are queued here and read by `roa2web worker` (QUEUE_IN_PROCESS=false): no OCR engine loaded")
     runtime.services["data_entry"] = build_data_entry(
         db=runtime.service("data_entry_db"),
         ledger=runtime.service("ledger"),
@@ -51,5 +68,6 @@ def install_services(runtime: Runtime) -> None:
         max_upload_bytes=settings.data_entry_max_upload_mb * 1024 * 1024,
         nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,
         reader=reader,
+        ocr_enabled=settings.ocr_enabled,
         jobs=lambda: runtime.service("jobs"),
     )

@@ -69,3 +69,11 @@ def test_check_starts_no_consumer_and_leaves_queued_jobs_alone(check_env, tmp_pa
 
 def test_the_per_item_timeout_is_short():
     assert build_parser().parse_args(["check"]).timeout == DEFAULT_TIMEOUT_S <= 5
+
+
+def test_check_tries_the_ocr_models_although_it_runs_no_consumer(check_env):
+    check_env.update(OCR_ENABLED="true", OCR_ENGINE="paddleocr")  # paddleocr is not installed in this venv
+    result = run_check(check_env)
+    line = next((line for line in result.stdout.splitlines() if " ocr: " in line), None)
+    assert line is not None and line.startswith("FAIL") and "paddleocr" in line, result.stdout + result.stderr
+    assert result.returncode == 1

@@ -32,6 +32,21 @@ def ocr_enabled[F: Callable[..., Any]](func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def ocr_accepting[F: Callable[..., Any]](func: F) -> F:
+    """503 problem before reading the upload when OCR is off or this process's engine failed to load.
+
+    Gated on settings, not on a local engine: with QUEUE_IN_PROCESS=false the job is read by
+    `roa2web worker`, and this process only queues it.
+    """
+
+    @wraps(func)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        data_entry().ocr.ensure_accepting()
+        return await func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class OcrUpload(BaseModel):
     """A receipt photo (JPEG, PNG, WebP, TIFF) or PDF, and the company it belongs to."""
 
@@ -76,7 +91,7 @@ def _accepted(started: OcrStarted) -> tuple[OcrAccepted, int]:
 
 @blueprint.post("/ocr")
 @require_roles(*ENTRY_ROLES)
-@ocr_enabled
+@ocr_accepting
 @validate_request(OcrUpload, source=DataSource.FORM_MULTIPART)
 @validate_response(OcrAccepted, 202)
 @problems(400, 401, 403, 413, 415, 503)
@@ -88,7 +103,7 @@ async def upload_photo(data: OcrUpload) -> tuple[OcrAccepted, int]:
 
 
 @blueprint.post("/receipts/<receipt_id>/ocr")
-@ocr_enabled
+@ocr_accepting
 @validate_response(OcrAccepted, 202)
 @problems(401, 403, 404, 409, 503)
 async def rerun(receipt_id: str) -> tuple[OcrAccepted, int]:
