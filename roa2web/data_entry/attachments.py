@@ -1,6 +1,7 @@
 """Receipt files: checked by content, normalized, and stored under DATA_DIR with paths we build.
 
-Accepted: JPEG, PNG, WebP, TIFF and PDF, recognized by their magic bytes (never the file name).
+Accepted: JPEG, PNG, WebP, TIFF and PDF, recognized by their magic bytes (never the file name), and
+HEIC/HEIF when pillow-heif is installed (the OCR pipeline reads them then).
 Images must decode fully within a pixel limit (decompression bombs are refused before decoding)
 and are stored upright: an EXIF orientation is applied and the image re-encoded.
 Files live at `receipts/<company>/<yyyy>/<uuid>.<ext>` relative to DATA_DIR.
@@ -27,9 +28,11 @@ EXTENSIONS = {
     "image/png": "png",
     "image/webp": "webp",
     "image/tiff": "tiff",
+    "image/heic": "heic",
     "application/pdf": "pdf",
 }
-_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF"}
+_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
+                "image/heic": "HEIF"}
 _EXIF_ORIENTATION = 0x0112
 _UNSAFE_NAME = re.compile(r"[^\w .()+-]", re.ASCII)
 
@@ -56,11 +59,23 @@ def check_upload(data: bytes, *, max_bytes: int, max_pixels: int = MAX_PIXELS) -
         raise UploadRejected("the file is empty")
     content_type = sniff_content_type(data)
     if content_type not in EXTENSIONS:
-        raise UploadRejected("only JPEG, PNG, WebP, TIFF and PDF files are accepted (checked by content)")
+        raise UploadRejected("only JPEG, PNG, WebP, TIFF, HEIC and PDF files are accepted (checked by content)")
+    if content_type == "image/heic":
+        _enable_heif()
     if content_type == "application/pdf":
         _check_pdf(data)
         return CheckedFile(content_type, EXTENSIONS[content_type], data)
     return CheckedFile(content_type, EXTENSIONS[content_type], _upright_image(data, content_type, max_pixels))
+
+
+def _enable_heif() -> None:
+    """Let Pillow open HEIC/HEIF, or refuse the upload clearly when pillow-heif is not installed."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        raise UploadRejected("HEIC/HEIF photos are not accepted on this server (the pillow-heif package is not "
+                             "installed); send a JPEG, PNG or PDF") from None
+    register_heif_opener()
 
 
 def _check_pdf(data: bytes) -> None:

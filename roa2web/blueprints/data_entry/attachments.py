@@ -17,7 +17,7 @@ blueprint = Blueprint("data_entry_attachments", __name__, url_prefix="/api/data-
 
 
 class AttachmentUpload(BaseModel):
-    """A JPEG, PNG, WebP, TIFF or PDF file (the type is read from its content)."""
+    """A JPEG, PNG, WebP, TIFF or PDF file, or HEIC/HEIF with pillow-heif (the type is read from its content)."""
 
     file: File
 

@@ -48,7 +48,7 @@ def ocr_accepting[F: Callable[..., Any]](func: F) -> F:
 
 
 class OcrUpload(BaseModel):
-    """A receipt photo (JPEG, PNG, WebP, TIFF) or PDF, and the company it belongs to."""
+    """A receipt photo (JPEG, PNG, WebP, TIFF; HEIC/HEIF with pillow-heif) or PDF, and the company it belongs to."""
 
     photo: File
     company_id: int
