@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, add_user, login
-
 from roa2web.app import create_app
+from tests.conftest import PASSWORD, add_user, login
 
 
 async def test_login_returns_tokens_and_user(app, client):
