@@ -3,6 +3,13 @@
 peewee-async's own SQLite backend opens a fresh connection (and thread) per use and ignores
 pragmas; this one keeps up to `size` connections open and sets WAL, busy timeout and
 foreign keys on each.
+
+Each aiosqlite connection runs on a worker thread of its own, and aiosqlite makes it a
+non-daemon thread that ends only when the connection is closed: one connection left open (a
+pool never closed, a task cancelled while a connection was being set up) kept the whole process
+alive after its work was done, a service that never stops. So the pool closes a connection it
+failed to set up, and its worker threads are daemons: a committed SQLite write is durable
+without a close, and an open transaction is rolled back on the next open.
 """
 
 from __future__ import annotations
@@ -61,10 +68,16 @@ class ReusingSqlitePool(PoolBackend):
         return cast("ConnectionProtocol", conn)
 
     async def _open_connection(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.database, isolation_level=None, check_same_thread=False)
-        await conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
-        for pragma in PRAGMAS:
-            await conn.execute(pragma)
+        conn = aiosqlite.connect(self.database, isolation_level=None, check_same_thread=False)
+        conn._thread.daemon = True  # not started yet: it starts when the connection is awaited
+        await conn
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
+            for pragma in PRAGMAS:
+                await conn.execute(pragma)
+        except BaseException:
+            await asyncio.shield(conn.close())
+            raise
         self._open.add(conn)
         return conn
 
