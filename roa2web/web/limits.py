@@ -82,8 +82,9 @@ def install_user_limit(
     @app.after_request
     async def _limit_headers(response: Response) -> Response:
         separation = g.get("rate_limit_separation")
-        if separation is not None:
-            headers = response.headers  # add, not set: they are not there yet, and add skips the scan
+        headers = response.headers
+        # A view's own, stricter limit (login) has set them already: one set of headers, the view's.
+        if separation is not None and "RateLimit-Limit" not in headers:
             headers.add("RateLimit-Limit", str(count))
             headers.add("RateLimit-Remaining", str(int((period_s - separation) / inverse)))
             headers.add("RateLimit-Reset", str(math.ceil(separation)))

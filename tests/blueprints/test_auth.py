@@ -96,6 +96,7 @@ async def test_login_rate_limit_per_client(settings_factory):
         assert limited.status_code == 429
         assert int(limited.headers["Retry-After"]) > 0
         assert limited.content_type == "application/problem+json"
+        assert limited.headers.getlist("RateLimit-Limit") == ["5"]  # the login limit's, not also the general one
 
 
 async def test_login_rate_limit_per_username_across_clients(settings_factory):
