@@ -9,6 +9,7 @@ import time
 
 from queue_helpers import jobs_of
 
+from roa2web.app import create_app
 from roa2web.auth import store
 from roa2web.cache import TwoTierCache
 from roa2web.tasks.periodic import run_housekeeping
@@ -41,17 +42,20 @@ async def _seed(app, tmp_path):
     return old, fresh, cache
 
 
-async def test_housekeeping_removes_what_expired(queue_app, tmp_path):
-    old, fresh, cache = await _seed(queue_app, tmp_path)
-    queue = jobs_of(queue_app).queue
-    queue.huey.storage.result_ttl_s = 0
-    await asyncio.to_thread(queue.huey.put_result, "some-task", "ref")
-    removed = await run_housekeeping(queue_app.extensions["roa2web"])
-    assert removed["exports"] == 1 and not old.exists() and fresh.exists()
-    assert removed["refresh_tokens"] == 1
-    assert removed["queue_results"] == 1
-    assert removed["report_cache"] == 1
-    cache.close()
+async def test_housekeeping_removes_what_expired(queue_settings, tmp_path):
+    # No consumer here: its periodic housekeeping (every few minutes, on the clock) could run first.
+    app = create_app(queue_settings(queue_in_process=False))
+    async with app.test_app():
+        old, fresh, cache = await _seed(app, tmp_path)
+        queue = jobs_of(app).queue
+        queue.huey.storage.result_ttl_s = 0
+        await asyncio.to_thread(queue.huey.put_result, "some-task", "ref")
+        removed = await run_housekeeping(app.extensions["roa2web"])
+        assert removed["exports"] == 1 and not old.exists() and fresh.exists()
+        assert removed["refresh_tokens"] == 1
+        assert removed["queue_results"] == 1
+        assert removed["report_cache"] == 1
+        cache.close()
 
 
 async def test_housekeeping_runs_as_a_periodic_task_on_the_consumer(queue_app, tmp_path):
