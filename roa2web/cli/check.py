@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import tempfile
 
 from roa2web.cli.aio import run_async
@@ -37,6 +38,14 @@ def _problem(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+async def _wait_for_ocr(runtime: Runtime, timeout_s: float) -> None:
+    """The OCR engine loads on its own thread after startup: give it `timeout_s` to say ready or failed."""
+    service = runtime.services.get("ocr")
+    if service is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(service.wait_ready(), timeout_s)
+
+
 async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, str, str]]:
     from roa2web.app import create_app
 
@@ -53,6 +62,7 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
     try:
         await asyncio.wait_for(runtime.start(), timeout_s)
         await runtime.wait_background(timeout_s)
+        await _wait_for_ocr(runtime, timeout_s)
         report = await runtime.health(timeout_s=timeout_s)
         for name, result in report["modules"].items():
             status = result.get("status", "down")
