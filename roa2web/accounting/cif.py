@@ -15,6 +15,13 @@ def normalize_cif(text: str) -> tuple[str, bool]:
     return (cleaned[2:] if has_ro else cleaned), has_ro
 
 
+def canonical_cif(text: str) -> str:
+    """How a CIF is stored: upper case, without spaces or punctuation, its RO prefix kept
+    ("ro 123-45674" → "RO12345674"), so lookups by CIF find every spelling of it."""
+    digits, has_ro = normalize_cif(text)
+    return f"RO{digits}" if has_ro else digits
+
+
 def check_digit(body: str) -> int:
     """The check digit for a CIF body (all digits but the last, 1 to 9 of them)."""
     if not body.isdigit() or not 1 <= len(body) <= 9:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from roa2web.accounting.cif import canonical_cif
 from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
 from roa2web.companies import is_period_closed
@@ -20,7 +21,7 @@ from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entr
 from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
 from roa2web.data_entry.nomenclature import Nomenclature
-from roa2web.data_entry.validation import canonical_cif, closed_period_error, field_errors, missing_for_submission
+from roa2web.data_entry.validation import closed_period_error, field_errors, missing_for_submission
 from roa2web.data_entry.workflow import (
     EDITABLE,
     ensure_can_decide,

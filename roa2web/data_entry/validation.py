@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from roa2web.accounting.cif import is_valid_cif, normalize_cif
+from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
 from roa2web.data_entry.entries import SETTLEMENT_ACCOUNTS
 from roa2web.data_entry.errors import FieldError
@@ -13,13 +13,6 @@ from roa2web.data_entry.model import ReceiptFields
 
 EXPENSE_ACCOUNT = re.compile(r"^6\d{2,3}(\.[0-9A-Za-z]{1,12})?$")
 REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")
-
-
-def canonical_cif(text: str) -> str:
-    """How a CIF is stored: upper case, without spaces or punctuation, its RO prefix kept
-    ("ro 123-45674" → "RO12345674"), so lookups by CIF find every spelling of it."""
-    digits, has_ro = normalize_cif(text)
-    return f"RO{digits}" if has_ro else digits
 
 
 def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:

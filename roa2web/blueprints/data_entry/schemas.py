@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from roa2web.accounting.cif import canonical_cif
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
 from roa2web.data_entry.service import Notice
-from roa2web.data_entry.validation import canonical_cif
 
 # API name → domain name, where they differ
 _DOMAIN_NAMES = {"total": "total_bani"}
