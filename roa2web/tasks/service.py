@@ -107,14 +107,19 @@ class JobService:
         return job
 
     async def retry(self, job_id: str) -> Job:
-        """Run a failed or cancelled job again, with a fresh set of attempts."""
+        """Run a failed or cancelled job again, with a fresh set of attempts; returns the job as re-queued.
+
+        Read before the message is enqueued: a consumer may start it at once, and the caller is told
+        what retrying did (queued), not a state it may have moved on from.
+        """
         job = await self._require(job_id)
         task = self.queue.new_task(job.kind, job.id)
         if not await transitions.reset_job(self.db, job.id, task.id):
             current = await self._require(job_id)
             raise JobStateError(f"job {job_id} is {current.state}; only failed or cancelled jobs can be retried")
+        queued = await self._require(job_id)
         await self._enqueue(job, task)
-        return await self._require(job_id)
+        return queued
 
     async def cancel(self, job_id: str) -> Job:
         """Cancel a queued job (its message is revoked) or ask a running one to stop."""
