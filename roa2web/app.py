@@ -17,7 +17,7 @@ from roa2web.settings import Settings, load_settings
 from roa2web.web.guards import install_auth_guard
 from roa2web.web.limits import install_rate_limiter
 from roa2web.web.request_context import install_request_context
-from roa2web.web.security import install_security
+from roa2web.web.security import SecurityHeaders
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,10 @@ def create_app(settings: Settings | None = None) -> Quart:
         security=[{"bearer": []}],
         openapi_provider_class=docs.ApiOpenAPIProvider,
     )
-    install_request_context(app, settings.trusted_proxies)
+    security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
+    install_request_context(app, settings.trusted_proxies, security)
     install_auth_guard(app, settings.jwt_secret_key.get_secret_value())
     install_rate_limiter(app, settings)
-    install_security(app, allowed_origins=settings.allowed_origins, production=settings.env == "production")
     register_error_handlers(app)
 
     app.register_blueprint(health.blueprint)

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from quart import Quart, Response, g, request
+from quart import Quart, g, request
 from quart_rate_limiter import QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, RateLimit, RateLimiter, RateLimitExceeded
 
 from roa2web.settings import Settings
-from roa2web.web.request_context import current_client_ip
+from roa2web.web.request_context import add_response_headers, current_client_ip
 
 MAX_TRACKED_KEYS = 10_000  # beyond this, keys whose allowance has fully recovered are forgotten
 
@@ -54,6 +54,7 @@ def install_user_limit(
     RateLimit-Limit/-Remaining/-Reset to the responses it let through.
     """
     inverse = period_s / count  # seconds one request uses up
+    limit_value = str(count).encode()
     window = period_s - inverse
     arrivals: dict[str, float] = {}  # theoretical arrival time per key (GCRA)
     prune_at = MAX_TRACKED_KEYS
@@ -77,18 +78,13 @@ def install_user_limit(
                 del arrivals[stale]
             prune_at = max(MAX_TRACKED_KEYS, 2 * len(arrivals))
         arrivals[key] = arrival + inverse
-        g.rate_limit_separation = arrival + inverse - now
-
-    @app.after_request
-    async def _limit_headers(response: Response) -> Response:
-        separation = g.get("rate_limit_separation")
-        headers = response.headers
-        # A view's own, stricter limit (login) has set them already: one set of headers, the view's.
-        if separation is not None and "RateLimit-Limit" not in headers:
-            headers.add("RateLimit-Limit", str(count))
-            headers.add("RateLimit-Remaining", str(int((period_s - separation) / inverse)))
-            headers.add("RateLimit-Reset", str(math.ceil(separation)))
-        return response
+        separation = arrival + inverse - now
+        # At the edge, unless a view's own, stricter limit (login) sets them: one set of headers, the view's.
+        add_response_headers((
+            (b"ratelimit-limit", limit_value),
+            (b"ratelimit-remaining", str(int((period_s - separation) / inverse)).encode()),
+            (b"ratelimit-reset", str(math.ceil(separation)).encode()),
+        ))
 
 
 LIMITED_BLUEPRINTS = ("auth",)  # the blueprints whose views carry `rate_limit` decorators (login)

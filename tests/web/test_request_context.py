@@ -39,7 +39,8 @@ async def test_security_headers_and_cors(settings_factory):
         response = await client.get("/health", headers={"Origin": "https://spa.example"})
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+        assert response.headers["X-Request-ID"]
         assert "max-age" in response.headers["Strict-Transport-Security"]
         assert response.headers["Access-Control-Allow-Origin"] == "https://spa.example"
         stranger = await client.get("/health", headers={"Origin": "https://evil.example"})
@@ -52,3 +53,5 @@ async def test_security_headers_and_cors(settings_factory):
         assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
         docs = await client.get("/docs")
         assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
+        assert docs.headers["Referrer-Policy"] == "no-referrer"  # a document's own requests; a JSON body makes none
+        assert docs.headers.getlist("X-Frame-Options") == ["DENY"]  # once, even where the app sets headers itself
