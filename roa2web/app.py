@@ -14,6 +14,7 @@ from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings, load_settings
+from roa2web.web.conversion import skip_conversion_of_responses
 from roa2web.web.guards import install_auth_guard
 from roa2web.web.limits import install_rate_limiter
 from roa2web.web.request_context import install_request_context
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Quart:
         security=[{"bearer": []}],
         openapi_provider_class=docs.ApiOpenAPIProvider,
     )
+    skip_conversion_of_responses(app)
     security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
     install_request_context(app, settings.trusted_proxies, security)
     install_auth_guard(app, settings.jwt_secret_key.get_secret_value())
