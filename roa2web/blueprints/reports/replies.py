@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 
 from quart import Response, request
-from werkzeug.datastructures import Headers
 
 from roa2web.cache import CachedResponse, CacheOutcome
 from roa2web.errors import problem_response
 from roa2web.ledger.base import LedgerError, LedgerUnavailable
 from roa2web.reports.errors import ReportParameterError
+from roa2web.web.request_context import add_response_headers
 
 log = logging.getLogger("roa2web.blueprints.reports")
 JSON = "application/json"
+_OUTCOME_BYTES = {outcome: outcome.value.encode() for outcome in CacheOutcome}
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -28,21 +29,34 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
+def if_none_match() -> str | None:
+    """This request's If-None-Match (repeated fields joined), from the raw ASGI headers.
+
+    werkzeug's lookup of an absent header raises and catches an exception (~2.5 µs), and absent
+    is the common case.
+    """
+    values = [value for name, value in request.scope["headers"] if name == b"if-none-match"]
+    return b",".join(values).decode("latin-1") if values else None
+
+
 def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
-    """200 with the cached bytes, or 304 when the client's If-None-Match names them."""
+    """200 with the cached bytes, or 304 when the client's If-None-Match names them.
+
+    The cache headers are known here and final, so they go to the app's edge as bytes
+    (`add_response_headers`) rather than through werkzeug's validated header list.
+    """
     entry, outcome = found
     etag = f'"{entry.etag}"'
-    headers = Headers([
-        ("ETag", etag),
-        ("X-Cache", outcome.value),
-        ("X-Cache-Age", str(int(entry.age_s))),
-        ("Cache-Control", "private"),
-    ])
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match and etag_matches(if_none_match, etag):
-        return Response(b"", status=304, headers=headers)
-    headers.add("Content-Type", JSON)  # cheaper than content_type=, which rescans the headers
-    return Response(entry.body, status=200, headers=headers)
+    add_response_headers((
+        (b"etag", etag.encode()),
+        (b"x-cache", _OUTCOME_BYTES[outcome]),
+        (b"x-cache-age", str(int(entry.age_s)).encode()),
+        (b"cache-control", b"private"),
+    ))
+    client_tags = if_none_match()
+    if client_tags and etag_matches(client_tags, etag):
+        return Response(b"", status=304)
+    return Response(entry.body, status=200, content_type=JSON)
 
 
 async def on_parameter_error(error: ReportParameterError) -> Response:
