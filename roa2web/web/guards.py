@@ -29,12 +29,14 @@ def install_auth_guard(app: Quart, secret: str) -> None:
 
     @app.before_request
     async def _authenticate() -> None:
-        if request.method == "OPTIONS" or request.endpoint is None:
+        req = request._get_current_object()  # the proxy costs ~0.4 µs per attribute; this hook reads five
+        endpoint = req.endpoint
+        if req.method == "OPTIONS" or endpoint is None or endpoint in _PUBLIC_ENDPOINTS:
             return
-        view = app.view_functions.get(request.endpoint)
-        if view is None or getattr(view, _PUBLIC, False) or request.endpoint in _PUBLIC_ENDPOINTS:
+        view = app.view_functions.get(endpoint)
+        if view is None or getattr(view, _PUBLIC, False):
             return
-        header = request.headers.get("Authorization", "")
+        header = req.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError(

@@ -62,7 +62,7 @@ def install_user_limit(
     @app.before_request
     async def _limit_user() -> None:
         nonlocal prune_at
-        endpoint = request.endpoint
+        endpoint = request._get_current_object().endpoint
         view = app.view_functions.get(endpoint) if endpoint else None
         if view is None or getattr(view, QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, False):
             return
