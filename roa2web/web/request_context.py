@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+import itertools
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +28,8 @@ type Header = tuple[bytes, bytes]
 type HeaderSource = Callable[[Any], Sequence[Header]]  # an ASGI scope -> the headers its response gets
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_ID_PREFIX = secrets.token_hex(4)
+_ID_COUNTER = itertools.count(1)  # next() on it is atomic under the GIL
 client_ip_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_ip", default="unknown")
 response_headers_var: contextvars.ContextVar[list[Header]] = contextvars.ContextVar("response_headers")
 
@@ -54,6 +57,14 @@ def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[Network
         if not is_trusted(hop):
             break
     return current
+
+
+def new_request_id() -> str:
+    """A request id unique across this process's life and, by its random prefix, across restarts.
+
+    A counter rather than fresh random bytes per request (`secrets.token_hex` asks the OS each time).
+    """
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
 
 
 def current_client_ip() -> str:
@@ -94,7 +105,7 @@ class RequestContextMiddleware:
                 incoming = value.decode("latin-1")
             elif name == b"x-forwarded-for":
                 forwarded = value.decode("latin-1")
-        request_id = incoming if incoming and _SAFE_ID.match(incoming) else secrets.token_hex(8)
+        request_id = incoming if incoming and _SAFE_ID.match(incoming) else new_request_id()
         peer = scope.get("client")
         request_id_var.set(request_id)
         client_ip_var.set(client_ip(peer[0] if peer else None, forwarded, self.trusted))
@@ -106,8 +117,9 @@ class RequestContextMiddleware:
         async def send_tagged(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                headers += [header for header in (*added, *defaults) if header[0] not in present]
+                present = {name for name, _ in headers}  # ASGI header names are lowercase
+                headers += [header for header in added if header[0] not in present]
+                headers += [header for header in defaults if header[0] not in present]
                 headers.append(tag)
                 message = {**message, "headers": headers}
             await send(message)

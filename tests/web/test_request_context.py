@@ -55,3 +55,11 @@ async def test_security_headers_and_cors(settings_factory):
         assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
         assert docs.headers["Referrer-Policy"] == "no-referrer"  # a document's own requests; a JSON body makes none
         assert docs.headers.getlist("X-Frame-Options") == ["DENY"]  # once, even where the app sets headers itself
+
+
+def test_generated_request_ids_are_distinct_safe_tokens():
+    from roa2web.web.request_context import _SAFE_ID, new_request_id
+
+    ids = [new_request_id() for _ in range(1000)]
+    assert len(set(ids)) == 1000
+    assert all(_SAFE_ID.match(request_id) and len(request_id) == 16 for request_id in ids)
