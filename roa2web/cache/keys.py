@@ -88,16 +88,17 @@ def cache_key(report: str, company_id: int | None, params: Mapping[str, Any] | N
         raise TypeError(f"company_id must be an int or None, got {company_id!r}")
     if params:
         try:
-            typed_items = tuple((name, type(value), value) for name, value in params.items())
-            return _remembered_key(report, company_id, typed_items)
+            return _remembered_key(report, company_id, tuple(params.items()), tuple(map(type, params.values())))
         except TypeError:  # an unhashable value (a list): nothing to remember it by
             pass
     return _cache_key(report, company_id, params or {})
 
 
 @functools.lru_cache(maxsize=MAX_REMEMBERED_KEYS)
-def _remembered_key(report: str, company_id: int | None, typed_items: tuple[tuple[str, type, Any], ...]) -> str:
-    return _cache_key(report, company_id, {name: value for name, _, value in typed_items})
+def _remembered_key(
+    report: str, company_id: int | None, items: tuple[tuple[str, Any], ...], _types: tuple[type, ...]
+) -> str:
+    return _cache_key(report, company_id, dict(items))
 
 
 def _cache_key(report: str, company_id: int | None, params: Mapping[str, Any]) -> str:

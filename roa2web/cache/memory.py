@@ -24,8 +24,11 @@ class MemoryTier:
         """The fresh entry under `key` (an entry past its own expiry is dropped), else None."""
         now = self._clock()
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and not entry.is_fresh(now):
+            try:  # one lookup: `get` would ask `in` first, then look the key up again
+                entry = self._entries[key]
+            except KeyError:
+                return None
+            if not entry.is_fresh(now):
                 self._entries.pop(key, None)
                 return None
         return entry
