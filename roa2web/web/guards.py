@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from quart import Quart, current_app, g, request
+from quart import Request, current_app, g
 
 from roa2web.auth.principal import Principal
 from roa2web.auth.tokens import AccessTokenReader, InvalidToken
 from roa2web.errors import ApiError
+from roa2web.web.gates import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PUBLIC = "_roa2web_public"
@@ -23,27 +24,21 @@ def public[V: Callable[..., Any]](func: V) -> V:
     return func
 
 
-def install_auth_guard(app: Quart, secret: str) -> None:
-    """Require a valid bearer token on every non-public view."""
-    tokens = AccessTokenReader(secret)
+class TokenAuth:
+    """A gate (see `gates`) requiring a valid bearer token on every non-public view; sets `g.principal`."""
 
-    @app.before_request
-    async def _authenticate() -> None:
-        req = request._get_current_object()  # the proxy costs ~0.4 µs per attribute; this hook reads five
-        endpoint = req.endpoint
-        if req.method == "OPTIONS" or endpoint is None or endpoint in _PUBLIC_ENDPOINTS:
-            return
-        view = app.view_functions.get(endpoint)
-        if view is None or getattr(view, _PUBLIC, False):
-            return
-        header = req.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
+    def __init__(self, secret: str) -> None:
+        self.tokens = AccessTokenReader(secret)
+
+    def principal(self, authorization: str) -> Principal:
+        """The caller named by an Authorization header value; a 401 ApiError when there is none or it is invalid."""
+        scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError(
                 401, "a bearer access token is required", kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
             )
         try:
-            g.principal = tokens.read(token.strip())
+            return self.tokens.read(token.strip())
         except InvalidToken as exc:
             raise ApiError(
                 401,
@@ -51,6 +46,14 @@ def install_auth_guard(app: Quart, secret: str) -> None:
                 kind="invalid-token",
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             ) from None
+
+    def __call__(self, req: Request, view: View) -> None:
+        """The gate: public views, preflights and unmatched routes pass; others need a token."""
+        if view is None or req.method == "OPTIONS" or getattr(view, _PUBLIC, False):
+            return
+        if req.endpoint in _PUBLIC_ENDPOINTS:
+            return
+        g.principal = self.principal(req.headers.get("Authorization", ""))
 
 
 def current_principal() -> Principal:

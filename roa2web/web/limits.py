@@ -1,7 +1,7 @@
 """Rate limits: login per client and per username, and a general per-user limit.
 
 The login limits are quart-rate-limiter decorators. The general limit runs on every request, so it
-is a lean hook of its own (`install_user_limit`) with the library's algorithm (GCRA), keys (per
+is a lean gate of its own (`UserLimit`) with the library's algorithm (GCRA), keys (per
 endpoint and user, else client address), headers and 429: the library's default limit cost ~40 µs
 a request (three key computations, datetime arithmetic, async store calls), a quarter of a cached
 report's whole time in the app; this costs a few µs.
@@ -14,10 +14,12 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from quart import Quart, g, request
+from quart import Quart, Request, g, request
 from quart_rate_limiter import QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, RateLimit, RateLimiter, RateLimitExceeded
 
+from roa2web.auth.principal import Principal
 from roa2web.settings import Settings
+from roa2web.web.gates import View
 from roa2web.web.request_context import add_response_headers, current_client_ip
 
 MAX_TRACKED_KEYS = 10_000  # beyond this, keys whose allowance has fully recovered are forgotten
@@ -44,54 +46,58 @@ def login_limits(settings: Settings) -> list[RateLimit]:
     ]
 
 
-def install_user_limit(
-    app: Quart, count: int, period_s: float, *, clock: Callable[[], float] = time.monotonic
-) -> None:
-    """At most `count` requests per `period_s` seconds per endpoint and user (anonymous: per address).
+class UserLimit:
+    """A gate (see `gates`): at most `count` requests per `period_s` seconds per endpoint and user
+    (anonymous: per address).
 
-    Views marked `rate_exempt` are not counted. Must be installed after the auth guard (it reads
-    `g.principal`). Answers 429 with Retry-After (the app's problem handler renders it) and adds
+    Views marked `rate_exempt` are not counted. Runs after the auth gate (it reads `g.principal`).
+    Answers 429 with Retry-After (the app's problem handler renders it) and adds
     RateLimit-Limit/-Remaining/-Reset to the responses it let through.
     """
-    inverse = period_s / count  # seconds one request uses up
-    limit_value = str(count).encode()
-    window = period_s - inverse
-    arrivals: dict[str, float] = {}  # theoretical arrival time per key (GCRA)
-    prune_at = MAX_TRACKED_KEYS
 
-    @app.before_request
-    async def _limit_user() -> None:
-        nonlocal prune_at
-        endpoint = request._get_current_object().endpoint
-        view = app.view_functions.get(endpoint) if endpoint else None
-        if view is None or getattr(view, QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, False):
-            return
-        principal = g.get("principal")
-        who = f"user:{principal.user_id}" if principal is not None else f"ip:{current_client_ip()}"
-        key = f"{endpoint}|{who}"
-        now = clock()
+    def __init__(self, count: int, period_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._period_s = period_s
+        self._inverse = period_s / count  # seconds one request uses up
+        self._window = period_s - self._inverse
+        self._limit_value = str(count).encode()
+        self._clock = clock
+        self._arrivals: dict[tuple[str | None, str, str], float] = {}  # GCRA: per (endpoint, "user"|"ip", who)
+        self._prune_at = MAX_TRACKED_KEYS
+
+    def admit(self, endpoint: str | None, principal: Principal | None) -> None:
+        """Count one request to `endpoint` by `principal` (None: by the client's address), or raise
+        RateLimitExceeded, counting nothing, when its allowance is used up."""
+        who = ("user", principal.user_id) if principal is not None else ("ip", current_client_ip())
+        key = (endpoint, *who)
+        arrivals, now = self._arrivals, self._clock()
         arrival = max(arrivals.get(key, now), now)
-        if arrival - now > window:
-            raise RateLimitExceeded(math.ceil(arrival - window - now))
-        if len(arrivals) >= prune_at:  # amortized: the next sweep waits until the map doubles
+        if arrival - now > self._window:
+            raise RateLimitExceeded(math.ceil(arrival - self._window - now))
+        if len(arrivals) >= self._prune_at:  # amortized: the next sweep waits until the map doubles
             for stale in [k for k, t in arrivals.items() if t <= now]:
                 del arrivals[stale]
-            prune_at = max(MAX_TRACKED_KEYS, 2 * len(arrivals))
-        arrivals[key] = arrival + inverse
-        separation = arrival + inverse - now
+            self._prune_at = max(MAX_TRACKED_KEYS, 2 * len(arrivals))
+        arrivals[key] = arrival + self._inverse
+        separation = arrival + self._inverse - now
         # At the edge, unless a view's own, stricter limit (login) sets them: one set of headers, the view's.
         add_response_headers((
-            (b"ratelimit-limit", limit_value),
-            (b"ratelimit-remaining", str(int((period_s - separation) / inverse)).encode()),
+            (b"ratelimit-limit", self._limit_value),
+            (b"ratelimit-remaining", str(int((self._period_s - separation) / self._inverse)).encode()),
             (b"ratelimit-reset", str(math.ceil(separation)).encode()),
         ))
+
+    def __call__(self, req: Request, view: View) -> None:
+        """The gate: unmatched routes and exempt views are not counted."""
+        if view is None or getattr(view, QUART_RATE_LIMITER_EXEMPT_ATTRIBUTE, False):
+            return
+        self.admit(req.endpoint, g.get("principal"))
 
 
 LIMITED_BLUEPRINTS = ("auth",)  # the blueprints whose views carry `rate_limit` decorators (login)
 
 
-def install_rate_limiter(app: Quart, settings: Settings) -> RateLimiter:
-    """The library's limiter for the login limits, and the general per-user limit.
+def install_login_limiter(app: Quart) -> RateLimiter:
+    """The library's limiter, for the login limits (`login_limits`, decorators on the auth views).
 
     `RateLimiter.init_app` would hook every request of the app, though only the auth blueprint's
     views carry limits of their own; for every other request the library's hooks found nothing to
@@ -105,5 +111,4 @@ def install_rate_limiter(app: Quart, settings: Settings) -> RateLimiter:
         app.after_request_funcs[blueprint].append(limiter._after_request)
     app.before_serving(limiter._before_serving)
     app.after_serving(limiter._after_serving)
-    install_user_limit(app, settings.rate_limit_per_user_per_minute, 60.0)
     return limiter
