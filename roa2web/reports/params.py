@@ -8,7 +8,10 @@ ReportParameterError, so a direct call is as safe as one through a model.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import functools
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +19,14 @@ CompanyId = Annotated[int, Field(gt=0, description="ROA company id")]
 
 
 class ReportParams(BaseModel):
-    """Common configuration: unknown fields are refused."""
+    """Common configuration: unknown fields are refused; frozen, so one instance may serve many requests."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @functools.cached_property
+    def arguments(self) -> Mapping[str, Any]:
+        """The builder's keyword arguments (`model_dump()`), read-only and computed once per instance."""
+        return MappingProxyType(self.model_dump())
 
 
 class DashboardParams(ReportParams):

@@ -31,13 +31,13 @@ def _month_of(day: dt.date) -> Month:
     return day.year, day.month
 
 
-def _as_is(params: dict[str, Any]) -> dict[str, Any]:
+def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
     return params
 
 
-def _as_of_today(params: dict[str, Any]) -> dict[str, Any]:
+def _as_of_today(params: Mapping[str, Any]) -> Mapping[str, Any]:
     if params.get("as_of") is None:
-        params["as_of"] = dt.date.today()
+        return {**params, "as_of": dt.date.today()}
     return params
 
 
@@ -49,7 +49,7 @@ class CachedReport:
     name: str
     builder: Callable[..., Awaitable[Any]]
     last_month: Callable[[Mapping[str, Any]], Month]
-    resolve: Callable[[dict[str, Any]], dict[str, Any]] = _as_is
+    resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _as_is
 
 
 CACHED_REPORTS: dict[str, CachedReport] = {
@@ -89,10 +89,11 @@ class ReportService:
         default = self.ttl_closed_s if closed else self.ttl_open_s
         return self.ttl_overrides.get(f"{report}:{'closed' if closed else 'open'}", default)
 
-    async def get(self, report: str, params: dict[str, Any]) -> tuple[CachedResponse, CacheOutcome]:
+    async def get(self, report: str, params: Mapping[str, Any]) -> tuple[CachedResponse, CacheOutcome]:
         """The serialized `report` for validated `params` (its builder's keyword arguments, company_id included).
 
-        `params` (a dict the service may complete, e.g. invoices' `as_of` = today) form the cache key.
+        `params`, completed where a default depends on the day (invoices' `as_of` = today; the
+        mapping itself is never changed), form the cache key.
         Raises ReportParameterError for parameters the builder refuses and LedgerError when the ledger
         fails and no copy, fresh or expired, is cached.
         """
@@ -111,6 +112,11 @@ class ReportService:
             self.ttl_s(report, closed=closed),
             stale_on=(LedgerError,),
         )
+
+    def get_from_memory(self, report: str, params: Mapping[str, Any]) -> CachedResponse | None:
+        """`report` for `params` if the memory tier holds it fresh, else None (see TwoTierCache.get_from_memory)."""
+        params = CACHED_REPORTS[report].resolve(params)
+        return self.cache.get_from_memory(report, params["company_id"], params)
 
     async def _build(self, spec: CachedReport, params: Mapping[str, Any]) -> bytes:
         return dumps(await spec.builder(self.ledger, **params))
