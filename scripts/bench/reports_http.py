@@ -8,7 +8,10 @@ load drifting over the run hits every target alike); the median of the rounds is
 
 1. real app: `python -m roa2web serve` (temp DATA_DIR, generated demo ledger with extra customers so
    the analytic trial balance has ~300 rows), a viewer logged in, the report warmed into L1: every
-   measured request is an L1 hit going through auth, rate limit, request id and security hooks;
+   measured request is an L1 hit, checked for its token, company and per-user limit, with its
+   request id, security and cache headers. Such hits are answered by the report fast path
+   (roa2web/blueprints/reports/fast_path.py) ahead of Quart's own request handling, which is why
+   the real app can be faster than a bare Quart route;
 2. bare Quart: one route returning the same bytes, on Hypercorn configured like `roa2web serve`;
 3. bare Quart returning a small {"ok": true} (context: the figure in NOTES.md);
 4. FastAPI + uvicorn the way the old app did it (reports_http_targets.py): JWT dependency, pydantic

@@ -8,7 +8,8 @@ quart-schema reads `request.args` through the request proxy up to three times pe
 up two config values and builds a pydantic TypeAdapter on every call; this reads the arguments
 once and calls the model's own validator. The report models are frozen, so the model built for a
 query string is remembered (the last MAX_REMEMBERED_QUERIES per route) and a repeated query, the
-common case on a cached report, skips parsing and validation.
+common case on a cached report, skips parsing and validation. The view's `remembered_query(raw)`
+gives the model remembered for a raw query string, or None (the report fast path uses it).
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def report_query[M: BaseModel](
                 remembered[raw] = query
             return await func(*args, query_args=query, **kwargs)
 
+        wrapper.remembered_query = remembered.get  # type: ignore[attr-defined]  # raw query string -> model
         return document_querystring(model)(wrapper)
 
     return decorator
+
+
+def remembered_queries(view: Callable[..., Any]) -> Callable[[bytes], BaseModel | None]:
+    """The memo of a `report_query` view: a raw query string -> the model validated for it, or None."""
+    lookup: Callable[[bytes], BaseModel | None] = view.remembered_query  # type: ignore[attr-defined]
+    return lookup

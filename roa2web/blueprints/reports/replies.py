@@ -8,6 +8,7 @@ where it came from (X-Cache), how old it is (X-Cache-Age, whole seconds), its ET
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from quart import Response, request
 
@@ -29,33 +30,45 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
-def if_none_match() -> str | None:
-    """This request's If-None-Match (repeated fields joined), from the raw ASGI headers.
+def if_none_match(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The If-None-Match of a request's raw ASGI headers (repeated fields joined), or None.
 
-    werkzeug's lookup of an absent header raises and catches an exception (~2.5 µs), and absent
-    is the common case.
+    Read from the raw headers: werkzeug's lookup of an absent header raises and catches an
+    exception (~2.5 µs), and absent is the common case.
     """
-    values = [value for name, value in request.scope["headers"] if name == b"if-none-match"]
+    values = [value for name, value in headers if name == b"if-none-match"]
     return b",".join(values).decode("latin-1") if values else None
 
 
-def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
-    """200 with the cached bytes, or 304 when the client's If-None-Match names them.
+def is_not_modified(entry: CachedResponse, headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether the request's If-None-Match names `entry`, so the reply is a 304."""
+    client_tags = if_none_match(headers)
+    return client_tags is not None and etag_matches(client_tags, f'"{entry.etag}"')
 
-    The cache headers are known here and final, so they go to the app's edge as bytes
-    (`add_response_headers`) rather than through werkzeug's validated header list.
+
+def add_cache_headers(entry: CachedResponse, outcome: CacheOutcome) -> None:
+    """ETag, X-Cache, X-Cache-Age and Cache-Control for this reply, 200 or 304.
+
+    Known here and final, so they go to the app's edge as bytes (`add_response_headers`) rather
+    than through werkzeug's validated header list.
     """
-    entry, outcome = found
-    etag = f'"{entry.etag}"'
     add_response_headers((
-        (b"etag", etag.encode()),
+        (b"etag", f'"{entry.etag}"'.encode()),
         (b"x-cache", _OUTCOME_BYTES[outcome]),
         (b"x-cache-age", str(int(entry.age_s)).encode()),
         (b"cache-control", b"private"),
     ))
-    client_tags = if_none_match()
-    if client_tags and etag_matches(client_tags, etag):
-        return Response(b"", status=304)
+
+
+def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
+    """200 with the cached bytes, or 304 when the client's If-None-Match names them."""
+    entry, outcome = found
+    add_cache_headers(entry, outcome)
+    if is_not_modified(entry, request.scope["headers"]):
+        not_modified = Response(b"", status=304)
+        for describes_a_body in ("Content-Type", "Content-Length"):  # werkzeug's defaults; a 304 has no body
+            del not_modified.headers[describes_a_body]
+        return not_modified
     return Response(entry.body, status=200, content_type=JSON)
 
 
