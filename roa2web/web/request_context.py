@@ -75,7 +75,7 @@ def current_client_ip() -> str:
 def add_response_headers(headers: Iterable[Header]) -> None:
     """Add raw headers (lowercase names) to this request's response, unless the response sets them.
 
-    For values known before the view runs (the rate limit's): they go straight into the response's
+    For values known before the response is built (the rate limit's, a cached reply's): they go into the response's
     start message at the edge, with no werkzeug header work.
     """
     added = response_headers_var.get(None)
