@@ -4,9 +4,11 @@ OpenAPI generator behind `/openapi.json`, quart-schema's with its quirks fixed.
 `ApiOpenAPIProvider` (passed to QuartSchema as `openapi_provider_class`) builds the spec once per
 app and then serves that copy. It puts response headers where OpenAPI wants them
 (`responses[code].headers`; quart-schema 0.25 writes them under `content` as if "headers" were a
-media type), documents the 304 of every route whose 200 carries an ETag (with its If-None-Match
-parameter) and the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`, e.g. the 204 of
-logout), and makes operation ids unique (two blueprints may have handlers of the same name).
+media type), documents problems as application/problem+json (quart-schema says application/json
+for every body), documents the 304 of every route whose 200 carries an ETag (with its
+If-None-Match parameter) and the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`,
+e.g. the 204 of logout), and makes operation ids unique (two blueprints may have handlers of the
+same name).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
 from swagger_ui_bundle import swagger_ui_path
 
-from roa2web.errors import ApiError
+from roa2web.blueprints.common import Problem
+from roa2web.errors import PROBLEM_JSON, ApiError
 from roa2web.web.guards import public
 
 blueprint = Blueprint("docs", __name__)
@@ -108,8 +111,11 @@ class ApiOpenAPIProvider(OpenAPIProvider):
     def build_response_object(
         self, model: type[Model], headers_model: type[Model] | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """quart-schema's response object with its headers moved from `content` to the response."""
+        """quart-schema's response object with its headers moved from `content` to the response, and
+        problems under the media type they are sent as (quart-schema says application/json for all)."""
         response, definitions = super().build_response_object(model, headers_model)
+        if model is Problem:
+            response["content"] = {PROBLEM_JSON: response["content"].pop("application/json"), **response["content"]}
         headers = response.get("content", {}).pop("headers", None)
         if headers:
             response["headers"] = {name: _header_object(header) for name, header in headers.items()}

@@ -66,3 +66,20 @@ async def test_trial_balance_docs_state_the_synthetic_netting_rule(client):
     assert "Synthetic netting rule" in operation and "never netted" in operation
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "## Trial balance" in readme and "**Synthetic netting rule:**" in readme
+
+
+async def test_problems_are_documented_as_problem_json(client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    problem_fields = {"type", "title", "status", "detail", "request_id"}
+    documented = [
+        (path, method, code, media)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        for code, response in operation.get("responses", {}).items()
+        for media, body in response.get("content", {}).items()
+        if problem_fields <= set(body.get("schema", {}).get("properties", {}))
+    ]
+    assert len(documented) > 50
+    assert {media for *_, media in documented} == {"application/problem+json"}
+    login_401 = spec["paths"]["/api/auth/login"]["post"]["responses"]["401"]
+    assert list(login_401["content"]) == ["application/problem+json"]
