@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import update_wrapper
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from quart import current_app
-from quart_schema import document_response
+from quart import current_app, request
+from quart_schema import document_response, validate_request
 
 from roa2web.runtime import Runtime
 
@@ -40,6 +41,27 @@ def problems(*status_codes: int) -> Callable[[F], F]:
         for code in status_codes:
             func = document_response(Problem, code)(func)
         return func
+
+    return decorator
+
+
+def optional_json_body(model: type[BaseModel]) -> Callable[[F], F]:
+    """quart-schema's `validate_request(model)` for a body every field of which is optional (an
+    action's comment): an empty body, whatever its content type, passes `data=model()`.
+
+    Clients may then POST an action with no body at all rather than `{}`; a body that is sent
+    is validated (and documented) as `validate_request` does it.
+    """
+
+    def decorator(func: F) -> F:
+        validated = validate_request(model)(func)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not (await request.get_data()).strip():
+                return await func(*args, data=model(), **kwargs)
+            return await validated(*args, **kwargs)
+
+        return update_wrapper(wrapper, validated)  # type: ignore[return-value]  # its OpenAPI attributes too
 
     return decorator
 

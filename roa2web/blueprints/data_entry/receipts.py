@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from quart import Blueprint
 from quart_schema import validate_querystring, validate_request, validate_response
 
-from roa2web.blueprints.common import problems
+from roa2web.blueprints.common import optional_json_body, problems
 from roa2web.blueprints.data_entry.common import data_entry
 from roa2web.blueprints.data_entry.schemas import (
     Comment,
@@ -122,7 +122,7 @@ async def delete_receipt(receipt_id: str) -> tuple[str, int]:
 
 
 @blueprint.post("/<receipt_id>/submit")
-@validate_request(Comment)
+@optional_json_body(Comment)
 @validate_response(ReceiptOut, 200)
 @problems(400, 401, 403, 404, 409, 503)
 async def submit_receipt(receipt_id: str, data: Comment) -> ReceiptOut:
@@ -132,7 +132,7 @@ async def submit_receipt(receipt_id: str, data: Comment) -> ReceiptOut:
 
 @blueprint.post("/<receipt_id>/approve")
 @require_roles(*DECIDE_ROLES)
-@validate_request(Comment)
+@optional_json_body(Comment)
 @validate_response(ReceiptOut, 200)
 @problems(400, 401, 403, 404, 409, 503)
 async def approve_receipt(receipt_id: str, data: Comment) -> ReceiptOut:

@@ -150,3 +150,20 @@ async def test_entries_of_a_receipt(de_client, as_user):
     response = await de_client.get(f"{BASE}/{incomplete}/entries", headers=ana)
     assert response.status_code == 409
     assert (await response.get_json())["type"].endswith("receipt-incomplete")
+
+
+async def test_actions_take_no_body_but_validate_one_that_is_sent(de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    receipt_id = await new_receipt(de_client, ana)
+    bare_submit = await de_client.post(f"{BASE}/{receipt_id}/submit", headers=ana)  # no body, no content type
+    assert bare_submit.status_code == 200, await bare_submit.get_data()
+    too_long = await act(de_client, receipt_id, "approve", bogdan, {"comment": "x" * 1001})
+    assert too_long.status_code == 400 and too_long.content_type == "application/problem+json"
+    not_json = await de_client.post(
+        f"{BASE}/{receipt_id}/approve", data="aprobat", headers=bogdan | {"Content-Type": "text/plain"}
+    )
+    assert not_json.status_code == 415
+    approved = await de_client.post(f"{BASE}/{receipt_id}/approve", headers=bogdan)
+    assert (await approved.get_json())["state"] == "APPROVED"
+    history = await (await de_client.get(f"{BASE}/{receipt_id}/history", headers=ana)).get_json()
+    assert [entry["comment"] for entry in history["items"]][-2:] == [None, None]
