@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     cache_l1_max_entries: int = Field(1000, ge=1)
     cache_l1_ttl_s: int = Field(300, ge=1)
     cache_stale_max_age_s: int = Field(7 * 86_400, ge=0)  # how old an L2 entry may be to serve STALE
+    reports_stale_first_s: float = Field(30.0, ge=0)  # after a ledger failure: STALE at once, not after a retry
 
     # --- queue
     queue_backend: Literal["sqlite", "redis"] = "sqlite"

@@ -89,12 +89,15 @@ class TwoTierCache:
         ttl_s: float,
         *,
         stale_on: tuple[type[BaseException], ...] = (),
+        stale_first: bool = False,
     ) -> tuple[CachedResponse, CacheOutcome]:
         """The cached response, or `compute()`'s bytes cached for `ttl_s` seconds, and how it was found.
 
         Concurrent misses for one key in this event loop run `compute` once and share its result or
         exception. If it raises one of `stale_on` and L2 holds an expired entry no older than the
-        stale window, that entry is returned as STALE; otherwise the exception propagates.
+        stale window, that entry is returned as STALE; otherwise the exception propagates. With
+        `stale_first` (the source is known to be failing), such an entry is returned without
+        calling `compute` at all.
         """
         if ttl_s <= 0:
             raise ValueError(f"ttl_s must be positive, got {ttl_s}")
@@ -102,6 +105,8 @@ class TwoTierCache:
         found = self._lookup(key, report)
         if found is not None:
             return found
+        if stale_first and (stale := self._stale(key, report)) is not None:
+            return stale
         self._stats.record_compute(joined=self._flights.running(key))
         try:
             entry = await self._flights.run(

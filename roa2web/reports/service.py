@@ -5,13 +5,16 @@ cached report names its builder and the last month it depends on, which picks it
 report whose last month is closed is cached for REPORTS_TTL_CLOSED_S, otherwise for
 REPORTS_TTL_OPEN_S, unless REPORTS_TTL_OVERRIDES names that report and state
 (`ttl_overrides`, keys "report:open" / "report:closed"). A ledger failure with an expired copy
-in the cache serves that copy (STALE); without one, the LedgerError propagates.
+in the cache serves that copy (STALE); without one, the LedgerError propagates. For
+`stale_first_s` after a failure, reports with an expired copy get it at once (no new wait on
+the ledger); once that time has passed, the next miss asks the ledger again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +79,8 @@ class ReportService:
         ttl_open_s: float,
         ttl_closed_s: float,
         ttl_overrides: Mapping[str, float] | None = None,
+        stale_first_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ledger = ledger
         self.cache = cache
@@ -83,6 +88,9 @@ class ReportService:
         self.ttl_open_s = ttl_open_s
         self.ttl_closed_s = ttl_closed_s
         self.ttl_overrides = dict(ttl_overrides or {})
+        self.stale_first_s = stale_first_s
+        self._clock = clock
+        self._ledger_failed_at: float | None = None
 
     def ttl_s(self, report: str, *, closed: bool) -> float:
         """Lifetime of a freshly computed `report`: its override for the period state, else the default."""
@@ -104,14 +112,32 @@ class ReportService:
         closed = self.periods.known_closed(company_id, month)
         if closed is None:
             closed = await self.periods.is_closed(company_id, month)
-        return await self.cache.get_or_compute(
-            report,
-            company_id,
-            params,
-            lambda: self._build(spec, params),
-            self.ttl_s(report, closed=closed),
-            stale_on=(LedgerError,),
-        )
+        failing = self._ledger_failing()
+        try:
+            found = await self.cache.get_or_compute(
+                report,
+                company_id,
+                params,
+                lambda: self._build(spec, params),
+                self.ttl_s(report, closed=closed),
+                stale_on=(LedgerError,),
+                stale_first=failing,
+            )
+        except LedgerError:
+            self._ledger_failed_at = self._clock()
+            raise
+        outcome = found[1]
+        if outcome is CacheOutcome.MISS:
+            self._ledger_failed_at = None  # the ledger answered
+        elif outcome is CacheOutcome.STALE and not failing:  # the ledger was asked, and failed
+            self._ledger_failed_at = self._clock()
+        return found
+
+    def _ledger_failing(self) -> bool:
+        """Whether the ledger failed a report less than `stale_first_s` ago: then an expired copy is
+        served at once, rather than after asking a ledger that may hang up to its timeout again."""
+        failed_at = self._ledger_failed_at
+        return failed_at is not None and self._clock() - failed_at < self.stale_first_s
 
     def get_from_memory(self, report: str, params: Mapping[str, Any]) -> CachedResponse | None:
         """`report` for `params` if the memory tier holds it fresh, else None (see TwoTierCache.get_from_memory)."""

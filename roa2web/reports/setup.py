@@ -67,6 +67,7 @@ def install_services(runtime: Runtime) -> None:
         ttl_open_s=settings.reports_ttl_open_s,
         ttl_closed_s=settings.reports_ttl_closed_s,
         ttl_overrides=settings.reports_ttl_overrides,
+        stale_first_s=settings.reports_stale_first_s,
     )
     runtime.services["report_cache"] = cache
     runtime.services["reports"] = service
