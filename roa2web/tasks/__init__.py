@@ -10,13 +10,21 @@ A module runs work in the background by registering a handler at import time::
 and submitting jobs with `runtime.service("jobs").submit("ocr", params, owner_id=..., company_id=...)`.
 """
 
-from roa2web.tasks.handlers import JobCancelled, JobContext, PermanentJobError, TransientJobError, job_handler
+from roa2web.tasks.handlers import (
+    JobCancelled,
+    JobContext,
+    JobInterrupted,
+    PermanentJobError,
+    TransientJobError,
+    job_handler,
+)
 from roa2web.tasks.jobs import Job, JobState
 
 __all__ = [
     "Job",
     "JobCancelled",
     "JobContext",
+    "JobInterrupted",
     "JobState",
     "PermanentJobError",
     "TransientJobError",

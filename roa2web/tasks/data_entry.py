@@ -20,7 +20,13 @@ from roa2web.data_entry.ocr.images import ImageRejected
 from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
 from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
 from roa2web.ledger.base import LedgerError
-from roa2web.tasks.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
+from roa2web.tasks.handlers import (
+    JobContext,
+    JobInterrupted,
+    PermanentJobError,
+    TransientJobError,
+    job_handler,
+)
 
 log = logging.getLogger("roa2web.data_entry")
 _PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, EngineUnavailable, NotFound)
@@ -55,8 +61,9 @@ def run_ocr(ctx: JobContext) -> str | None:
         ctx.progress(85, "se completează bonul")
         ctx.run(flow.complete(run_id, reading))
     except _PERMANENT as error:
-        if _service_closed(flow, error):
-            _retry_later(ctx, flow, run_id, error)
+        if _service_closed(flow, error):  # a shutdown closed the engine under the job
+            ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=False))
+            raise JobInterrupted(str(error)) from error
         ctx.run(flow.fail(run_id, str(error), final=True))
         raise PermanentJobError(str(error)) from error
     except Exception as error:

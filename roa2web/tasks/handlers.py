@@ -9,7 +9,8 @@ A handler is a plain (sync) function registered by kind at import time::
         return str(path)                                                      # the job's result_ref
 
 It runs in a Huey worker thread. Raise `TransientJobError` for failures worth another attempt
-(with backoff), `PermanentJobError` (or anything else not in `retry_on`) to fail at once.
+(with backoff), `PermanentJobError` (or anything else not in `retry_on`) to fail at once, and
+`JobInterrupted` when a shutdown took away what the job needs (the attempt is given back).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class TransientJobError(Exception):
 
 class PermanentJobError(Exception):
     """A failure another attempt cannot fix (bad parameters, a missing report): fail now."""
+
+
+class JobInterrupted(Exception):
+    """The process is stopping under the job (a service it needs was closed): this attempt does not
+    count, and the job waits, queued, for a later one (the next start of a consumer)."""
 
 
 class JobCancelled(Exception):

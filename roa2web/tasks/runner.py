@@ -21,7 +21,7 @@ from huey.exceptions import CancelExecution
 from roa2web.appdb import AppDatabase
 from roa2web.runtime import Runtime
 from roa2web.tasks import transitions
-from roa2web.tasks.handlers import HandlerSpec, JobCancelled, JobContext, handler_for
+from roa2web.tasks.handlers import HandlerSpec, JobCancelled, JobContext, JobInterrupted, handler_for
 from roa2web.tasks.jobs import Job, now_utc
 from roa2web.tasks.queue import JobQueue
 
@@ -141,6 +141,9 @@ class JobRunner:
             self.run(transitions.finish_job(self.db, job.id, self.worker, None))
             log.info("job %s (%s) stopped on cancel", job.id, job.kind)
             return None
+        except JobInterrupted as exc:
+            self._give_back(job, exc)
+            raise
         except spec.retry_on as exc:
             self._after_transient(job, exc)
             raise
@@ -153,6 +156,18 @@ class JobRunner:
         else:
             log.warning("job %s (%s) finished here, but another worker had taken it over", job.id, job.kind)
         return result
+
+    def _give_back(self, job: Job, exc: Exception) -> None:
+        """Queue the job again, its attempt not counted, after the first retry delay (by then the
+        process has stopped, or the service it needed is back)."""
+        run_after = now_utc() + dt.timedelta(seconds=self.retry_delay_s)
+        task = self.queue.new_task(job.kind, job.id)
+        if self.run(transitions.give_back_job(
+            self.db, job.id, self.worker, error=_describe(exc), task_id=task.id, run_after=run_after
+        )):
+            self.queue.enqueue(task, eta=run_after)
+            log.warning("job %s (%s) interrupted (%s): queued again, attempt %d not counted", job.id, job.kind,
+                        _describe(exc), job.attempts)
 
     def _after_transient(self, job: Job, exc: Exception) -> None:
         if job.attempts >= job.max_attempts:

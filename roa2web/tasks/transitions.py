@@ -103,6 +103,23 @@ async def requeue_job(
     )
 
 
+async def give_back_job(
+    db: AppDatabase, job_id: str, worker: str, *, error: str, task_id: str, run_after: dt.datetime
+) -> bool:
+    """running → queued, its attempt not counted (the process stopped under it)."""
+    return await _update(
+        db,
+        _held(job_id, worker),
+        state=JobState.QUEUED.value,
+        worker=None,
+        attempts=JobRow.attempts - 1,
+        error=_one_line(error),
+        task_id=task_id,
+        run_after=_db_time(run_after),
+        message=f"interrupted, not counted: {_one_line(error, 200)}",
+    )
+
+
 async def cancel_queued(db: AppDatabase, job_id: str) -> bool:
     """queued → cancelled (it never starts)."""
     now = _db_time(now_utc())

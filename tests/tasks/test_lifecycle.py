@@ -50,6 +50,18 @@ async def test_transient_failure_retries_with_backoff_then_fails(queue_app, tmp_
     assert (await service.list(state="failed"))[0].id == job.id
 
 
+async def test_an_interrupted_attempt_is_given_back_even_the_last_one(queue_app, tmp_path):
+    service = jobs_of(queue_app)
+    marker = tmp_path / "runs.txt"
+    job = await service.submit("test_interrupted", {"marker": str(marker), "interruptions": 2})
+    seen = []
+    done = await wait_for(service, job.id, seen=seen)
+    assert (done.state, done.attempts, done.result_ref) == (JobState.DONE, 1, "interrupted:ok")
+    assert [line.split()[1:] for line in marker_lines(marker)] == [["1", "start"]] * 3  # each run was attempt 1
+    given_back = [observed for observed in seen if observed.state == JobState.QUEUED and observed.error]
+    assert all(observed.attempts == 0 and "closed" in observed.error for observed in given_back)
+
+
 async def test_transient_failure_then_success(queue_app, tmp_path):
     service = jobs_of(queue_app)
     job = await service.submit("test_flaky", {"succeed_on": 2})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from roa2web.tasks import JobContext, PermanentJobError, TransientJobError, job_handler
+from roa2web.tasks import JobContext, JobInterrupted, PermanentJobError, TransientJobError, job_handler
 
 
 def _mark(ctx: JobContext, event: str) -> None:
@@ -48,3 +48,13 @@ def broken(ctx: JobContext) -> str | None:
     if ctx.params.get("crash"):
         raise ZeroDivisionError("division by zero in a handler")
     raise PermanentJobError("raportul cerut nu există")
+
+
+@job_handler("test_interrupted", max_attempts=1)
+def interrupted(ctx: JobContext) -> str | None:
+    """Interrupted (as by a shutdown) on its first `interruptions` runs, then done; one attempt allowed."""
+    _mark(ctx, "start")
+    marker = Path(ctx.params["marker"])
+    if len(marker.read_text(encoding="utf-8").splitlines()) <= int(ctx.params.get("interruptions", 1)):
+        raise JobInterrupted("the OCR service is closed")
+    return "interrupted:ok"
