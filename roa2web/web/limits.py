@@ -64,11 +64,19 @@ class UserLimit:
         self._arrivals: dict[tuple[str | None, str, str], float] = {}  # GCRA: per (endpoint, "user"|"ip", who)
         self._prune_at = MAX_TRACKED_KEYS
 
+    def _key(self, endpoint: str | None, principal: Principal | None) -> tuple[str | None, str, str]:
+        who = ("user", principal.user_id) if principal is not None else ("ip", current_client_ip())
+        return (endpoint, *who)
+
+    def allows(self, endpoint: str | None, principal: Principal | None) -> bool:
+        """Whether `admit` would let this request through now (nothing is counted)."""
+        now = self._clock()
+        return max(self._arrivals.get(self._key(endpoint, principal), now), now) - now <= self._window
+
     def admit(self, endpoint: str | None, principal: Principal | None) -> None:
         """Count one request to `endpoint` by `principal` (None: by the client's address), or raise
         RateLimitExceeded, counting nothing, when its allowance is used up."""
-        who = ("user", principal.user_id) if principal is not None else ("ip", current_client_ip())
-        key = (endpoint, *who)
+        key = self._key(endpoint, principal)
         arrivals, now = self._arrivals, self._clock()
         arrival = max(arrivals.get(key, now), now)
         if arrival - now > self._window:

@@ -12,8 +12,8 @@ does what the route does, with the same parts:
 - the L1 entry and the reply's headers and 304 rule (`replies`).
 
 Everything else goes on to Quart unchanged: a query string not seen yet, no token or an invalid
-one, another company's report, an exhausted limit (refused without counting, so the gate refuses
-again), an L1 miss. Quart's route then answers, problems included. This layer therefore only
+one, another company's report, an exhausted limit (checked before anything is counted; the gate
+then refuses it), an L1 miss. Quart's route then answers, problems included. This layer therefore only
 ever answers what the route would have answered; tests/blueprints/test_report_fast_path.py
 compares the two for every route.
 
@@ -28,7 +28,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from quart import Quart
-from quart_rate_limiter import RateLimitExceeded
 
 from roa2web.auth.principal import Principal
 from roa2web.blueprints.reports.query import remembered_queries
@@ -84,13 +83,12 @@ class ReportFastPath:
         params = query.arguments
         if not principal.may_see_company(params["company_id"]):
             return False
-        entry = self.reports.get_from_memory(route.report, params)
+        if not self.limit.allows(route.endpoint, principal):  # the gate refuses it, with its 429
+            return False
+        entry = self.reports.get_from_memory(route.report, params)  # a hit is counted in the cache figures
         if entry is None:
             return False
-        try:
-            self.limit.admit(route.endpoint, principal)
-        except RateLimitExceeded:  # refused and not counted: the gate refuses it again, with its 429
-            return False
+        self.limit.admit(route.endpoint, principal)  # allowed a moment ago, with no await since
         add_cache_headers(entry, CacheOutcome.HIT_L1)
         if is_not_modified(entry, scope["headers"]):
             await send({"type": "http.response.start", "status": 304, "headers": []})
