@@ -137,11 +137,12 @@ class RapidOcrEngine:
         scores = getattr(result, "scores", None)
         if boxes is None or texts is None or scores is None:
             return []
-        return [TextBox(_corners(polygon), str(text), float(score))
+        return [TextBox(box_corners(polygon), str(text), float(score))
                 for polygon, text, score in zip(boxes, texts, scores, strict=True)]
 
 
-def _corners(polygon: np.ndarray) -> tuple[Point, Point, Point, Point]:
+def box_corners(polygon: np.ndarray) -> tuple[Point, Point, Point, Point]:
+    """The first four points of a detected text polygon, as float pairs (what every engine reports)."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (tuple(map(float, point)) for point in polygon[:4])
     return (x0, y0), (x1, y1), (x2, y2), (x3, y3)
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import EngineUnavailable, TextBox, _corners, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import EngineUnavailable, TextBox, box_corners, rapidocr_model_dir
 
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"
@@ -177,7 +177,7 @@ class PaddleOcrEngine:
         bgr = np.ascontiguousarray(image[:, :, ::-1])
         boxes: list[TextBox] = []
         for result in self._ocr.predict(bgr):
-            boxes.extend(TextBox(_corners(np.asarray(polygon)), str(text), float(score))
+            boxes.extend(TextBox(box_corners(np.asarray(polygon)), str(text), float(score))
                          for polygon, text, score in zip(result["rec_polys"], result["rec_texts"],
                                                          result["rec_scores"], strict=True))
         return boxes
