@@ -160,12 +160,7 @@ class JobRunner:
     def _give_back(self, job: Job, exc: Exception) -> None:
         """Queue the job again, its attempt not counted, after the first retry delay (by then the
         process has stopped, or the service it needed is back)."""
-        run_after = now_utc() + dt.timedelta(seconds=self.retry_delay_s)
-        task = self.queue.new_task(job.kind, job.id)
-        if self.run(transitions.give_back_job(
-            self.db, job.id, self.worker, error=_describe(exc), task_id=task.id, run_after=run_after
-        )):
-            self.queue.enqueue(task, eta=run_after)
+        if self._requeue(job, exc, self.retry_delay_s, counted=False):
             log.warning("job %s (%s) interrupted (%s): queued again, attempt %d not counted", job.id, job.kind,
                         _describe(exc), job.attempts)
 
@@ -176,15 +171,20 @@ class JobRunner:
             log.warning("job %s (%s) failed for good: %s", job.id, job.kind, error)
             return
         delay = self.retry_delay_s * 2 ** (job.attempts - 1)
-        run_after = now_utc() + dt.timedelta(seconds=delay)
+        if self._requeue(job, exc, delay, counted=True):
+            log.warning("job %s (%s) attempt %d failed (%s); retry in %.1f s", job.id, job.kind, job.attempts,
+                        _describe(exc), delay)
+
+    def _requeue(self, job: Job, exc: Exception, delay_s: float, *, counted: bool) -> bool:
+        """Put the job back in the queue with a new message due in `delay_s`; False if it was not ours."""
+        run_after = now_utc() + dt.timedelta(seconds=delay_s)
         task = self.queue.new_task(job.kind, job.id)
         requeued = self.run(transitions.requeue_job(
-            self.db, job.id, self.worker, error=_describe(exc), task_id=task.id, run_after=run_after
+            self.db, job.id, self.worker, error=_describe(exc), task_id=task.id, run_after=run_after, counted=counted
         ))
         if requeued:
             self.queue.enqueue(task, eta=run_after)
-            log.warning("job %s (%s) attempt %d failed (%s); retry in %.1f s", job.id, job.kind, job.attempts,
-                        _describe(exc), delay)
+        return requeued
 
 
 def _describe(exc: BaseException) -> str:

@@ -88,9 +88,20 @@ async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str) -> boo
 
 
 async def requeue_job(
-    db: AppDatabase, job_id: str, worker: str, *, error: str, task_id: str, run_after: dt.datetime
+    db: AppDatabase,
+    job_id: str,
+    worker: str,
+    *,
+    error: str,
+    task_id: str,
+    run_after: dt.datetime,
+    counted: bool = True,
 ) -> bool:
-    """running → queued for a later attempt (a transient failure)."""
+    """running → queued for a later attempt: after a transient failure, or, with `counted` false,
+    after an interruption whose attempt is given back (the process stopped under it)."""
+    values: dict[str, Any] = {"message": f"new attempt after: {_one_line(error, 200)}"}
+    if not counted:
+        values = {"attempts": JobRow.attempts - 1, "message": f"interrupted, not counted: {_one_line(error, 200)}"}
     return await _update(
         db,
         _held(job_id, worker),
@@ -99,24 +110,7 @@ async def requeue_job(
         error=_one_line(error),
         task_id=task_id,
         run_after=_db_time(run_after),
-        message=f"new attempt after: {_one_line(error, 200)}",
-    )
-
-
-async def give_back_job(
-    db: AppDatabase, job_id: str, worker: str, *, error: str, task_id: str, run_after: dt.datetime
-) -> bool:
-    """running → queued, its attempt not counted (the process stopped under it)."""
-    return await _update(
-        db,
-        _held(job_id, worker),
-        state=JobState.QUEUED.value,
-        worker=None,
-        attempts=JobRow.attempts - 1,
-        error=_one_line(error),
-        task_id=task_id,
-        run_after=_db_time(run_after),
-        message=f"interrupted, not counted: {_one_line(error, 200)}",
+        **values,
     )
 
 
