@@ -74,11 +74,7 @@ class TwoTierCache:
         For a door that answers memory hits itself and hands every other request to `get_or_compute`
         (which then counts the lookup once).
         """
-        started = time.perf_counter_ns()
-        entry = self._memory.get(cache_key(report, company_id, params))
-        if entry is not None:
-            self._stats.record_lookup(report, l1_ns=time.perf_counter_ns() - started, l2_ns=None, hit=True)
-        return entry
+        return self._from_memory(cache_key(report, company_id, params), report)[0]
 
     async def get_or_compute(
         self,
@@ -119,23 +115,30 @@ class TwoTierCache:
             return stale
         return entry, CacheOutcome.MISS
 
-    def _lookup(self, key: str, report: str) -> Found | None:
+    def _from_memory(self, key: str, report: str) -> tuple[CachedResponse | None, int]:
+        """The L1 entry (its hit counted) or None, and the nanoseconds the lookup took."""
         started = time.perf_counter_ns()
         entry = self._memory.get(key)
-        l1_done = time.perf_counter_ns()
+        l1_ns = time.perf_counter_ns() - started
         if entry is not None:
-            self._stats.record_lookup(report, l1_ns=l1_done - started, l2_ns=None, hit=True)
+            self._stats.record_lookup(report, l1_ns=l1_ns, l2_ns=None, hit=True)
+        return entry, l1_ns
+
+    def _lookup(self, key: str, report: str) -> Found | None:
+        entry, l1_ns = self._from_memory(key, report)
+        if entry is not None:
             return entry, CacheOutcome.HIT_L1
+        l2_started = time.perf_counter_ns()
         generation = self._generation
         stored = self._read_l2(key)
-        l2_ns = time.perf_counter_ns() - l1_done
+        l2_ns = time.perf_counter_ns() - l2_started
         if stored is None or not stored.is_fresh(self._clock()):
-            self._stats.record_lookup(report, l1_ns=l1_done - started, l2_ns=l2_ns, hit=False)
+            self._stats.record_lookup(report, l1_ns=l1_ns, l2_ns=l2_ns, hit=False)
             return None
         self._memory.put(key, stored)
         if self._generation != generation:  # invalidated while we read: do not resurrect it
             self._memory.discard(key)
-        self._stats.record_lookup(report, l1_ns=l1_done - started, l2_ns=l2_ns, hit=True)
+        self._stats.record_lookup(report, l1_ns=l1_ns, l2_ns=l2_ns, hit=True)
         return stored, CacheOutcome.HIT_L2
 
     def _read_l2(self, key: str) -> CachedResponse | None:
