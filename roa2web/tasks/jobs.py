@@ -218,7 +218,7 @@ async def insert_job(
         "company_id": company_id,
         "state": JobState.QUEUED.value,
         "progress": 0,
-        "message": "",
+        "message": "În așteptare",
         "attempts": 0,
         "max_attempts": max_attempts,
         "task_id": task_id,

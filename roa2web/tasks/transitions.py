@@ -14,6 +14,8 @@ import peewee
 from roa2web.appdb import AppDatabase
 from roa2web.tasks.jobs import Job, JobRow, JobState, _db_time, _job, _one_line, now_utc
 
+FAILED_MESSAGE = "Eșuat"
+
 
 async def _update(db: AppDatabase, where: peewee.Expression, **values: Any) -> bool:
     values["updated_at"] = _db_time(now_utc())
@@ -83,7 +85,8 @@ async def finish_job(db: AppDatabase, job_id: str, worker: str, result_ref: str 
 async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str) -> bool:
     """running → failed, for good."""
     return await _update(
-        db, _held(job_id, worker), state=JobState.FAILED.value, error=_one_line(error), finished_at=_db_time(now_utc())
+        db, _held(job_id, worker), state=JobState.FAILED.value, message=FAILED_MESSAGE, error=_one_line(error),
+        finished_at=_db_time(now_utc()),
     )
 
 
@@ -99,9 +102,9 @@ async def requeue_job(
 ) -> bool:
     """running → queued for a later attempt: after a transient failure, or, with `counted` false,
     after an interruption whose attempt is given back (the process stopped under it)."""
-    values: dict[str, Any] = {"message": f"new attempt after: {_one_line(error, 200)}"}
+    values: dict[str, Any] = {"message": "Eroare trecătoare; se încearcă din nou"}
     if not counted:
-        values = {"attempts": JobRow.attempts - 1, "message": f"interrupted, not counted: {_one_line(error, 200)}"}
+        values = {"attempts": JobRow.attempts - 1, "message": "Întrerupt de oprirea procesului; se reia"}
     return await _update(
         db,
         _held(job_id, worker),
@@ -118,15 +121,16 @@ async def cancel_queued(db: AppDatabase, job_id: str) -> bool:
     """queued → cancelled (it never starts)."""
     now = _db_time(now_utc())
     return await _update(
-        db, _is(job_id, JobState.QUEUED), state=JobState.CANCELLED.value, cancel_requested=True, finished_at=now
+        db, _is(job_id, JobState.QUEUED), state=JobState.CANCELLED.value, message="Anulat", cancel_requested=True,
+        finished_at=now,
     )
 
 
 async def abandon_queued(db: AppDatabase, job_id: str, error: str) -> bool:
     """queued → failed, when its message could not be put on the queue at all."""
     now = _db_time(now_utc())
-    return await _update(db, _is(job_id, JobState.QUEUED), state=JobState.FAILED.value, error=_one_line(error),
-                         finished_at=now)
+    return await _update(db, _is(job_id, JobState.QUEUED), state=JobState.FAILED.value, message=FAILED_MESSAGE,
+                         error=_one_line(error), finished_at=now)
 
 
 async def request_cancel(db: AppDatabase, job_id: str) -> bool:
@@ -142,7 +146,7 @@ async def reset_job(db: AppDatabase, job_id: str, task_id: str) -> bool:
         state=JobState.QUEUED.value,
         attempts=0,
         progress=0,
-        message="retry requested",
+        message="Repornit la cerere",
         error=None,
         result_ref=None,
         cancel_requested=False,
@@ -169,10 +173,12 @@ async def release_orphan(db: AppDatabase, job: Job, *, task_id: str, reason: str
     where = _held(job.id, job.worker or "") & (JobRow.heartbeat_at < _db_time(stale_before))
     if job.attempts >= job.max_attempts:
         return await _update(
-            db, where, state=JobState.FAILED.value, error=_one_line(reason), finished_at=_db_time(now_utc())
+            db, where, state=JobState.FAILED.value, message=FAILED_MESSAGE, error=_one_line(reason),
+            finished_at=_db_time(now_utc()),
         )
     return await _update(
-        db, where, state=JobState.QUEUED.value, worker=None, task_id=task_id, message=_one_line(reason, 200)
+        db, where, state=JobState.QUEUED.value, worker=None, task_id=task_id, error=_one_line(reason),
+        message="Procesul care îl rula s-a oprit; se reia",
     )
 
 

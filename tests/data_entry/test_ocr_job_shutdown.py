@@ -47,6 +47,6 @@ async def test_an_ocr_job_caught_by_a_closed_ocr_service_is_retried_not_failed(d
 
     current = await wait_for(given_back, timeout_s=60)
     assert current.attempts == 0, current  # the attempt does not count: even a last one cannot fail it
-    assert "closed" in current.error and current.message.startswith("interrupted, not counted")
+    assert "closed" in current.error and current.message.startswith("Întrerupt")
     run = await ocr_store.get_run(db, run_id)
     assert run.state is OcrState.QUEUED  # the next attempt starts it again

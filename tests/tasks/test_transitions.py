@@ -112,8 +112,9 @@ async def test_release_orphan_only_while_still_stale(db):
     assert await transitions.release_orphan(db, claimed, task_id="t2", reason="worker gone",
                                             stale_before=now_utc() + dt.timedelta(seconds=1))
     released = await jobs.get_job(db, job.id)
-    assert (released.state, released.worker, released.task_id, released.message) == (
+    assert (released.state, released.worker, released.task_id, released.error) == (
         JobState.QUEUED, None, "t2", "worker gone")
+    assert released.message == "Procesul care îl rula s-a oprit; se reia"
     spent = await transitions.claim_job(db, job.id, "h:1:b")
     assert spent.attempts == 2 == spent.max_attempts
     assert await transitions.release_orphan(db, spent, task_id="t3", reason="gone again",
