@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -10,6 +9,7 @@ from quart import Blueprint, Response, send_file
 from quart_schema import validate_request, validate_response
 
 from roa2web.blueprints.common import problems, runtime
+from roa2web.blueprints.job_resource import JobOut, job_links, job_out
 from roa2web.errors import ApiError
 from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
@@ -33,23 +33,12 @@ class ExportRequest(BaseModel):
     format: Literal["xlsx", "pdf"] = "xlsx"
 
 
-class ExportAccepted(BaseModel):
-    """The export job was queued."""
-
-    job_id: str
-    status_url: str
-
-
-class ExportStatus(BaseModel):
-    """Where an export is; `download_url` once it is done."""
-
-    state: str = Field(description="queued, running, done, failed or cancelled")
-    progress: int
-    message: str
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-    download_url: str | None = None
-    error: str | None = None
+@job_links(KIND)
+def export_links(job: Job) -> tuple[str, dict[str, str]]:
+    """The status URL of an export job and, once it is done, `{format: download URL}`."""
+    status_url = f"{blueprint.url_prefix}/{job.id}"
+    done = job.state == JobState.DONE and bool(job.result_ref)
+    return status_url, {str(job.params.get("format", "xlsx")): f"{status_url}/download"} if done else {}
 
 
 def _service() -> JobService:
@@ -68,9 +57,9 @@ async def _export_job(job_id: str) -> Job:
 
 @blueprint.post("")
 @validate_request(ExportRequest)
-@validate_response(ExportAccepted, 202)
+@validate_response(JobOut, 202)
 @problems(400, 401, 403, 503)
-async def request_export(data: ExportRequest) -> tuple[ExportAccepted, int, dict[str, str]]:
+async def request_export(data: ExportRequest) -> tuple[JobOut, int, dict[str, str]]:
     """Queue an export of a report the caller may see; poll `status_url` until it is done."""
     spec = REPORTS.get(data.report)
     if spec is None:
@@ -84,19 +73,18 @@ async def request_export(data: ExportRequest) -> tuple[ExportAccepted, int, dict
     principal = ensure_company(company_id)
     job = await _service().submit(KIND, export_request(data.report, data.format, params.model_dump(mode="json")),
                                   owner_id=principal.user_id, company_id=company_id)  # QueueUnavailable → 503
-    status_url = f"{blueprint.url_prefix}/{job.id}"
-    return ExportAccepted(job_id=job.id, status_url=status_url), 202, {"Location": status_url}
+    status_url, downloads = export_links(job)
+    return job_out(job, status_url=status_url, downloads=downloads), 202, {"Location": status_url}
 
 
 @blueprint.get("/<job_id>")
-@validate_response(ExportStatus, 200)
+@validate_response(JobOut, 200)
 @problems(401, 404)
-async def export_status(job_id: str) -> ExportStatus:
-    """State and progress of an export; the download link once it is done."""
+async def export_status(job_id: str) -> JobOut:
+    """State and progress of an export; `downloads` holds its file's link once it is done."""
     job = await _export_job(job_id)
-    download = f"{blueprint.url_prefix}/{job.id}/download" if job.state == JobState.DONE and job.result_ref else None
-    return ExportStatus(state=str(job.state), progress=job.progress, message=job.message, created_at=job.created_at,
-                        finished_at=job.finished_at, download_url=download, error=job.error)
+    status_url, downloads = export_links(job)
+    return job_out(job, status_url=status_url, downloads=downloads)
 
 
 @blueprint.get("/<job_id>/download")

@@ -10,6 +10,7 @@ from quart import Blueprint, Quart
 from quart_schema import validate_response
 
 from roa2web.blueprints.common import problems, runtime
+from roa2web.blueprints.job_resource import JobOut, job_fields, links_of
 from roa2web.errors import ApiError
 from roa2web.runtime import Runtime
 from roa2web.tasks.jobs import Job
@@ -19,23 +20,16 @@ from roa2web.web.guards import current_principal, require_roles
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/tasks")
 
 
-class JobOut(BaseModel):
-    """A background job and where it is."""
+class TaskJobOut(JobOut):
+    """The job resource, with what an operator needs besides: kind, attempts, owner, worker times."""
 
-    id: str
     kind: str = Field(examples=["report_export"])
-    state: str = Field(examples=["running"], description="queued, running, done, failed or cancelled")
-    progress: int = Field(ge=0, le=100)
-    message: str
     attempts: int
     max_attempts: int
-    error: str | None
     owner_id: str | None
     company_id: int | None
     cancel_requested: bool
-    created_at: dt.datetime
     started_at: dt.datetime | None
-    finished_at: dt.datetime | None
 
 
 class QueueDashboard(BaseModel):
@@ -58,13 +52,13 @@ class QueueDashboard(BaseModel):
     threads_total: int
 
 
-def job_out(job: Job) -> JobOut:
-    """The public view of a job."""
-    return JobOut(
-        id=job.id, kind=job.kind, state=str(job.state), progress=job.progress, message=job.message,
-        attempts=job.attempts, max_attempts=job.max_attempts, error=job.error, owner_id=job.owner_id,
-        company_id=job.company_id, cancel_requested=job.cancel_requested, created_at=job.created_at,
-        started_at=job.started_at, finished_at=job.finished_at,
+def task_job_out(job: Job) -> TaskJobOut:
+    """The operator's view of a job: the job resource (with its module's links) and its bookkeeping."""
+    status_url, downloads = links_of(job)
+    return TaskJobOut(
+        **job_fields(job, status_url=status_url, downloads=downloads), kind=job.kind, attempts=job.attempts,
+        max_attempts=job.max_attempts, owner_id=job.owner_id, company_id=job.company_id,
+        cancel_requested=job.cancel_requested, started_at=job.started_at,
     )
 
 
@@ -93,21 +87,21 @@ async def queue_dashboard() -> QueueDashboard:
 
 
 @blueprint.get("/<job_id>")
-@validate_response(JobOut, 200)
+@validate_response(TaskJobOut, 200)
 @problems(401, 404)
-async def job_status(job_id: str) -> JobOut:
+async def job_status(job_id: str) -> TaskJobOut:
     """One job's state and progress (its owner, or an admin)."""
-    return job_out(await visible_job(job_id))
+    return task_job_out(await visible_job(job_id))
 
 
 @blueprint.post("/<job_id>/cancel")
-@validate_response(JobOut, 200)
+@validate_response(TaskJobOut, 200)
 @problems(401, 404, 409)
-async def cancel_job(job_id: str) -> JobOut:
+async def cancel_job(job_id: str) -> TaskJobOut:
     """Cancel a queued job, or ask a running one to stop (its owner, or an admin)."""
     await visible_job(job_id)
     try:
-        return job_out(await _service().cancel(job_id))
+        return task_job_out(await _service().cancel(job_id))
     except JobStateError as exc:
         raise ApiError(409, str(exc), kind="job-state") from None
     except JobNotFound as exc:
@@ -116,12 +110,12 @@ async def cancel_job(job_id: str) -> JobOut:
 
 @blueprint.post("/<job_id>/retry")
 @require_roles("admin")
-@validate_response(JobOut, 200)
+@validate_response(TaskJobOut, 200)
 @problems(401, 403, 404, 409)
-async def retry_job(job_id: str) -> JobOut:
+async def retry_job(job_id: str) -> TaskJobOut:
     """Run a failed or cancelled job again (admin)."""
     try:
-        return job_out(await _service().retry(job_id))
+        return task_job_out(await _service().retry(job_id))
     except JobStateError as exc:
         raise ApiError(409, str(exc), kind="job-state") from None
     except JobNotFound as exc:

@@ -32,6 +32,7 @@ async def _export(client, headers, report, params, fmt="xlsx"):
     assert response.status_code == 202, await response.get_data()
     body = await response.get_json()
     assert response.headers["Location"] == body["status_url"] == f"/api/reports/exports/{body['job_id']}"
+    assert body["state"] == "queued" and body["downloads"] == {} and body["finished_at"] is None
     return body
 
 
@@ -52,11 +53,13 @@ async def test_xlsx_export_round_trip(client, user_headers, demo_ledger_path):
     seen = []
     status = await _until_finished(client, headers, accepted["status_url"], seen)
     assert status["state"] == "done" and status["progress"] == 100 and status["error"] is None
-    assert status["download_url"] == f"{accepted['status_url']}/download" and status["finished_at"]
+    assert status["downloads"] == {"xlsx": f"{accepted['status_url']}/download"} and status["finished_at"]
+    assert status["job_id"] == accepted["job_id"] and status["status_url"] == accepted["status_url"]
+    assert status["message"] == "Finalizat"
     assert seen[0]["state"] in {"queued", "running", "done"}
-    assert seen[0]["download_url"] in {None, status["download_url"]}
+    assert seen[0]["downloads"] in ({}, status["downloads"])
 
-    download = await client.get(status["download_url"], headers=headers)
+    download = await client.get(status["downloads"]["xlsx"], headers=headers)
     assert download.status_code == 200 and download.headers["Content-Type"] == XLSX
     name = "balanta-de-verificare_ALFA-COMERT_2025-01-03.xlsx"
     assert f"filename*=UTF-8''{quote(name)}" in download.headers["Content-Disposition"]
@@ -80,7 +83,8 @@ async def test_pdf_export_has_romanian_text(client, user_headers):
     headers = await user_headers("ana", roles={"viewer"})
     accepted = await _export(client, headers, "trial_balance", TB, "pdf")
     status = await _until_finished(client, headers, accepted["status_url"])
-    download = await client.get(status["download_url"], headers=headers)
+    assert list(status["downloads"]) == ["pdf"]
+    download = await client.get(status["downloads"]["pdf"], headers=headers)
     assert download.headers["Content-Type"] == "application/pdf"
     assert "balanta-de-verificare_ALFA-COMERT_2025-01-03.pdf" in download.headers["Content-Disposition"]
     pdf = pypdfium2.PdfDocument(await download.get_data())
@@ -103,7 +107,7 @@ async def test_every_report_is_exportable(client, user_headers, report, params):
         status = await _until_finished(client, headers, (await _export(client, headers, report, params, fmt))[
             "status_url"])
         assert status["state"] == "done", status
-        download = await client.get(status["download_url"], headers=headers)
+        download = await client.get(status["downloads"][fmt], headers=headers)
         assert download.status_code == 200 and len(await download.get_data()) > 1000
         assert "_BETA-SERVICE_" in download.headers["Content-Disposition"]
 
@@ -117,7 +121,9 @@ async def test_only_owner_or_admin_and_only_visible_companies(client, user_heade
     assert forbidden.status_code == 403
     accepted = await _export(client, ana, "trial_balance", TB)
     status = await _until_finished(client, ana, accepted["status_url"])
-    for path in (accepted["status_url"], status["download_url"]):
+    operator_view = await (await client.get(f"/api/tasks/{accepted['job_id']}", headers=ana)).get_json()
+    assert {key: operator_view[key] for key in status} == status and operator_view["kind"] == "report_export"
+    for path in (accepted["status_url"], status["downloads"]["xlsx"]):
         assert (await client.get(path, headers=dan)).status_code == 404
         assert (await client.get(path, headers=boss)).status_code == 200
         assert (await client.get(path)).status_code == 401
@@ -144,7 +150,7 @@ async def test_expired_file_is_gone(app, client, user_headers):
     for path in removed:
         path.unlink()
     assert len(removed) == 1
-    gone = await client.get(status["download_url"], headers=headers)
+    gone = await client.get(status["downloads"]["xlsx"], headers=headers)
     assert gone.status_code == 410 and (await gone.get_json())["type"].endswith("export-expired")
 
 
@@ -174,6 +180,6 @@ async def test_not_ready_and_failed_exports(settings_factory, tmp_path):
         headers = await _admin(broken)
         status = await _until_finished(client, headers, (await _export(client, headers, "trial_balance", TB))[
             "status_url"])
-        assert status["state"] == "failed" and status["download_url"] is None
+        assert status["state"] == "failed" and status["downloads"] == {}
         assert status["error"].startswith("TransientJobError: the ledger did not answer")
         assert status["error"].endswith("(after 2 attempts)")

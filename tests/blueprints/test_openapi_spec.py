@@ -83,3 +83,19 @@ async def test_problems_are_documented_as_problem_json(client):
     assert {media for *_, media in documented} == {"application/problem+json"}
     login_401 = spec["paths"]["/api/auth/login"]["post"]["responses"]["401"]
     assert list(login_401["content"]) == ["application/problem+json"]
+
+
+def _schema(spec, response):
+    schema = response["content"]["application/json"]["schema"]
+    return spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+
+
+async def test_job_resources_show_their_states_as_an_enum(client):
+    spec = await (await client.get("/openapi.json")).get_json()
+    states = ["queued", "running", "done", "failed", "cancelled"]
+    routes = (("/api/reports/exports", "post", "202"), ("/api/reports/exports/{job_id}", "get", "200"),
+              ("/api/tasks/{job_id}", "get", "200"), ("/api/tasks/{job_id}/cancel", "post", "200"))
+    for path, method, status in routes:
+        schema = _schema(spec, spec["paths"][path][method]["responses"][status])
+        assert schema["properties"]["state"]["enum"] == states, path
+        assert {"job_id", "status_url", "progress", "message", "downloads"} <= set(schema["required"]), path

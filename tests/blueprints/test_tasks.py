@@ -45,6 +45,8 @@ async def test_job_status_for_owner_and_admin_only(app, client, user_headers):
                                                                  company_id=1)
     body = await _finished(client, job.id, ana)
     assert body["state"] == "done" and body["progress"] == 100 and body["kind"] == "test_steps"
+    assert body["job_id"] == job.id and body["status_url"] == f"/api/tasks/{job.id}" and body["downloads"] == {}
+    assert body["message"] == "Finalizat"
     assert body["owner_id"] == ana_id and body["company_id"] == 1 and body["attempts"] == 1
     assert body["created_at"].endswith("Z") and body["finished_at"]
     assert (await client.get(f"/api/tasks/{job.id}", headers=boss)).status_code == 200

@@ -58,7 +58,7 @@ def test_kill_9_mid_export_then_restart_completes_exactly_once(tmp_path, demo_le
         assert len(outputs) == 1 and outputs[0].name.startswith("raport-lent-de-test_ALFA-COMERT_")
         assert outputs[0].suffix == ".xlsx"
         _, export = client.call("GET", f"/api/reports/exports/{job_id}")
-        content, disposition = client.download(export["download_url"])
+        content, disposition = client.download(export["downloads"]["xlsx"])
         assert "raport-lent-de-test_ALFA-COMERT_" in disposition
         rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
         assert rows[-1][0] == "TOTAL" and rows[-1][3] == pytest.approx(sum(i + 0.5 for i in range(1, 51)))
