@@ -13,8 +13,8 @@ from roa2web.blueprints.job_resource import JobOut, job_links, job_out
 from roa2web.errors import ApiError
 from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
+from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, UnknownReport, validate_export
 from roa2web.reports import REPORTS, ReportParameterError
-from roa2web.tasks.exports import KIND, export_files, export_request
 from roa2web.tasks.jobs import Job, JobState
 from roa2web.tasks.service import JobService
 from roa2web.web.guards import current_principal, ensure_company
@@ -33,7 +33,7 @@ class ExportRequest(BaseModel):
     format: Literal["xlsx", "pdf"] = "xlsx"
 
 
-@job_links(KIND)
+@job_links(REPORT_EXPORT_JOB)
 def export_links(job: Job) -> tuple[str, dict[str, str]]:
     """The status URL of an export job and, once it is done, `{format: download URL}`."""
     status_url = f"{blueprint.url_prefix}/{job.id}"
@@ -50,7 +50,7 @@ async def _export_job(job_id: str) -> Job:
     """The export job if the caller owns it or is an admin, else 404."""
     job = await _service().get(job_id)
     principal = current_principal()
-    if job is None or job.kind != KIND or not (principal.is_admin or job.owner_id == principal.user_id):
+    if job is None or job.kind != REPORT_EXPORT_JOB or not (principal.is_admin or job.owner_id == principal.user_id):
         raise ApiError(404, f"no export {job_id}", kind="export-not-found")
     return job
 
@@ -61,18 +61,16 @@ async def _export_job(job_id: str) -> Job:
 @problems(400, 401, 403, 503)
 async def request_export(data: ExportRequest) -> tuple[JobOut, int, dict[str, str]]:
     """Queue an export of a report the caller may see; poll `status_url` until it is done."""
-    spec = REPORTS.get(data.report)
-    if spec is None:
-        raise ApiError(400, f"no report {data.report!r}; one of: {', '.join(REPORTS)}", kind="unknown-report")
     try:
-        params = spec.validate(data.params)
+        export = validate_export(data.report, data.format, data.params)
+    except UnknownReport as exc:
+        raise ApiError(400, str(exc), kind="unknown-report") from None
     except ReportParameterError as exc:
         raise ApiError(400, str(exc), kind="validation-error", title="Validation error",
                        errors=[{"loc": ["params", exc.field], "msg": exc.message, "type": "value_error"}]) from None
-    company_id = int(getattr(params, "company_id", 0))
-    principal = ensure_company(company_id)
-    job = await _service().submit(KIND, export_request(data.report, data.format, params.model_dump(mode="json")),
-                                  owner_id=principal.user_id, company_id=company_id)  # QueueUnavailable → 503
+    principal = ensure_company(export.company_id)
+    job = await _service().submit(REPORT_EXPORT_JOB, export.job_params(), owner_id=principal.user_id,
+                                  company_id=export.company_id)  # QueueUnavailable → 503
     status_url, downloads = export_links(job)
     return job_out(job, status_url=status_url, downloads=downloads), 202, {"Location": status_url}
 
@@ -94,7 +92,7 @@ async def download_export(job_id: str) -> Response:
     job = await _export_job(job_id)
     if job.state != JobState.DONE or not job.result_ref:
         raise ApiError(409, f"the export is {job.state}, not done", kind="export-not-ready")
-    path = export_files(runtime().settings).resolve(job.result_ref)
+    path = ReportExportFiles.from_settings(runtime().settings).resolve(job.result_ref)
     if path is None:
         raise ApiError(410, "the export file has expired; request it again", kind="export-expired")
     response = await send_file(path, mimetype=FORMATS[path.suffix.lstrip(".")], as_attachment=False)

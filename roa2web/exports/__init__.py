@@ -1,6 +1,7 @@
 """Report exports as files (XLSX, PDF): documents built from a report, rendered and stored.
 
-Domain only: no HTTP, no queue. `roa2web.tasks.exports` runs them as jobs.
+Domain only: no HTTP, no queue. `service` is what the doors call: the HTTP door
+(`blueprints/exports.py`) submits an export, the task door (`tasks/exports.py`) builds it.
 """
 
 from roa2web.exports.document import ExportDocument, report_document

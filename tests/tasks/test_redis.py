@@ -16,7 +16,7 @@ from queue_helpers import jobs_of, queue_ready, wait_for
 from server_process import process_env, run_cli, start, wait_for_line
 
 from roa2web.app import create_app
-from roa2web.tasks.exports import KIND, export_request
+from roa2web.exports.service import REPORT_EXPORT_JOB as KIND
 from roa2web.tasks.jobs import JobState
 
 pytestmark = pytest.mark.redis
@@ -41,12 +41,17 @@ def queue_name() -> Iterator[str]:
     connection.close()
 
 
+def _export(report, fmt, params):
+    """The params of an export job (not validated here: the slow report exists in the worker only)."""
+    return {"report": report, "format": fmt, "params": params}
+
+
 async def test_export_flow_on_redis(queue_settings, queue_name):
     app = create_app(queue_settings(queue_backend="redis", queue_url=REDIS_URL, queue_name=queue_name))
     async with app.test_app():
         await queue_ready(app)
         service = jobs_of(app)
-        job = await service.submit(KIND, export_request("trial_balance", "xlsx", TB), owner_id="u1", company_id=1)
+        job = await service.submit(KIND, _export("trial_balance", "xlsx", TB), owner_id="u1", company_id=1)
         done = await wait_for(service, job.id)
         assert (done.state, done.attempts) == (JobState.DONE, 1)
         path = app.extensions["roa2web"].settings.data_path("exports", done.result_ref)
@@ -76,7 +81,7 @@ async def test_standalone_worker_consumes_and_stops_gracefully(queue_settings, q
         service = jobs_of(app)
         worker = start(["worker", "--threads", "2"], env, tmp_path / "worker.log")
         try:
-            first = await service.submit(KIND, export_request("trial_balance", "pdf", TB))
+            first = await service.submit(KIND, _export("trial_balance", "pdf", TB))
             done = await wait_for(service, first.id, timeout_s=60)
             assert done.state == JobState.DONE and done.worker.split(":")[1] == str(worker.pid)
 
@@ -86,7 +91,7 @@ async def test_standalone_worker_consumes_and_stops_gracefully(queue_settings, q
             assert [(c["pid"], c["alive_threads"]) for c in figures["consumers"]] == [(worker.pid, 3)]
 
             marker = tmp_path / "builds.txt"
-            slow = await service.submit(KIND, export_request(
+            slow = await service.submit(KIND, _export(
                 "test_slow_report", "xlsx", {"company_id": 1, "seconds": 1.5, "rows": 10, "marker": str(marker)}))
             await asyncio.to_thread(wait_for_line, marker, "build 1")
             worker.send_signal(signal.SIGTERM)

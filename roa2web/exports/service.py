@@ -1,0 +1,147 @@
+"""Report exports, the domain service both doors call: the HTTP door checks and submits an export,
+the queue's task door builds and writes it.
+
+An export is checked against the report registry (`validate_export`), carried in a job as plain
+params (`ReportExport.job_params`, read back by `export_from_job`), built from the ledger
+(`prepare_export`), then written under DATA_DIR/exports/<job id>/ by `ReportExportFiles`, written
+under a temporary name and renamed into place: a re-run after a crash finds the finished file
+(`finished`) or writes it once. Files older than EXPORT_TTL_HOURS are removed (`delete_expired`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from roa2web.companies import all_companies
+from roa2web.exports.document import ExportDocument, report_document
+from roa2web.exports.files import ExportFiles
+from roa2web.exports.naming import export_filename
+from roa2web.exports.pdf import write_pdf
+from roa2web.exports.xlsx import write_xlsx
+from roa2web.ledger.base import Ledger
+from roa2web.reports import REPORTS, ReportSpec
+from roa2web.settings import Settings
+
+REPORT_EXPORT_JOB = "report_export"
+Format = Literal["xlsx", "pdf"]
+WRITERS = {"xlsx": write_xlsx, "pdf": write_pdf}
+Progress = Callable[[int, int], None]
+
+
+class ExportError(Exception):
+    """An export that cannot be made as asked (another attempt would not help)."""
+
+
+class UnknownReport(ExportError):
+    """No report has this name."""
+
+
+class UnknownFormat(ExportError):
+    """No writer for this format."""
+
+
+class CompanyNotFound(ExportError):
+    """The export's company is not in the ledger."""
+
+
+@dataclass(frozen=True)
+class ReportExport:
+    """An export checked against the registry: the report, its validated parameters, the format."""
+
+    spec: ReportSpec
+    params: BaseModel
+    format: Format
+
+    @property
+    def company_id(self) -> int:
+        """The company the export is about (every report takes one)."""
+        return int(getattr(self.params, "company_id", 0))
+
+    def job_params(self) -> dict[str, Any]:
+        """What the export job carries (`export_from_job` reads it back)."""
+        return {"report": self.spec.name, "format": self.format, "params": self.params.model_dump(mode="json")}
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    """An export built from the ledger, ready to be written."""
+
+    document: ExportDocument
+    filename: str
+
+
+def validate_export(report: str, fmt: str, params: Mapping[str, Any]) -> ReportExport:
+    """The export of `report` with `params` as `fmt`: UnknownReport, UnknownFormat, or the report's
+    own ReportParameterError (with the field at fault) when it cannot be made."""
+    spec = REPORTS.get(report)
+    if spec is None:
+        raise UnknownReport(f"no report {report!r}; one of: {', '.join(REPORTS)}")
+    if fmt not in WRITERS:
+        raise UnknownFormat(f"no export format {fmt!r}; one of: {', '.join(WRITERS)}")
+    return ReportExport(spec, spec.validate(dict(params)), "pdf" if fmt == "pdf" else "xlsx")
+
+
+def export_from_job(job_params: Mapping[str, Any]) -> ReportExport:
+    """The export an export job carries (see `ReportExport.job_params`)."""
+    return validate_export(str(job_params.get("report")), str(job_params.get("format")),
+                           job_params.get("params") or {})
+
+
+async def company_identity(ledger: Ledger, company_id: int) -> tuple[str, str]:
+    """(name, CIF) of the company, as the ledger knows it."""
+    for company in await all_companies(ledger):
+        if company.id == company_id:
+            return company.name, company.cif
+    raise CompanyNotFound(f"company {company_id} is not in the ledger")
+
+
+async def prepare_export(ledger: Ledger, export: ReportExport, *, now: dt.datetime) -> PreparedExport:
+    """Run the report on the ledger and lay it out as a document with its Romanian file name."""
+    result = await export.spec.run(ledger, export.params)
+    company, cif = await company_identity(ledger, export.company_id)
+    document = report_document(export.spec, result, company=company, company_cif=cif, generated_at=now)
+    filename = export_filename(export.spec.title, company, export.params.model_dump(), export.format,
+                               today=now.astimezone().date())
+    return PreparedExport(document, filename)
+
+
+class ReportExportFiles:
+    """The report exports under one directory: written once per job, found again, expired."""
+
+    def __init__(self, root: Path, *, ttl_hours: float) -> None:
+        self.files = ExportFiles(root)
+        self.ttl_hours = ttl_hours
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReportExportFiles:
+        """DATA_DIR/exports, kept EXPORT_TTL_HOURS."""
+        return cls(settings.data_path("exports"), ttl_hours=settings.export_ttl_hours)
+
+    def finished(self, job_id: str) -> str | None:
+        """The result_ref of the file an earlier attempt of `job_id` finished, if any."""
+        done = self.files.finished(job_id)
+        return None if done is None else f"{job_id}/{done.name}"
+
+    def write(self, job_id: str, export: ReportExport, prepared: PreparedExport, progress: Progress) -> str:
+        """Render the file (progress: rows written, rows in all); returns its result_ref."""
+        writer = WRITERS[export.format]
+
+        def render(path: Path) -> None:
+            writer(prepared.document, path, progress)
+
+        target = self.files.write(job_id, prepared.filename, render)
+        return f"{job_id}/{target.name}"
+
+    def resolve(self, result_ref: str) -> Path | None:
+        """The file a finished export job names, unless it expired."""
+        return self.files.resolve(result_ref)
+
+    def delete_expired(self) -> int:
+        """Remove exports older than EXPORT_TTL_HOURS; returns how many."""
+        return self.files.delete_expired(self.ttl_hours * 3600)
