@@ -31,16 +31,18 @@ def install_core(runtime: Runtime) -> None:
     settings = runtime.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = build_ledger(settings)
-    runtime.services["ledger"] = ledger
+    runtime.services.ledger = ledger
     runtime.add_part(ledger_part(ledger))
 
-    for name, part in database_parts(settings).items():
-        runtime.services[name] = part.db
+    parts = database_parts(settings)
+    for part in parts.values():
         runtime.add_part(part.part())
-    app_db = runtime.services["app_db"]
+    app_db = runtime.services.app_db = parts["app_db"].db
+    if "data_entry_db" in parts:
+        runtime.services.data_entry_db = parts["data_entry_db"].db
 
     provider: AuthProvider = OracleProvider(app_db, ledger) if settings.use_oracle_auth else LocalProvider(app_db)
-    runtime.services["auth"] = AuthService(
+    runtime.services.auth = AuthService(
         app_db,
         provider,
         secret=settings.jwt_secret_key.get_secret_value(),

@@ -7,9 +7,21 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roa2web.settings import Settings
+
+if TYPE_CHECKING:  # the types only: the ground floor imports no module at run time
+    from roa2web.appdb import AppDatabase
+    from roa2web.auth.service import AuthService
+    from roa2web.cache import TwoTierCache
+    from roa2web.data_entry.module import DataEntry
+    from roa2web.data_entry.ocr.service import OcrService
+    from roa2web.ledger.base import Ledger
+    from roa2web.reports.service import ReportService
+    from roa2web.tasks.part import QueuePart
+    from roa2web.tasks.queue import JobQueue
+    from roa2web.tasks.service import JobService
 
 log = logging.getLogger("roa2web.runtime")
 
@@ -39,13 +51,51 @@ class Part:
     stop_priority: int = STOP_NORMAL
 
 
+class ServiceMissing(RuntimeError):
+    """A service was asked for that this process did not install (its module is off, or not built yet)."""
+
+    def __init__(self, name: str, switch: str | None) -> None:
+        why = f"its module is switched off ({switch}=false) or " if switch else ""
+        super().__init__(f"the {name!r} service is not installed: {why}nothing has built it yet")
+        self.name = name
+
+
+@dataclass
+class Services:
+    """Every service a process can hold, each None until its installer sets it.
+
+    The core (`roa2web.core`) sets `ledger`, `app_db` and `auth`; the tasks module `queue`, `jobs`
+    and `queue_part`; the optional modules their own (left None when switched off). Read them
+    through the Runtime's properties, which raise `ServiceMissing` instead of returning None; read
+    them here to ask whether one is installed.
+    """
+
+    ledger: Ledger | None = None
+    app_db: AppDatabase | None = None
+    auth: AuthService | None = None
+    queue: JobQueue | None = None
+    jobs: JobService | None = None
+    queue_part: QueuePart | None = None
+    report_cache: TwoTierCache | None = None
+    reports: ReportService | None = None
+    data_entry_db: AppDatabase | None = None
+    data_entry: DataEntry | None = None
+    ocr: OcrService | None = None
+
+
+def _installed[T](service: T | None, name: str, switch: str | None = None) -> T:
+    if service is None:
+        raise ServiceMissing(name, switch)
+    return service
+
+
 @dataclass
 class Runtime:
-    """Everything one app instance owns. Modules put their services in `services`."""
+    """Everything one app instance owns: settings, parts, and the modules' services (typed properties)."""
 
     settings: Settings
     parts: list[Part] = field(default_factory=list)
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     started_at: float = field(default_factory=time.monotonic)
     ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
@@ -54,9 +104,60 @@ class Runtime:
         """Register a part; among parts of equal `stop_priority`, the last registered stops first."""
         self.parts.append(part)
 
-    def service(self, name: str) -> Any:
-        """A module's service by name (KeyError when the module is off)."""
-        return self.services[name]
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger (Oracle or the embedded SQLite one)."""
+        return _installed(self.services.ledger, "ledger")
+
+    @property
+    def app_db(self) -> AppDatabase:
+        """The app database (users, tokens, jobs)."""
+        return _installed(self.services.app_db, "app_db")
+
+    @property
+    def auth(self) -> AuthService:
+        """Login, refresh and logout."""
+        return _installed(self.services.auth, "auth")
+
+    @property
+    def queue(self) -> JobQueue:
+        """The Huey queue jobs are sent to."""
+        return _installed(self.services.queue, "queue")
+
+    @property
+    def jobs(self) -> JobService:
+        """Submit, read, retry and cancel jobs."""
+        return _installed(self.services.jobs, "jobs")
+
+    @property
+    def queue_part(self) -> QueuePart:
+        """This process's consumer and the queue's health."""
+        return _installed(self.services.queue_part, "queue_part")
+
+    @property
+    def report_cache(self) -> TwoTierCache:
+        """The reports' two-tier cache (reports module)."""
+        return _installed(self.services.report_cache, "report_cache", "MODULE_REPORTS_ENABLED")
+
+    @property
+    def reports(self) -> ReportService:
+        """The cached report service (reports module)."""
+        return _installed(self.services.reports, "reports", "MODULE_REPORTS_ENABLED")
+
+    @property
+    def data_entry_db(self) -> AppDatabase:
+        """The receipts database (data-entry module)."""
+        return _installed(self.services.data_entry_db, "data_entry_db", "MODULE_DATA_ENTRY_ENABLED")
+
+    @property
+    def data_entry(self) -> DataEntry:
+        """Receipts, their files, OCR runs, exports and the nomenclature (data-entry module)."""
+        return _installed(self.services.data_entry, "data_entry", "MODULE_DATA_ENTRY_ENABLED")
+
+    @property
+    def ocr(self) -> OcrService:
+        """The OCR engine, loaded only where OCR jobs are consumed (OCR_ENABLED and QUEUE_IN_PROCESS, or a worker)."""
+        return _installed(self.services.ocr, "ocr", "OCR_ENABLED")
 
     async def start(self) -> None:
         """Start foreground parts in parallel, then kick off background ones."""

@@ -72,7 +72,7 @@ async def add_user(
     app: Quart, username: str, *, roles: set[str], company_ids: set[int] | None = None, password: str = PASSWORD
 ) -> store.User:
     """Create a local user directly in the app database."""
-    db = app.extensions["roa2web"].services["app_db"]
+    db = app.extensions["roa2web"].app_db
     return await store.create_user(
         db,
         username=username,

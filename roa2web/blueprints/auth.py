@@ -70,8 +70,7 @@ def _tokens(pair: TokenPair) -> TokenResponse:
 
 
 def _service() -> AuthService:
-    service: AuthService = runtime().service("auth")
-    return service
+    return runtime().auth
 
 
 def build_blueprint(settings: Settings) -> Blueprint:

@@ -63,7 +63,7 @@ class CalendarQuery(BaseModel):
 @problems(401, 503)
 async def list_companies() -> CompanyList:
     """Only the companies the caller has rights on."""
-    companies = await companies_for(runtime().service("ledger"), current_principal())
+    companies = await companies_for(runtime().ledger, current_principal())
     return CompanyList([CompanyOut(**company.__dict__) for company in companies])
 
 
@@ -74,7 +74,7 @@ async def list_companies() -> CompanyList:
 async def calendar(query_args: CalendarQuery) -> CalendarOut:
     """Years and months with their closed flag, and the current period."""
     ensure_company(query_args.company_id)
-    result = await calendar_of(runtime().service("ledger"), query_args.company_id, today=dt.date.today())
+    result = await calendar_of(runtime().ledger, query_args.company_id, today=dt.date.today())
     return CalendarOut(
         company_id=query_args.company_id,
         years=result.years,

@@ -42,8 +42,7 @@ def export_links(job: Job) -> tuple[str, dict[str, str]]:
 
 
 def _service() -> JobService:
-    service: JobService = runtime().service("jobs")
-    return service
+    return runtime().jobs
 
 
 async def _export_job(job_id: str) -> Job:

@@ -63,8 +63,7 @@ def task_job_out(job: Job) -> TaskJobOut:
 
 
 def _service() -> JobService:
-    service: JobService = runtime().service("jobs")
-    return service
+    return runtime().jobs
 
 
 async def visible_job(job_id: str) -> Job:

@@ -40,7 +40,7 @@ def _problem(exc: BaseException) -> str:
 
 async def _wait_for_ocr(runtime: Runtime, timeout_s: float) -> None:
     """The OCR engine loads on its own thread after startup: give it `timeout_s` to say ready or failed."""
-    service = runtime.services.get("ocr")
+    service = runtime.services.ocr
     if service is not None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(service.wait_ready(), timeout_s)
@@ -52,7 +52,7 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
     try:
         app = create_app(checking_settings(settings))
         runtime: Runtime = app.extensions["roa2web"]
-        if settings.ocr_enabled and settings.module_data_entry_enabled and "ocr" not in runtime.services:
+        if settings.ocr_enabled and settings.module_data_entry_enabled and runtime.services.ocr is None:
             from roa2web.data_entry.setup import install_ocr
 
             install_ocr(runtime)  # without a consumer there is no engine: load one to try the OCR models

@@ -48,7 +48,7 @@ async def run_worker(settings: Settings) -> int:
     try:
         await runtime.start()
         await runtime.wait_background(STARTUP_TIMEOUT_S)
-        part = runtime.services["queue_part"]
+        part = runtime.queue_part
         if part.consumer is None:
             log.error("the queue consumer did not start; see the errors above")
             return 1

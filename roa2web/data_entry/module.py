@@ -1,4 +1,4 @@
-"""The data-entry module's services in one object (`runtime.services["data_entry"]`), for the HTTP
+"""The data-entry module's services in one object (`runtime.data_entry`), for the HTTP
 doors, the job handlers and the Telegram bot alike."""
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def install_ocr(runtime: Runtime) -> OcrService:
 
     settings = runtime.settings
     service = OcrService(settings.ocr_engine, threads=settings.ocr_threads)
-    runtime.services["ocr"] = service
+    runtime.services.ocr = service
     runtime.add_part(ocr_part(service))
     return service
 
@@ -61,13 +61,13 @@ def install_services(runtime: Runtime) -> None:
         reader = install_ocr(runtime)
     else:
         log.info("OCR jobs are queued here and read by `roa2web worker` (QUEUE_IN_PROCESS=false): no OCR engine loaded")
-    runtime.services["data_entry"] = build_data_entry(
-        db=runtime.service("data_entry_db"),
-        ledger=runtime.service("ledger"),
+    runtime.services.data_entry = build_data_entry(
+        db=runtime.data_entry_db,
+        ledger=runtime.ledger,
         data_dir=settings.data_dir,
         max_upload_bytes=settings.data_entry_max_upload_mb * 1024 * 1024,
         nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,
         reader=reader,
         ocr_enabled=settings.ocr_enabled,
-        jobs=lambda: runtime.service("jobs"),
+        jobs=lambda: runtime.jobs,
     )

@@ -59,7 +59,7 @@ def install_services(runtime: Runtime) -> None:
     """Open DATA_DIR/cache.db and build the report service (needs the core's ledger)."""
     settings = runtime.settings
     cache = open_report_cache(settings)
-    ledger = runtime.service("ledger")
+    ledger = runtime.ledger
     service = ReportService(
         ledger,
         cache,
@@ -69,6 +69,6 @@ def install_services(runtime: Runtime) -> None:
         ttl_overrides=settings.reports_ttl_overrides,
         stale_first_s=settings.reports_stale_first_s,
     )
-    runtime.services["report_cache"] = cache
-    runtime.services["reports"] = service
+    runtime.services.report_cache = cache
+    runtime.services.reports = service
     runtime.add_part(cache_part(cache, service))

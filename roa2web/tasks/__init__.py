@@ -7,7 +7,7 @@ A module runs work in the background by registering a handler at import time::
     @job_handler("ocr")
     def run_ocr(ctx: JobContext) -> str | None: ...
 
-and submitting jobs with `runtime.service("jobs").submit("ocr", params, owner_id=..., company_id=...)`.
+and submitting jobs with `runtime.jobs.submit("ocr", params, owner_id=..., company_id=...)`.
 """
 
 from roa2web.tasks.handlers import (

@@ -33,7 +33,7 @@ _PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, EngineUnavailable, 
 
 
 def _data_entry(ctx: JobContext) -> DataEntry:
-    service: DataEntry = ctx.runtime.service("data_entry")
+    service: DataEntry = ctx.runtime.data_entry
     return service
 
 

@@ -36,7 +36,7 @@ def export_report(ctx: JobContext) -> str | None:
         return done
 
     ctx.progress(5, "Se citesc datele din contabilitate")
-    ledger: Ledger = ctx.runtime.service("ledger")
+    ledger: Ledger = ctx.runtime.ledger
     try:
         prepared = ctx.run(prepare_export(ledger, export, now=dt.datetime.now(dt.UTC)))
     except ExportError as exc:

@@ -4,7 +4,7 @@ A handler is a plain (sync) function registered by kind at import time::
 
     @job_handler("report_export")
     def export_report(ctx: JobContext) -> str | None:
-        rows = ctx.run(build_rows(ctx.runtime.service("ledger"), ctx.params))  # async work: on the loop
+        rows = ctx.run(build_rows(ctx.runtime.ledger, ctx.params))  # async work: on the loop
         ctx.progress(50, "se scrie fișierul")                                  # CPU work: right here
         return str(path)                                                      # the job's result_ref
 

@@ -38,23 +38,22 @@ def housekeeping(name: str) -> Callable[[Step], Step]:
 
 @housekeeping("refresh_tokens")
 async def _expired_refresh_tokens(runtime: Runtime) -> int:
-    return await delete_expired_refresh_tokens(runtime.service("app_db"))
+    return await delete_expired_refresh_tokens(runtime.app_db)
 
 
 @housekeeping("queue_results")
 async def _expired_results(runtime: Runtime) -> int:
-    queue: JobQueue = runtime.service("queue")
-    return await asyncio.to_thread(queue.expire_results)
+    return await asyncio.to_thread(runtime.queue.expire_results)
 
 
 @housekeeping("queue_consumers")
 async def _old_consumer_lines(runtime: Runtime) -> int:
-    return await consumers.forget_old(runtime.service("app_db"), older_than=dt.timedelta(days=7))
+    return await consumers.forget_old(runtime.app_db, older_than=dt.timedelta(days=7))
 
 
 @housekeeping("report_cache")
 async def _vacuum_report_cache(runtime: Runtime) -> int:
-    cache: Any = runtime.services.get("report_cache")
+    cache = runtime.services.report_cache
     if cache is None:
         return 0
     return int(await asyncio.to_thread(cache.vacuum, float(runtime.settings.cache_stale_max_age_s)))

@@ -1,4 +1,4 @@
-"""`JobService` (`runtime.services["jobs"]`): submit, read, retry and cancel jobs from async code.
+"""`JobService` (`runtime.jobs`): submit, read, retry and cancel jobs from async code.
 
 The job row is written first and its Huey message enqueued after (off the event loop: enqueue is a
 blocking SQLite or Redis call); if the enqueue fails the job is marked failed rather than left

@@ -21,14 +21,14 @@ def import_handler_modules(runtime: Runtime) -> None:
 
 
 def install_services(runtime: Runtime) -> None:
-    """The queue, `runtime.services["jobs"]` and the "queue" part (consumer when QUEUE_IN_PROCESS)."""
+    """The queue, `runtime.jobs` and the "queue" part (consumer when QUEUE_IN_PROCESS)."""
     import_handler_modules(runtime)
     queue = JobQueue(runtime.settings)
-    service = JobService(runtime.service("app_db"), queue, runtime.settings, stats_database(runtime.settings))
-    runtime.services["queue"] = queue
-    runtime.services["jobs"] = service
+    service = JobService(runtime.app_db, queue, runtime.settings, stats_database(runtime.settings))
+    runtime.services.queue = queue
+    runtime.services.jobs = service
     part = QueuePart(runtime, service)
-    runtime.services["queue_part"] = part
+    runtime.services.queue_part = part
     # It stops first: its running jobs use the other parts (databases, ledger, OCR) until they finish.
     runtime.add_part(Part("queue", part.health, start=part.start, stop=part.stop, required=True, background=True,
                           stop_priority=STOP_FIRST))

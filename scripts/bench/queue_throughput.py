@@ -127,7 +127,7 @@ async def jobs_bench(settings: Settings, jobs: int) -> dict[str, Any]:
     runtime = build_runtime(settings.model_copy(update={"queue_max_attempts": 1}))
     await runtime.start()
     await runtime.wait_background(30)
-    service = runtime.service("jobs")
+    service = runtime.jobs
 
     async def drained(total: int) -> None:
         while True:

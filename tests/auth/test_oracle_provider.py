@@ -53,7 +53,7 @@ def roa() -> RoaLedger:
 
 @pytest.fixture
 def db(app):
-    return app.extensions["roa2web"].services["app_db"]
+    return app.extensions["roa2web"].app_db
 
 
 async def test_first_login_records_a_viewer_of_the_granted_companies(db, roa):
@@ -115,7 +115,7 @@ async def test_ledger_failures_propagate_and_a_ledger_without_verify_user_is_ref
 
 async def test_login_over_http_with_roa_credentials(app, client, roa):
     """The whole door: /api/auth/login with the Oracle provider answers tokens for ROA's companies."""
-    auth = app.extensions["roa2web"].services["auth"]
+    auth = app.extensions["roa2web"].auth
     auth.provider = OracleProvider(auth.db, roa)
     response = await client.post("/api/auth/login", json={"username": "popescu", "password": "parola-roa"})
     assert response.status_code == 200, await response.get_data()

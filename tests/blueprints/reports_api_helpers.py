@@ -27,7 +27,7 @@ def url(path: str, **params: Any) -> str:
 async def create_user(app: Quart, username: str, *, roles: set[str], company_ids: set[int] | None = None) -> None:
     """A local user in the app's database."""
     await store.create_user(
-        app.extensions["roa2web"].services["app_db"],
+        app.extensions["roa2web"].app_db,
         username=username,
         display_name=username.title(),
         password_hash=await hash_password(PASSWORD),

@@ -32,7 +32,7 @@ async def test_disabled_user_cannot_log_in(app, client):
     user = await add_user(app, "ana", roles={"viewer"})
     from roa2web.auth import store
 
-    await store.update_user(app.extensions["roa2web"].services["app_db"], user.id, disabled=True)
+    await store.update_user(app.extensions["roa2web"].app_db, user.id, disabled=True)
     response = await client.post("/api/auth/login", json={"username": "ana", "password": PASSWORD})
     assert response.status_code == 401
 

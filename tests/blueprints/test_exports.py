@@ -156,7 +156,7 @@ async def test_expired_file_is_gone(app, client, user_headers):
 
 async def _admin(app):
     """An admin in `app`, logged in over HTTP; their headers."""
-    await store.create_user(app.extensions["roa2web"].service("app_db"), username="boss", display_name="Boss",
+    await store.create_user(app.extensions["roa2web"].app_db, username="boss", display_name="Boss",
                             password_hash=await hash_password("parola-boss-1"), roles=frozenset({"admin"}),
                             company_ids=None)
     response = await app.test_client().post("/api/auth/login", json={"username": "boss", "password": "parola-boss-1"})

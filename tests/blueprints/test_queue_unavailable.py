@@ -58,5 +58,5 @@ async def test_every_queued_door_answers_503_with_retry_after(unreachable_queue_
     ocr = await client.post("/api/data-entry/ocr", form={"company_id": "2"}, files=photo, headers=headers)
     await assert_queue_unavailable(ocr)
 
-    jobs = app.extensions["roa2web"].service("jobs")
+    jobs = app.extensions["roa2web"].jobs
     assert {str(job.state) for job in await jobs.list()} == {"failed"}  # none left waiting for a lost message

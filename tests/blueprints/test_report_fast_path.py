@@ -129,5 +129,5 @@ async def test_an_exhausted_limit_is_refused_by_the_route(settings_factory):
         assert [a.headers.get("RateLimit-Remaining") for a in answers[:3]] == ["2", "1", "0"]
         assert fast_path(app).served == 2
         assert answers[3].content_type == "application/problem+json" and "Retry-After" in answers[3].headers
-        figures = app.extensions["roa2web"].services["reports"].cache.stats()
+        figures = app.extensions["roa2web"].reports.cache.stats()
         assert (figures["l1"]["hits"], figures["l1"]["misses"]) == (2, 1)  # the refused request looked nothing up

@@ -48,7 +48,7 @@ async def test_restart_serves_from_l2_then_l1(settings):
         assert miss.headers["X-Cache"] == "MISS"
     second_app = create_app(settings)  # same DATA_DIR: a restarted process
     async with second_app.test_app():
-        ledger = second_app.extensions["roa2web"].services["ledger"]
+        ledger = second_app.extensions["roa2web"].ledger
         client = second_app.test_client()
         l2, l1 = await get_tb(client, headers), await get_tb(client, headers)
         assert (l2.headers["X-Cache"], l1.headers["X-Cache"]) == ("HIT-L2", "HIT-L1")
@@ -71,7 +71,7 @@ async def test_if_none_match_gives_304_without_body(client, user_headers):
 
 async def test_lifetime_follows_the_period_state(app, client, user_headers, settings):
     headers = await user_headers("ana", roles={"viewer"}, company_ids={1})
-    cache = app.extensions["roa2web"].services["report_cache"]
+    cache = app.extensions["roa2web"].report_cache
     for params, ttl in ((CLOSED_TB, settings.reports_ttl_closed_s), (OPEN_TB, settings.reports_ttl_open_s)):
         assert (await get_tb(client, headers, **params)).status_code == 200
         entry = cache.get("trial_balance", 1, params | {"account_prefix": None, "hide_zero": False})

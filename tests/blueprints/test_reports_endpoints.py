@@ -166,7 +166,7 @@ async def test_bad_parameters_are_400_problems_naming_the_field(client, viewer, 
 
 
 async def test_other_companies_are_403_and_cost_no_ledger_query(app, client, viewer):
-    ledger = app.extensions["roa2web"].services["ledger"]
+    ledger = app.extensions["roa2web"].ledger
     before = ledger.queries
     for path, params in (
         ("dashboard", {"company_id": 3, "year": YEAR, "month": 1}),

@@ -32,8 +32,8 @@ async def statements_of_one_trial_balance(path, params) -> int:
 
 async def test_hundred_concurrent_misses_run_the_report_once(app, client, user_headers, demo_ledger_path):
     headers = await user_headers("ana", roles={"viewer"}, company_ids={1})
-    ledger = app.extensions["roa2web"].services["ledger"]
-    cache = app.extensions["roa2web"].services["report_cache"]
+    ledger = app.extensions["roa2web"].ledger
+    cache = app.extensions["roa2web"].report_cache
     warm = await client.get(url("trial-balance", **{**CLOSED_TB, "month_to": 3}), headers=headers)
     assert warm.status_code == 200  # the company's calendar is now known: only report statements remain
 

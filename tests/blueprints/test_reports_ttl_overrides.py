@@ -23,7 +23,7 @@ def lifetime(cache, report, params) -> int:
 
 async def test_overrides_set_the_entry_expiry(app, client, user_headers, settings):
     headers = await user_headers("ana", roles={"viewer"}, company_ids={1})
-    cache = app.extensions["roa2web"].services["report_cache"]
+    cache = app.extensions["roa2web"].report_cache
     tb_key = {"account_prefix": None, "hide_zero": False}
     for params in (CLOSED_TB, OPEN_TB):
         assert (await client.get(url("trial-balance", **params), headers=headers)).status_code == 200

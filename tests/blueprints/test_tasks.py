@@ -27,7 +27,7 @@ async def _finished(client, job_id, headers):
 
 
 async def _wait_consumer(app):
-    part = app.extensions["roa2web"].services["queue_part"]
+    part = app.extensions["roa2web"].queue_part
     for _ in range(500):
         if part.consumer is not None:
             return
@@ -41,7 +41,7 @@ async def test_job_status_for_owner_and_admin_only(app, client, user_headers):
     dan = await user_headers("dan", roles={"viewer"})
     boss = await user_headers("boss", roles={"admin"})
     ana_id = (await (await client.get("/api/auth/me", headers=ana)).get_json())["id"]
-    job = await app.extensions["roa2web"].service("jobs").submit("test_steps", {"steps": 2}, owner_id=ana_id,
+    job = await app.extensions["roa2web"].jobs.submit("test_steps", {"steps": 2}, owner_id=ana_id,
                                                                  company_id=1)
     body = await _finished(client, job.id, ana)
     assert body["state"] == "done" and body["progress"] == 100 and body["kind"] == "test_steps"
@@ -60,7 +60,7 @@ async def test_dashboard_is_for_admins(app, client, user_headers):
     await _wait_consumer(app)
     ana = await user_headers("ana", roles={"operator", "approver"})
     boss = await user_headers("boss", roles={"admin"})
-    service = app.extensions["roa2web"].service("jobs")
+    service = app.extensions["roa2web"].jobs
     done = await service.submit("test_steps", {"steps": 1})
     failed = await service.submit("test_broken", {})
     await _finished(client, done.id, boss)
@@ -81,7 +81,7 @@ async def test_cancel_and_retry_over_http(app, client, user_headers):
     ana = await user_headers("ana", roles={"viewer"})
     boss = await user_headers("boss", roles={"admin"})
     ana_id = (await (await client.get("/api/auth/me", headers=ana)).get_json())["id"]
-    service = app.extensions["roa2web"].service("jobs")
+    service = app.extensions["roa2web"].jobs
     job = await service.submit("test_steps", {"steps": 400, "step_s": 0.02}, owner_id=ana_id)
     cancelled = await client.post(f"/api/tasks/{job.id}/cancel", headers=ana)
     assert cancelled.status_code == 200

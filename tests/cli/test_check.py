@@ -51,7 +51,7 @@ def test_check_starts_no_consumer_and_leaves_queued_jobs_alone(check_env, tmp_pa
     async def seed() -> str:  # a job waiting for the live server's consumer
         app = create_app(settings)
         async with app.test_app():
-            job = await app.extensions["roa2web"].service("jobs").submit("test_steps", {"steps": 1})
+            job = await app.extensions["roa2web"].jobs.submit("test_steps", {"steps": 1})
             return str(job.id)
 
     job_id = asyncio.run(seed())

@@ -36,7 +36,7 @@ def seed_jobs() -> dict[str, str]:
     async def seed() -> dict[str, str]:
         app = create_app(load_settings(queue_in_process=False))
         async with app.test_app():
-            service = app.extensions["roa2web"].service("jobs")
+            service = app.extensions["roa2web"].jobs
             queued = await service.submit("test_steps", {"steps": 1}, owner_id="u1", company_id=1)
             failed = await service.submit("test_broken", {})
             await transitions.claim_job(service.db, failed.id, "elsewhere:1:x")

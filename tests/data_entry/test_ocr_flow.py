@@ -41,7 +41,7 @@ def telecom(**overrides) -> ReceiptReading:
 
 @pytest.fixture
 def service(de_app):
-    return de_app.extensions["roa2web"].services["data_entry"]
+    return de_app.extensions["roa2web"].data_entry
 
 
 async def started_run(service, company_id: int = 2, **fields) -> tuple[str, str]:
@@ -132,7 +132,7 @@ async def test_a_receipt_submitted_meanwhile_is_not_touched(service):
 
 
 async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, service):
-    jobs = de_app.extensions["roa2web"].services["jobs"]
+    jobs = de_app.extensions["roa2web"].jobs
     receipt = await service.receipts.create(ANA, 2, {}, source="ocr")
     attachment = await service.files.attach(ANA, receipt.id, receipt_sample(28, "clean").data, "bon.png")
     db = service.receipts.db

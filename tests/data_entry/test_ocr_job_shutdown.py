@@ -31,9 +31,9 @@ def test_the_data_entry_handlers_are_doors_in_the_tasks_package():
 
 
 async def test_an_ocr_job_caught_by_a_closed_ocr_service_is_retried_not_failed(de_app):
-    services = de_app.extensions["roa2web"].services
-    data_entry, jobs = services["data_entry"], services["jobs"]
-    await asyncio.to_thread(services["ocr"].close)  # what a shutdown does
+    runtime = de_app.extensions["roa2web"]
+    data_entry, jobs = runtime.data_entry, runtime.jobs
+    await asyncio.to_thread(runtime.ocr.close)  # what a shutdown does
     receipt = await data_entry.receipts.create(ANA, 2, {}, source="ocr")
     attachment = await data_entry.files.attach(ANA, receipt.id, image_bytes("PNG"), "bon.png")
     db = data_entry.receipts.db

@@ -25,7 +25,7 @@ COMPLETE = {
 
 @pytest.fixture
 def service(de_app):
-    return de_app.extensions["roa2web"].services["data_entry"]
+    return de_app.extensions["roa2web"].data_entry
 
 
 async def test_fifty_writers_each_create_edit_attach_and_submit(service):

@@ -34,7 +34,7 @@ def de_settings(settings_factory, data_entry_db_url):
 
 @pytest.fixture
 def service(de_app):
-    return de_app.extensions["roa2web"].services["data_entry"]
+    return de_app.extensions["roa2web"].data_entry
 
 
 async def approved(service, number: str) -> str:
@@ -67,7 +67,7 @@ async def finished(jobs, job_id: str):
 
 
 async def test_a_write_failure_is_retried_and_marks_nothing_until_the_files_exist(de_app, service):
-    jobs = de_app.extensions["roa2web"].services["jobs"]
+    jobs = de_app.extensions["roa2web"].jobs
     first, second = await approved(service, "1"), await approved(service, "2")
     exports_dir = de_app.extensions["roa2web"].settings.data_path("exports")
     shutil.rmtree(exports_dir, ignore_errors=True)
@@ -93,7 +93,7 @@ async def test_a_write_failure_is_retried_and_marks_nothing_until_the_files_exis
 
 
 async def test_receipts_without_entries_fail_the_job_and_nothing_is_marked(de_app, service):
-    jobs = de_app.extensions["roa2web"].services["jobs"]
+    jobs = de_app.extensions["roa2web"].jobs
     good = await approved(service, "1")
     broken = await service.receipts.create(ANA, 2, {**COMPLETE, "document_number": "2",
                                                     "payment_method": PaymentMethod.SUPPLIER})

@@ -21,7 +21,7 @@ TELECOM = {
 
 @pytest.fixture
 def service(de_app):
-    return de_app.extensions["roa2web"].services["data_entry"]
+    return de_app.extensions["roa2web"].data_entry
 
 
 async def test_supplier_history_and_duplicates_match_every_spelling_of_a_cif(service):

@@ -117,7 +117,7 @@ def as_user(
         if name not in headers:
             roles, companies = ROSTER[name]
             await store.create_user(
-                de_app.extensions["roa2web"].services["app_db"], username=name, display_name=name.title(),
+                de_app.extensions["roa2web"].app_db, username=name, display_name=name.title(),
                 password_hash=password_hash, roles=roles, company_ids=companies)
             response = await de_client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
             assert response.status_code == 200, await response.get_data()

@@ -20,14 +20,14 @@ async def queue_ready(app: Quart, timeout_s: float = 15) -> None:
     if not runtime.settings.queue_in_process:
         return
     deadline = time.monotonic() + timeout_s
-    while runtime.services["queue_part"].consumer is None or runtime.services["queue_part"]._maintenance is None:
+    while runtime.queue_part.consumer is None or runtime.queue_part._maintenance is None:
         assert time.monotonic() < deadline, "the queue consumer did not start"
         await asyncio.sleep(0.01)
 
 
 def jobs_of(app: Quart) -> JobService:
     """The app's JobService."""
-    service: JobService = app.extensions["roa2web"].service("jobs")
+    service: JobService = app.extensions["roa2web"].jobs
     return service
 
 

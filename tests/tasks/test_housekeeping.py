@@ -26,7 +26,7 @@ async def _seed(app, tmp_path):
     stale = time.time() - settings.export_ttl_hours * 3600 - 60
     os.utime(old / "raport.xlsx", (stale, stale))
 
-    db = runtime.service("app_db")
+    db = runtime.app_db
     user = await store.create_user(db, username="ion", display_name="Ion", password_hash=None,
                                    roles=frozenset({"viewer"}), company_ids=None)
     await store.store_refresh_token(db, token_hash="h1", family_id="f", user_id=user.id,
@@ -38,7 +38,7 @@ async def _seed(app, tmp_path):
                          stale_max_age_s=settings.cache_stale_max_age_s, clock=lambda: clock[0])
     cache.put("trial_balance", 1, {"year": 2025}, b"{}", ttl_s=1)
     clock[0] += settings.cache_stale_max_age_s + 10
-    runtime.services["report_cache"] = cache
+    runtime.services.report_cache = cache
     return old, fresh, cache
 
 

@@ -36,7 +36,7 @@ async def test_the_web_process_queues_ocr_and_the_worker_reads_it(queue_settings
     settings = queue_settings(ocr_enabled=True, queue_in_process=False)
     app = create_app(settings)
     runtime = app.extensions["roa2web"]
-    assert "ocr" not in runtime.services and "ocr" not in [part.name for part in runtime.parts]  # no engine here
+    assert runtime.services.ocr is None and "ocr" not in [part.name for part in runtime.parts]  # no engine here
     async with app.test_app():
         client = app.test_client()
         headers = await operator_headers(app)

@@ -44,7 +44,7 @@ async def test_startup_takes_back_jobs_of_a_dead_process_and_resends_lost_messag
     consumer = create_app(queue_settings())
     async with consumer.test_app():
         await queue_ready(consumer)
-        assert consumer.extensions["roa2web"].services["queue_part"].recovered == {"orphans": 1, "resent": 1}
+        assert consumer.extensions["roa2web"].queue_part.recovered == {"orphans": 1, "resent": 1}
         service = jobs_of(consumer)
         done = {job_id: await wait_for(service, job_id) for job_id in (orphan, lost.id, kept.id)}
     assert all(job.state == JobState.DONE for job in done.values())
@@ -60,7 +60,7 @@ async def test_silent_worker_elsewhere_is_taken_over_after_the_stale_window(queu
     consumer = create_app(queue_settings(queue_stale_after_s=3))
     async with consumer.test_app():
         await queue_ready(consumer)
-        assert consumer.extensions["roa2web"].services["queue_part"].recovered["orphans"] == 0  # not yet stale
+        assert consumer.extensions["roa2web"].queue_part.recovered["orphans"] == 0  # not yet stale
         service = jobs_of(consumer)
         assert (await service.get(orphan)).state == JobState.RUNNING
         done = await wait_for(service, orphan, timeout_s=10)

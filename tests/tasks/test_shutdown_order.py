@@ -33,7 +33,7 @@ async def ocr_job_states(app) -> dict[str, str]:
 
 
 async def run_states(app, job_ids) -> set[OcrState]:
-    db = app.extensions["roa2web"].service("data_entry_db")
+    db = app.extensions["roa2web"].data_entry_db
     return {(await ocr_store.get_run_by_job(db, job_id)).state for job_id in job_ids}
 
 
@@ -42,7 +42,7 @@ async def test_graceful_stop_with_ocr_jobs_running_fails_none_and_a_restart_fini
     app = create_app(settings)
     async with app.test_app():
         await queue_ready(app)
-        assert await app.extensions["roa2web"].service("ocr").wait_ready()
+        assert await app.extensions["roa2web"].ocr.wait_ready()
         client = app.test_client()
         await add_user(app, "ana", roles={"operator"}, company_ids={2})
         headers = await login(client, "ana")

@@ -10,7 +10,7 @@ async def test_per_user_limit_per_endpoint_with_headers_and_429(settings_factory
 
     app = create_app(settings_factory(rate_limit_per_user_per_minute=3, ocr_enabled=False))
     async with app.test_app():
-        db = app.extensions["roa2web"].services["app_db"]
+        db = app.extensions["roa2web"].app_db
         password_hash = await hash_password("pw-123456789")
         for name in ("ana", "dan"):
             await store.create_user(db, username=name, display_name=name, password_hash=password_hash,

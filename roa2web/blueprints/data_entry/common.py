@@ -13,8 +13,7 @@ from roa2web.data_entry.module import DataEntry
 
 def data_entry() -> DataEntry:
     """The data-entry services of this app."""
-    service: DataEntry = runtime().service("data_entry")
-    return service
+    return runtime().data_entry
 
 
 async def read_upload(upload: FileStorage) -> bytes:

@@ -17,4 +17,4 @@ def install_routes(app: Quart, runtime: Runtime) -> None:
     app.register_blueprint(routes.blueprint)
     app.register_blueprint(cache.blueprint)
     app.register_error_handler(ReportParameterError, on_parameter_error)
-    install_fast_path(app, runtime.services["reports"])
+    install_fast_path(app, runtime.reports)

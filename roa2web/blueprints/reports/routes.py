@@ -38,8 +38,7 @@ blueprint.register_error_handler(LedgerError, on_ledger_error)
 
 def reports() -> ReportService:
     """The cached report service of this app."""
-    service: ReportService = runtime().services["reports"]
-    return service
+    return runtime().reports
 
 
 async def _serve(report: str, query: ReportParams) -> Response:

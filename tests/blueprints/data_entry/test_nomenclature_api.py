@@ -61,7 +61,7 @@ async def test_vat_rates_by_date(de_client, as_user):
 
 async def test_lookups_are_cached_and_concurrent_misses_query_once(de_app, de_client, as_user):
     victor = await as_user("victor")
-    ledger = de_app.extensions["roa2web"].services["ledger"]
+    ledger = de_app.extensions["roa2web"].ledger
     before = ledger.queries
     responses = await asyncio.gather(*(
         de_client.get(f"{BASE}/partners", query_string={"company_id": 2, "q": str(n)}, headers=victor)

@@ -131,7 +131,7 @@ async def test_amounts_are_decimals_never_floats(de_app, de_client, as_user):
     ana, bogdan = await as_user("ana"), await as_user("bogdan")
     receipt_id = await approved(de_client, ana, bogdan, total=100.10,
                                 vat_lines=[{"rate": 21, "base": 82.73, "vat": 17.37}])
-    service = de_app.extensions["roa2web"].services["data_entry"]
+    service = de_app.extensions["roa2web"].data_entry
     receipt = await service.receipts.get(service_principal(), receipt_id)
     amounts = [row[8] for row in entry_rows([receipt], vat_payer=True)]
     assert amounts == [Decimal("82.73"), Decimal("17.37")]
