@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # From scratch: a new venv, every dependency, then ruff, mypy and the whole test suite.
 # PostgreSQL and Redis on 127.0.0.1 are used by the scale-out tests (both run on CI machines).
-# Then the optional paddleocr engine's tests, in their own venv (scripts/test_paddleocr.sh).
+# Then the optional paddleocr engine's tests, in their own venv (scripts/test_paddleocr.sh), and the
+# base install without extras, started for real (scripts/check_no_extras.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_python.sh
@@ -14,3 +15,4 @@ echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
 echo "== mypy"; .venv-test/bin/mypy
 echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" "$@"
 echo "== pytest -m paddleocr (the optional engine, in its own venv)"; bash scripts/test_paddleocr.sh
+echo "== no extras (pip install . in a fresh venv, then init and serve)"; bash scripts/check_no_extras.sh

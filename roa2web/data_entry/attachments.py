@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, ImageOps
 
 from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
-from roa2web.data_entry.ocr.images import MAX_PIXELS, sniff_content_type
+from roa2web.data_entry.filetypes import MAX_PIXELS, PIL_FORMATS, sniff_content_type
 
 EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -31,8 +31,6 @@ EXTENSIONS = {
     "image/heic": "heic",
     "application/pdf": "pdf",
 }
-_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
-                "image/heic": "HEIF"}
 _EXIF_ORIENTATION = 0x0112
 _UNSAFE_NAME = re.compile(r"[^\w .()+-]", re.ASCII)
 
@@ -94,7 +92,7 @@ def _check_pdf(data: bytes) -> None:
 
 def _upright_image(data: bytes, content_type: str, max_pixels: int) -> bytes:
     """Decode fully (bomb-safe); if an EXIF orientation turns the image, re-encode it upright."""
-    fmt = _PIL_FORMATS[content_type]
+    fmt = PIL_FORMATS[content_type]
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as image:
             width, height = image.size

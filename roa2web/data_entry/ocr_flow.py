@@ -103,9 +103,13 @@ class OcrFlow:
 
     def ensure_accepting(self) -> None:
         """OcrUnavailable unless new OCR work is accepted: OCR on, and this process's engine (if it runs
-        one) did not fail to load; a job queued for a broken engine would only fail."""
+        one) is installed and did not fail to load; a job queued for a missing or broken engine would only fail."""
         self.ensure_enabled()
         status = self.reader.status() if self.reader is not None else {}
+        if status.get("state") == "unavailable":
+            raise OcrUnavailable(
+                f"OCR is not available on this server: {status.get('error') or 'the `ocr` extra is not installed'}",
+                kind="ocr-extra-missing")
         if status.get("state") == "error":
             raise OcrUnavailable(
                 f"the OCR engine failed to load ({status.get('error') or 'unknown error'}); OCR uploads are "

@@ -21,7 +21,11 @@ log = logging.getLogger("roa2web.data_entry")
 
 
 def ocr_part(service: Any) -> Part:
-    """The OCR engine as an optional part, loaded in the background; health from its status()."""
+    """The OCR engine as an optional part, loaded in the background; health from its status().
+
+    Not installed (state "unavailable": the `ocr` extra is missing) or failed: "down", which degrades
+    /health without making it "down" (the part is optional).
+    """
 
     async def start() -> None:
         service.start()

@@ -16,8 +16,7 @@ from roa2web.data_entry.entries import EntriesUnavailable
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
 from roa2web.data_entry.export import EXPORT_JOB, ExportBatch, ReceiptExports
 from roa2web.data_entry.module import DataEntry
-from roa2web.data_entry.ocr.images import ImageRejected
-from roa2web.data_entry.ocr.service import OcrUnavailable as EngineUnavailable
+from roa2web.data_entry.ocr.errors import ImageRejected, ReaderUnavailable
 from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
 from roa2web.ledger.base import LedgerError
 from roa2web.tasks.handlers import (
@@ -29,7 +28,7 @@ from roa2web.tasks.handlers import (
 )
 
 log = logging.getLogger("roa2web.data_entry")
-_PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, EngineUnavailable, NotFound)
+_PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, ReaderUnavailable, NotFound)
 
 
 def _data_entry(ctx: JobContext) -> DataEntry:
@@ -39,7 +38,7 @@ def _data_entry(ctx: JobContext) -> DataEntry:
 
 def _service_closed(flow: OcrFlow, error: Exception) -> bool:
     """The OCR service refused the work because it was closed (shutdown), not because it cannot work."""
-    if not isinstance(error, EngineUnavailable):
+    if not isinstance(error, ReaderUnavailable):
         return False
     status: Any = getattr(flow.reader, "status", None)
     return callable(status) and status().get("state") == "closed"

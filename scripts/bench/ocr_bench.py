@@ -20,8 +20,9 @@ from time import perf_counter, process_time
 import numpy as np
 import psutil
 
-from roa2web.data_entry.ocr.engine import OcrEngine, RapidOcrEngine, TextBox
+from roa2web.data_entry.ocr.engine import OcrEngine, TextBox
 from roa2web.data_entry.ocr.pipeline import read_receipt
+from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from tests.support.receipt_images import KINDS, receipt_set
 from tests.support.receipt_scoring import KEY_FIELDS, field_matches, mismatches
 

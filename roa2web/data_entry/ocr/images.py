@@ -13,17 +13,11 @@ from functools import cache
 import numpy as np
 from PIL import Image, ImageOps
 
+from roa2web.data_entry.filetypes import MAX_PIXELS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.ocr.errors import ImageRejected
+
 MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 50_000_000
 MAX_SIDE = 2400
-_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
-_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
-                "image/heic": "HEIF"}
-
-
-class ImageRejected(ValueError):
-    """The upload is not an image we accept: unknown type, damaged, too large or a decompression bomb."""
-
 
 @dataclass(frozen=True)
 class LoadedImage:
@@ -32,23 +26,6 @@ class LoadedImage:
     pixels: np.ndarray
     content_type: str
     original_size: tuple[int, int]
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """The MIME type told by the leading bytes, for the types we accept; None otherwise."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        return "image/tiff"
-    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        return "image/heic"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
 
 
 def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXELS) -> LoadedImage:
@@ -73,7 +50,7 @@ def _open_bitmap(
     if content_type == "image/heic":
         _enable_heif()
     try:
-        image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[content_type]])
+        image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
     except Image.DecompressionBombError as error:
         raise ImageRejected(f"decompression bomb refused: {error}") from error
     except (OSError, ValueError, SyntaxError) as error:

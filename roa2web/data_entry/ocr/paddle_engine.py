@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import EngineUnavailable, TextBox, box_corners, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import TextBox, box_corners, rapidocr_model_dir
+from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 DET_MODEL = "PP-OCRv6_small_det"
 REC_MODEL = "PP-OCRv6_small_rec"

@@ -2,27 +2,34 @@
 
 The inference runtime must never run on two threads at once, so loading and every recognition go
 through a single-thread executor; callers on the event loop just await `read()`.
+Without the `ocr` extra the service is "unavailable" from the start and says so (the pipeline and
+the engines, which need numpy and OpenCV, are imported only on the OCR thread).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from time import perf_counter
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from roa2web.data_entry.ocr.engine import OcrEngine, build_engine
-from roa2web.data_entry.ocr.pipeline import read_receipt
-from roa2web.data_entry.ocr.reading import ReceiptReading
+from roa2web.data_entry.ocr.engines import OCR_EXTRA_MODULES, build_engine, missing_modules
+from roa2web.data_entry.ocr.errors import ReaderUnavailable
+
+if TYPE_CHECKING:
+    from roa2web.data_entry.ocr.engine import OcrEngine
+    from roa2web.data_entry.ocr.reading import ReceiptReading
 
 log = logging.getLogger("roa2web.data_entry.ocr")
-type State = Literal["idle", "loading", "ready", "error", "closed"]
+type State = Literal["unavailable", "idle", "loading", "ready", "error", "closed"]
 
 
-class OcrUnavailable(RuntimeError):
-    """The OCR engine failed to load, or the service was closed."""
+def missing_extra_message(missing: Collection[str]) -> str:
+    """What to tell an admin when the `ocr` extra's modules are not installed."""
+    return (f"the `ocr` extra is not installed (missing: {', '.join(missing)}); OCR needs "
+            "pip install 'roa2web[ocr]'")
 
 
 class OcrService:
@@ -34,8 +41,13 @@ class OcrService:
         threads: int = 2,
         repair: bool = True,
         engine_factory: Callable[[], OcrEngine] | None = None,
+        required_modules: Sequence[str] = OCR_EXTRA_MODULES,
     ) -> None:
-        """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads))."""
+        """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads)).
+
+        `required_modules`: what the pipeline and the engine import; when one is missing the service
+        is "unavailable" (the `ocr` extra is not installed) and never tries to load.
+        """
         self.engine_name = engine_name
         self.threads = threads
         self.repair = repair
@@ -46,10 +58,14 @@ class OcrService:
         self._state: State = "idle"
         self._error: str | None = None
         self._load_seconds: float | None = None
+        missing = missing_modules(required_modules)
+        if missing:
+            self._state = "unavailable"
+            self._error = missing_extra_message(missing)
 
     def start(self) -> None:
         """Begin loading the engine on the OCR thread and return at once (idempotent)."""
-        if self._loading is None and self._state != "closed":
+        if self._loading is None and self._state == "idle":
             self._state = "loading"
             self._loading = self._executor.submit(self._load)
 
@@ -69,22 +85,26 @@ class OcrService:
 
     def _read_on_thread(self, data: bytes) -> ReceiptReading:
         if self._engine is None:
-            raise OcrUnavailable(self._error or "the OCR engine is not loaded")
+            raise ReaderUnavailable(self._error or "the OCR engine is not loaded")
+        from roa2web.data_entry.ocr.pipeline import read_receipt  # numpy and OpenCV: only with the `ocr` extra
+
         return read_receipt(data, self._engine, repair=self.repair)
 
     async def read(self, data: bytes) -> ReceiptReading:
         """Read one receipt image; waits for the engine if it is still loading.
 
-        Raises OcrUnavailable when the engine could not be loaded or the service is closed, and
-        ImageRejected when `data` is not an acceptable image.
+        Raises ReaderUnavailable when the engine is not installed, could not be loaded or the service
+        is closed, and ImageRejected when `data` is not an acceptable image.
         """
         if self._state == "closed":
-            raise OcrUnavailable("the OCR service is closed")
+            raise ReaderUnavailable("the OCR service is closed")
+        if self._state == "unavailable":
+            raise ReaderUnavailable(self._error or "the OCR engine is not installed")
         self.start()
         try:
             job = self._executor.submit(self._read_on_thread, data)
         except RuntimeError as error:
-            raise OcrUnavailable("the OCR service is closed") from error
+            raise ReaderUnavailable("the OCR service is closed") from error
         return await asyncio.wrap_future(job)
 
     async def wait_ready(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roa2web.data_entry.ocr.engine import RapidOcrEngine
+from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from roa2web.data_entry.ocr.engine import RapidOcrEngine
 from roa2web.data_entry.ocr.pipeline import read_receipt
+from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from roa2web.data_entry.ocr.reading import Check
 from tests.support.receipt_images import receipt_sample
 from tests.support.receipt_scoring import field_matches, mismatches

@@ -8,8 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from roa2web.data_entry.ocr.engine import EngineUnavailable, RapidOcrEngine, build_engine, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import rapidocr_model_dir
+from roa2web.data_entry.ocr.engines import build_engine
+from roa2web.data_entry.ocr.errors import EngineUnavailable
 from roa2web.data_entry.ocr.images import load_image
+from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from tests.support.receipt_images import receipt_sample
 
 pytestmark = pytest.mark.slow

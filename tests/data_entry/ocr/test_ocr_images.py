@@ -10,7 +10,9 @@ import zlib
 import pytest
 from PIL import Image
 
-from roa2web.data_entry.ocr.images import MAX_BYTES, ImageRejected, load_image, sniff_content_type
+from roa2web.data_entry.filetypes import sniff_content_type
+from roa2web.data_entry.ocr.errors import ImageRejected
+from roa2web.data_entry.ocr.images import MAX_BYTES, load_image
 
 
 def _encoded(fmt: str, size: tuple[int, int] = (120, 80), mode: str = "RGB", **options: object) -> bytes:

@@ -8,9 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from roa2web.data_entry.ocr.engine import EngineUnavailable, RapidOcrEngine, TextBox
-from roa2web.data_entry.ocr.images import ImageRejected
-from roa2web.data_entry.ocr.service import OcrService, OcrUnavailable
+from roa2web.data_entry.ocr.engine import TextBox
+from roa2web.data_entry.ocr.errors import EngineUnavailable, ImageRejected, ReaderUnavailable
+from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
+from roa2web.data_entry.ocr.service import OcrService
 from tests.support.receipt_images import receipt_sample
 
 pytestmark = pytest.mark.slow
@@ -79,7 +80,7 @@ async def test_a_failed_load_is_reported_and_reads_refused() -> None:
         assert not await service.wait_ready()
         status = service.status()
         assert status["state"] == "error" and "model files missing" in status["error"]
-        with pytest.raises(OcrUnavailable, match="model files missing"):
+        with pytest.raises(ReaderUnavailable, match="model files missing"):
             await service.read(receipt_sample(0, "clean").data)
     finally:
         service.close()
@@ -99,6 +100,6 @@ async def test_bad_upload_raises_image_rejected_and_service_keeps_working(ocr_en
 async def test_closed_service_refuses_reads(ocr_engine: RapidOcrEngine) -> None:
     service = OcrService(engine_factory=lambda: ocr_engine)
     service.close()
-    with pytest.raises(OcrUnavailable, match="closed"):
+    with pytest.raises(ReaderUnavailable, match="closed"):
         await service.read(receipt_sample(0, "clean").data)
     assert service.status()["state"] == "closed"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from roa2web.data_entry.ocr.engine import ENGINES, EngineUnavailable, build_engine
+from roa2web.data_entry.ocr.engines import ENGINES, build_engine
+from roa2web.data_entry.ocr.errors import EngineUnavailable
 from roa2web.data_entry.ocr.paddle_engine import DET_MODEL, REC_MODEL, PaddleOcrEngine, build_model_folders
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.reading import Check
