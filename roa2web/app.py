@@ -14,10 +14,8 @@ from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings, load_settings
-from roa2web.web.conversion import skip_conversion_of_responses
-from roa2web.web.gates import install_gates
-from roa2web.web.guards import TokenAuth
-from roa2web.web.limits import UserLimit, install_login_limiter
+from roa2web.web.guards import install_token_auth
+from roa2web.web.limits import install_rate_limits
 from roa2web.web.request_context import install_request_context
 from roa2web.web.security import SecurityHeaders
 
@@ -80,12 +78,11 @@ def create_app(settings: Settings | None = None) -> Quart:
         security=[{"bearer": []}],
         openapi_provider_class=docs.ApiOpenAPIProvider,
     )
-    skip_conversion_of_responses(app)
-    token_auth = TokenAuth(settings.jwt_secret_key.get_secret_value())
-    user_limit = UserLimit(settings.rate_limit_per_user_per_minute, 60.0)
-    install_gates(app, token_auth, user_limit)
-    app.extensions["roa2web.gates"] = (token_auth, user_limit)  # for ASGI layers that admit requests as they do
-    install_login_limiter(app)
+    # Before-request hooks run in this order: request id and client address, token, rate limits.
+    security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
+    install_request_context(app, settings.trusted_proxies, security)
+    install_token_auth(app, settings.jwt_secret_key.get_secret_value())
+    install_rate_limits(app, settings)
     register_error_handlers(app)
 
     app.register_blueprint(health.blueprint)
@@ -95,10 +92,6 @@ def create_app(settings: Settings | None = None) -> Quart:
     for module in enabled_modules(settings):
         if module.http:
             importlib.import_module(module.http).install_routes(app, runtime)
-
-    # The edge wraps the app last, so it is outermost: around any ASGI layer a module installed.
-    security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
-    install_request_context(app, settings.trusted_proxies, security)
 
     app.before_serving(runtime.start)
     app.after_serving(runtime.stop)

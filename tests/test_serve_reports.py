@@ -1,4 +1,4 @@
-"""A cached report through the real server: Hypercorn and h11 carry the fast path's replies, 304 included."""
+"""A cached report through the real server: Hypercorn and h11 carry the route's replies, 304 included."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def test_cached_report_over_http_miss_hit_and_304(tmp_path: Path, demo_ledger_pa
         assert "content-type" not in headers
 
         other_company = TRIAL_BALANCE.replace("company_id=1", "company_id=2")
-        assert request(port, "GET", other_company, auth)[0] == 403  # the route's answer: the query is new to it
-        status, _, body = request(port, "GET", other_company, auth)  # a known query: the fast path declines
+        assert request(port, "GET", other_company, auth)[0] == 403
+        status, _, body = request(port, "GET", other_company, auth)  # asked again: the same answer
         assert status == 403 and json.loads(body)["type"].endswith("/company-forbidden")
         status, _, body = request(port, "GET", TRIAL_BALANCE, {"Authorization": "Bearer not.a.token"})
         assert status == 401 and json.loads(body)["type"].endswith("/invalid-token")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import hashlib
 import uuid
 from collections.abc import Mapping, Set
@@ -20,7 +19,6 @@ from typing import Any
 import orjson
 
 MAX_READABLE_KEY = 200
-MAX_REMEMBERED_KEYS = 4096
 
 type Normalized = str | list[Normalized] | dict[str, Normalized] | None
 
@@ -75,35 +73,13 @@ def normalize_params(params: Mapping[str, Any]) -> dict[str, Normalized]:
 
 
 def cache_key(report: str, company_id: int | None, params: Mapping[str, Any] | None = None) -> str:
-    """The key of one report for one company (None for company-independent reports) and parameters.
-
-    Keys of parameters made only of hashable values are remembered (the last MAX_REMEMBERED_KEYS):
-    a cached report is asked for with the same few parameter sets again and again, and a repeat
-    costs one lookup instead of normalizing and encoding them (~5 µs). Each value's type is part
-    of what is remembered, since equal values of different types (True and 1) normalize apart.
-    """
+    """The key of one report for one company (None for company-independent reports) and parameters."""
     if not report or ":" in report:
         raise ValueError(f"report names must be non-empty and contain no ':', got {report!r}")
     if company_id is not None and (isinstance(company_id, bool) or not isinstance(company_id, int)):
         raise TypeError(f"company_id must be an int or None, got {company_id!r}")
-    if params:
-        try:
-            return _remembered_key(report, company_id, tuple(params.items()), tuple(map(type, params.values())))
-        except TypeError:  # an unhashable value (a list): nothing to remember it by
-            pass
-    return _cache_key(report, company_id, params or {})
-
-
-@functools.lru_cache(maxsize=MAX_REMEMBERED_KEYS)
-def _remembered_key(
-    report: str, company_id: int | None, items: tuple[tuple[str, Any], ...], _types: tuple[type, ...]
-) -> str:
-    return _cache_key(report, company_id, dict(items))
-
-
-def _cache_key(report: str, company_id: int | None, params: Mapping[str, Any]) -> str:
     company = "-" if company_id is None else str(company_id)
-    encoded = orjson.dumps(normalize_params(params)).decode()
+    encoded = orjson.dumps(normalize_params(params or {})).decode()
     key = f"{report}:{company}:{encoded}"
     if len(key) > MAX_READABLE_KEY:
         key = f"{report}:{company}:#{hashlib.sha256(encoded.encode()).hexdigest()}"

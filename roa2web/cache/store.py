@@ -1,9 +1,9 @@
 """L2: responses in a SQLite file (WAL), shared by threads and processes, kept past expiry for STALE.
 
-Each thread gets its own connection. A single read costs the same either way (~10 µs for 60 KB),
-but with one locked connection a reader waits behind another thread's commit and WAL checkpoint:
-read p99 27-200 ms against 0.3-0.45 ms per thread while a thread writes, and 4 reader threads
-managed 50-88k reads/s against 77-97k (`scripts/bench/cache_inprocess.py --connections`).
+Each thread gets its own connection. A single read costs the same either way, but with one
+locked connection a reader waits behind another thread's commit and WAL checkpoint: read p99
+27-200 ms against 0.3-0.45 ms per thread while a thread writes, and 4 reader threads managed
+50-88k reads/s against 77-97k (`scripts/bench/cache_inprocess.py --connections`).
 Connections of finished threads are closed when the next one opens; `close()` closes the rest.
 """
 
@@ -49,7 +49,7 @@ BY_REPORT = (
 BY_COMPANY = "SELECT company_id, count(*) FROM cache_entries GROUP BY company_id ORDER BY company_id"
 
 BUSY_TIMEOUT_S = 5.0
-MMAP_BYTES = 256 * 1024 * 1024  # memory-mapped reads: a 60 KB row in ~10 µs instead of ~23 µs
+MMAP_BYTES = 256 * 1024 * 1024  # memory-mapped reads (scripts/bench/cache_inprocess.py)
 
 
 class StoreClosedError(RuntimeError):

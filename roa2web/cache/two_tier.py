@@ -1,10 +1,9 @@
 """The report cache: L1 in memory, L2 in SQLite, single-flight computation and STALE on failure.
 
 Lookups (L1, then L2 promoted into L1) run inline on the caller's thread, including the event loop:
-a whole L2 hit of a 60 KB response takes ~16 µs (p99 ~35 µs), while the same read through
-`asyncio.to_thread` takes ~63 µs (p99 ~240 µs) (`scripts/bench/cache_inprocess.py`). Writes go to a
-worker thread from async code: a commit may wait for a WAL checkpoint or another process's lock
-(a miss's p99 was 12-27 ms, nearly all of it the write).
+a whole L2 hit costs a fraction of a hop through `asyncio.to_thread` (`scripts/bench/cache_inprocess.py`).
+Writes go to a worker thread from async code: a commit may wait for a WAL checkpoint or another
+process's lock (a miss's p99 was 12-27 ms, nearly all of it the write).
 
 Invalidation bumps a generation counter before it deletes. A computation or promotion that started
 under an older generation does not keep its entry, so no invalidated data survives in either tier.
@@ -67,14 +66,6 @@ class TwoTierCache:
         """The fresh cached response for these arguments from either tier, else None."""
         found = self._lookup(cache_key(report, company_id, params), report)
         return None if found is None else found[0]
-
-    def get_from_memory(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> CachedResponse | None:
-        """The fresh entry for these arguments if L1 holds it, else None: L2 is not read and a miss is not counted.
-
-        For a door that answers memory hits itself and hands every other request to `get_or_compute`
-        (which then counts the lookup once).
-        """
-        return self._from_memory(cache_key(report, company_id, params), report)[0]
 
     async def get_or_compute(
         self,

@@ -8,10 +8,7 @@ ReportParameterError, so a direct call is as safe as one through a model.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,20 +16,16 @@ CompanyId = Annotated[int, Field(gt=0, description="ROA company id")]
 
 
 class ReportParams(BaseModel):
-    """Common configuration: unknown fields are refused; frozen, so one instance may serve many requests."""
+    """What every report takes: the company; unknown fields are refused, values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @functools.cached_property
-    def arguments(self) -> Mapping[str, Any]:
-        """The builder's keyword arguments (`model_dump()`), read-only and computed once per instance."""
-        return MappingProxyType(self.model_dump())
+    company_id: CompanyId
 
 
 class DashboardParams(ReportParams):
     """Dashboard for one month."""
 
-    company_id: CompanyId
     year: int = Field(ge=1900, le=9999)
     month: int = Field(ge=1, le=12)
 
@@ -40,7 +33,6 @@ class DashboardParams(ReportParams):
 class InvoiceFilterParams(ReportParams):
     """Which invoices: kind, status, partner, issue dates, and the date payments count up to."""
 
-    company_id: CompanyId
     kind: Literal["sales", "purchases"] = "sales"
     status: Literal["unpaid", "overdue", "paid", "all"] = "unpaid"
     partner_id: int | None = Field(default=None, gt=0)
@@ -59,7 +51,6 @@ class InvoiceListParams(InvoiceFilterParams):
 class AgingParams(ReportParams):
     """Aging of open invoices at a date."""
 
-    company_id: CompanyId
     kind: Literal["sales", "purchases"] = "sales"
     as_of: dt.date
     basis: Literal["due_date", "issue_date"] = "due_date"
@@ -68,7 +59,6 @@ class AgingParams(ReportParams):
 class TreasuryParams(ReportParams):
     """Cash and bank over a date range inside one fiscal year."""
 
-    company_id: CompanyId
     date_from: dt.date
     date_to: dt.date
 
@@ -76,7 +66,6 @@ class TreasuryParams(ReportParams):
 class TrialBalanceParams(ReportParams):
     """Trial balance for a month range of one year."""
 
-    company_id: CompanyId
     year: int = Field(ge=1900, le=9999)
     month_from: int = Field(ge=1, le=12)
     month_to: int = Field(ge=1, le=12)

@@ -139,11 +139,6 @@ class ReportService:
         failed_at = self._ledger_failed_at
         return failed_at is not None and self._clock() - failed_at < self.stale_first_s
 
-    def get_from_memory(self, report: str, params: Mapping[str, Any]) -> CachedResponse | None:
-        """`report` for `params` if the memory tier holds it fresh, else None (see TwoTierCache.get_from_memory)."""
-        params = CACHED_REPORTS[report].resolve(params)
-        return self.cache.get_from_memory(report, params["company_id"], params)
-
     async def _build(self, spec: CachedReport, params: Mapping[str, Any]) -> bytes:
         return dumps(await spec.builder(self.ledger, **params))
 

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from quart import Request, current_app, g
+from quart import Quart, current_app, g, request
 
 from roa2web.auth.principal import Principal
-from roa2web.auth.tokens import AccessTokenReader, InvalidToken
+from roa2web.auth.tokens import InvalidToken, read_access_token
 from roa2web.errors import ApiError
-from roa2web.web.gates import View
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PUBLIC = "_roa2web_public"
@@ -24,36 +23,39 @@ def public[V: Callable[..., Any]](func: V) -> V:
     return func
 
 
-class TokenAuth:
-    """A gate (see `gates`) requiring a valid bearer token on every non-public view; sets `g.principal`."""
+def principal_of(authorization: str, secret: str) -> Principal:
+    """The caller named by an Authorization header value; a 401 ApiError when there is none or it is invalid."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(
+            401, "a bearer access token is required", kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+        )
+    try:
+        return read_access_token(token.strip(), secret)
+    except InvalidToken as exc:
+        raise ApiError(
+            401,
+            f"the access token is not valid ({exc})",
+            kind="invalid-token",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from None
 
-    def __init__(self, secret: str) -> None:
-        self.tokens = AccessTokenReader(secret)
 
-    def principal(self, authorization: str) -> Principal:
-        """The caller named by an Authorization header value; a 401 ApiError when there is none or it is invalid."""
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ApiError(
-                401, "a bearer access token is required", kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
-            )
-        try:
-            return self.tokens.read(token.strip())
-        except InvalidToken as exc:
-            raise ApiError(
-                401,
-                f"the access token is not valid ({exc})",
-                kind="invalid-token",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            ) from None
+def install_token_auth(app: Quart, secret: str) -> None:
+    """A before-request hook requiring a valid bearer token on every non-public view; sets `g.principal`.
 
-    def __call__(self, req: Request, view: View) -> None:
-        """The gate: public views, preflights and unmatched routes pass; others need a token."""
-        if view is None or req.method == "OPTIONS" or getattr(view, _PUBLIC, False):
+    Public views, preflights (OPTIONS) and unmatched routes (the 404 or 405 follows) pass.
+    """
+
+    @app.before_request
+    async def authenticate() -> None:
+        endpoint = request.endpoint
+        if endpoint is None or request.method == "OPTIONS" or endpoint in _PUBLIC_ENDPOINTS:
             return
-        if req.endpoint in _PUBLIC_ENDPOINTS:
+        view = app.view_functions.get(endpoint)
+        if view is None or getattr(view, _PUBLIC, False):
             return
-        g.principal = self.principal(req.headers.get("Authorization", ""))
+        g.principal = principal_of(request.headers.get("Authorization", ""), secret)
 
 
 def current_principal() -> Principal:

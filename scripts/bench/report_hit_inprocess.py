@@ -2,10 +2,9 @@
 
     python scripts/bench/report_hit_inprocess.py [--requests 2000] [--rounds 9] [--rows 300]
 
-Three ways to the same bytes, called alternately in rounds (the median of each round's median):
-1. the real app, answered by the report fast path (roa2web/blueprints/reports/fast_path.py);
-2. the real app with the fast path switched off: Quart's route with its gates and hooks;
-3. a bare Quart app with one route returning the same bytes.
+Two ways to the same bytes, called alternately in rounds (the median of each round's median):
+1. the real app: Quart's report route with its hooks (request id, token, rate limit, headers);
+2. a bare Quart app with one route returning the same bytes.
 No sockets, no Hypercorn or h11: this isolates what each costs per request in Python, where
 `reports_http.py` measures whole requests over loopback. The real app runs its Huey consumer
 threads as `roa2web serve` does; the heap is frozen after warm-up, as the server does after startup.
@@ -105,22 +104,15 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
 
         await bare.startup()
         bare_scope = http_scope("/json", b"", [])
-        fast_path = real.extensions["roa2web.report_fast_path"]
-        routes = fast_path.routes
-        served_before = fast_path.served
         for target, target_scope in ((real, scope), (bare, bare_scope)):
             await median_us(target, target_scope, 300)
         gc.collect()
         gc.freeze()
         print(f"warm-up: {outcomes}; {len(body):,} bytes; {args.rounds} rounds x {args.requests} requests each")
-        figures: dict[str, list[float]] = {"fast path": [], "Quart route": [], "bare Quart": []}
+        figures: dict[str, list[float]] = {"real app (report route)": [], "bare Quart": []}
         for _ in range(args.rounds):
-            figures["fast path"].append(await median_us(real, scope, args.requests))
-            fast_path.routes = {}
-            figures["Quart route"].append(await median_us(real, scope, args.requests))
-            fast_path.routes = routes
+            figures["real app (report route)"].append(await median_us(real, scope, args.requests))
             figures["bare Quart"].append(await median_us(bare, bare_scope, args.requests))
-        assert fast_path.served - served_before >= args.rounds * args.requests, "the fast path did not answer"
         bare_us = statistics.median(figures["bare Quart"])
         print("median µs per request (and time relative to the bare Quart route):")
         for name, values in figures.items():
