@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from conftest import add_user, login
 
 from roa2web.web.request_context import client_ip
 
@@ -58,43 +57,43 @@ async def test_security_headers_and_cors(settings_factory):
         assert docs.headers.getlist("X-Frame-Options") == ["DENY"]  # once, even where the app sets headers itself
 
 
-async def test_problems_and_not_modified_replies_carry_the_request_id_and_security_headers(settings_factory):
-    from roa2web.app import create_app
-    from roa2web.web.guards import public
+@pytest.fixture
+def settings(settings_factory):
+    return settings_factory(max_content_length=2048, rate_limit_per_user_per_minute=2)
 
-    app = create_app(settings_factory(max_content_length=2048, rate_limit_per_user_per_minute=2))
+
+async def test_problems_and_not_modified_replies_carry_the_request_id_and_security_headers(app, user_headers):
+    from roa2web.web.guards import public
 
     @app.get("/boom")
     @public
     async def boom() -> str:
         raise RuntimeError("boom")
 
-    async with app.test_app():
-        client = app.test_client()
-        await add_user(app, "ana", roles={"viewer"}, company_ids={1})
-        headers = await login(client, "ana")
-        report = "/api/reports/trial-balance?company_id=1&year=2025&month_from=1&month_to=11"
-        etag = (await client.get(report, headers=headers)).headers["ETag"]
-        answers = {
-            304: await client.get(report, headers=headers | {"If-None-Match": etag}),
-            429: await client.get(report, headers=headers),
-            401: await client.get("/api/companies"),
-            404: await client.get("/no/such/route"),
-            405: await client.delete("/health"),
-            413: await client.post("/api/auth/login", data=b"x" * 10_000, headers={"Content-Type": "application/json"}),
-            500: await client.get("/boom", headers={"X-Request-ID": "trace-500"}),
-        }
-        for status, response in answers.items():
-            assert response.status_code == status
-            assert response.headers["X-Request-ID"] and response.headers["X-Content-Type-Options"] == "nosniff"
-            assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
-            if status != 304:
-                assert response.content_type == "application/problem+json"
-                assert (await response.get_json())["request_id"] == response.headers["X-Request-ID"]
-        assert answers[500].headers["X-Request-ID"] == "trace-500"
-        assert answers[304].headers["X-Cache"] == "HIT-L1" and answers[304].headers["ETag"] == etag
-        assert await answers[304].get_data() == b""  # no Content-Type either: tests/test_serve_reports.py, on the wire
-        assert answers[429].headers["Retry-After"]
+    client = app.test_client()
+    headers = await user_headers("ana", roles={"viewer"}, company_ids={1})
+    report = "/api/reports/trial-balance?company_id=1&year=2025&month_from=1&month_to=11"
+    etag = (await client.get(report, headers=headers)).headers["ETag"]
+    answers = {
+        304: await client.get(report, headers=headers | {"If-None-Match": etag}),
+        429: await client.get(report, headers=headers),
+        401: await client.get("/api/companies"),
+        404: await client.get("/no/such/route"),
+        405: await client.delete("/health"),
+        413: await client.post("/api/auth/login", data=b"x" * 10_000, headers={"Content-Type": "application/json"}),
+        500: await client.get("/boom", headers={"X-Request-ID": "trace-500"}),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response.headers["X-Request-ID"] and response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+        if status != 304:
+            assert response.content_type == "application/problem+json"
+            assert (await response.get_json())["request_id"] == response.headers["X-Request-ID"]
+    assert answers[500].headers["X-Request-ID"] == "trace-500"
+    assert answers[304].headers["X-Cache"] == "HIT-L1" and answers[304].headers["ETag"] == etag
+    assert await answers[304].get_data() == b""  # no Content-Type either: tests/test_serve_reports.py, on the wire
+    assert answers[429].headers["Retry-After"]
 
 
 def test_generated_request_ids_are_distinct_safe_tokens():
