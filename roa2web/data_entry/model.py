@@ -1,5 +1,8 @@
 """The receipt as the domain sees it: states, payment methods, fields, attachments, history, OCR runs.
 
+An OCR run keeps only what OCR read; the job that carries it (the `jobs` table) is the one truth
+for its state, attempts, error and times.
+
 Money is integer bani everywhere in the domain; dates are `datetime.date`; timestamps are naive UTC.
 """
 
@@ -28,15 +31,6 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     ADVANCE = "advance"
     SUPPLIER = "supplier"
-
-
-class OcrState(StrEnum):
-    """An OCR run's progress, kept in the app database (the truth, not the queue)."""
-
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    DONE = "DONE"
-    FAILED = "FAILED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +129,26 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class OcrRun:
-    """One OCR pass over an attachment of a receipt."""
+    """One OCR pass over an attachment of a receipt: what it read, once read (`raw_text` is None until then).
+
+    Where the pass is (queued, running, done, failed, cancelled), its attempts and error are its job's.
+    """
 
     id: str
     receipt_id: str
     attachment_id: str
     job_id: str | None
-    state: OcrState
-    attempts: int
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_text: str | None = None
     applied: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    error: str | None = None
     requested_by: str = ""
     created_at: dt.datetime | None = None
-    finished_at: dt.datetime | None = None
+
+    @property
+    def read(self) -> bool:
+        """Whether OCR's reading was saved (and the draft filled from it)."""
+        return self.raw_text is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """OCR of receipt photos as queued jobs: start a run (HTTP, bot), report it, and the job's own steps.
 
-A run's state lives in `receipt_ocr_runs` (QUEUED → RUNNING → DONE / FAILED). The job may run
-again after a crash: `begin` refuses a run that already finished, and `complete` fills the draft
-and marks the run DONE in one transaction, so a second pass never fills or records twice.
+A run's state, attempts, error and times are its job's (the `jobs` table, the one truth); the run
+(`receipt_ocr_runs`) keeps what OCR read. The job may run again after a crash: `begin` refuses a
+run that has its reading, and `complete` fills the draft and saves the reading in one transaction,
+so a second pass never fills or records twice. A failed attempt is the job engine's to record.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
 from roa2web.data_entry import attachment_store, ocr_store, store
 from roa2web.data_entry.errors import Conflict, NotFound, OcrUnavailable
-from roa2web.data_entry.model import Attachment, OcrRun, OcrState, Receipt, State
+from roa2web.data_entry.model import Attachment, OcrRun, Receipt, State
 from roa2web.data_entry.ocr.reading import ReceiptReading
 from roa2web.data_entry.ocr_fill import ReadingFiller
 from roa2web.data_entry.receipt_files import ReceiptFiles
 from roa2web.data_entry.service import ReceiptService
 from roa2web.data_entry.workflow import ensure_can_edit, ensure_state
+from roa2web.tasks.jobs import Job
 
 OCR_JOB = "ocr"
 _FILL_RETRIES = 5
@@ -44,32 +46,31 @@ class JobQueue(Protocol):
     """What the flow needs from the job service."""
 
     async def submit(self, kind: str, params: dict[str, Any], *, owner_id: str | None,
-                     company_id: int | None) -> Any:
+                     company_id: int | None) -> Job:
         """Queue a job; returns it."""
         ...
 
-    async def get(self, job_id: str) -> Any:
+    async def get(self, job_id: str) -> Job | None:
         """A job by id, or None."""
         ...
 
 
 @dataclass(frozen=True, slots=True)
-class OcrStarted:
-    """A queued OCR run."""
+class OcrStatus:
+    """An OCR job as the user sees it: the job (state, progress, attempts, error, times), what its run
+    read, and the receipt it fills."""
 
-    job_id: str
-    receipt_id: str
-    run_id: str
+    job: Job
+    run: OcrRun
+    receipt: Receipt
 
 
 @dataclass(frozen=True, slots=True)
-class OcrStatus:
-    """A run as the user sees it: its state, the job's progress, the receipt it fills."""
+class LatestOcr:
+    """A receipt's newest run and its job (None once housekeeping purged the job's record)."""
 
     run: OcrRun
-    receipt: Receipt
-    progress: int
-    message: str
+    job: Job | None
 
 
 class OcrFlow:
@@ -122,16 +123,16 @@ class OcrFlow:
         return self.reader
 
     # --- starting and watching runs
-    async def upload(self, principal: Principal, company_id: int, data: bytes, file_name: str | None) -> OcrStarted:
-        """A new DRAFT receipt holding the photo, and an OCR job to fill it."""
+    async def upload(self, principal: Principal, company_id: int, data: bytes, file_name: str | None) -> OcrStatus:
+        """A new DRAFT receipt holding the photo, and the OCR job (queued) that fills it."""
         self.ensure_accepting()
         checked = await self.files.check(data)  # refuse a bad file before creating anything
         receipt = await self.receipts.create(principal, company_id, {}, source="ocr")
         attachment = await self.files.attach(principal, receipt.id, data, file_name, checked=checked)
         return await self._start(principal, receipt, attachment)
 
-    async def rerun(self, principal: Principal, receipt_id: str) -> OcrStarted:
-        """OCR a DRAFT receipt's latest file again (fields the user edited stay as they are)."""
+    async def rerun(self, principal: Principal, receipt_id: str) -> OcrStatus:
+        """OCR a DRAFT receipt's latest file again (fields the user edited stay as they are); the new job."""
         self.ensure_accepting()
         receipt = await self.receipts.get(principal, receipt_id)
         ensure_can_edit(principal, receipt)
@@ -140,43 +141,48 @@ class OcrFlow:
             raise Conflict("the receipt has no photo or PDF to read", kind="no-attachment")
         return await self._start(principal, receipt, receipt.attachments[-1])
 
-    async def _start(self, principal: Principal, receipt: Receipt, attachment: Attachment) -> OcrStarted:
+    async def _start(self, principal: Principal, receipt: Receipt, attachment: Attachment) -> OcrStatus:
         run_id = await ocr_store.insert_run(
             self.db, receipt_id=receipt.id, attachment_id=attachment.id, requested_by=principal.user_id)
         try:
             job = await self.jobs().submit(OCR_JOB, {"run_id": run_id, "receipt_id": receipt.id},
                                            owner_id=principal.user_id, company_id=receipt.company_id)
         except Exception:
-            await ocr_store.fail_run(self.db, run_id, "the OCR job could not be queued", final=True)
+            await ocr_store.delete_run(self.db, run_id)
             raise
         await ocr_store.set_job(self.db, run_id, job.id)
-        return OcrStarted(job.id, receipt.id, run_id)
+        run = await ocr_store.get_run(self.db, run_id)
+        if run is None:  # the receipt was deleted meanwhile, and its runs with it
+            raise NotFound(f"no receipt {receipt.id}")
+        return OcrStatus(job, run, await self.receipts.get(principal, receipt.id))
 
     async def status(self, principal: Principal, job_id: str) -> OcrStatus:
-        """The run a job carries, for a caller who may see its receipt."""
-        run = await ocr_store.get_run_by_job(self.db, job_id)
-        if run is None:
-            raise NotFound(f"no OCR job {job_id}")
-        receipt = await self.receipts.get(principal, run.receipt_id)
+        """An OCR job, the run it carries and its receipt, for a caller who may see that receipt."""
         job = await self.jobs().get(job_id)
-        finished = run.state in (OcrState.DONE, OcrState.FAILED)
-        progress = 100 if finished else (job.progress if job is not None else 0)
-        return OcrStatus(run, receipt, progress, job.message if job is not None else "")
+        run = await ocr_store.get_run(self.db, str(job.params.get("run_id"))) if job and job.kind == OCR_JOB else None
+        if job is None or run is None:
+            raise NotFound(f"no OCR job {job_id}")
+        return OcrStatus(job, run, await self.receipts.get(principal, run.receipt_id))
 
-    async def latest(self, receipt_id: str) -> OcrRun | None:
-        """The newest run of a receipt."""
-        return await ocr_store.latest_run(self.db, receipt_id)
+    async def latest(self, receipt_id: str) -> LatestOcr | None:
+        """The newest run of a receipt, with its job."""
+        run = await ocr_store.latest_run(self.db, receipt_id)
+        if run is None:
+            return None
+        return LatestOcr(run, await self.jobs().get(run.job_id) if run.job_id else None)
 
     # --- the job's steps
     async def begin(self, run_id: str) -> bytes | None:
-        """Mark the run RUNNING and return the file to read; None when there is nothing (left) to do."""
+        """The file the run reads; None when there is nothing (left) to do: no such run, or read already.
+
+        Raises NotFound when the file was removed from the receipt meanwhile (the job fails).
+        """
         run = await ocr_store.get_run(self.db, run_id)
-        if run is None or not await ocr_store.start_run(self.db, run_id):
+        if run is None or run.read:
             return None
         attachment = await attachment_store.get_attachment(self.db, run.receipt_id, run.attachment_id)
         if attachment is None:
-            await ocr_store.fail_run(self.db, run_id, "the file was removed from the receipt", final=True)
-            return None
+            raise NotFound("the file was removed from the receipt")
         return await self.files.content(attachment)
 
     async def read(self, data: bytes) -> ReceiptReading:
@@ -184,17 +190,17 @@ class OcrFlow:
         return await self._local_reader().read(data)
 
     async def complete(self, run_id: str, reading: ReceiptReading) -> list[str]:
-        """Fill the draft from `reading` and finish the run; returns the fields filled."""
+        """Fill the draft from `reading` and save what the run read; returns the fields filled."""
         for _ in range(_FILL_RETRIES):
             run = await ocr_store.get_run(self.db, run_id)
-            if run is None:
+            if run is None or run.read:
                 return []
             receipt = await store.get_receipt(self.db, run.receipt_id)
             if receipt is not None and receipt.state is State.DRAFT:
                 changes, warnings = await self.filler.changes(receipt, reading)
             else:
                 receipt, changes, warnings = None, {}, ["the receipt is no longer a draft; nothing was filled in"]
-            outcome = await ocr_store.finish_run(
+            outcome = await ocr_store.save_reading(
                 self.db, run_id, receipt=receipt, changes=changes,
                 edited_fields=receipt.edited_fields if receipt else (), reading=reading.to_dict(), warnings=warnings)
             if outcome is None:
@@ -203,7 +209,3 @@ class OcrFlow:
                 log.info("OCR run %s filled %s", run_id, ", ".join(sorted(changes)) or "nothing")
                 return sorted(changes)
         raise RuntimeError("the receipt kept changing while the OCR result was being saved")
-
-    async def fail(self, run_id: str, error: str, *, final: bool) -> None:
-        """Record a failed attempt (final: the run is FAILED)."""
-        await ocr_store.fail_run(self.db, run_id, error, final=final)

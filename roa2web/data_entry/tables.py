@@ -113,6 +113,13 @@ MIGRATIONS = (
         ("UPDATE receipts SET supplier_cif = UPPER(REPLACE(REPLACE(REPLACE(REPLACE("
          "supplier_cif, ' ', ''), '-', ''), '.', ''), '/', '')) WHERE supplier_cif IS NOT NULL",),
     ),
+    Migration(
+        4,
+        "OCR runs keep only what OCR read: state, attempts, error and times are their job's (the jobs table)",
+        # One column per statement: SQLite (3.35+) drops one at a time; none of them is indexed or a key.
+        tuple(f"ALTER TABLE receipt_ocr_runs DROP COLUMN {column}"
+              for column in ("state", "attempts", "error", "started_at", "finished_at")),
+    ),
 )
 
 
@@ -198,17 +205,12 @@ class OcrRunRow(AioModel):
     receipt_id = peewee.TextField()
     attachment_id = peewee.TextField()
     job_id = peewee.TextField(null=True, unique=True)
-    state = peewee.TextField()
-    attempts = peewee.IntegerField()
     fields_json = peewee.TextField(null=True)
     raw_text = peewee.TextField(null=True)
     applied_json = peewee.TextField(null=True)
     warnings_json = peewee.TextField(null=True)
-    error = peewee.TextField(null=True)
     requested_by = peewee.TextField()
     created_at = peewee.DateTimeField()
-    started_at = peewee.DateTimeField(null=True)
-    finished_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "receipt_ocr_runs"

@@ -3,14 +3,14 @@
 Both run in a queue worker thread and only orchestrate: database and OCR work go to the event loop
 through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow, and
 roa2web.data_entry.export: an export marks its receipts only after their files are written).
-An OCR service closed under a job (the process is shutting down) is a transient failure: the run
-goes back to QUEUED and the job is tried again later.
+An OCR service closed under a job (the process is shutting down) interrupts it: the job goes back
+to the queue, that attempt not counted. The job's state is the job engine's to record.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, NoReturn
+from typing import Any
 
 from roa2web.data_entry.entries import EntriesUnavailable
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
@@ -46,7 +46,11 @@ def _service_closed(flow: OcrFlow, error: Exception) -> bool:
 
 @job_handler(OCR_JOB, max_attempts=3)
 def run_ocr(ctx: JobContext) -> str | None:
-    """Read the receipt's photo and fill its DRAFT; the result is the receipt id."""
+    """Read the receipt's photo and fill its DRAFT; the result is the receipt id.
+
+    The job engine records every failure: a permanent one fails the job, any other is retried
+    until the job's last attempt.
+    """
     flow = _data_entry(ctx).ocr
     run_id = str(ctx.params["run_id"])
     receipt_id = str(ctx.params["receipt_id"])
@@ -54,31 +58,19 @@ def run_ocr(ctx: JobContext) -> str | None:
     try:
         data = ctx.run(flow.begin(run_id))
         if data is None:
-            return receipt_id  # finished before (or the receipt is gone): nothing to do again
+            return receipt_id  # read before (or the receipt is gone): nothing to do again
         ctx.progress(20, "se citește bonul")
         reading = ctx.run(flow.read(data))
         ctx.progress(85, "se completează bonul")
         ctx.run(flow.complete(run_id, reading))
     except _PERMANENT as error:
         if _service_closed(flow, error):  # a shutdown closed the engine under the job
-            ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=False))
             raise JobInterrupted(str(error)) from error
-        ctx.run(flow.fail(run_id, str(error), final=True))
         raise PermanentJobError(str(error)) from error
     except Exception as error:
-        _retry_later(ctx, flow, run_id, error)
+        raise TransientJobError(f"{type(error).__name__}: {error}") from error
     ctx.progress(100, "gata")
     return receipt_id
-
-
-def _retry_later(ctx: JobContext, flow: OcrFlow, run_id: str, error: Exception) -> NoReturn:
-    """A failure worth another attempt: the run goes back to QUEUED, unless this was the job's last attempt."""
-    final = ctx.job.attempts >= ctx.job.max_attempts
-    ctx.run(flow.fail(run_id, f"{type(error).__name__}: {error}", final=final))
-    log.warning("OCR run %s failed (attempt %d of %d): %s", run_id, ctx.job.attempts, ctx.job.max_attempts, error)
-    if final:
-        raise PermanentJobError(str(error)) from error
-    raise TransientJobError(str(error)) from error
 
 
 @job_handler(EXPORT_JOB, max_attempts=3)

@@ -1,4 +1,6 @@
-"""Filling drafts from readings: supplier matching, account suggestion, what is left out, idempotency."""
+"""Filling drafts from readings: supplier matching, account suggestion, what is left out, idempotency.
+
+A run keeps what OCR read; its job (the jobs table) alone holds state, attempts, error and times."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import pytest
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry import ocr_store, store
-from roa2web.data_entry.model import OcrState, PaymentMethod, VatLine
+from roa2web.data_entry.errors import NotFound
+from roa2web.data_entry.model import PaymentMethod, VatLine
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
+from roa2web.tasks.jobs import Job, JobState
 from tests.support.data_entry import wait_for
 from tests.support.receipt_images import receipt_sample
 from tests.support.upload_files import image_bytes
@@ -45,7 +49,7 @@ def service(de_app):
 
 
 async def started_run(service, company_id: int = 2, **fields) -> tuple[str, str]:
-    """A DRAFT with a photo and a RUNNING OCR run on it (as the job's first step leaves it)."""
+    """A DRAFT with a photo and an OCR run on it, its file fetched (as the job's first step leaves it)."""
     receipt = await service.receipts.create(ANA, company_id, fields, source="ocr")
     attachment = await service.files.attach(ANA, receipt.id, image_bytes("PNG"), "bon.png")
     run_id = await ocr_store.insert_run(service.receipts.db, receipt_id=receipt.id, attachment_id=attachment.id,
@@ -65,7 +69,7 @@ async def test_supplier_matched_to_the_ledger_and_account_from_its_history(servi
     assert (fields.total_bani, fields.payment_method, fields.buyer_cif_present) == (12100, PaymentMethod.CARD, True)
     assert set(applied) >= {"supplier_partner_id", "expense_account", "vat_lines", "receipt_date"}
     run = await ocr_store.get_run(service.receipts.db, run_id)
-    assert run.state is OcrState.DONE and run.warnings == ()
+    assert run.read and run.warnings == () and run.raw_text == ""
     assert run.fields["total"] == {"value": 12100, "confidence": 0.9, "check": "confirmed"}
 
 
@@ -128,7 +132,7 @@ async def test_a_receipt_submitted_meanwhile_is_not_touched(service):
     receipt = await service.receipts.get(ANA, receipt_id)
     assert receipt.fields.supplier_name == "X SRL"
     run = await ocr_store.get_run(service.receipts.db, run_id)
-    assert run.state is OcrState.DONE and "no longer a draft" in run.warnings[0]
+    assert run.read and run.applied == () and "no longer a draft" in run.warnings[0]
 
 
 async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, service):
@@ -138,9 +142,9 @@ async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, servi
     db = service.receipts.db
     run_id = await ocr_store.insert_run(db, receipt_id=receipt.id, attachment_id=attachment.id,
                                         requested_by=ANA.user_id)
-    assert await ocr_store.start_run(db, run_id)  # RUNNING, and then the process died
+    assert await service.ocr.begin(run_id) is not None  # a first attempt fetched the file, then the process died
 
-    async def run_job() -> None:
+    async def run_job() -> Job:
         job = await jobs.submit("ocr", {"run_id": run_id, "receipt_id": receipt.id}, owner_id=ANA.user_id,
                                 company_id=2)
 
@@ -148,13 +152,39 @@ async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, servi
             current = await jobs.get(job.id)
             return current if current.finished else None
 
-        assert str((await wait_for(done, timeout_s=60)).state) == "done"
+        finished = await wait_for(done, timeout_s=60)
+        assert finished.state is JobState.DONE and finished.error is None
+        return finished
 
     await run_job()
     filled = await service.receipts.get(ANA, receipt.id)
     assert filled.fields.supplier_name == "ALFA PETROL SRL"
     run = await ocr_store.get_run(db, run_id)
-    assert (run.state, run.attempts) == (OcrState.DONE, 2)
-    await run_job()  # recovery enqueues it once more: nothing changes
+    assert run.read and "supplier_name" in run.applied
+    second = await run_job()  # the job enqueued once more: nothing changes
+    assert (second.state, second.progress) == (JobState.DONE, 100)
     assert (await service.receipts.get(ANA, receipt.id)).version == filled.version
-    assert (await ocr_store.get_run(db, run_id)).attempts == 2
+    assert await ocr_store.get_run(db, run_id) == run
+
+
+async def test_the_status_of_an_ocr_job_is_its_jobs_state(de_app, service):
+    jobs = de_app.extensions["roa2web"].jobs
+    receipt = await service.receipts.create(ANA, 2, {}, source="ocr")
+    attachment = await service.files.attach(ANA, receipt.id, image_bytes("PNG"), "bon.png")
+    run_id = await ocr_store.insert_run(service.receipts.db, receipt_id=receipt.id, attachment_id=attachment.id,
+                                        requested_by=ANA.user_id)
+    await service.files.detach(ANA, receipt.id, attachment.id)  # the job will find no file to read
+    job = await jobs.submit("ocr", {"run_id": run_id, "receipt_id": receipt.id}, owner_id=ANA.user_id, company_id=2)
+    await ocr_store.set_job(service.receipts.db, run_id, job.id)
+
+    async def failed():
+        status = await service.ocr.status(ANA, job.id)
+        return status if status.job.finished else None
+
+    status = await wait_for(failed, timeout_s=60)
+    assert status.job.state is JobState.FAILED and "removed" in status.job.error and status.job.attempts == 1
+    assert status.run.id == run_id and not status.run.read and status.receipt.id == receipt.id
+    latest = await service.ocr.latest(receipt.id)
+    assert (latest.run.id, latest.job.state) == (run_id, JobState.FAILED)
+    with pytest.raises(NotFound):
+        await service.ocr.status(ANA, "no-such-job")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from roa2web.appdb import AppDatabase, apply_migrations, open_database
-from roa2web.data_entry import store
+from roa2web.data_entry import ocr_store, store
 from roa2web.data_entry.tables import MIGRATIONS
 
 COMPONENT = "data_entry"
@@ -24,6 +25,11 @@ async def database(data_entry_db_url: str | None, tmp_path: Path) -> AsyncIterat
         yield db
     finally:
         await db.aio_close()
+
+
+async def column_names(db: AppDatabase, cursor: Any) -> list[str]:
+    """The names of a query's columns (a `fetch_results` for `aio_execute_sql`)."""
+    return [column[0] for column in cursor.description]
 
 
 async def insert_v1_receipt(db: AppDatabase, receipt_id: str, supplier_cif: str) -> None:
@@ -59,3 +65,25 @@ async def test_stored_cifs_become_canonical(database):
     assert 3 in await apply_migrations(database, COMPONENT, MIGRATIONS)
     stored = {rid: (await store.get_receipt(database, rid)).fields.supplier_cif for rid in spellings}
     assert stored == {"a" * 32: "RO12345674", "b" * 32: "RO12345674", "c" * 32: "12345674"}
+
+
+async def test_ocr_runs_lose_the_state_their_job_holds_and_keep_what_ocr_read(database):
+    await apply_migrations(database, COMPONENT, [m for m in MIGRATIONS if m.version <= 3])
+    await insert_v1_receipt(database, "a" * 32, "RO12345674")
+    p = database.param
+    await database.aio_execute_sql(
+        "INSERT INTO receipt_ocr_runs (id, receipt_id, attachment_id, job_id, state, attempts, fields_json, raw_text, "
+        "applied_json, warnings_json, error, requested_by, created_at, started_at, finished_at) "
+        f"VALUES ({', '.join([p] * 15)})",
+        ("r" * 32, "a" * 32, "f" * 32, "j" * 32, "DONE", 2, '{"total": {"value": 37410, "confidence": 0.9}}',
+         "ALFA PETROL SRL", '["total_bani"]', '["a warning"]', None, "u-ana", dt.datetime(2025, 12, 15, 10, 1),
+         dt.datetime(2025, 12, 15, 10, 1), dt.datetime(2025, 12, 15, 10, 2)),
+    )
+    assert 4 in await apply_migrations(database, COMPONENT, MIGRATIONS)
+    run = await ocr_store.get_run(database, "r" * 32)
+    assert run is not None and run.read and run.job_id == "j" * 32
+    assert (run.fields["total"]["value"], run.applied, run.warnings) == (37410, ("total_bani",), ("a warning",))
+    names = set(await database.aio_execute_sql("SELECT * FROM receipt_ocr_runs WHERE 1 = 0",
+                                               fetch_results=column_names))
+    assert names == {"id", "receipt_id", "attachment_id", "job_id", "fields_json", "raw_text", "applied_json",
+                     "warnings_json", "requested_by", "created_at"}

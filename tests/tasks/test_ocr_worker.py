@@ -57,7 +57,7 @@ async def test_the_web_process_queues_ocr_and_the_worker_reads_it(queue_settings
             worker.terminate()
             await asyncio.to_thread(worker.wait, 60)
         status = await (await client.get(f"{OCR}/{accepted['job_id']}", headers=headers)).get_json()
-        assert status["state"] == "DONE" and status["receipt"]["supplier_name"] == sample.truth.supplier_name
+        assert status["state"] == "done" and status["receipt"]["supplier_name"] == sample.truth.supplier_name
 
 
 async def test_an_engine_that_failed_to_load_refuses_uploads_with_503(queue_settings):

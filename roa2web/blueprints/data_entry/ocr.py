@@ -1,4 +1,7 @@
-"""`/api/data-entry/ocr`: upload a receipt photo → a DRAFT filled by a queued OCR job; watch the job."""
+"""`/api/data-entry/ocr`: upload a receipt photo → a DRAFT filled by a queued OCR job; watch the job.
+
+An OCR job looks like every other job (the job resource, `JobOut`), plus what OCR read.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ from quart_schema.pydantic import File
 
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
-from roa2web.blueprints.data_entry.schemas import ReceiptOut, ocr_fields, ocr_summary, receipt_out
-from roa2web.data_entry.ocr_flow import OcrStarted
+from roa2web.blueprints.data_entry.schemas import ReceiptOut, api_field_names, ocr_fields, receipt_out
+from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
+from roa2web.data_entry.ocr_flow import OCR_JOB, LatestOcr, OcrStatus
 from roa2web.data_entry.workflow import ENTRY_ROLES, READ_ROLES
+from roa2web.tasks.jobs import Job
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_ocr", __name__, url_prefix="/api/data-entry")
@@ -54,13 +59,6 @@ class OcrUpload(BaseModel):
     company_id: int
 
 
-class OcrAccepted(BaseModel):
-    """The queued job and the DRAFT receipt it fills."""
-
-    job_id: str
-    receipt_id: str
-
-
 class FieldOut(BaseModel):
     """A value read from the photo (money in RON) and how sure the reading is (0 to 1)."""
 
@@ -68,63 +66,68 @@ class FieldOut(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
-class OcrStatusOut(BaseModel):
-    """An OCR job: QUEUED, RUNNING, DONE or FAILED; the fields read (by receipt field name), the receipt."""
+class OcrJobOut(JobOut):
+    """An OCR job; once done, every field read (by receipt field name), the text, and the receipt it filled."""
 
-    job_id: str
     receipt_id: str
-    state: str
-    progress: int
-    message: str
-    attempts: int
     fields: dict[str, FieldOut]
     raw_text: str | None
-    applied: list[str]
+    applied: list[str] = Field(description="the receipt fields the reading filled in")
     warnings: list[str]
-    error: str | None
     receipt: ReceiptOut
 
 
-def _accepted(started: OcrStarted) -> tuple[OcrAccepted, int]:
-    return OcrAccepted(job_id=started.job_id, receipt_id=started.receipt_id), 202
+@job_links(OCR_JOB)
+def ocr_links(job: Job) -> tuple[str, dict[str, str]]:
+    """The status URL of an OCR job; it writes no files to download."""
+    return f"{blueprint.url_prefix}/ocr/{job.id}", {}
+
+
+async def ocr_job_out(status: OcrStatus) -> OcrJobOut:
+    """The job resource of an OCR job, with what its run read and the receipt."""
+    status_url, downloads = ocr_links(status.job)
+    run, receipt = status.run, status.receipt
+    return OcrJobOut(
+        **job_fields(status.job, status_url=status_url, downloads=downloads),
+        receipt_id=run.receipt_id,
+        fields={name: FieldOut(**field) for name, field in ocr_fields(run).items()},
+        raw_text=run.raw_text, applied=api_field_names(run.applied), warnings=list(run.warnings),
+        receipt=receipt_out(receipt, await data_entry().receipts.notices(receipt), LatestOcr(run, status.job)),
+    )
+
+
+async def _accepted(status: OcrStatus) -> tuple[OcrJobOut, int, dict[str, str]]:
+    out = await ocr_job_out(status)
+    return out, 202, {"Location": out.status_url}
 
 
 @blueprint.post("/ocr")
 @require_roles(*ENTRY_ROLES)
 @ocr_accepting
 @validate_request(OcrUpload, source=DataSource.FORM_MULTIPART)
-@validate_response(OcrAccepted, 202)
+@validate_response(OcrJobOut, 202)
 @problems(400, 401, 403, 413, 415, 503)
-async def upload_photo(data: OcrUpload) -> tuple[OcrAccepted, int]:
-    """Create a DRAFT receipt holding the photo and queue its OCR; poll GET /ocr/{job_id}."""
+async def upload_photo(data: OcrUpload) -> tuple[OcrJobOut, int, dict[str, str]]:
+    """Create a DRAFT receipt holding the photo and queue its OCR; poll `status_url` until it is done."""
     principal = ensure_company(data.company_id)
     content = await read_upload(data.photo)
-    return _accepted(await data_entry().ocr.upload(principal, data.company_id, content, data.photo.filename))
+    return await _accepted(await data_entry().ocr.upload(principal, data.company_id, content, data.photo.filename))
 
 
 @blueprint.post("/receipts/<receipt_id>/ocr")
 @ocr_accepting
-@validate_response(OcrAccepted, 202)
+@validate_response(OcrJobOut, 202)
 @problems(401, 403, 404, 409, 503)
-async def rerun(receipt_id: str) -> tuple[OcrAccepted, int]:
+async def rerun(receipt_id: str) -> tuple[OcrJobOut, int, dict[str, str]]:
     """Read the DRAFT receipt's latest file again; fields the user edited are left as they are."""
-    return _accepted(await data_entry().ocr.rerun(current_principal(), receipt_id))
+    return await _accepted(await data_entry().ocr.rerun(current_principal(), receipt_id))
 
 
 @blueprint.get("/ocr/<job_id>")
 @require_roles(*READ_ROLES)
 @ocr_enabled
-@validate_response(OcrStatusOut, 200)
+@validate_response(OcrJobOut, 200)
 @problems(401, 403, 404, 503)
-async def ocr_status(job_id: str) -> OcrStatusOut:
-    """The job's state and progress; once DONE, every field read with its confidence."""
-    service = data_entry()
-    status = await service.ocr.status(current_principal(), job_id)
-    run = status.run
-    return OcrStatusOut(
-        job_id=job_id, receipt_id=run.receipt_id, state=run.state, progress=status.progress, message=status.message,
-        attempts=run.attempts,
-        fields={name: FieldOut(**field) for name, field in ocr_fields(run).items()},
-        raw_text=run.raw_text, applied=ocr_summary(run).applied, warnings=list(run.warnings), error=run.error,
-        receipt=receipt_out(status.receipt, await service.receipts.notices(status.receipt), run),
-    )
+async def ocr_status(job_id: str) -> OcrJobOut:
+    """The job's state and progress; once done, every field read with its confidence."""
+    return await ocr_job_out(await data_entry().ocr.status(current_principal(), job_id))

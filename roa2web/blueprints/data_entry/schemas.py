@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from roa2web.accounting.cif import canonical_cif
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
+from roa2web.blueprints.job_resource import JobStateName
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
+from roa2web.data_entry.ocr_flow import LatestOcr
 from roa2web.data_entry.service import Notice
 
 # API name → domain name, where they differ
@@ -115,10 +117,10 @@ class NoticeOut(BaseModel):
 
 
 class OcrSummary(BaseModel):
-    """The latest OCR run of the receipt: its state and the confidence of each field it read."""
+    """The latest OCR run of the receipt: its job's state and error, and the confidence of each field it read."""
 
     job_id: str | None
-    state: str
+    state: JobStateName | None = Field(description="the job's; null once the job's record was purged")
     confidence: dict[str, float] = Field(description="per field read, by receipt field name")
     applied: list[str]
     warnings: list[str]
@@ -234,15 +236,21 @@ def ocr_fields(run: OcrRun) -> dict[str, dict[str, Any]]:
             for name, reading in run.fields.items()}
 
 
-def ocr_summary(run: OcrRun) -> OcrSummary:
-    """The latest run in short."""
+def api_field_names(names: tuple[str, ...]) -> list[str]:
+    """Receipt field names as the API spells them."""
+    return [_API_NAMES.get(name, name) for name in names]
+
+
+def ocr_summary(latest: LatestOcr) -> OcrSummary:
+    """The latest run in short; its state and error are its job's."""
+    run, job = latest.run, latest.job
     confidence = {name: field["confidence"] for name, field in ocr_fields(run).items()}
-    applied = [_API_NAMES.get(name, name) for name in run.applied]
-    return OcrSummary(job_id=run.job_id, state=run.state, confidence=confidence, applied=applied,
-                      warnings=list(run.warnings), error=run.error)
+    return OcrSummary(job_id=run.job_id, state=job.state.value if job else None, confidence=confidence,
+                      applied=api_field_names(run.applied), warnings=list(run.warnings),
+                      error=job.error if job else None)
 
 
-def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, run: OcrRun | None = None) -> ReceiptOut:
+def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, ocr: LatestOcr | None = None) -> ReceiptOut:
     """The public view of a receipt."""
     fields = receipt.fields
     return ReceiptOut(
@@ -261,7 +269,7 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, run: OcrR
         decided_at=receipt.decided_at, rejection_reason=receipt.rejection_reason, exported_at=receipt.exported_at,
         attachments=[attachment_out(a) for a in receipt.attachments],
         warnings=[NoticeOut(kind=n.kind, message=n.message, receipt_ids=list(n.receipt_ids)) for n in notices or ()],
-        ocr=ocr_summary(run) if run else None,
+        ocr=ocr_summary(ocr) if ocr else None,
     )
 
 

@@ -30,7 +30,9 @@ def photo(data: bytes, name: str = "bon.jpg") -> dict[str, FileStorage]:
 async def upload(client, headers, data: bytes, company_id: int = 2) -> dict:
     response = await client.post(OCR, form={"company_id": str(company_id)}, files=photo(data), headers=headers)
     assert response.status_code == 202, await response.get_data()
-    return await response.get_json()
+    body = await response.get_json()
+    assert response.headers["Location"] == body["status_url"] == f"{OCR}/{body['job_id']}"
+    return body
 
 
 async def finished(client, headers, job_id: str) -> dict:
@@ -38,7 +40,7 @@ async def finished(client, headers, job_id: str) -> dict:
         response = await client.get(f"{OCR}/{job_id}", headers=headers)
         assert response.status_code == 200, await response.get_data()
         body = await response.get_json()
-        return body if body["state"] in ("DONE", "FAILED") else None
+        return body if body["state"] in ("done", "failed", "cancelled") else None
 
     return await wait_for(done, timeout_s=90)
 
@@ -62,8 +64,9 @@ async def test_photos_become_filled_drafts(de_client, as_user):
         sample = receipt_sample(seed, kind)
         accepted = await upload(de_client, ana, sample.data)
         status = await finished(de_client, ana, accepted["job_id"])
-        assert status["state"] == "DONE", status
-        assert status["progress"] == 100
+        assert status["state"] == "done", status
+        assert status["progress"] == 100 and status["finished_at"] and status["error"] is None
+        assert status["downloads"] == {} and status["receipt_id"] == accepted["receipt_id"]
         truth = sample.truth
         fields = {name: field["value"] for name, field in status["fields"].items()}
         assert all(0 <= field["confidence"] <= 1 for field in status["fields"].values())
@@ -79,17 +82,32 @@ async def test_photos_become_filled_drafts(de_client, as_user):
         assert receipt["expense_account"] == ("6022" if truth.supplier_name == "ALFA PETROL SRL" else "6028")
         assert receipt["edited_fields"] == []
         assert len(receipt["attachments"]) == 1
-        assert receipt["ocr"]["state"] == "DONE" and receipt["ocr"]["confidence"]["total"] > 0.5
+        assert receipt["ocr"]["state"] == "done" and receipt["ocr"]["confidence"]["total"] > 0.5
         assert set(receipt["ocr"]["applied"]) >= {"supplier_name", "total", "vat_lines", "receipt_date"}
         entries = await de_client.get(f"{RECEIPTS}/{accepted['receipt_id']}/entries", headers=ana)
         assert entries.status_code == 200
+
+
+async def test_an_ocr_job_is_the_job_resource_plus_what_ocr_read(de_client, as_user):
+    ana = await as_user("ana")
+    accepted = await upload(de_client, ana, receipt_sample(0, "clean").data)
+    job_keys = {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at", "finished_at",
+                "error"}
+    assert set(accepted) == job_keys | {"receipt_id", "fields", "raw_text", "applied", "warnings", "receipt"}
+    assert accepted["state"] in ("queued", "running", "done") and accepted["downloads"] == {}
+    assert accepted["receipt"]["ocr"]["job_id"] == accepted["job_id"]
+    status = await finished(de_client, ana, accepted["job_id"])
+    assert set(status) == set(accepted) and status["state"] == "done"
+    assert status["receipt"]["ocr"]["state"] == "done" and status["receipt"]["ocr"]["error"] is None
+    task = await (await de_client.get(f"/api/tasks/{accepted['job_id']}", headers=ana)).get_json()
+    assert (task["state"], task["status_url"]) == ("done", accepted["status_url"])  # one state, everywhere
 
 
 async def test_the_filled_draft_goes_through_the_workflow_and_duplicates_are_flagged(de_client, as_user):
     ana, bogdan = await as_user("ana"), await as_user("bogdan")
     data = receipt_sample(113, "clean").data
     first = await upload(de_client, ana, data)
-    assert (await finished(de_client, ana, first["job_id"]))["state"] == "DONE"
+    assert (await finished(de_client, ana, first["job_id"]))["state"] == "done"
     second = await upload(de_client, ana, data)
     status = await finished(de_client, ana, second["job_id"])
     duplicates = [w for w in status["receipt"]["warnings"] if w["kind"] == "duplicate"]
@@ -113,7 +131,7 @@ async def test_rerun_keeps_what_the_user_edited(de_client, as_user):
     assert rerun.status_code == 202
     assert (await rerun.get_json())["receipt_id"] == accepted["receipt_id"]
     status = await finished(de_client, ana, (await rerun.get_json())["job_id"])
-    assert status["state"] == "DONE"
+    assert status["state"] == "done"
     receipt = await (await de_client.get(url, headers=ana)).get_json()
     assert (receipt["supplier_name"], receipt["expense_account"]) == ("SIGMA FOOD (corectat)", "623")
     assert not {"supplier_name", "total", "expense_account"} & set(status["applied"])
