@@ -35,6 +35,7 @@ from roa2web.data_entry.ocr_flow import JobQueue
 from roa2web.data_entry.service import ReceiptService
 from roa2web.data_entry.workflow import ensure_can_read
 from roa2web.exports.files import ExportFiles
+from roa2web.tasks.jobs import Job
 
 EXPORT_JOB = "receipts_export"
 HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "partner_id",
@@ -125,7 +126,7 @@ class ReceiptExports:
         self.files = ExportFiles(data_dir / "exports")
         self.jobs = jobs
 
-    async def start(self, principal: Principal, company_id: int, date_from: dt.date, date_to: dt.date) -> Any:
+    async def start(self, principal: Principal, company_id: int, date_from: dt.date, date_to: dt.date) -> Job:
         """Queue an export of the company's approved receipts dated in [date_from, date_to]."""
         ensure_can_read(principal, company_id)
         if date_from > date_to:
@@ -134,12 +135,12 @@ class ReceiptExports:
                   "user_id": principal.user_id, "username": principal.username}
         return await self.jobs().submit(EXPORT_JOB, params, owner_id=principal.user_id, company_id=company_id)
 
-    async def job(self, principal: Principal, job_id: str) -> Any:
+    async def job(self, principal: Principal, job_id: str) -> Job:
         """An export job the caller may see."""
         job = await self.jobs().get(job_id)
-        if job is None or job.kind != EXPORT_JOB:
+        if job is None or job.kind != EXPORT_JOB or job.company_id is None:
             raise NotFound(f"no export {job_id}")
-        ensure_can_read(principal, int(job.company_id))
+        ensure_can_read(principal, job.company_id)
         return job
 
     async def plan(self, job_id: str, params: dict[str, Any]) -> ExportBatch:

@@ -12,10 +12,12 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
-from roa2web.blueprints.data_entry.types import Timestamp
+from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
 from roa2web.data_entry.errors import Conflict
+from roa2web.data_entry.export import EXPORT_JOB
 from roa2web.data_entry.workflow import DECIDE_ROLES
 from roa2web.errors import ApiError
+from roa2web.tasks.jobs import Job, JobState
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_exports", __name__, url_prefix="/api/data-entry/exports")
@@ -33,24 +35,11 @@ class ExportRequest(BaseModel):
     date_to: dt.date
 
 
-class ExportAccepted(BaseModel):
-    """The queued export job."""
+class ReceiptExportOut(JobOut):
+    """An export job (the job resource): once done, `downloads` has its XLSX and CSV; how many receipts it holds."""
 
-    job_id: str
-
-
-class ExportStatus(BaseModel):
-    """An export job: its state and, once done, how many receipts it holds and where to get the files."""
-
-    job_id: str
     company_id: int
-    state: str
-    progress: int
-    message: str
-    error: str | None
     receipts: int
-    created_at: Timestamp
-    downloads: dict[str, str]
 
 
 class DownloadQuery(BaseModel):
@@ -59,32 +48,40 @@ class DownloadQuery(BaseModel):
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
+@job_links(EXPORT_JOB)
+def export_links(job: Job) -> tuple[str, dict[str, str]]:
+    """The status URL of a receipt export and, once it is done, `{format: download URL}` of its two files."""
+    status_url = f"{blueprint.url_prefix}/{job.id}"
+    done = job.state == JobState.DONE
+    return status_url, {fmt: f"{status_url}/download?format={fmt}" for fmt in _MEDIA} if done else {}
+
+
+async def _export_out(job: Job) -> ReceiptExportOut:
+    status_url, downloads = export_links(job)
+    return ReceiptExportOut(**job_fields(job, status_url=status_url, downloads=downloads),
+                            company_id=job.company_id or 0, receipts=await data_entry().exports.count(job.id))
+
+
 @blueprint.post("")
 @require_roles(*DECIDE_ROLES)
 @validate_request(ExportRequest)
-@validate_response(ExportAccepted, 202)
+@validate_response(ReceiptExportOut, 202)
 @problems(400, 401, 403, 503)
-async def start_export(data: ExportRequest) -> tuple[ExportAccepted, int]:
-    """Queue the export; the company's APPROVED receipts dated in the period become EXPORTED."""
+async def start_export(data: ExportRequest) -> tuple[ReceiptExportOut, int, dict[str, str]]:
+    """Queue the export; the company's APPROVED receipts dated in the period become EXPORTED. Poll `status_url`."""
     principal = ensure_company(data.company_id)
     job = await data_entry().exports.start(principal, data.company_id, data.date_from, data.date_to)
-    return ExportAccepted(job_id=job.id), 202
+    out = await _export_out(job)
+    return out, 202, {"Location": out.status_url}
 
 
 @blueprint.get("/<job_id>")
 @require_roles(*DECIDE_ROLES)
-@validate_response(ExportStatus, 200)
+@validate_response(ReceiptExportOut, 200)
 @problems(401, 403, 404)
-async def export_status(job_id: str) -> ExportStatus:
-    """The export job's state; `downloads` lists the files once it is done."""
-    exports = data_entry().exports
-    job = await exports.job(current_principal(), job_id)
-    done = str(job.state) == "done"
-    downloads = {fmt: f"/api/data-entry/exports/{job_id}/download?format={fmt}" for fmt in _MEDIA} if done else {}
-    return ExportStatus(
-        job_id=job.id, company_id=job.company_id, state=str(job.state), progress=job.progress, message=job.message,
-        error=job.error, receipts=await exports.count(job.id), created_at=job.created_at, downloads=downloads,
-    )
+async def export_status(job_id: str) -> ReceiptExportOut:
+    """The export job's state; `downloads` has its files (`{format: url}`) once it is done."""
+    return await _export_out(await data_entry().exports.job(current_principal(), job_id))
 
 
 @blueprint.get("/<job_id>/download")
@@ -95,9 +92,9 @@ async def download_export(job_id: str, query_args: DownloadQuery) -> Response:
     """The export as XLSX or CSV (409 until the job is done, 410 once its files expired)."""
     exports = data_entry().exports
     job = await exports.job(current_principal(), job_id)
-    if str(job.state) != "done":
+    if job.state != JobState.DONE:
         raise Conflict(f"the export is {job.state}; download it once it is done", kind="export-not-ready")
-    path = exports.file(job.id, int(job.company_id), query_args.format)
+    path = exports.file(job.id, job.company_id or 0, query_args.format)
     try:
         if path is None:
             raise FileNotFoundError(job.id)

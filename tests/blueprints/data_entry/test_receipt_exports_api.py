@@ -31,10 +31,14 @@ async def approved(client, operator, approver, **overrides) -> str:
 async def run_export(client, headers, body) -> dict:
     response = await client.post(EXPORTS, json=body, headers=headers)
     assert response.status_code == 202, await response.get_data()
-    job_id = (await response.get_json())["job_id"]
+    accepted = await response.get_json()
+    assert set(accepted) == {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at",
+                             "finished_at", "error", "company_id", "receipts"}  # the job resource, plus its own
+    assert response.headers["Location"] == accepted["status_url"] == f"{EXPORTS}/{accepted['job_id']}"
+    assert accepted["downloads"] == {} and accepted["finished_at"] is None
 
     async def done():
-        status = await (await client.get(f"{EXPORTS}/{job_id}", headers=headers)).get_json()
+        status = await (await client.get(accepted["status_url"], headers=headers)).get_json()
         return status if status["state"] in ("done", "failed") else None
 
     return await wait_for(done, timeout_s=60)
