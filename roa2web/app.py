@@ -36,7 +36,7 @@ class Module:
 # Order is startup order.
 MODULES: tuple[Module, ...] = (
     Module("module_reports_enabled", "roa2web.reports.setup", "roa2web.blueprints.reports"),
-    Module(None, "roa2web.tasks.setup", "roa2web.blueprints.tasks"),
+    Module(None, "roa2web.jobs.setup", "roa2web.blueprints.tasks"),
     Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry"),
 )
 

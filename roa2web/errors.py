@@ -11,9 +11,9 @@ from quart import Quart, Response, request
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
+from roa2web.jobs.service import QueueUnavailable
 from roa2web.ledger.base import LedgerError, LedgerUnavailable
 from roa2web.logs import request_id_var
-from roa2web.tasks.service import QueueUnavailable
 
 log = logging.getLogger("roa2web.errors")
 PROBLEM_JSON = "application/problem+json"

@@ -19,6 +19,7 @@ _TAGS = (
     ("roa2web.blueprints.data_entry", "DATA-ENTRY"),
     ("roa2web.telegram", "TELEGRAM"),
     ("telegram", "TELEGRAM"),
+    ("roa2web.jobs", "TASKS"),
     ("roa2web.tasks", "TASKS"),
     ("huey", "TASKS"),
     ("roa2web.cache", "CACHE"),

@@ -14,9 +14,9 @@ from roa2web.errors import ApiError
 from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
 from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, UnknownReport, validate_export
+from roa2web.jobs.service import JobService
+from roa2web.jobs.store import Job, JobState
 from roa2web.reports import REPORTS, ReportParameterError
-from roa2web.tasks.jobs import Job, JobState
-from roa2web.tasks.service import JobService
 from roa2web.web.guards import current_principal, ensure_company
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api/reports/exports")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from roa2web.tasks.jobs import Job
+from roa2web.jobs.store import Job
 
 JobStateName = Literal["queued", "running", "done", "failed", "cancelled"]
 JobLinks = Callable[[Job], tuple[str, dict[str, str]]]

@@ -12,9 +12,9 @@ from quart_schema import validate_response
 from roa2web.blueprints.common import problems, runtime
 from roa2web.blueprints.job_resource import JobOut, job_fields, links_of
 from roa2web.errors import ApiError
+from roa2web.jobs.service import JobNotFound, JobService, JobStateError
+from roa2web.jobs.store import Job
 from roa2web.runtime import Runtime
-from roa2web.tasks.jobs import Job
-from roa2web.tasks.service import JobNotFound, JobService, JobStateError
 from roa2web.web.guards import current_principal, require_roles
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/api/tasks")

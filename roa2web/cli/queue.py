@@ -22,11 +22,11 @@ from rich.live import Live
 from roa2web.cli.aio import run_async
 from roa2web.cli.queue_view import render_dashboard, render_job, render_jobs
 from roa2web.databases import database_parts
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.service import JobError, JobService
+from roa2web.jobs.stats import stats_database
+from roa2web.jobs.store import FINISHED, JobState
 from roa2web.settings import Settings
-from roa2web.tasks.jobs import FINISHED, JobState
-from roa2web.tasks.queue import JobQueue
-from roa2web.tasks.service import JobError, JobService
-from roa2web.tasks.stats import stats_database
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}

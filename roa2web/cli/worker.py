@@ -19,7 +19,7 @@ from roa2web.cli.aio import run_async
 from roa2web.logs import configure_logging
 from roa2web.settings import Settings
 
-log = logging.getLogger("roa2web.tasks.worker")
+log = logging.getLogger("roa2web.jobs.worker")
 STARTUP_TIMEOUT_S = 60.0
 
 

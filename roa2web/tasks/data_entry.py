@@ -18,14 +18,14 @@ from roa2web.data_entry.export import EXPORT_JOB, ExportBatch, ReceiptExports
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.errors import ImageRejected, ReaderUnavailable
 from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
-from roa2web.ledger.base import LedgerError
-from roa2web.tasks.handlers import (
+from roa2web.jobs.handlers import (
     JobContext,
     JobInterrupted,
     PermanentJobError,
     TransientJobError,
     job_handler,
 )
+from roa2web.ledger.base import LedgerError
 
 log = logging.getLogger("roa2web.data_entry")
 _PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, ReaderUnavailable, NotFound)

@@ -16,11 +16,11 @@ from roa2web.exports.service import (
     export_from_job,
     prepare_export,
 )
+from roa2web.jobs.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
+from roa2web.jobs.housekeeping import housekeeping
 from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.reports import ReportParameterError
 from roa2web.runtime import Runtime
-from roa2web.tasks.handlers import JobContext, PermanentJobError, TransientJobError, job_handler
-from roa2web.tasks.periodic import housekeeping
 
 
 @job_handler(REPORT_EXPORT_JOB)

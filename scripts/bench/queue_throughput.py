@@ -26,10 +26,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from roa2web.jobs import JobContext, job_handler, stats
+from roa2web.jobs.consumer import build_consumer
+from roa2web.jobs.queue import JobQueue
 from roa2web.settings import Settings, load_settings
-from roa2web.tasks import JobContext, job_handler, stats
-from roa2web.tasks.consumer import build_consumer
-from roa2web.tasks.queue import JobQueue
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -95,7 +95,7 @@ def huey_bench(settings: Settings, tasks: int, latency_tasks: int, cross_process
             counter.update(n=0, target=100)
             done.clear()
         script = (
-            "import time, sys\nfrom roa2web.settings import load_settings\nfrom roa2web.tasks.queue import JobQueue\n"
+            "import time, sys\nfrom roa2web.settings import load_settings\nfrom roa2web.jobs.queue import JobQueue\n"
             f"queue = JobQueue(load_settings(data_dir={str(settings.data_dir)!r},"
             f" queue_backend={settings.queue_backend!r},"
             f" queue_url={REDIS_URL!r}, queue_name={settings.queue_name!r}))\n"
@@ -122,7 +122,7 @@ def huey_bench(settings: Settings, tasks: int, latency_tasks: int, cross_process
 
 async def jobs_bench(settings: Settings, jobs: int) -> dict[str, Any]:
     from roa2web.app import build_runtime
-    from roa2web.tasks.jobs_admin import state_counts
+    from roa2web.jobs.queries import state_counts
 
     runtime = build_runtime(settings.model_copy(update={"queue_max_attempts": 1}))
     await runtime.start()
@@ -143,7 +143,7 @@ async def jobs_bench(settings: Settings, jobs: int) -> dict[str, Any]:
 
 
 async def _measure_jobs(service: Any, jobs: int, drained: Any) -> dict[str, Any]:
-    from roa2web.tasks.jobs_admin import state_counts
+    from roa2web.jobs.queries import state_counts
 
     started = time.perf_counter()
     for offset in range(0, jobs, 50):  # a burst: 50 submits at a time

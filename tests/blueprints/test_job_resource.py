@@ -6,7 +6,7 @@ import datetime as dt
 from typing import get_args
 
 from roa2web.blueprints.job_resource import JobOut, JobStateName, job_out, links_of
-from roa2web.tasks.jobs import Job, JobState
+from roa2web.jobs.store import Job, JobState
 
 
 def _job(state: JobState, **changes):

@@ -14,8 +14,8 @@ import pytest
 from roa2web.app import create_app
 from roa2web.cli.check import DEFAULT_TIMEOUT_S
 from roa2web.cli.main import build_parser
+from roa2web.jobs.store import JobState
 from roa2web.settings import load_settings
-from roa2web.tasks.jobs import JobState
 
 PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
 

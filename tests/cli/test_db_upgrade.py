@@ -15,9 +15,9 @@ from roa2web.appdb import Migration
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
 from roa2web.data_entry.tables import MIGRATIONS as DATA_ENTRY_MIGRATIONS
+from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
+from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
 from roa2web.settings import load_settings
-from roa2web.tasks.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
-from roa2web.tasks.jobs import MIGRATIONS as JOBS_MIGRATIONS
 
 CODE_VERSIONS = {
     "app.db": {"auth": AUTH_MIGRATIONS, "jobs": JOBS_MIGRATIONS, "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS},

@@ -13,8 +13,8 @@ import pytest
 from roa2web.app import create_app
 from roa2web.cli.main import main
 from roa2web.cli.queue import parse_duration
+from roa2web.jobs import transitions
 from roa2web.settings import load_settings
-from roa2web.tasks import transitions
 
 PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
 

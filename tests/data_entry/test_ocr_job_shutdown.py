@@ -8,7 +8,7 @@ import pytest
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry import ocr_store
-from roa2web.tasks.handlers import handler_for
+from roa2web.jobs.handlers import handler_for
 from tests.support.data_entry import wait_for
 from tests.support.upload_files import image_bytes
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from quart import Quart
 
-from roa2web.tasks.jobs import Job, JobState
-from roa2web.tasks.service import JobService
+from roa2web.jobs.service import JobService
+from roa2web.jobs.store import Job, JobState
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 

@@ -12,7 +12,7 @@ from queue_helpers import jobs_of
 from roa2web.app import create_app
 from roa2web.auth import store
 from roa2web.cache import TwoTierCache
-from roa2web.tasks.periodic import run_housekeeping
+from roa2web.jobs.housekeeping import run_housekeeping
 
 
 async def _seed(app, tmp_path):

@@ -8,8 +8,8 @@ import pytest
 from queue_helpers import jobs_of, marker_lines, queue_ready, wait_for
 
 from roa2web.app import create_app
-from roa2web.tasks.jobs import JobState
-from roa2web.tasks.service import JobStateError, UnknownJobKind
+from roa2web.jobs.service import JobStateError, UnknownJobKind
+from roa2web.jobs.store import JobState
 
 
 async def test_job_goes_queued_running_done_with_progress(queue_app, tmp_path):

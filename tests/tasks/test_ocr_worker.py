@@ -13,7 +13,7 @@ from queue_helpers import jobs_of, queue_ready, wait_for
 from server_process import process_env, start
 
 from roa2web.app import create_app
-from roa2web.tasks.jobs import JobState
+from roa2web.jobs.store import JobState
 from tests.conftest import add_user, login
 from tests.support.data_entry import wait_for as wait_until
 from tests.support.receipt_images import receipt_sample

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from roa2web.tasks.queue import ExpiringSqliteStorage, JobQueue
+from roa2web.jobs.queue import ExpiringSqliteStorage, JobQueue
 
 
 def test_sqlite_results_expire(tmp_path):

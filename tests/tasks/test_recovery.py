@@ -11,8 +11,8 @@ import sys
 from queue_helpers import jobs_of, marker_lines, queue_ready, wait_for
 
 from roa2web.app import create_app
-from roa2web.tasks import transitions
-from roa2web.tasks.jobs import JobState
+from roa2web.jobs import transitions
+from roa2web.jobs.store import JobState
 
 
 def dead_pid() -> int:

@@ -17,7 +17,7 @@ from server_process import process_env, run_cli, start, wait_for_line
 
 from roa2web.app import create_app
 from roa2web.exports.service import REPORT_EXPORT_JOB as KIND
-from roa2web.tasks.jobs import JobState
+from roa2web.jobs.store import JobState
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/0"

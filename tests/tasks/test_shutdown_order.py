@@ -10,8 +10,8 @@ from queue_helpers import jobs_of, queue_ready
 
 from roa2web.app import create_app
 from roa2web.data_entry import ocr_store
+from roa2web.jobs.store import JobState
 from roa2web.runtime import STOP_FIRST
-from roa2web.tasks.jobs import JobState
 from tests.conftest import add_user, login
 from tests.support.receipt_images import receipt_sample
 

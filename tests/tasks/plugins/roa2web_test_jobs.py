@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from roa2web.tasks import JobContext, JobInterrupted, PermanentJobError, TransientJobError, job_handler
+from roa2web.jobs import JobContext, JobInterrupted, PermanentJobError, TransientJobError, job_handler
 
 
 def _mark(ctx: JobContext, event: str) -> None:

@@ -2,7 +2,7 @@
 
 A module runs work in the background by registering a handler at import time::
 
-    from roa2web.tasks import JobContext, job_handler
+    from roa2web.jobs import JobContext, job_handler
 
     @job_handler("ocr")
     def run_ocr(ctx: JobContext) -> str | None: ...
@@ -10,7 +10,7 @@ A module runs work in the background by registering a handler at import time::
 and submitting jobs with `runtime.jobs.submit("ocr", params, owner_id=..., company_id=...)`.
 """
 
-from roa2web.tasks.handlers import (
+from roa2web.jobs.handlers import (
     JobCancelled,
     JobContext,
     JobInterrupted,
@@ -18,7 +18,7 @@ from roa2web.tasks.handlers import (
     TransientJobError,
     job_handler,
 )
-from roa2web.tasks.jobs import Job, JobState
+from roa2web.jobs.store import Job, JobState
 
 __all__ = [
     "Job",

@@ -16,11 +16,11 @@ from typing import Any
 from huey import crontab
 
 from roa2web.auth.store import delete_expired_refresh_tokens
+from roa2web.jobs import consumers
+from roa2web.jobs.queue import JobQueue
 from roa2web.runtime import Runtime
-from roa2web.tasks import consumers
-from roa2web.tasks.queue import JobQueue
 
-log = logging.getLogger("roa2web.tasks.periodic")
+log = logging.getLogger("roa2web.jobs.housekeeping")
 Step = Callable[[Runtime], Awaitable[int]]
 _STEPS: dict[str, Step] = {}
 HOUSEKEEPING_EVERY_MINUTES = 15

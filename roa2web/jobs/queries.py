@@ -8,7 +8,7 @@ from typing import Any
 import peewee
 
 from roa2web.appdb import AppDatabase
-from roa2web.tasks.jobs import FINISHED, Job, JobRow, JobState, _db_time, _job, now_utc
+from roa2web.jobs.store import FINISHED, Job, JobRow, JobState, _db_time, _job, now_utc
 
 
 async def state_counts(db: AppDatabase) -> dict[str, int]:

@@ -17,7 +17,7 @@ from huey.consumer import Consumer, Worker
 
 from roa2web.settings import Settings
 
-log = logging.getLogger("roa2web.tasks.consumer")
+log = logging.getLogger("roa2web.jobs.consumer")
 
 
 class _WakeableWorker(Worker):

@@ -11,17 +11,17 @@ import datetime as dt
 import logging
 from typing import Any
 
+from roa2web.jobs import consumers, recovery, stats, transitions
+from roa2web.jobs.consumer import InProcessConsumer, build_consumer
+from roa2web.jobs.handlers import registered_kinds
+from roa2web.jobs.housekeeping import register_periodic_tasks
+from roa2web.jobs.queries import oldest_queued, state_counts
+from roa2web.jobs.runner import JobRunner
+from roa2web.jobs.service import JobService
+from roa2web.jobs.store import JobState, get_job, now_utc
 from roa2web.runtime import Runtime
-from roa2web.tasks import consumers, recovery, stats, transitions
-from roa2web.tasks.consumer import InProcessConsumer, build_consumer
-from roa2web.tasks.handlers import registered_kinds
-from roa2web.tasks.jobs import JobState, get_job, now_utc
-from roa2web.tasks.jobs_admin import oldest_queued, state_counts
-from roa2web.tasks.periodic import register_periodic_tasks
-from roa2web.tasks.runner import JobRunner
-from roa2web.tasks.service import JobService
 
-log = logging.getLogger("roa2web.tasks")
+log = logging.getLogger("roa2web.jobs")
 
 
 class QueuePart:

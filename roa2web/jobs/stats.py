@@ -19,8 +19,8 @@ from huey import Huey
 from huey import signals as S
 from huey.contrib import stats as huey_stats
 
+from roa2web.jobs.queue import queue_path
 from roa2web.settings import Settings
-from roa2web.tasks.queue import queue_path
 
 _PROXY_LOCK = threading.Lock()
 RETENTION_HOURS = 48

@@ -12,7 +12,7 @@ from typing import Any
 import peewee
 
 from roa2web.appdb import AppDatabase
-from roa2web.tasks.jobs import Job, JobRow, JobState, _db_time, _job, _one_line, now_utc
+from roa2web.jobs.store import Job, JobRow, JobState, _db_time, _job, _one_line, now_utc
 
 FAILED_MESSAGE = "Eșuat"
 

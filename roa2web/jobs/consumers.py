@@ -17,7 +17,7 @@ import peewee
 from peewee_async import AioModel
 
 from roa2web.appdb import AppDatabase, Migration
-from roa2web.tasks.jobs import _aware, _db_time, now_utc
+from roa2web.jobs.store import _aware, _db_time, now_utc
 
 MIGRATIONS = (
     Migration(

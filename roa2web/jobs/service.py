@@ -15,14 +15,14 @@ from typing import Any
 import peewee
 
 from roa2web.appdb import AppDatabase
+from roa2web.jobs import dashboard, store, transitions
+from roa2web.jobs.handlers import handler_for
+from roa2web.jobs.queries import purge_jobs
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.store import Job, JobState
 from roa2web.settings import Settings
-from roa2web.tasks import dashboard, jobs, transitions
-from roa2web.tasks.handlers import handler_for
-from roa2web.tasks.jobs import Job, JobState
-from roa2web.tasks.jobs_admin import purge_jobs
-from roa2web.tasks.queue import JobQueue
 
-log = logging.getLogger("roa2web.tasks.service")
+log = logging.getLogger("roa2web.jobs.service")
 
 
 class JobError(Exception):
@@ -61,9 +61,9 @@ class JobService:
         spec = handler_for(kind)
         if spec is None:
             raise UnknownJobKind(f"no handler for job kind {kind!r}")
-        job_id = jobs.new_job_id()
+        job_id = store.new_job_id()
         task = self.queue.new_task(kind, job_id)
-        job = await jobs.insert_job(
+        job = await store.insert_job(
             self.db,
             kind=kind,
             params=params,
@@ -86,7 +86,7 @@ class JobService:
 
     async def get(self, job_id: str) -> Job | None:
         """The job, or None."""
-        return await jobs.get_job(self.db, job_id)
+        return await store.get_job(self.db, job_id)
 
     async def list(
         self,
@@ -98,7 +98,7 @@ class JobService:
     ) -> list[Job]:
         """Jobs, newest first."""
         states = (JobState(state),) if state else ()
-        return await jobs.list_jobs(self.db, states=states, kind=kind, owner_id=owner_id, limit=limit)
+        return await store.list_jobs(self.db, states=states, kind=kind, owner_id=owner_id, limit=limit)
 
     async def _require(self, job_id: str) -> Job:
         job = await self.get(job_id)
@@ -140,7 +140,7 @@ class JobService:
         return await purge_jobs(self.db, states=states, older_than=older_than)
 
     async def summary(self) -> dict[str, Any]:
-        """The dashboard figures (see `roa2web.tasks.dashboard.snapshot`)."""
+        """The dashboard figures (see `roa2web.jobs.dashboard.snapshot`)."""
         return await dashboard.snapshot(
             self.db, self.queue, self.stats_db, stale_after_s=self.settings.queue_stale_after_s
         )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from roa2web.tasks.jobs import Job
+from roa2web.jobs.store import Job
 
 if TYPE_CHECKING:
     from roa2web.runtime import Runtime

@@ -16,13 +16,13 @@ import socket
 import psutil
 
 from roa2web.appdb import AppDatabase
-from roa2web.tasks.consumers import mark_dead_here, parse_worker_id
-from roa2web.tasks.jobs import Job, JobState, now_utc
-from roa2web.tasks.jobs_admin import jobs_in_state
-from roa2web.tasks.queue import JobQueue
-from roa2web.tasks.transitions import reassign_queued, release_orphan
+from roa2web.jobs.consumers import mark_dead_here, parse_worker_id
+from roa2web.jobs.queries import jobs_in_state
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.store import Job, JobState, now_utc
+from roa2web.jobs.transitions import reassign_queued, release_orphan
 
-log = logging.getLogger("roa2web.tasks.recovery")
+log = logging.getLogger("roa2web.jobs.recovery")
 BATCH = 5000
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib
 
+from roa2web.jobs.part import QueuePart
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.service import JobService
+from roa2web.jobs.stats import stats_database
 from roa2web.runtime import STOP_FIRST, Part, Runtime
-from roa2web.tasks.part import QueuePart
-from roa2web.tasks.queue import JobQueue
-from roa2web.tasks.service import JobService
-from roa2web.tasks.stats import stats_database
 
 
 def import_handler_modules(runtime: Runtime) -> None:

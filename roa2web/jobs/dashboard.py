@@ -14,12 +14,12 @@ from typing import Any
 import peewee
 
 from roa2web.appdb import AppDatabase
-from roa2web.tasks import consumers, stats
-from roa2web.tasks.jobs import Job, JobState, now_utc
-from roa2web.tasks.jobs_admin import jobs_in_state, kind_counts, oldest_queued, recently_finished, state_counts
-from roa2web.tasks.queue import JobQueue
+from roa2web.jobs import consumers, stats
+from roa2web.jobs.queries import jobs_in_state, kind_counts, oldest_queued, recently_finished, state_counts
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.store import Job, JobState, now_utc
 
-log = logging.getLogger("roa2web.tasks.dashboard")
+log = logging.getLogger("roa2web.jobs.dashboard")
 THROUGHPUT_MINUTES = 10
 
 

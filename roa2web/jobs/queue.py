@@ -18,7 +18,7 @@ from huey.storage import SqliteStorage
 
 from roa2web.settings import Settings
 
-log = logging.getLogger("roa2web.tasks.queue")
+log = logging.getLogger("roa2web.jobs.queue")
 Executor = Callable[[str, str], str | None]  # (kind, job_id) -> result_ref
 
 

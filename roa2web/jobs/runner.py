@@ -19,13 +19,13 @@ from typing import Any
 from huey.exceptions import CancelExecution
 
 from roa2web.appdb import AppDatabase
+from roa2web.jobs import transitions
+from roa2web.jobs.handlers import HandlerSpec, JobCancelled, JobContext, JobInterrupted, handler_for
+from roa2web.jobs.queue import JobQueue
+from roa2web.jobs.store import Job, now_utc
 from roa2web.runtime import Runtime
-from roa2web.tasks import transitions
-from roa2web.tasks.handlers import HandlerSpec, JobCancelled, JobContext, JobInterrupted, handler_for
-from roa2web.tasks.jobs import Job, now_utc
-from roa2web.tasks.queue import JobQueue
 
-log = logging.getLogger("roa2web.tasks.runner")
+log = logging.getLogger("roa2web.jobs.runner")
 PROGRESS_MIN_INTERVAL_S = 0.2
 CANCEL_CHECK_INTERVAL_S = 0.5
 
