@@ -25,19 +25,22 @@ class Module:
     """A part of the process that can be switched on and off.
 
     `services` names a module with `install_services(runtime)` (domain services and parts, also
-    used by a standalone worker); `http` one with `install_routes(app, runtime)` (blueprints).
+    used by a standalone worker); `http` one with `install_routes(app, runtime)` (blueprints);
+    `tasks` the Huey task door whose job handlers and housekeeping steps register at import.
     """
 
     flag: str | None  # Settings attribute that switches it on; None = always on
     services: str | None
     http: str | None
+    tasks: str | None = None
 
 
 # Order is startup order.
 MODULES: tuple[Module, ...] = (
-    Module("module_reports_enabled", "roa2web.reports.setup", "roa2web.blueprints.reports"),
-    Module(None, "roa2web.jobs.setup", "roa2web.blueprints.tasks"),
-    Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry"),
+    Module("module_reports_enabled", "roa2web.reports.setup", "roa2web.blueprints.reports", "roa2web.tasks.exports"),
+    Module(None, "roa2web.jobs.setup", "roa2web.blueprints.tasks", "roa2web.tasks.periodic"),
+    Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry",
+           "roa2web.tasks.data_entry"),
 )
 
 
@@ -51,6 +54,8 @@ def build_runtime(settings: Settings) -> Runtime:
     runtime = Runtime(settings)
     install_core(runtime)
     for module in enabled_modules(settings):
+        if module.tasks:
+            importlib.import_module(module.tasks)
         if module.services:
             importlib.import_module(module.services).install_services(runtime)
     return runtime

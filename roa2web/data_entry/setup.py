@@ -1,4 +1,5 @@
-"""`install_services(runtime)`: the data-entry services, the OCR engine part and the job handlers.
+"""`install_services(runtime)`: the data-entry services and the OCR engine part (its job handlers are the
+task door `roa2web.tasks.data_entry`, which the app imports).
 
 The OCR engine (seconds of CPU and hundreds of MB to load) lives only in a process that consumes
 the queue, where the OCR jobs run: the server with QUEUE_IN_PROCESS=true, or `roa2web worker`.
@@ -55,8 +56,6 @@ def install_ocr(runtime: Runtime) -> OcrService:
 
 def install_services(runtime: Runtime) -> None:
     """Build the module into `runtime` (needs the core's ledger and data-entry database)."""
-    from roa2web.tasks import data_entry  # noqa: F401 - registers the "ocr" and "receipts_export" handlers
-
     settings = runtime.settings
     reader = None
     if not settings.ocr_enabled:

@@ -1,5 +1,6 @@
-"""Housekeeping that runs as a periodic Huey task: expired exports and tokens, old Huey results,
-the report cache's L2 vacuum. Modules add their own steps with `@housekeeping("name")`.
+"""Housekeeping that runs as a periodic Huey task in every consumer, every 15 minutes: the engine's
+own steps (old Huey results, old consumer lines) and the steps the task doors register with
+`@housekeeping("name")` (roa2web.tasks.periodic, roa2web.tasks.exports).
 
 Each step is `async def step(runtime) -> int` (how many things it removed); it runs on the event
 loop, so blocking work inside it goes through `asyncio.to_thread`.
@@ -15,7 +16,6 @@ from typing import Any
 
 from huey import crontab
 
-from roa2web.auth.store import delete_expired_refresh_tokens
 from roa2web.jobs import consumers
 from roa2web.jobs.queue import JobQueue
 from roa2web.runtime import Runtime
@@ -36,11 +36,6 @@ def housekeeping(name: str) -> Callable[[Step], Step]:
     return decorator
 
 
-@housekeeping("refresh_tokens")
-async def _expired_refresh_tokens(runtime: Runtime) -> int:
-    return await delete_expired_refresh_tokens(runtime.app_db)
-
-
 @housekeeping("queue_results")
 async def _expired_results(runtime: Runtime) -> int:
     return await asyncio.to_thread(runtime.queue.expire_results)
@@ -49,14 +44,6 @@ async def _expired_results(runtime: Runtime) -> int:
 @housekeeping("queue_consumers")
 async def _old_consumer_lines(runtime: Runtime) -> int:
     return await consumers.forget_old(runtime.app_db, older_than=dt.timedelta(days=7))
-
-
-@housekeeping("report_cache")
-async def _vacuum_report_cache(runtime: Runtime) -> int:
-    cache = runtime.services.report_cache
-    if cache is None:
-        return 0
-    return int(await asyncio.to_thread(cache.vacuum, float(runtime.settings.cache_stale_max_age_s)))
 
 
 async def run_housekeeping(runtime: Runtime) -> dict[str, int]:

@@ -1,4 +1,8 @@
-"""The tasks module's services: for the server and `roa2web worker` alike (routes: `blueprints.tasks`)."""
+"""The job engine's services: for the server and `roa2web worker` alike (routes: `blueprints.tasks`).
+
+The handlers themselves come from the task doors the app imports (`roa2web.app.MODULES`), and from
+the plugin modules named in QUEUE_HANDLER_MODULES.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,8 @@ from roa2web.runtime import STOP_FIRST, Part, Runtime
 
 
 def import_handler_modules(runtime: Runtime) -> None:
-    """Import the modules whose `@job_handler`s this process runs (they register at import)."""
-    settings = runtime.settings
-    if settings.module_reports_enabled:
-        importlib.import_module("roa2web.tasks.exports")
-    for name in settings.queue_handler_modules:
+    """Import the plugin modules of QUEUE_HANDLER_MODULES (their `@job_handler`s register at import)."""
+    for name in runtime.settings.queue_handler_modules:
         importlib.import_module(name)
 
 

@@ -1,0 +1,25 @@
+"""Housekeeping steps of the core and the reports module: expired refresh tokens, the report
+cache's L2 vacuum (the engine runs them with its own; the exports step is in `tasks.exports`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from roa2web.auth.store import delete_expired_refresh_tokens
+from roa2web.jobs.housekeeping import housekeeping
+from roa2web.runtime import Runtime
+
+
+@housekeeping("refresh_tokens")
+async def delete_expired_tokens(runtime: Runtime) -> int:
+    """Refresh tokens past their expiry."""
+    return await delete_expired_refresh_tokens(runtime.app_db)
+
+
+@housekeeping("report_cache")
+async def vacuum_report_cache(runtime: Runtime) -> int:
+    """Report cache entries (L2) staler than CACHE_STALE_MAX_AGE_S; 0 when the reports module is off."""
+    cache = runtime.services.report_cache
+    if cache is None:
+        return 0
+    return int(await asyncio.to_thread(cache.vacuum, float(runtime.settings.cache_stale_max_age_s)))
