@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
+PLUGINS = Path(__file__).resolve().parents[1] / "jobs" / "plugins"
 
 
 @pytest.fixture

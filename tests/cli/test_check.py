@@ -17,7 +17,7 @@ from roa2web.cli.main import build_parser
 from roa2web.jobs.store import JobState
 from roa2web.settings import load_settings
 
-PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
+PLUGINS = Path(__file__).resolve().parents[1] / "jobs" / "plugins"
 
 
 def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

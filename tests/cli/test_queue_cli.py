@@ -16,7 +16,7 @@ from roa2web.cli.queue import parse_duration
 from roa2web.jobs import transitions
 from roa2web.settings import load_settings
 
-PLUGINS = Path(__file__).resolve().parents[1] / "tasks" / "plugins"
+PLUGINS = Path(__file__).resolve().parents[1] / "jobs" / "plugins"
 
 
 @pytest.fixture
