@@ -17,11 +17,11 @@ if TYPE_CHECKING:  # the types only: the ground floor imports no module at run t
     from roa2web.cache import TwoTierCache
     from roa2web.data_entry.module import DataEntry
     from roa2web.data_entry.ocr.service import OcrService
+    from roa2web.jobs.part import QueuePart
+    from roa2web.jobs.queue import JobQueue
+    from roa2web.jobs.service import JobService
     from roa2web.ledger.base import Ledger
     from roa2web.reports.service import ReportService
-    from roa2web.tasks.part import QueuePart
-    from roa2web.tasks.queue import JobQueue
-    from roa2web.tasks.service import JobService
 
 log = logging.getLogger("roa2web.runtime")
 
@@ -64,7 +64,7 @@ class ServiceMissing(RuntimeError):
 class Services:
     """Every service a process can hold, each None until its installer sets it.
 
-    The core (`roa2web.core`) sets `ledger`, `app_db` and `auth`; the tasks module `queue`, `jobs`
+    The core (`roa2web.core`) sets `ledger`, `app_db` and `auth`; the job engine (`roa2web.jobs`) `queue`, `jobs`
     and `queue_part`; the optional modules their own (left None when switched off). Read them
     through the Runtime's properties, which raise `ServiceMissing` instead of returning None; read
     them here to ask whether one is installed.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from roa2web.app import build_runtime
+from roa2web.jobs.service import JobService
 from roa2web.reports.service import ReportService
 from roa2web.runtime import ServiceMissing
-from roa2web.tasks.service import JobService
 
 
 def test_installed_services_are_typed_attributes(settings_factory):
