@@ -35,7 +35,7 @@ from roa2web.data_entry.ocr_flow import JobQueue
 from roa2web.data_entry.service import ReceiptService
 from roa2web.data_entry.workflow import ensure_can_read
 from roa2web.exports.files import ExportFiles
-from roa2web.tasks.jobs import Job
+from roa2web.jobs.store import Job
 
 EXPORT_JOB = "receipts_export"
 HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "partner_id",

@@ -23,7 +23,7 @@ from roa2web.data_entry.ocr_fill import ReadingFiller
 from roa2web.data_entry.receipt_files import ReceiptFiles
 from roa2web.data_entry.service import ReceiptService
 from roa2web.data_entry.workflow import ensure_can_edit, ensure_state
-from roa2web.tasks.jobs import Job
+from roa2web.jobs.store import Job
 
 OCR_JOB = "ocr"
 _FILL_RETRIES = 5

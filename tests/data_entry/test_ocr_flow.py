@@ -13,7 +13,7 @@ from roa2web.data_entry import ocr_store, store
 from roa2web.data_entry.errors import NotFound
 from roa2web.data_entry.model import PaymentMethod, VatLine
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
-from roa2web.tasks.jobs import Job, JobState
+from roa2web.jobs.store import Job, JobState
 from tests.support.data_entry import wait_for
 from tests.support.receipt_images import receipt_sample
 from tests.support.upload_files import image_bytes

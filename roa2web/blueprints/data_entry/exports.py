@@ -17,7 +17,7 @@ from roa2web.data_entry.errors import Conflict
 from roa2web.data_entry.export import EXPORT_JOB
 from roa2web.data_entry.workflow import DECIDE_ROLES
 from roa2web.errors import ApiError
-from roa2web.tasks.jobs import Job, JobState
+from roa2web.jobs.store import Job, JobState
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_exports", __name__, url_prefix="/api/data-entry/exports")

@@ -20,7 +20,7 @@ from roa2web.blueprints.data_entry.schemas import ReceiptOut, api_field_names, o
 from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
 from roa2web.data_entry.ocr_flow import OCR_JOB, LatestOcr, OcrStatus
 from roa2web.data_entry.workflow import ENTRY_ROLES, READ_ROLES
-from roa2web.tasks.jobs import Job
+from roa2web.jobs.store import Job
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_ocr", __name__, url_prefix="/api/data-entry")
