@@ -60,7 +60,8 @@ async def test_export_flow_on_redis(queue_settings, queue_name):
         await asyncio.sleep(0.7)  # stats flush
         figures = await service.summary()
         assert figures["backend"]["kind"] == "redis" and figures["backend"]["reachable"] is True
-        assert {row["task"]: row["completed"] for row in figures["tasks"]} == {"report_export": 1}
+        completed = {row["task"]: row["completed"] for row in figures["tasks"] if row["task"] != "housekeeping"}
+        assert completed == {"report_export": 1}  # housekeeping runs too when the clock is on a quarter hour
         assert figures["threads_alive"] == 3
         health = (await app.extensions["roa2web"].health())["modules"]["queue"]
         assert health["status"] == "ok" and health["backend"] == "redis" and health["depth"] == 0
