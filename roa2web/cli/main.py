@@ -46,7 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return int(args.handler(args, settings) or 0)
+    try:
+        return int(args.handler(args, settings) or 0)
+    except SettingsError as exc:  # a setting only a module can check, when the app is assembled
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""Every report by name, described well enough for an exporter to render it generically.
+"""Every report by name: the one registry the cached service, the HTTP routes, the exporters and the
+check of REPORTS_TTL_OVERRIDES read.
+
+A report the HTTP door serves from the cache has a `cached` form (`CachedReport`): the builder and
+parameters of what the door serves (for invoices one page, where an export takes every page), the
+last month its figures depend on (which picks its lifetime) and the defaults that depend on the day.
 
 An exporter (XLSX, PDF) does:
 
@@ -16,6 +21,7 @@ two places; dates are datetime.date.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,8 +34,17 @@ from roa2web.reports.aging import invoice_aging
 from roa2web.reports.columns import Column
 from roa2web.reports.dashboard import dashboard
 from roa2web.reports.errors import ReportParameterError
-from roa2web.reports.invoices import all_invoices
-from roa2web.reports.params import AgingParams, DashboardParams, InvoiceFilterParams, TreasuryParams, TrialBalanceParams
+from roa2web.reports.invoices import all_invoices, list_invoices
+from roa2web.reports.params import (
+    AgingParams,
+    DashboardParams,
+    InvoiceFilterParams,
+    InvoiceListParams,
+    ReportParams,
+    TreasuryParams,
+    TrialBalanceParams,
+)
+from roa2web.reports.periods import Month
 from roa2web.reports.treasury import treasury
 from roa2web.reports.trial_balance import trial_balance
 
@@ -44,9 +59,36 @@ def resolve(item: Any, key: str) -> Any:
     return value
 
 
+def _month_of(day: dt.date) -> Month:
+    return day.year, day.month
+
+
+def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    return params
+
+
+def _as_of_today(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    if params.get("as_of") is None:
+        return {**params, "as_of": dt.date.today()}
+    return params
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReport:
+    """How the report cache serves a report: its builder and parameters (the route's query), the
+    last month its figures depend on, and how to resolve defaults that depend on the day (so the
+    cache key names the day the figures are for)."""
+
+    builder: Callable[..., Awaitable[Any]]
+    params: type[ReportParams]
+    last_month: Callable[[Mapping[str, Any]], Month]
+    resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _as_is
+
+
 @dataclass(frozen=True, slots=True)
 class ReportSpec:
-    """A report: its builder and parameters, Romanian title, columns, rows, totals, summary."""
+    """A report: its builder and parameters, Romanian title, columns, rows, totals, summary, and
+    how the cache serves it (None: export only)."""
 
     name: str
     title: str
@@ -56,6 +98,7 @@ class ReportSpec:
     rows: Callable[[Any], Iterable[Any]]
     totals: Callable[[Any], Any | None]
     summary: Callable[[Any], list[tuple[str, Any]]]
+    cached: CachedReport | None = None
 
     def validate(self, raw: Mapping[str, Any] | BaseModel) -> BaseModel:
         """The parameter model for `raw`; ReportParameterError naming the first bad field."""
@@ -90,6 +133,7 @@ def _specs() -> dict[str, ReportSpec]:
             rows=lambda r: r.series,
             totals=lambda r: None,
             summary=columns.dashboard_summary,
+            cached=CachedReport(dashboard, DashboardParams, lambda p: (p["year"], p["month"])),
         ),
         ReportSpec(
             name="invoices",
@@ -100,6 +144,7 @@ def _specs() -> dict[str, ReportSpec]:
             rows=lambda r: r.items,
             totals=lambda r: r.totals,
             summary=columns.invoices_summary,
+            cached=CachedReport(list_invoices, InvoiceListParams, lambda p: _month_of(p["as_of"]), _as_of_today),
         ),
         ReportSpec(
             name="invoices_aging",
@@ -110,6 +155,7 @@ def _specs() -> dict[str, ReportSpec]:
             rows=lambda r: r.rows,
             totals=lambda r: r.totals,
             summary=columns.aging_summary,
+            cached=CachedReport(invoice_aging, AgingParams, lambda p: _month_of(p["as_of"])),
         ),
         ReportSpec(
             name="treasury",
@@ -120,6 +166,7 @@ def _specs() -> dict[str, ReportSpec]:
             rows=lambda r: r.rows,
             totals=lambda r: r.totals,
             summary=columns.treasury_summary,
+            cached=CachedReport(treasury, TreasuryParams, lambda p: _month_of(p["date_to"])),
         ),
         ReportSpec(
             name="trial_balance",
@@ -130,9 +177,23 @@ def _specs() -> dict[str, ReportSpec]:
             rows=lambda r: r.rows,
             totals=lambda r: r.totals,
             summary=columns.trial_balance_summary,
+            cached=CachedReport(trial_balance, TrialBalanceParams, lambda p: (p["year"], p["month_to"])),
         ),
     ]
     return {spec.name: spec for spec in specs}
 
 
 REPORTS: dict[str, ReportSpec] = _specs()
+
+
+def cached_report(name: str) -> CachedReport:
+    """How the cache serves report `name`; KeyError when no such report is served from the cache."""
+    spec = REPORTS.get(name)
+    if spec is None or spec.cached is None:
+        raise KeyError(f"no cached report {name!r}; one of: {', '.join(cached_report_names())}")
+    return spec.cached
+
+
+def cached_report_names() -> list[str]:
+    """The names of the reports the cache serves, sorted."""
+    return sorted(name for name, spec in REPORTS.items() if spec.cached is not None)

@@ -1,10 +1,12 @@
 """Reports served through the two-tier cache: what the HTTP door (and the bot) call.
 
 `ReportService.get(report, params)` returns the serialized report and how it was found. Each
-cached report names its builder and the last month it depends on, which picks its lifetime: a
+cached report (`registry.REPORTS[name].cached`) names its builder and the last month it depends
+on, which picks its lifetime: a
 report whose last month is closed is cached for REPORTS_TTL_CLOSED_S, otherwise for
 REPORTS_TTL_OPEN_S, unless REPORTS_TTL_OVERRIDES names that report and state
-(`ttl_overrides`, keys "report:open" / "report:closed"). A ledger failure with an expired copy
+(`ttl_overrides`, keys "report:open" / "report:closed"; a key naming no cached report fails the
+service's construction, hence startup and `roa2web check`). A ledger failure with an expired copy
 in the cache serves that copy (STALE); without one, the LedgerError propagates. For
 `stale_first_s` after a failure, reports with an expired copy get it at once (no new wait on
 the ledger); once that time has passed, the next miss asks the ledger again.
@@ -13,58 +15,25 @@ the ledger); once that time has passed, the next miss asks the ledger again.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from roa2web.cache import CachedResponse, CacheOutcome, TwoTierCache
 from roa2web.ledger.base import Ledger, LedgerError
-from roa2web.reports.aging import invoice_aging
-from roa2web.reports.dashboard import dashboard
-from roa2web.reports.invoices import list_invoices
 from roa2web.reports.money import dumps
-from roa2web.reports.periods import Month, PeriodStates
-from roa2web.reports.treasury import treasury
-from roa2web.reports.trial_balance import trial_balance
+from roa2web.reports.periods import PeriodStates
+from roa2web.reports.registry import CachedReport, cached_report, cached_report_names
+from roa2web.settings import SettingsError
 
 
-def _month_of(day: dt.date) -> Month:
-    return day.year, day.month
-
-
-def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
-    return params
-
-
-def _as_of_today(params: Mapping[str, Any]) -> Mapping[str, Any]:
-    if params.get("as_of") is None:
-        return {**params, "as_of": dt.date.today()}
-    return params
-
-
-@dataclass(frozen=True, slots=True)
-class CachedReport:
-    """A report the cache serves: its builder, the last month its figures depend on, and how to
-    resolve defaults that depend on the day (so the cache key names the day the figures are for)."""
-
-    name: str
-    builder: Callable[..., Awaitable[Any]]
-    last_month: Callable[[Mapping[str, Any]], Month]
-    resolve: Callable[[Mapping[str, Any]], Mapping[str, Any]] = _as_is
-
-
-CACHED_REPORTS: dict[str, CachedReport] = {
-    spec.name: spec
-    for spec in (
-        CachedReport("dashboard", dashboard, lambda p: (p["year"], p["month"])),
-        CachedReport("invoices", list_invoices, lambda p: _month_of(p["as_of"]), _as_of_today),
-        CachedReport("invoices_aging", invoice_aging, lambda p: _month_of(p["as_of"])),
-        CachedReport("treasury", treasury, lambda p: _month_of(p["date_to"])),
-        CachedReport("trial_balance", trial_balance, lambda p: (p["year"], p["month_to"])),
-    )
-}
+def check_ttl_overrides(ttl_overrides: Mapping[str, float]) -> None:
+    """SettingsError naming REPORTS_TTL_OVERRIDES when a key ("report:open|closed") names no cached report."""
+    known = cached_report_names()
+    for key in ttl_overrides:
+        report = key.partition(":")[0]
+        if report not in known:
+            raise SettingsError(f"REPORTS_TTL_OVERRIDES: unknown report {report!r} (known: {', '.join(known)})")
 
 
 class ReportService:
@@ -88,6 +57,7 @@ class ReportService:
         self.ttl_open_s = ttl_open_s
         self.ttl_closed_s = ttl_closed_s
         self.ttl_overrides = dict(ttl_overrides or {})
+        check_ttl_overrides(self.ttl_overrides)
         self.stale_first_s = stale_first_s
         self._clock = clock
         self._ledger_failed_at: float | None = None
@@ -105,7 +75,7 @@ class ReportService:
         Raises ReportParameterError for parameters the builder refuses and LedgerError when the ledger
         fails and no copy, fresh or expired, is cached.
         """
-        spec = CACHED_REPORTS[report]
+        spec = cached_report(report)
         params = spec.resolve(params)
         company_id: int = params["company_id"]
         month = spec.last_month(params)

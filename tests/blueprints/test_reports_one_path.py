@@ -8,11 +8,13 @@ on a cold cache and skipped once another user had warmed it. Here each report ro
 from __future__ import annotations
 
 import pytest
+from quart_schema.validation import QUART_SCHEMA_QUERYSTRING_ATTRIBUTE
 from reports_api_helpers import CLOSED_TB, YEAR, url
 
+from roa2web.reports.registry import cached_report, cached_report_names
 from roa2web.web.guards import require_roles
 
-ROUTES = {
+ROUTES = {  # view -> (path under /api/reports, a query that builds)
     "get_dashboard": ("dashboard", {"company_id": 1, "year": YEAR, "month": 11}),
     "get_invoices": ("invoices", {"company_id": 1, "status": "all"}),
     "get_invoice_aging": ("invoices/aging", {"company_id": 1, "as_of": f"{YEAR}-11-30"}),
@@ -43,3 +45,11 @@ async def test_a_role_added_to_a_report_route_holds_on_a_cold_and_a_warm_cache(a
         refused = await client.get(report, headers=operator | extra)
         assert refused.status_code == 403 and (await refused.get_json())["type"].endswith("/role-forbidden")
         assert "X-Cache" not in refused.headers and refused.headers["X-Request-ID"]
+
+
+def test_one_route_per_cached_report_validates_the_registry_s_query_model(app):
+    served = {path.replace("/", "_").replace("-", "_"): view for view, (path, _) in ROUTES.items()}
+    assert sorted(served) == cached_report_names()
+    for report, view in served.items():
+        querystring = getattr(app.view_functions[f"reports.{view}"], QUART_SCHEMA_QUERYSTRING_ATTRIBUTE)
+        assert querystring is cached_report(report).params

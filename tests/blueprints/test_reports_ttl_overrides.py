@@ -1,11 +1,14 @@
-"""REPORTS_TTL_OVERRIDES: a report's cache entries live as long as its override for the period state says."""
+"""REPORTS_TTL_OVERRIDES: a report's cache entries live as long as its override for the period state says;
+the reports module refuses, when it builds its service, an override naming no cached report."""
 
 from __future__ import annotations
 
 import pytest
 from reports_api_helpers import CLOSED_TB, YEAR, url
 
-from roa2web.reports.service import CACHED_REPORTS
+from roa2web.app import create_app
+from roa2web.reports.registry import cached_report_names
+from roa2web.settings import SettingsError
 
 OPEN_TB = {**CLOSED_TB, "month_to": 12}  # December 2025 is the demo ledger's open month
 
@@ -41,6 +44,19 @@ async def test_overrides_set_the_entry_expiry(app, client, user_headers, setting
 
 
 def test_every_cached_report_can_be_overridden(settings_factory):
-    overrides = ",".join(f"{name}={index + 1}" for index, name in enumerate(sorted(CACHED_REPORTS)))
-    settings = settings_factory(reports_ttl_overrides=overrides)
-    assert {settings.report_ttl_s(name, closed=True) for name in CACHED_REPORTS} == set(range(1, 6))
+    names = cached_report_names()
+    overrides = ",".join(f"{name}={index + 1}" for index, name in enumerate(names))
+    service = create_app(settings_factory(reports_ttl_overrides=overrides)).extensions["roa2web"].reports
+    assert [service.ttl_s(name, closed=True) for name in names] == list(range(1, 6))
+    assert [service.ttl_s(name, closed=False) for name in names] == list(range(1, 6))
+
+
+@pytest.mark.parametrize(("value", "complaint"), [
+    ("balance_sheet:closed=60", "unknown report 'balance_sheet' (known: dashboard, invoices, invoices_aging"),
+    ("trial-balance=60", "unknown report 'trial-balance'"),
+])
+def test_an_override_naming_no_cached_report_fails_the_build(settings_factory, value, complaint):
+    settings = settings_factory(reports_ttl_overrides=value)  # the settings check only the form
+    with pytest.raises(SettingsError) as raised:
+        create_app(settings)
+    assert str(raised.value).startswith("REPORTS_TTL_OVERRIDES: ") and complaint in str(raised.value)

@@ -42,6 +42,18 @@ def test_a_setting_that_fails_only_when_the_app_is_built_gives_a_clear_line(chec
     assert "could not be built" in line and "roa2web_no_such_plugin" in line
 
 
+def test_a_ttl_override_naming_no_report_fails_check_and_serve_with_one_clear_line(check_env):
+    check_env["REPORTS_TTL_OVERRIDES"] = "balance_sheet=60"
+    result = run_check(check_env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("FAIL app"))
+    assert "REPORTS_TTL_OVERRIDES: unknown report 'balance_sheet' (known: dashboard," in line
+    serve = subprocess.run([sys.executable, "-m", "roa2web", "serve", "--port", "0"], capture_output=True, text=True,
+                           env=check_env, timeout=120, check=False)
+    assert serve.returncode == 2 and "Traceback" not in serve.stderr, serve.stderr
+    assert "REPORTS_TTL_OVERRIDES: unknown report 'balance_sheet'" in serve.stderr
+
+
 def test_check_starts_no_consumer_and_leaves_queued_jobs_alone(check_env, tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(PLUGINS))
     data_dir = tmp_path / "data"

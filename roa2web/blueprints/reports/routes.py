@@ -1,7 +1,8 @@
 """`/api/reports/...`: dashboard, invoices, aging, treasury and trial balance, served from the cache.
 
-Each handler: validate the query, check the company, ask the report service, reply with the cached
-bytes. Replies carry X-Cache, X-Cache-Age, ETag and Cache-Control: private; If-None-Match -> 304.
+Each handler: validate the query (its model is the report's in `roa2web.reports.registry`), check
+the company, ask the report service, reply with the cached bytes. Replies carry X-Cache,
+X-Cache-Age, ETag and Cache-Control: private; If-None-Match -> 304.
 """
 
 from __future__ import annotations
@@ -20,14 +21,8 @@ from roa2web.blueprints.reports.schemas import (
     TrialBalanceOut,
 )
 from roa2web.ledger.base import LedgerError
-from roa2web.reports.params import (
-    AgingParams,
-    DashboardParams,
-    InvoiceListParams,
-    ReportParams,
-    TreasuryParams,
-    TrialBalanceParams,
-)
+from roa2web.reports.params import ReportParams
+from roa2web.reports.registry import cached_report
 from roa2web.reports.service import ReportService
 from roa2web.web.guards import ensure_company
 
@@ -47,10 +42,10 @@ async def _serve(report: str, query: ReportParams) -> Response:
 
 
 @blueprint.get("/dashboard")
-@validate_querystring(DashboardParams)
+@validate_querystring(cached_report("dashboard").params)
 @document_response(DashboardOut, 200, CacheHeaders)
 @problems(400, 401, 403, 503)
-async def get_dashboard(query_args: DashboardParams) -> Response:
+async def get_dashboard(query_args: ReportParams) -> Response:
     """Dashboard KPIs of one month.
 
     Revenue and expenses of the month and year to date (without period-closing entries), result,
@@ -61,10 +56,10 @@ async def get_dashboard(query_args: DashboardParams) -> Response:
 
 
 @blueprint.get("/invoices")
-@validate_querystring(InvoiceListParams)
+@validate_querystring(cached_report("invoices").params)
 @document_response(InvoicePageOut, 200, CacheHeaders)
 @problems(400, 401, 403, 503)
-async def get_invoices(query_args: InvoiceListParams) -> Response:
+async def get_invoices(query_args: ReportParams) -> Response:
     """Sales or purchase invoices, a page at a time.
 
     Filtered by status, partner and issue dates, with payments up to `as_of` (default today), in
@@ -74,10 +69,10 @@ async def get_invoices(query_args: InvoiceListParams) -> Response:
 
 
 @blueprint.get("/invoices/aging")
-@validate_querystring(AgingParams)
+@validate_querystring(cached_report("invoices_aging").params)
 @document_response(AgingOut, 200, CacheHeaders)
 @problems(400, 401, 403, 503)
-async def get_invoice_aging(query_args: AgingParams) -> Response:
+async def get_invoice_aging(query_args: ReportParams) -> Response:
     """Aging of open invoices per partner and in total.
 
     Open balances at `as_of` in buckets: not due, 1-30, 31-60, 61-90 and over 90 days past the due
@@ -87,10 +82,10 @@ async def get_invoice_aging(query_args: AgingParams) -> Response:
 
 
 @blueprint.get("/treasury")
-@validate_querystring(TreasuryParams)
+@validate_querystring(cached_report("treasury").params)
 @document_response(TreasuryOut, 200, CacheHeaders)
 @problems(400, 401, 403, 503)
-async def get_treasury(query_args: TreasuryParams) -> Response:
+async def get_treasury(query_args: ReportParams) -> Response:
     """Cash and bank accounts over a date range.
 
     Each account (analytic level) and the totals: opening, receipts, payments and closing
@@ -100,10 +95,10 @@ async def get_treasury(query_args: TreasuryParams) -> Response:
 
 
 @blueprint.get("/trial-balance")
-@validate_querystring(TrialBalanceParams)
+@validate_querystring(cached_report("trial_balance").params)
 @document_response(TrialBalanceOut, 200, CacheHeaders)
 @problems(400, 401, 403, 503)
-async def get_trial_balance(query_args: TrialBalanceParams) -> Response:
+async def get_trial_balance(query_args: ReportParams) -> Response:
     """Trial balance (balanța de verificare) for a range of months.
 
     The five debit/credit pairs: opening, previous turnover, current turnover, total amounts and
