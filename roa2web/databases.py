@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
-from roa2web.data_entry.tables import MIGRATIONS as DATA_ENTRY_MIGRATIONS
+from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
 from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
 from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
 from roa2web.settings import Settings

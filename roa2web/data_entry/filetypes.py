@@ -6,6 +6,15 @@ Shared by the upload checks and the OCR pipeline; needs nothing beyond the base 
 from __future__ import annotations
 
 MAX_PIXELS = 50_000_000
+# The types we accept and the extension each is stored with.
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/tiff": "tiff",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+}
 # Pillow's format name of each bitmap type we accept (HEIF only with pillow-heif installed).
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/tiff": "TIFF",
                "image/heic": "HEIF"}

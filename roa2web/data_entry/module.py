@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roa2web.appdb import AppDatabase
-from roa2web.data_entry.attachments import FileStore
-from roa2web.data_entry.export import ReceiptExports
-from roa2web.data_entry.nomenclature import Nomenclature
-from roa2web.data_entry.ocr_flow import JobQueue, OcrFlow, OcrReader
-from roa2web.data_entry.receipt_files import ReceiptFiles
-from roa2web.data_entry.service import ReceiptService
+from roa2web.data_entry.export.service import ReceiptExports
+from roa2web.data_entry.jobs import JobQueue
+from roa2web.data_entry.ocr.flow import OcrFlow, OcrReader
+from roa2web.data_entry.store.file_store import FileStore
+from roa2web.data_entry.workflow.files import ReceiptFiles
+from roa2web.data_entry.workflow.nomenclature import Nomenclature
+from roa2web.data_entry.workflow.service import ReceiptService
 from roa2web.ledger.base import Ledger
 
 

@@ -2,7 +2,7 @@
 
 Both run in a queue worker thread and only orchestrate: database and OCR work go to the event loop
 through `ctx.run`, file writing stays in the thread. Both are idempotent (see OcrFlow, and
-roa2web.data_entry.export: an export marks its receipts only after their files are written).
+roa2web.data_entry.export.service: an export marks its receipts only after their files are written).
 An OCR service closed under a job (the process is shutting down) interrupts it: the job goes back
 to the queue, that attempt not counted. The job's state is the job engine's to record.
 """
@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from roa2web.data_entry.entries import EntriesUnavailable
 from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
-from roa2web.data_entry.export import EXPORT_JOB, ExportBatch, ReceiptExports
+from roa2web.data_entry.export.service import EXPORT_JOB, ExportBatch, ReceiptExports
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.errors import ImageRejected, ReaderUnavailable
-from roa2web.data_entry.ocr_flow import OCR_JOB, OcrFlow
+from roa2web.data_entry.ocr.flow import OCR_JOB, OcrFlow
+from roa2web.data_entry.workflow.entries import EntriesUnavailable
 from roa2web.jobs.handlers import (
     JobContext,
     JobInterrupted,

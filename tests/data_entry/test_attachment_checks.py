@@ -7,8 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from roa2web.data_entry.attachments import FileStore, check_upload, display_name
 from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
+from roa2web.data_entry.store.file_store import FileStore
+from roa2web.data_entry.workflow.uploads import check_upload, display_name
 from tests.support.upload_files import image_bytes, pdf_bytes, png_bomb
 
 LIMIT = 5 * 1024 * 1024

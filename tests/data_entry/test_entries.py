@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roa2web.accounting.vat import vat_from_gross, vat_rates_on
-from roa2web.data_entry.entries import (
+from roa2web.data_entry.model import PaymentMethod, ReceiptFields, VatLine
+from roa2web.data_entry.workflow.entries import (
     DEFAULT_RON_PER_EUR,
     SIMPLIFIED_INVOICE_LIMIT_EUR,
     Entries,
@@ -19,7 +20,6 @@ from roa2web.data_entry.entries import (
     receipt_entries,
     simplified_invoice_limit_bani,
 )
-from roa2web.data_entry.model import PaymentMethod, ReceiptFields, VatLine
 
 AUG_2025 = dt.date(2025, 9, 15)
 JUL_2025 = dt.date(2025, 7, 15)

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import ocr_store, store
 from roa2web.data_entry.errors import NotFound
 from roa2web.data_entry.model import PaymentMethod, VatLine
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
+from roa2web.data_entry.store import ocr_store, receipt_store
 from roa2web.jobs.store import Job, JobState
 from tests.support.data_entry import wait_for
 from tests.support.receipt_images import receipt_sample
@@ -82,7 +82,7 @@ async def test_the_suppliers_approved_receipts_decide_the_account(service):
     await service.receipts.approve(BOGDAN, earlier.id)
     _, run_id = await started_run(service)
     await service.ocr.complete(run_id, telecom())
-    assert (await store.get_receipt(service.receipts.db, (await ocr_store.get_run(
+    assert (await receipt_store.get_receipt(service.receipts.db, (await ocr_store.get_run(
         service.receipts.db, run_id)).receipt_id)).fields.expense_account == "6028"
 
 

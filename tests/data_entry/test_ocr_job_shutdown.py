@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import ocr_store
+from roa2web.data_entry.store import ocr_store
 from roa2web.jobs.handlers import handler_for
 from tests.support.data_entry import wait_for
 from tests.support.upload_files import image_bytes

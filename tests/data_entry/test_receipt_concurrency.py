@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import store
 from roa2web.data_entry.errors import Conflict
 from roa2web.data_entry.model import PaymentMethod, State, VatLine
+from roa2web.data_entry.store import receipt_store
 from tests.support.upload_files import image_bytes
 
 ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({2}))
@@ -37,8 +37,8 @@ async def test_fifty_writers_each_create_edit_attach_and_submit(service):
 
     states = await asyncio.gather(*(writer(n) for n in range(WRITERS)))
     assert states == [State.PENDING] * WRITERS
-    page, more = await store.list_receipts(service.receipts.db, store.ReceiptFilter(company_ids=frozenset({2})),
-                                           after=None, limit=200)
+    page, more = await receipt_store.list_receipts(
+        service.receipts.db, receipt_store.ReceiptFilter(company_ids=frozenset({2})), after=None, limit=200)
     assert (len(page), more) == (WRITERS, False)
     assert {r.fields.notes for r in page} == {f"writer {n}" for n in range(WRITERS)}
 
@@ -76,5 +76,5 @@ async def test_concurrent_submit_and_delete_have_one_winner(service):
                                        service.receipts.submit(ANA, receipt.id), return_exceptions=True)
         failures = [r for r in results if isinstance(r, Exception)]
         assert len(failures) == 1, results
-        remaining = await store.get_receipt(service.receipts.db, receipt.id)
+        remaining = await receipt_store.get_receipt(service.receipts.db, receipt.id)
         assert (remaining is None) == (not isinstance(results[0], Exception))

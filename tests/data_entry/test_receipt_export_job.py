@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import store
 from roa2web.data_entry.model import PaymentMethod, State, VatLine
-from roa2web.data_entry.tables import ReceiptRow
+from roa2web.data_entry.store import receipt_store
+from roa2web.data_entry.store.tables import ReceiptRow
 from tests.support.data_entry import wait_for
 
 ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({2}))
@@ -44,11 +44,11 @@ async def approved(service, number: str) -> str:
 
 
 async def states(service, *receipt_ids: str) -> list[State]:
-    return [(await store.get_receipt(service.receipts.db, rid)).state for rid in receipt_ids]
+    return [(await receipt_store.get_receipt(service.receipts.db, rid)).state for rid in receipt_ids]
 
 
 async def export_actions(service, receipt_id: str) -> int:
-    return [h.action for h in await store.list_history(service.receipts.db, receipt_id)].count("export")
+    return [h.action for h in await receipt_store.list_history(service.receipts.db, receipt_id)].count("export")
 
 
 def csv_receipts(service, job_id: str) -> list[str]:

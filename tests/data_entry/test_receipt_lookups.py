@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import receipt_lookups
 from roa2web.data_entry.model import PaymentMethod, VatLine
+from roa2web.data_entry.store import receipt_lookups
 
 ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({2}))
 BOGDAN = Principal("u-bogdan", "bogdan", "Bogdan", frozenset({"approver"}), frozenset({2}))

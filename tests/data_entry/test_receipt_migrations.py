@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from roa2web.appdb import AppDatabase, apply_migrations, open_database
-from roa2web.data_entry import ocr_store, store
-from roa2web.data_entry.tables import MIGRATIONS
+from roa2web.data_entry.store import ocr_store, receipt_store
+from roa2web.data_entry.store.migrations import MIGRATIONS
 
 COMPONENT = "data_entry"
 
@@ -51,7 +51,7 @@ async def test_receipts_stored_before_the_settlement_account_are_settled_from_th
     await insert_v1_receipt(database, "a" * 32, "RO12345674")
     applied = await apply_migrations(database, COMPONENT, MIGRATIONS)
     assert 2 in applied
-    receipt = await store.get_receipt(database, "a" * 32)
+    receipt = await receipt_store.get_receipt(database, "a" * 32)
     assert receipt is not None
     assert receipt.fields.settlement_account == "5311"
     assert receipt.fields.total_bani == 37410
@@ -63,7 +63,7 @@ async def test_stored_cifs_become_canonical(database):
     for receipt_id, cif in spellings.items():
         await insert_v1_receipt(database, receipt_id, cif)
     assert 3 in await apply_migrations(database, COMPONENT, MIGRATIONS)
-    stored = {rid: (await store.get_receipt(database, rid)).fields.supplier_cif for rid in spellings}
+    stored = {rid: (await receipt_store.get_receipt(database, rid)).fields.supplier_cif for rid in spellings}
     assert stored == {"a" * 32: "RO12345674", "b" * 32: "RO12345674", "c" * 32: "12345674"}
 
 

@@ -9,11 +9,11 @@ import pytest
 from roa2web.accounting.cif import canonical_cif
 from roa2web.auth.principal import Principal
 from roa2web.data_entry.errors import Conflict, Forbidden
-from roa2web.data_entry.matching import account_by_keywords, match_supplier, suggest_expense_account
 from roa2web.data_entry.model import PaymentMethod, Receipt, ReceiptFields, State, VatLine
-from roa2web.data_entry.nomenclature import Partner, vat_rates
-from roa2web.data_entry.validation import field_errors, missing_for_submission
-from roa2web.data_entry.workflow import ensure_can_decide, ensure_can_edit, transition_for
+from roa2web.data_entry.workflow.matching import account_by_keywords, match_supplier, suggest_expense_account
+from roa2web.data_entry.workflow.nomenclature import Partner, vat_rates
+from roa2web.data_entry.workflow.rules import ensure_can_decide, ensure_can_edit, transition_for
+from roa2web.data_entry.workflow.validation import field_errors, missing_for_submission
 
 TODAY = dt.date(2026, 1, 20)
 

@@ -9,7 +9,7 @@ from quart.datastructures import FileStorage
 from queue_helpers import jobs_of, queue_ready
 
 from roa2web.app import create_app
-from roa2web.data_entry import ocr_store
+from roa2web.data_entry.store import ocr_store
 from roa2web.jobs.store import JobState
 from roa2web.runtime import STOP_FIRST
 from tests.conftest import add_user, login

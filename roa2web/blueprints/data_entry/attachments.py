@@ -10,7 +10,7 @@ from quart_schema.pydantic import File
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
 from roa2web.blueprints.data_entry.schemas import AttachmentOut, attachment_out
-from roa2web.data_entry.workflow import READ_ROLES
+from roa2web.data_entry.workflow.rules import READ_ROLES
 from roa2web.web.guards import current_principal, require_roles
 
 blueprint = Blueprint("data_entry_attachments", __name__, url_prefix="/api/data-entry/receipts")

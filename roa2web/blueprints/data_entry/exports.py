@@ -14,8 +14,8 @@ from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
 from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
 from roa2web.data_entry.errors import Conflict
-from roa2web.data_entry.export import EXPORT_JOB
-from roa2web.data_entry.workflow import DECIDE_ROLES
+from roa2web.data_entry.export.service import EXPORT_JOB
+from roa2web.data_entry.workflow.rules import DECIDE_ROLES
 from roa2web.errors import ApiError
 from roa2web.jobs.store import Job, JobState
 from roa2web.web.guards import current_principal, ensure_company, require_roles

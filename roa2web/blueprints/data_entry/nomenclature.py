@@ -10,8 +10,8 @@ from quart_schema import validate_querystring, validate_response
 
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
-from roa2web.data_entry.nomenclature import vat_rates
-from roa2web.data_entry.workflow import READ_ROLES
+from roa2web.data_entry.workflow.nomenclature import vat_rates
+from roa2web.data_entry.workflow.rules import READ_ROLES
 from roa2web.web.guards import ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_nomenclature", __name__, url_prefix="/api/data-entry/nomenclature")

@@ -18,8 +18,8 @@ from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
 from roa2web.blueprints.data_entry.schemas import ReceiptOut, api_field_names, ocr_fields, receipt_out
 from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
-from roa2web.data_entry.ocr_flow import OCR_JOB, LatestOcr, OcrStatus
-from roa2web.data_entry.workflow import ENTRY_ROLES, READ_ROLES
+from roa2web.data_entry.ocr.flow import OCR_JOB, LatestOcr, OcrStatus
+from roa2web.data_entry.workflow.rules import ENTRY_ROLES, READ_ROLES
 from roa2web.jobs.store import Job
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 

@@ -22,8 +22,8 @@ from roa2web.blueprints.data_entry.schemas import (
 )
 from roa2web.blueprints.data_entry.types import MoneyOut, decode_cursor, encode_cursor, from_bani
 from roa2web.data_entry.model import Receipt
-from roa2web.data_entry.store import ReceiptFilter
-from roa2web.data_entry.workflow import DECIDE_ROLES, ENTRY_ROLES, READ_ROLES
+from roa2web.data_entry.store.receipt_store import ReceiptFilter
+from roa2web.data_entry.workflow.rules import DECIDE_ROLES, ENTRY_ROLES, READ_ROLES
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_receipts", __name__, url_prefix="/api/data-entry/receipts")

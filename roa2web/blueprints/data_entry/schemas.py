@@ -11,8 +11,8 @@ from roa2web.accounting.cif import canonical_cif
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
 from roa2web.blueprints.job_resource import JobStateName
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
-from roa2web.data_entry.ocr_flow import LatestOcr
-from roa2web.data_entry.service import Notice
+from roa2web.data_entry.ocr.flow import LatestOcr
+from roa2web.data_entry.workflow.service import Notice
 
 # API name → domain name, where they differ
 _DOMAIN_NAMES = {"total": "total_bani"}

@@ -11,7 +11,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry.export import HEADER, entry_rows, ron
+from roa2web.data_entry.export.service import HEADER, entry_rows, ron
 from roa2web.tasks.exports import delete_expired_exports
 from tests.support.data_entry import receipt_payload, wait_for
 

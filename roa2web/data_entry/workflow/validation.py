@@ -7,9 +7,9 @@ import re
 
 from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
-from roa2web.data_entry.entries import SETTLEMENT_ACCOUNTS
 from roa2web.data_entry.errors import FieldError
 from roa2web.data_entry.model import ReceiptFields
+from roa2web.data_entry.workflow.entries import SETTLEMENT_ACCOUNTS
 
 EXPENSE_ACCOUNT = re.compile(r"^6\d{2,3}(\.[0-9A-Za-z]{1,12})?$")
 REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")

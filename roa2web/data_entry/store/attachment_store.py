@@ -7,8 +7,8 @@ from collections.abc import Collection
 
 from roa2web.appdb import AppDatabase, write_transaction
 from roa2web.data_entry.model import Actor, Attachment, Receipt, State, utc_now
-from roa2web.data_entry.store import add_history, attachment_from_row
-from roa2web.data_entry.tables import AttachmentRow, ReceiptRow
+from roa2web.data_entry.store.receipt_store import add_history, attachment_from_row
+from roa2web.data_entry.store.tables import AttachmentRow, ReceiptRow
 
 
 async def _lock_in(db: AppDatabase, receipt_id: str, states: Collection[State]) -> bool:

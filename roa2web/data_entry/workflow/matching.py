@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from roa2web.accounting.cif import normalize_cif
-from roa2web.data_entry.nomenclature import Partner
+from roa2web.data_entry.workflow.nomenclature import Partner
 
 DEFAULT_EXPENSE_ACCOUNT = "6028"
 # (expense account, words that suggest it), checked in order on the receipt's text

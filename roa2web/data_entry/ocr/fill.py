@@ -11,11 +11,11 @@ import datetime as dt
 from typing import Any
 
 from roa2web.accounting.cif import canonical_cif, is_valid_cif, normalize_cif
-from roa2web.data_entry import receipt_lookups
-from roa2web.data_entry.matching import match_supplier, suggest_expense_account
 from roa2web.data_entry.model import PaymentMethod, Receipt, VatLine
 from roa2web.data_entry.ocr.reading import ReceiptReading
-from roa2web.data_entry.service import ReceiptService
+from roa2web.data_entry.store import receipt_lookups
+from roa2web.data_entry.workflow.matching import match_supplier, suggest_expense_account
+from roa2web.data_entry.workflow.service import ReceiptService
 
 # field error location → the receipt field to leave out
 _ERROR_FIELD = {"total": "total_bani"}

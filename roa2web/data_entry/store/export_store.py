@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from roa2web.appdb import AppDatabase, write_transaction
 from roa2web.data_entry.model import Actor, Receipt, State, utc_now
-from roa2web.data_entry.store import ReceiptFilter, add_history, list_receipts
-from roa2web.data_entry.tables import ReceiptRow
+from roa2web.data_entry.store.receipt_store import ReceiptFilter, add_history, list_receipts
+from roa2web.data_entry.store.tables import ReceiptRow
 
 _PAGE = 500
 

@@ -6,13 +6,14 @@ import asyncio
 import logging
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import attachment_store
-from roa2web.data_entry.attachments import CheckedFile, FileStore, check_upload, display_name
 from roa2web.data_entry.errors import Conflict, NotFound
 from roa2web.data_entry.model import Attachment, Receipt, State, utc_now
-from roa2web.data_entry.service import ReceiptService, actor_of
-from roa2web.data_entry.store import new_id
-from roa2web.data_entry.workflow import EDITABLE, ensure_can_edit, ensure_state
+from roa2web.data_entry.store import attachment_store
+from roa2web.data_entry.store.file_store import FileStore
+from roa2web.data_entry.store.receipt_store import new_id
+from roa2web.data_entry.workflow.rules import EDITABLE, ensure_can_edit, ensure_state
+from roa2web.data_entry.workflow.service import ReceiptService, actor_of
+from roa2web.data_entry.workflow.uploads import CheckedFile, check_upload, display_name
 
 log = logging.getLogger("roa2web.data_entry")
 

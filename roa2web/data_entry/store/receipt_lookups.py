@@ -9,7 +9,7 @@ import peewee
 from roa2web.accounting.cif import normalize_cif
 from roa2web.appdb import AppDatabase
 from roa2web.data_entry.model import State
-from roa2web.data_entry.tables import ReceiptRow
+from roa2web.data_entry.store.tables import ReceiptRow
 
 
 def _same_cif(supplier_cif: str) -> peewee.Expression:

@@ -25,7 +25,7 @@ from roa2web.data_entry.model import (
     VatLine,
     utc_now,
 )
-from roa2web.data_entry.tables import AttachmentRow, HistoryRow, OcrRunRow, ReceiptRow, VatLineRow
+from roa2web.data_entry.store.tables import AttachmentRow, HistoryRow, OcrRunRow, ReceiptRow, VatLineRow
 
 _SCALAR_FIELDS = (
     "supplier_partner_id", "supplier_name", "supplier_cif", "document_number", "receipt_date",

@@ -16,13 +16,12 @@ from roa2web.accounting.cif import canonical_cif
 from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
 from roa2web.companies import is_period_closed
-from roa2web.data_entry import receipt_lookups, store
-from roa2web.data_entry.entries import Entries, EntriesUnavailable, receipt_entries
 from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
-from roa2web.data_entry.nomenclature import Nomenclature
-from roa2web.data_entry.validation import closed_period_error, field_errors, missing_for_submission
-from roa2web.data_entry.workflow import (
+from roa2web.data_entry.store import receipt_lookups, receipt_store
+from roa2web.data_entry.workflow.entries import Entries, EntriesUnavailable, receipt_entries
+from roa2web.data_entry.workflow.nomenclature import Nomenclature
+from roa2web.data_entry.workflow.rules import (
     EDITABLE,
     ensure_can_decide,
     ensure_can_edit,
@@ -30,6 +29,7 @@ from roa2web.data_entry.workflow import (
     ensure_state,
     transition_for,
 )
+from roa2web.data_entry.workflow.validation import closed_period_error, field_errors, missing_for_submission
 from roa2web.ledger.base import Ledger
 
 _EDIT_RETRIES = 5
@@ -64,26 +64,27 @@ class ReceiptService:
     # --- reading
     async def get(self, principal: Principal, receipt_id: str) -> Receipt:
         """A receipt the caller may see."""
-        receipt = await store.get_receipt(self.db, receipt_id)
+        receipt = await receipt_store.get_receipt(self.db, receipt_id)
         if receipt is None:
             raise NotFound(f"no receipt {receipt_id}")
         ensure_can_read(principal, receipt.company_id)
         return receipt
 
     async def search(
-        self, principal: Principal, where: store.ReceiptFilter, *, after: tuple[dt.datetime, str] | None, limit: int
+        self, principal: Principal, where: receipt_store.ReceiptFilter, *, after: tuple[dt.datetime, str] | None,
+        limit: int,
     ) -> tuple[list[Receipt], bool]:
         """A page of receipts, restricted to the companies the caller may see."""
         visible = principal.company_ids
         if visible is not None:
             wanted = visible if where.company_ids is None else where.company_ids & visible
             where = replace(where, company_ids=wanted)
-        return await store.list_receipts(self.db, where, after=after, limit=limit)
+        return await receipt_store.list_receipts(self.db, where, after=after, limit=limit)
 
     async def history(self, principal: Principal, receipt_id: str) -> list[HistoryEntry]:
         """Every transition and change of a receipt, oldest first."""
         await self.get(principal, receipt_id)
-        return await store.list_history(self.db, receipt_id)
+        return await receipt_store.list_history(self.db, receipt_id)
 
     async def notices(self, receipt: Receipt) -> list[Notice]:
         """Warnings about a receipt: another receipt with the same supplier CIF, number and date."""
@@ -148,7 +149,7 @@ class ReceiptService:
         if await self.nomenclature.company(company_id) is None:
             raise ValidationFailed([FieldError(("company_id",), "no such company in the ledger", "company_unknown")])
         fields = await self.prepare(company_id, ReceiptFields(), changes)
-        receipt_id = await store.insert_receipt(
+        receipt_id = await receipt_store.insert_receipt(
             self.db, company_id=company_id, fields=fields, source=source, actor=actor_of(principal),
             edited_fields=changes.keys())
         return await self._reload(receipt_id)
@@ -167,7 +168,7 @@ class ReceiptService:
             fields = await self.prepare(receipt.company_id, receipt.fields, changes)
             changed = {name: getattr(fields, name) for name in FIELD_NAMES
                        if getattr(fields, name) != getattr(receipt.fields, name)}
-            if await store.update_fields(self.db, receipt, changed, states=EDITABLE,
+            if await receipt_store.update_fields(self.db, receipt, changed, states=EDITABLE,
                                          edited_fields=receipt.edited_fields | set(changes),
                                          actor=actor_of(principal)):
                 return await self._reload(receipt_id)
@@ -180,7 +181,7 @@ class ReceiptService:
         receipt = await self.get(principal, receipt_id)
         ensure_can_edit(principal, receipt)
         ensure_state(receipt, frozenset({State.DRAFT}), "delete")
-        paths = await store.delete_draft(self.db, receipt, actor_of(principal))
+        paths = await receipt_store.delete_draft(self.db, receipt, actor_of(principal))
         if paths is None:
             raise Conflict("the receipt left the DRAFT state meanwhile")
         return paths
@@ -223,7 +224,7 @@ class ReceiptService:
         *, four_eyes: bool = False,
     ) -> Receipt:
         step = transition_for(action, receipt)
-        moved = await store.transition(
+        moved = await receipt_store.transition(
             self.db, receipt, sources=step.sources, target=step.target, actor=actor_of(principal), action=action,
             comment=comment, values=values, not_created_by=principal.user_id if four_eyes else None)
         if not moved:
@@ -231,7 +232,7 @@ class ReceiptService:
         return await self._reload(receipt.id)
 
     async def _reload(self, receipt_id: str) -> Receipt:
-        receipt = await store.get_receipt(self.db, receipt_id)
+        receipt = await receipt_store.get_receipt(self.db, receipt_id)
         if receipt is None:
             raise NotFound(f"no receipt {receipt_id}")
         return receipt

@@ -1,36 +1,25 @@
-"""Receipt files: checked by content, normalized, and stored under DATA_DIR with paths we build.
+"""Receipt uploads: checked by content and normalized before they are stored (store/file_store.py).
 
 Accepted: JPEG, PNG, WebP, TIFF and PDF, recognized by their magic bytes (never the file name), and
 HEIC/HEIF when pillow-heif is installed (the OCR pipeline reads them then).
 Images must decode fully within a pixel limit (decompression bombs are refused before decoding)
 and are stored upright: an EXIF orientation is applied and the image re-encoded.
-Files live at `receipts/<company>/<yyyy>/<uuid>.<ext>` relative to DATA_DIR.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from PIL import Image, ImageOps
 
 from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
-from roa2web.data_entry.filetypes import MAX_PIXELS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.filetypes import EXTENSIONS, MAX_PIXELS, PIL_FORMATS, sniff_content_type
 
-EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/tiff": "tiff",
-    "image/heic": "heic",
-    "application/pdf": "pdf",
-}
 _EXIF_ORIENTATION = 0x0112
 _UNSAFE_NAME = re.compile(r"[^\w .()+-]", re.ASCII)
 
@@ -126,40 +115,3 @@ def display_name(name: str | None, extension: str) -> str:
     base = _UNSAFE_NAME.sub("_", base).strip(" .")[:120]
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return f"{stem or 'receipt'}.{extension}"
-
-
-class FileStore:
-    """Receipt files under `DATA_DIR/receipts`; paths come only from ids the app generated."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir.resolve()
-        self.root = self.data_dir / "receipts"
-
-    def new_path(self, company_id: int, year: int, extension: str) -> str:
-        """A fresh relative path `receipts/<company>/<yyyy>/<uuid>.<ext>` (posix separators)."""
-        if extension not in EXTENSIONS.values():
-            raise ValueError(f"unexpected extension {extension!r}")
-        return f"receipts/{int(company_id)}/{int(year):04d}/{uuid.uuid4().hex}.{extension}"
-
-    def resolve(self, relative: str) -> Path:
-        """The absolute path of a stored file, refusing anything outside the receipts folder."""
-        path = (self.data_dir / PurePosixPath(relative)).resolve()
-        if not path.is_relative_to(self.root):
-            raise ValueError(f"refusing a storage path outside {self.root}")
-        return path
-
-    def write(self, relative: str, data: bytes) -> None:
-        """Write atomically (temporary file, then rename)."""
-        path = self.resolve(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.part")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-
-    def read(self, relative: str) -> bytes:
-        """The bytes of a stored file."""
-        return self.resolve(relative).read_bytes()
-
-    def remove(self, relative: str) -> None:
-        """Delete a stored file if it is there."""
-        self.resolve(relative).unlink(missing_ok=True)

@@ -12,8 +12,8 @@ from typing import Any
 
 from roa2web.appdb import AppDatabase, write_transaction
 from roa2web.data_entry.model import Actor, OcrRun, Receipt, State, utc_now
-from roa2web.data_entry.store import apply_field_changes, new_id
-from roa2web.data_entry.tables import OcrRunRow
+from roa2web.data_entry.store.receipt_store import apply_field_changes, new_id
+from roa2web.data_entry.store.tables import OcrRunRow
 
 
 def _run(row: OcrRunRow) -> OcrRun:

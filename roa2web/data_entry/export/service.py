@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import export_store
-from roa2web.data_entry.entries import EntriesUnavailable, receipt_entries
 from roa2web.data_entry.errors import FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.jobs import JobQueue
 from roa2web.data_entry.model import Actor, Receipt
-from roa2web.data_entry.ocr_flow import JobQueue
-from roa2web.data_entry.service import ReceiptService
-from roa2web.data_entry.workflow import ensure_can_read
+from roa2web.data_entry.store import export_store
+from roa2web.data_entry.workflow.entries import EntriesUnavailable, receipt_entries
+from roa2web.data_entry.workflow.rules import ensure_can_read
+from roa2web.data_entry.workflow.service import ReceiptService
 from roa2web.exports.files import ExportFiles
 from roa2web.jobs.store import Job
 

@@ -15,14 +15,15 @@ from typing import Any, Protocol
 
 from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
-from roa2web.data_entry import attachment_store, ocr_store, store
 from roa2web.data_entry.errors import Conflict, NotFound, OcrUnavailable
+from roa2web.data_entry.jobs import JobQueue
 from roa2web.data_entry.model import Attachment, OcrRun, Receipt, State
+from roa2web.data_entry.ocr.fill import ReadingFiller
 from roa2web.data_entry.ocr.reading import ReceiptReading
-from roa2web.data_entry.ocr_fill import ReadingFiller
-from roa2web.data_entry.receipt_files import ReceiptFiles
-from roa2web.data_entry.service import ReceiptService
-from roa2web.data_entry.workflow import ensure_can_edit, ensure_state
+from roa2web.data_entry.store import attachment_store, ocr_store, receipt_store
+from roa2web.data_entry.workflow.files import ReceiptFiles
+from roa2web.data_entry.workflow.rules import ensure_can_edit, ensure_state
+from roa2web.data_entry.workflow.service import ReceiptService
 from roa2web.jobs.store import Job
 
 OCR_JOB = "ocr"
@@ -39,19 +40,6 @@ class OcrReader(Protocol):
 
     def status(self) -> dict[str, Any]:
         """The engine's state ("idle", "loading", "ready", "error", "closed") and its error text."""
-        ...
-
-
-class JobQueue(Protocol):
-    """What the flow needs from the job service."""
-
-    async def submit(self, kind: str, params: dict[str, Any], *, owner_id: str | None,
-                     company_id: int | None) -> Job:
-        """Queue a job; returns it."""
-        ...
-
-    async def get(self, job_id: str) -> Job | None:
-        """A job by id, or None."""
         ...
 
 
@@ -195,7 +183,7 @@ class OcrFlow:
             run = await ocr_store.get_run(self.db, run_id)
             if run is None or run.read:
                 return []
-            receipt = await store.get_receipt(self.db, run.receipt_id)
+            receipt = await receipt_store.get_receipt(self.db, run.receipt_id)
             if receipt is not None and receipt.state is State.DRAFT:
                 changes, warnings = await self.filler.changes(receipt, reading)
             else:
