@@ -11,12 +11,25 @@ from roa2web.appdb import AppDatabase
 from roa2web.auth import store
 from roa2web.auth.providers import AuthProvider
 from roa2web.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
+from roa2web.problems import Unauthorized
 
 log = logging.getLogger("roa2web.auth")
 
 
-class AuthFailed(Exception):
+class AuthFailed(Unauthorized):
     """Credentials or refresh token not accepted."""
+
+
+class LoginFailed(AuthFailed):
+    """Wrong username or password (or a user the provider refuses)."""
+
+    kind = "login-failed"
+
+
+class RefreshFailed(AuthFailed):
+    """The refresh token is unknown, spent or revoked, or its user is disabled."""
+
+    kind = "refresh-failed"
 
 
 @dataclass(frozen=True)
@@ -52,7 +65,7 @@ class AuthService:
         user = await self.provider.authenticate(username.strip(), password)
         if user is None:
             log.info("login refused for %r", username)
-            raise AuthFailed("wrong username or password")
+            raise LoginFailed("wrong username or password")
         log.info("login of %s", user.username)
         return await self._issue(user, family_id=uuid.uuid4().hex)
 
@@ -65,11 +78,11 @@ class AuthService:
             if known is not None and known.spent_at is not None:
                 revoked = await store.revoke_family(self.db, known.family_id)
                 log.warning("refresh token reused: family %s revoked (%d tokens)", known.family_id, revoked)
-            raise AuthFailed("refresh token is not valid")
+            raise RefreshFailed("refresh token is not valid")
         user = await store.get_user(self.db, spent.user_id)
         if user is None or user.disabled:
             await store.revoke_family(self.db, spent.family_id)
-            raise AuthFailed("user is disabled")
+            raise RefreshFailed("user is disabled")
         return await self._issue(user, family_id=spent.family_id)
 
     async def logout(self, refresh_token: str) -> None:

@@ -8,9 +8,9 @@ from quart_rate_limiter import rate_limit
 from quart_schema import validate_request, validate_response
 
 from roa2web.auth import store
-from roa2web.auth.service import AuthFailed, AuthService, TokenPair
+from roa2web.auth.service import AuthService, TokenPair
 from roa2web.blueprints.common import problems, runtime
-from roa2web.errors import ApiError
+from roa2web.problems import Unauthorized
 from roa2web.settings import Settings
 from roa2web.web.guards import current_principal, public
 from roa2web.web.limits import login_limits
@@ -85,10 +85,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
     @problems(400, 401, 429)
     async def login(data: LoginRequest) -> TokenResponse:
         """Exchange a username and password for tokens (5 attempts per 5 minutes per client and user)."""
-        try:
-            return _tokens(await _service().login(data.username, data.password))
-        except AuthFailed as exc:
-            raise ApiError(401, str(exc), kind="login-failed") from None
+        return _tokens(await _service().login(data.username, data.password))  # LoginFailed → 401
 
     @blueprint.post("/refresh")
     @public
@@ -97,10 +94,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
     @problems(400, 401)
     async def refresh(data: RefreshRequest) -> TokenResponse:
         """Spend a refresh token for a new pair. Reusing a spent token revokes the whole family."""
-        try:
-            return _tokens(await _service().refresh(data.refresh_token))
-        except AuthFailed as exc:
-            raise ApiError(401, str(exc), kind="refresh-failed") from None
+        return _tokens(await _service().refresh(data.refresh_token))  # RefreshFailed → 401
 
     @blueprint.post("/logout")
     @validate_request(RefreshRequest)
@@ -118,7 +112,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
         principal = current_principal()
         user = await store.get_user(_service().db, principal.user_id)
         if user is None or user.disabled:
-            raise ApiError(401, "this user no longer exists or is disabled", kind="unauthorized")
+            raise Unauthorized("this user no longer exists or is disabled")
         return user_out(user)
 
     return blueprint

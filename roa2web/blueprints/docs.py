@@ -27,7 +27,8 @@ from quart_schema.typing import Model
 from swagger_ui_bundle import swagger_ui_path
 
 from roa2web.blueprints.common import Problem
-from roa2web.errors import PROBLEM_JSON, ApiError
+from roa2web.errors import PROBLEM_JSON
+from roa2web.problems import NotFound
 from roa2web.web.guards import public
 
 blueprint = Blueprint("docs", __name__)
@@ -54,7 +55,7 @@ async def docs_asset(name: str) -> Response:
     if name == "roa2web-init.js":
         return await send_from_directory(_OWN, name)
     if name not in _VENDOR_FILES:
-        raise ApiError(404, f"no documentation asset {name}")
+        raise NotFound(f"no documentation asset {name}")
     return await send_from_directory(_VENDOR, name)
 
 

@@ -10,12 +10,12 @@ from quart_schema import validate_request, validate_response
 
 from roa2web.blueprints.common import problems, runtime
 from roa2web.blueprints.job_resource import JobOut, job_links, job_out
-from roa2web.errors import ApiError
 from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
-from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, UnknownReport, validate_export
+from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, validate_export
 from roa2web.jobs.service import JobService
 from roa2web.jobs.store import Job, JobState
+from roa2web.problems import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from roa2web.reports import REPORTS, ReportParameterError
 from roa2web.web.guards import current_principal, ensure_company
 
@@ -50,7 +50,7 @@ async def _export_job(job_id: str) -> Job:
     job = await _service().get(job_id)
     principal = current_principal()
     if job is None or job.kind != REPORT_EXPORT_JOB or not (principal.is_admin or job.owner_id == principal.user_id):
-        raise ApiError(404, f"no export {job_id}", kind="export-not-found")
+        raise NotFound(f"no export {job_id}", kind="export-not-found")
     return job
 
 
@@ -61,12 +61,10 @@ async def _export_job(job_id: str) -> Job:
 async def request_export(data: ExportRequest) -> tuple[JobOut, int, dict[str, str]]:
     """Queue an export of a report the caller may see; poll `status_url` until it is done."""
     try:
-        export = validate_export(data.report, data.format, data.params)
-    except UnknownReport as exc:
-        raise ApiError(400, str(exc), kind="unknown-report") from None
-    except ReportParameterError as exc:
-        raise ApiError(400, str(exc), kind="validation-error", title="Validation error",
-                       errors=[{"loc": ["params", exc.field], "msg": exc.message, "type": "value_error"}]) from None
+        export = validate_export(data.report, data.format, data.params)  # UnknownReport → 400
+    except ReportParameterError as exc:  # its field is under the request's "params"
+        at_params = FieldError(("params", exc.field), exc.message, "value_error")
+        raise ValidationFailed(exc.detail, errors=[at_params]) from None
     principal = ensure_company(export.company_id)
     job = await _service().submit(REPORT_EXPORT_JOB, export.job_params(), owner_id=principal.user_id,
                                   company_id=export.company_id)  # QueueUnavailable → 503
@@ -90,10 +88,10 @@ async def download_export(job_id: str) -> Response:
     """The file, with a Romanian name (balanta-de-verificare_ALFA-COMERT_2025-01-03.xlsx)."""
     job = await _export_job(job_id)
     if job.state != JobState.DONE or not job.result_ref:
-        raise ApiError(409, f"the export is {job.state}, not done", kind="export-not-ready")
+        raise Conflict(f"the export is {job.state}, not done", kind="export-not-ready")
     path = ReportExportFiles.from_settings(runtime().settings).resolve(job.result_ref)
     if path is None:
-        raise ApiError(410, "the export file has expired; request it again", kind="export-expired")
+        raise Gone("the export file has expired; request it again", kind="export-expired")
     response = await send_file(path, mimetype=FORMATS[path.suffix.lstrip(".")], as_attachment=False)
     response.headers["Content-Disposition"] = content_disposition(path.name)
     return response

@@ -11,8 +11,7 @@ from quart_schema import validate_response
 
 from roa2web.blueprints.common import problems, runtime
 from roa2web.blueprints.job_resource import JobOut, job_fields, links_of
-from roa2web.errors import ApiError
-from roa2web.jobs.service import JobNotFound, JobService, JobStateError
+from roa2web.jobs.service import JobNotFound, JobService
 from roa2web.jobs.store import Job
 from roa2web.runtime import Runtime
 from roa2web.web.guards import current_principal, require_roles
@@ -71,7 +70,7 @@ async def visible_job(job_id: str) -> Job:
     job = await _service().get(job_id)
     principal = current_principal()
     if job is None or not (principal.is_admin or job.owner_id == principal.user_id):
-        raise ApiError(404, f"no job {job_id}", kind="job-not-found")
+        raise JobNotFound(f"no job {job_id}")
     return job
 
 
@@ -99,12 +98,7 @@ async def job_status(job_id: str) -> TaskJobOut:
 async def cancel_job(job_id: str) -> TaskJobOut:
     """Cancel a queued job, or ask a running one to stop (its owner, or an admin)."""
     await visible_job(job_id)
-    try:
-        return task_job_out(await _service().cancel(job_id))
-    except JobStateError as exc:
-        raise ApiError(409, str(exc), kind="job-state") from None
-    except JobNotFound as exc:
-        raise ApiError(404, str(exc), kind="job-not-found") from None
+    return task_job_out(await _service().cancel(job_id))  # JobStateError → 409
 
 
 @blueprint.post("/<job_id>/retry")
@@ -113,12 +107,7 @@ async def cancel_job(job_id: str) -> TaskJobOut:
 @problems(401, 403, 404, 409)
 async def retry_job(job_id: str) -> TaskJobOut:
     """Run a failed or cancelled job again (admin)."""
-    try:
-        return task_job_out(await _service().retry(job_id))
-    except JobStateError as exc:
-        raise ApiError(409, str(exc), kind="job-state") from None
-    except JobNotFound as exc:
-        raise ApiError(404, str(exc), kind="job-not-found") from None
+    return task_job_out(await _service().retry(job_id))  # JobNotFound → 404, JobStateError → 409
 
 
 def install_routes(app: Quart, runtime: Runtime) -> None:

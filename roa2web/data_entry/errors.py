@@ -1,76 +1,67 @@
-"""What can go wrong in data entry, in domain terms; the HTTP layer maps each kind to a status."""
+"""What can go wrong in data entry, in domain terms; each error carries its status and problem type."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from roa2web import problems
+from roa2web.problems import FieldError
+
+__all__ = [
+    "Conflict",
+    "DataEntryError",
+    "FieldError",
+    "Forbidden",
+    "NotFound",
+    "OcrUnavailable",
+    "UploadRejected",
+    "UploadTooLarge",
+    "ValidationFailed",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    """One invalid field: where (`loc`, e.g. ("vat_lines", "0", "rate")), why, and a machine type."""
-
-    loc: tuple[str, ...]
-    msg: str
-    type: str
-
-    def to_dict(self) -> dict[str, object]:
-        """The problem+json form."""
-        return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+class DataEntryError(problems.Problem):
+    """Base of every data-entry failure (a job that meets one fails at once: another try would not help)."""
 
 
-class DataEntryError(Exception):
-    """Base of every data-entry failure; `kind` names the problem type."""
-
-    kind = "data-entry-error"
-
-    def __init__(self, detail: str, *, kind: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        if kind:
-            self.kind = kind
-
-
-class NotFound(DataEntryError):
+class NotFound(DataEntryError, problems.NotFound):
     """No such receipt, attachment, run or export (or not visible to this user)."""
 
-    kind = "not-found"
 
-
-class Forbidden(DataEntryError):
+class Forbidden(DataEntryError, problems.Forbidden):
     """The user may not do this to this receipt (company rights, four-eyes, creator rules)."""
 
-    kind = "forbidden"
 
-
-class Conflict(DataEntryError):
+class Conflict(DataEntryError, problems.Conflict):
     """The receipt is not in a state that allows this, or it changed meanwhile."""
 
     kind = "wrong-state"
 
 
-class ValidationFailed(DataEntryError):
+class ValidationFailed(DataEntryError, problems.ValidationFailed):
     """One or more fields are invalid."""
 
-    kind = "validation-error"
-
     def __init__(self, errors: list[FieldError], detail: str = "the receipt is not valid") -> None:
-        super().__init__(detail)
-        self.errors = errors
+        super().__init__(detail, errors=errors)
 
 
 class UploadRejected(DataEntryError):
     """The uploaded file is not an accepted type, is damaged, or is a decompression bomb."""
 
+    status = 415
     kind = "upload-rejected"
+    title = "Unsupported media type"
 
 
 class UploadTooLarge(DataEntryError):
     """The uploaded file is above the size limit."""
 
+    status = 413
     kind = "upload-too-large"
+    title = "Upload too large"
 
 
-class OcrUnavailable(DataEntryError):
-    """OCR is switched off or its engine failed to load."""
+class OcrUnavailable(DataEntryError, problems.ServiceUnavailable):
+    """OCR is switched off, its engine failed to load, or this process runs none: new OCR work is refused."""
 
     kind = "ocr-unavailable"
+    title = "OCR unavailable"
+    retry_after_s = 30

@@ -25,6 +25,7 @@ from roa2web.exports.naming import export_filename
 from roa2web.exports.pdf import write_pdf
 from roa2web.exports.xlsx import write_xlsx
 from roa2web.ledger.base import Ledger
+from roa2web.problems import BadRequest, NotFound, Problem
 from roa2web.reports import REPORTS, ReportSpec
 from roa2web.settings import Settings
 
@@ -34,20 +35,26 @@ WRITERS = {"xlsx": write_xlsx, "pdf": write_pdf}
 Progress = Callable[[int, int], None]
 
 
-class ExportError(Exception):
+class ExportError(Problem):
     """An export that cannot be made as asked (another attempt would not help)."""
 
 
-class UnknownReport(ExportError):
+class UnknownReport(ExportError, BadRequest):
     """No report has this name."""
 
+    kind = "unknown-report"
 
-class UnknownFormat(ExportError):
+
+class UnknownFormat(ExportError, BadRequest):
     """No writer for this format."""
 
+    kind = "unknown-format"
 
-class CompanyNotFound(ExportError):
+
+class CompanyNotFound(ExportError, NotFound):
     """The export's company is not in the ledger."""
+
+    kind = "company-not-found"
 
 
 @dataclass(frozen=True)

@@ -20,29 +20,40 @@ from roa2web.jobs.handlers import handler_for
 from roa2web.jobs.queries import purge_jobs
 from roa2web.jobs.queue import JobQueue
 from roa2web.jobs.store import Job, JobState
+from roa2web.problems import Conflict, NotFound, Problem, ServiceUnavailable
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.jobs.service")
 
 
-class JobError(Exception):
+class JobError(Problem):
     """Base of the job service's errors."""
 
 
 class UnknownJobKind(JobError):
-    """No handler is registered for this kind."""
+    """No handler is registered for this kind (a 500: the process was built without the module)."""
+
+    kind = "unknown-job-kind"
 
 
-class JobNotFound(JobError):
-    """No job has this id."""
+class JobNotFound(JobError, NotFound):
+    """No job has this id (or the caller may not see it)."""
+
+    kind = "job-not-found"
 
 
-class JobStateError(JobError):
+class JobStateError(JobError, Conflict):
     """The job is not in a state that allows this."""
 
+    kind = "job-state"
 
-class QueueUnavailable(JobError):
-    """The queue backend did not take the message."""
+
+class QueueUnavailable(JobError, ServiceUnavailable):
+    """The queue backend did not take the message (its error, with hosts, goes to the log only)."""
+
+    kind = "queue-unavailable"
+    title = "Queue unavailable"
+    public_detail = "the task queue is unavailable, so the work was not accepted; try again shortly"
 
 
 class JobService:

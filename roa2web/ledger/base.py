@@ -8,16 +8,29 @@ from collections.abc import Mapping
 from typing import Any
 
 from roa2web.ledger.statements import STATEMENTS
+from roa2web.problems import ServiceUnavailable
 
 Row = dict[str, Any]
 
 
-class LedgerError(Exception):
-    """A ledger query failed."""
+class LedgerError(ServiceUnavailable):
+    """A ledger query failed (503: the message, which may quote SQL or paths, goes to the log only).
+
+    A client only sees one when nothing cached could answer instead (a report's expired copy is
+    served while the ledger is down).
+    """
+
+    kind = "ledger-error"
+    title = "Ledger error"
+    public_detail = "the ledger (ROA) could not answer this request and no cached copy exists; try again shortly"
 
 
 class LedgerUnavailable(LedgerError):
     """The ledger could not be reached or did not answer in time."""
+
+    kind = "ledger-unavailable"
+    title = "Ledger unavailable"
+    public_detail = "the ledger (ROA) is unavailable and no cached copy of this answer exists; try again shortly"
 
 
 class Ledger(abc.ABC):

@@ -6,12 +6,20 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+from roa2web.problems import FieldError, ValidationFailed
 
-class ReportParameterError(ValueError):
-    """A report was asked with parameters it cannot honour (the door answers 400)."""
+
+class ReportParameterError(ValidationFailed, ValueError):
+    """A report was asked with parameters it cannot honour (400, naming the field).
+
+    Still a ValueError, so a pydantic validator that raises it reports a validation error.
+    """
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(
+            f"the report cannot be built with these parameters: {field}: {message}",
+            errors=[FieldError((field,), message, "value_error")],
+        )
         self.field = field
         self.message = message
 

@@ -10,7 +10,7 @@ from quart import Quart, current_app, g, request
 
 from roa2web.auth.principal import Principal
 from roa2web.auth.tokens import InvalidToken, read_access_token
-from roa2web.errors import ApiError
+from roa2web.problems import Forbidden, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
 _PUBLIC = "_roa2web_public"
@@ -24,17 +24,14 @@ def public[V: Callable[..., Any]](func: V) -> V:
 
 
 def principal_of(authorization: str, secret: str) -> Principal:
-    """The caller named by an Authorization header value; a 401 ApiError when there is none or it is invalid."""
+    """The caller named by an Authorization header value; a 401 Unauthorized when there is none or it is invalid."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(
-            401, "a bearer access token is required", kind="unauthorized", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise Unauthorized("a bearer access token is required", headers={"WWW-Authenticate": "Bearer"})
     try:
         return read_access_token(token.strip(), secret)
     except InvalidToken as exc:
-        raise ApiError(
-            401,
+        raise Unauthorized(
             f"the access token is not valid ({exc})",
             kind="invalid-token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
@@ -62,7 +59,7 @@ def current_principal() -> Principal:
     """The authenticated caller of this request."""
     principal: Principal | None = g.get("principal")
     if principal is None:
-        raise ApiError(401, "a bearer access token is required", kind="unauthorized")
+        raise Unauthorized("a bearer access token is required")
     return principal
 
 
@@ -70,7 +67,7 @@ def ensure_company(company_id: int) -> Principal:
     """403 unless the caller may see `company_id`; returns the caller."""
     principal = current_principal()
     if not principal.may_see_company(company_id):
-        raise ApiError(403, f"you have no rights on company {company_id}", kind="company-forbidden")
+        raise Forbidden(f"you have no rights on company {company_id}", kind="company-forbidden")
     return principal
 
 
@@ -81,7 +78,7 @@ def require_roles(*roles: str) -> Callable[[F], F]:
         @wraps(func)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_principal().has_role(*roles):
-                raise ApiError(403, f"this needs one of the roles: {', '.join(roles)}", kind="role-forbidden")
+                raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", kind="role-forbidden")
             return await current_app.ensure_async(func)(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

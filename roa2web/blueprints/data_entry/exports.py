@@ -16,8 +16,8 @@ from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
 from roa2web.data_entry.errors import Conflict
 from roa2web.data_entry.export.service import EXPORT_JOB
 from roa2web.data_entry.workflow.rules import DECIDE_ROLES
-from roa2web.errors import ApiError
 from roa2web.jobs.store import Job, JobState
+from roa2web.problems import Gone
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_exports", __name__, url_prefix="/api/data-entry/exports")
@@ -100,7 +100,7 @@ async def download_export(job_id: str, query_args: DownloadQuery) -> Response:
             raise FileNotFoundError(job.id)
         content = await asyncio.to_thread(path.read_bytes)
     except FileNotFoundError:  # expired (EXPORT_TTL_HOURS), possibly while we were reading it
-        raise ApiError(410, "the export file has expired or is missing", kind="export-expired") from None
+        raise Gone("the export file has expired or is missing", kind="export-expired") from None
     response = Response(content, content_type=_MEDIA[query_args.format])
     response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
     return response

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from roa2web.errors import ApiError
+from roa2web.problems import BadRequest
 
 
 def _money_out(amount: Decimal) -> float:
@@ -54,4 +54,4 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         stamp, receipt_id = text.split("|", 1)
         return dt.datetime.fromisoformat(stamp), receipt_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(400, "the cursor is not valid; start again without one", kind="invalid-cursor") from None
+        raise BadRequest("the cursor is not valid; start again without one", kind="invalid-cursor") from None

@@ -10,7 +10,7 @@ from quart_schema import validate_request, validate_response
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.reports.routes import reports
 from roa2web.blueprints.reports.schemas import CacheStatsOut, InvalidateIn, RemovedOut
-from roa2web.errors import ApiError
+from roa2web.problems import Forbidden
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("reports_cache", __name__, url_prefix="/api/reports/cache")
@@ -42,7 +42,7 @@ async def invalidate_cache(data: InvalidateIn) -> RemovedOut:
     if data.company_id is not None:
         ensure_company(data.company_id)
     elif not current_principal().is_admin:
-        raise ApiError(403, "only an admin may invalidate reports across all companies", kind="role-forbidden")
+        raise Forbidden("only an admin may invalidate reports across all companies", kind="role-forbidden")
     removed = await reports().invalidate(data.company_id, data.report)
     return RemovedOut(removed=removed, company_id=data.company_id, report=data.report)
 

@@ -1,4 +1,4 @@
-"""Turning a cached report into an HTTP reply, and report failures into problem+json.
+"""Turning a cached report into an HTTP reply.
 
 The body is the cached bytes as they are: no JSON work on a hit. Every reply (200 or 304) says
 where it came from (X-Cache), how old it is (X-Cache-Age, whole seconds), its ETag and
@@ -7,16 +7,10 @@ where it came from (X-Cache), how old it is (X-Cache-Age, whole seconds), its ET
 
 from __future__ import annotations
 
-import logging
-
 from quart import Response, request
 
 from roa2web.cache import CachedResponse, CacheOutcome
-from roa2web.errors import problem_response
-from roa2web.ledger.base import LedgerError, LedgerUnavailable
-from roa2web.reports.errors import ReportParameterError
 
-log = logging.getLogger("roa2web.blueprints.reports")
 JSON = "application/json"
 
 
@@ -44,26 +38,3 @@ def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
     reply.headers["X-Cache-Age"] = str(int(entry.age_s))
     reply.headers["Cache-Control"] = "private"
     return reply
-
-
-async def on_parameter_error(error: ReportParameterError) -> Response:
-    """400 naming the parameter a report refused (a check across fields, an unknown cursor...)."""
-    return problem_response(
-        400,
-        f"the report cannot be built with these parameters: {error}",
-        kind="validation-error",
-        title="Validation error",
-        errors=[{"loc": [error.field], "msg": error.message, "type": "value_error"}],
-    )
-
-
-async def on_ledger_error(error: LedgerError) -> Response:
-    """503 when the ledger failed and no copy of the report, fresh or expired, is cached."""
-    log.error("report %s failed and nothing is cached: %s", request.path, error)
-    if isinstance(error, LedgerUnavailable):
-        detail = "the ledger (ROA) is unavailable and this report has not been cached yet; try again shortly"
-        kind = "ledger-unavailable"
-    else:
-        detail = "the ledger (ROA) could not compute this report and no cached copy exists; try again shortly"
-        kind = "ledger-error"
-    return problem_response(503, detail, kind=kind, title="Report unavailable", headers={"Retry-After": "10"})

@@ -11,7 +11,7 @@ from quart import Blueprint, Response
 from quart_schema import document_response, validate_querystring
 
 from roa2web.blueprints.common import problems, runtime
-from roa2web.blueprints.reports.replies import cached_reply, on_ledger_error
+from roa2web.blueprints.reports.replies import cached_reply
 from roa2web.blueprints.reports.schemas import (
     AgingOut,
     CacheHeaders,
@@ -20,14 +20,12 @@ from roa2web.blueprints.reports.schemas import (
     TreasuryOut,
     TrialBalanceOut,
 )
-from roa2web.ledger.base import LedgerError
 from roa2web.reports.params import ReportParams
 from roa2web.reports.registry import cached_report
 from roa2web.reports.service import ReportService
 from roa2web.web.guards import ensure_company
 
 blueprint = Blueprint("reports", __name__, url_prefix="/api/reports")
-blueprint.register_error_handler(LedgerError, on_ledger_error)
 
 
 def reports() -> ReportService:

@@ -1,0 +1,131 @@
+"""Every error a client may see, as a `Problem`: the class says what went wrong, the instance the details.
+
+A subclass names its HTTP `status`, its problem type (`kind`, the slug after `/problems/`) and
+its `title` once, as class attributes; an instance adds the `detail` (for people), optional
+field `errors` and response `headers`. One handler (`roa2web.errors`) renders every Problem as
+problem+json (RFC 9457), so domain and store code raise meaning, not statuses, and never import
+the web framework.
+
+The generic kinds below (NotFound, Forbidden, ...) are subclassed by the domain's own errors,
+which may combine a module's base class with one of them (`class JobNotFound(JobError, NotFound)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid field: where (`loc`, e.g. ("vat_lines", "0", "rate")), why, and a machine type."""
+
+    loc: tuple[str, ...]
+    msg: str
+    type: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The problem+json form."""
+        return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+
+
+class Problem(Exception):
+    """Base of every error rendered to a client; a bare Problem is a 500.
+
+    `public_detail`, when a class sets it, is what the client reads instead of the instance's
+    message (which may name hosts, paths or SQL: it only goes to the log). `retry_after_s` adds a
+    Retry-After header. An instance may narrow `kind` (`Conflict(..., kind="stale-version")`).
+    """
+
+    status: ClassVar[int] = 500
+    kind: str = "internal-error"
+    title: ClassVar[str] = "Internal error"
+    public_detail: ClassVar[str | None] = None
+    retry_after_s: ClassVar[int | None] = None
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        kind: str | None = None,
+        errors: Sequence[FieldError] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if kind:
+            self.kind = kind
+        self.errors: list[FieldError] | None = list(errors) if errors is not None else None
+        self.headers = dict(headers or {})
+        if self.retry_after_s is not None:
+            self.headers.setdefault("Retry-After", str(self.retry_after_s))
+
+    @property
+    def client_detail(self) -> str:
+        """The detail the client reads: `public_detail` when the class hides its messages, else `detail`."""
+        return self.public_detail or self.detail
+
+
+class BadRequest(Problem):
+    """The request cannot be honoured as asked."""
+
+    status = 400
+    kind = "bad-request"
+    title = "Bad request"
+
+
+class ValidationFailed(BadRequest):
+    """One or more fields are invalid (listed in `errors`)."""
+
+    kind = "validation-error"
+    title = "Validation error"
+
+
+class Unauthorized(Problem):
+    """No valid credentials came with the request."""
+
+    status = 401
+    kind = "unauthorized"
+    title = "Unauthorized"
+
+
+class Forbidden(Problem):
+    """The caller may not do this."""
+
+    status = 403
+    kind = "forbidden"
+    title = "Forbidden"
+
+
+class NotFound(Problem):
+    """No such thing (or not visible to this caller)."""
+
+    status = 404
+    kind = "not-found"
+    title = "Not found"
+
+
+class Conflict(Problem):
+    """The thing is not in a state that allows this, or it changed meanwhile."""
+
+    status = 409
+    kind = "conflict"
+    title = "Conflict"
+
+
+class Gone(Problem):
+    """The thing existed but has expired."""
+
+    status = 410
+    kind = "gone"
+    title = "Gone"
+
+
+class ServiceUnavailable(Problem):
+    """A part the request needs is down; the client may try again after `retry_after_s`."""
+
+    status = 503
+    kind = "service-unavailable"
+    title = "Service unavailable"
+    retry_after_s = 10

@@ -1,0 +1,79 @@
+"""Every Problem renders through the one handler: its class's status, type and title, the instance's detail."""
+
+from __future__ import annotations
+
+import pytest
+from quart import Quart
+
+from roa2web.app import create_app
+from roa2web.data_entry.errors import Conflict, OcrUnavailable, ValidationFailed
+from roa2web.data_entry.errors import NotFound as ReceiptNotFound
+from roa2web.jobs.service import JobNotFound, JobStateError, QueueUnavailable
+from roa2web.ledger.base import LedgerError, LedgerUnavailable
+from roa2web.problems import FieldError, Problem
+from roa2web.reports.errors import ReportParameterError
+from roa2web.web.guards import public
+
+
+def app_raising(settings, error: Exception) -> Quart:
+    app = create_app(settings)
+
+    @app.get("/raise")
+    @public
+    async def raise_it() -> str:
+        raise error
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "kind", "retry_after"),
+    [
+        (ReceiptNotFound("no receipt r1"), 404, "not-found", None),
+        (ValidationFailed([FieldError(("total",), "must be positive", "value_error")]), 400, "validation-error", None),
+        (OcrUnavailable("OCR is switched off"), 503, "ocr-unavailable", "30"),
+        (ReportParameterError("month", "must be 1..12"), 400, "validation-error", None),
+        (JobNotFound("no job j1"), 404, "job-not-found", None),
+        (JobStateError("job j1 is done"), 409, "job-state", None),
+        (LedgerUnavailable("ledger file /srv/ledger.sqlite does not exist"), 503, "ledger-unavailable", "10"),
+        (LedgerError("SELECT failed"), 503, "ledger-error", "10"),
+        (QueueUnavailable("redis at 10.0.0.5 refused"), 503, "queue-unavailable", "10"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+async def test_each_problem_class_renders_its_status_type_and_title(settings, error, status, kind, retry_after):
+    app = app_raising(settings, error)
+    async with app.test_app():
+        response = await app.test_client().get("/raise")
+    assert isinstance(error, Problem)
+    assert response.status_code == status and response.content_type == "application/problem+json"
+    body = await response.get_json()
+    assert body["type"].endswith(f"/{kind}") and body["status"] == status and body["title"] == error.title
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    assert response.headers.get("Retry-After") == retry_after
+    assert ("errors" in body) is (error.errors is not None)
+
+
+async def test_a_store_problem_shows_its_public_detail_and_logs_the_message(settings, caplog):
+    app = app_raising(settings, LedgerUnavailable("ledger file /srv/ledger.sqlite does not exist"))
+    async with app.test_app():
+        body = await (await app.test_client().get("/raise")).get_json()
+    assert "/srv" not in body["detail"] and body["detail"] == LedgerUnavailable.public_detail
+    assert "/srv/ledger.sqlite" in caplog.text
+
+
+async def test_field_errors_reach_the_client(settings):
+    app = app_raising(settings, ReportParameterError("month_to", "must be 1..12, not 13"))
+    async with app.test_app():
+        body = await (await app.test_client().get("/raise")).get_json()
+    assert body["errors"] == [{"loc": ["month_to"], "msg": "must be 1..12, not 13", "type": "value_error"}]
+    assert "month_to" in body["detail"]
+
+
+async def test_an_instance_may_narrow_its_class_kind(settings):
+    app = app_raising(settings, Conflict("the receipt changed; reload it", kind="stale-version"))
+    async with app.test_app():
+        response = await app.test_client().get("/raise")
+    body = await response.get_json()
+    assert response.status_code == 409 and body["type"].endswith("/stale-version")
+    assert body["detail"] == "the receipt changed; reload it"
