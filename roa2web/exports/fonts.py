@@ -1,5 +1,8 @@
-"""The Unicode TTF fonts PDFs embed: DejaVu Sans Condensed shipped in the package (licence in
-roa2web/assets/fonts/LICENSE.txt), else a system font with Romanian glyphs."""
+"""The Unicode TTF fonts PDFs embed.
+
+DejaVu Sans Condensed shipped in the package (licence in roa2web/assets/fonts/LICENSE.txt), else a
+system font with Romanian glyphs.
+"""
 
 from __future__ import annotations
 

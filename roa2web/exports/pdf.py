@@ -1,5 +1,7 @@
-"""PDF with fpdf2 and an embedded Unicode font (so ș ț ă î â print): A4 landscape, the title,
-company, period and generation time on every page with the column headings, page numbers, totals.
+"""PDF with fpdf2 and an embedded Unicode font (so ș ț ă î â print).
+
+A4 landscape; the title, company, period and generation time on every page with the column
+headings; page numbers; totals.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Report exports, the domain service both doors call: the HTTP door checks and submits an export,
-the queue's task door builds and writes it.
+"""Report exports, the domain service both doors call.
+
+The HTTP door checks and submits an export; the queue's task door builds and writes it.
 
 An export is checked against the report registry (`validate_export`), carried in a job as plain
 params (`ReportExport.job_params`, read back by `export_from_job`), built from the ledger
@@ -84,8 +85,11 @@ class PreparedExport:
 
 
 def validate_export(report: str, fmt: str, params: Mapping[str, Any]) -> ReportExport:
-    """The export of `report` with `params` as `fmt`: UnknownReport, UnknownFormat, or the report's
-    own ReportParameterError (with the field at fault) when it cannot be made."""
+    """The export of `report` with `params` as `fmt`.
+
+    Raises UnknownReport, UnknownFormat, or the report's own ReportParameterError (with the field
+    at fault) when it cannot be made.
+    """
     spec = REPORTS.get(report)
     if spec is None:
         raise UnknownReport(f"no report {report!r}; one of: {', '.join(REPORTS)}")

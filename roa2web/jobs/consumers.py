@@ -17,7 +17,7 @@ import peewee
 from peewee_async import AioModel
 
 from roa2web.appdb import AppDatabase, Migration
-from roa2web.jobs.store import _aware, _db_time, now_utc
+from roa2web.jobs.store import aware_utc, db_time, now_utc
 
 MIGRATIONS = (
     Migration(
@@ -41,6 +41,8 @@ MIGRATIONS = (
 
 
 class ConsumerRow(AioModel):
+    """A row of the `queue_consumers` table."""
+
     id = peewee.TextField(primary_key=True)
     host = peewee.TextField()
     pid = peewee.IntegerField()
@@ -52,6 +54,8 @@ class ConsumerRow(AioModel):
     stopped_at = peewee.DateTimeField(null=True)
 
     class Meta:
+        """The table's name."""
+
         table_name = "queue_consumers"
 
 
@@ -85,7 +89,7 @@ def parse_worker_id(worker: str) -> tuple[str, int] | None:
 
 async def report(db: AppDatabase, worker: str, *, queue: str, threads: int, alive_threads: int) -> None:
     """Upsert this consumer's line (one writer per id, so update-then-insert is safe)."""
-    now = _db_time(now_utc())
+    now = db_time(now_utc())
     updated = await (
         ConsumerRow.update(threads=threads, alive_threads=alive_threads, seen_at=now, stopped_at=None)
         .where(ConsumerRow.id == worker)
@@ -107,14 +111,14 @@ async def report(db: AppDatabase, worker: str, *, queue: str, threads: int, aliv
 
 async def mark_stopped(db: AppDatabase, worker: str) -> None:
     """This consumer stopped cleanly."""
-    now = _db_time(now_utc())
+    now = db_time(now_utc())
     stopped = ConsumerRow.update(alive_threads=0, seen_at=now, stopped_at=now)
     await stopped.where(ConsumerRow.id == worker).aio_execute(db)
 
 
 async def live_consumers(db: AppDatabase, *, queue: str, seen_within: dt.timedelta) -> list[ConsumerInfo]:
     """Consumers of `queue` that reported recently and did not stop."""
-    cutoff = _db_time(now_utc() - seen_within)
+    cutoff = db_time(now_utc() - seen_within)
     rows = await (
         ConsumerRow.select()
         .where((ConsumerRow.queue == queue) & (ConsumerRow.seen_at >= cutoff) & ConsumerRow.stopped_at.is_null())
@@ -129,9 +133,9 @@ async def live_consumers(db: AppDatabase, *, queue: str, seen_within: dt.timedel
             queue=row.queue,
             threads=int(row.threads),
             alive_threads=int(row.alive_threads),
-            started_at=_aware(row.started_at) or now_utc(),
-            seen_at=_aware(row.seen_at) or now_utc(),
-            stopped_at=_aware(row.stopped_at),
+            started_at=aware_utc(row.started_at) or now_utc(),
+            seen_at=aware_utc(row.seen_at) or now_utc(),
+            stopped_at=aware_utc(row.stopped_at),
         )
         for row in rows
     ]
@@ -152,5 +156,5 @@ async def mark_dead_here(db: AppDatabase, *, host: str, is_gone: Callable[[int],
 
 async def forget_old(db: AppDatabase, *, older_than: dt.timedelta) -> int:
     """Housekeeping: drop consumer lines not seen for a long time."""
-    cutoff = _db_time(now_utc() - older_than)
+    cutoff = db_time(now_utc() - older_than)
     return int(await ConsumerRow.delete().where(ConsumerRow.seen_at < cutoff).aio_execute(db))

@@ -35,8 +35,11 @@ class PermanentJobError(Exception):
 
 
 class JobInterrupted(Exception):
-    """The process is stopping under the job (a service it needs was closed): this attempt does not
-    count, and the job waits, queued, for a later one (the next start of a consumer)."""
+    """The process is stopping under the job (a service it needs was closed).
+
+    This attempt does not count, and the job waits, queued, for a later one (the next start of a
+    consumer).
+    """
 
 
 class JobCancelled(Exception):

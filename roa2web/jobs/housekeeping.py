@@ -1,6 +1,7 @@
-"""Housekeeping that runs as a periodic Huey task in every consumer, every 15 minutes: the engine's
-own steps (old Huey results, old consumer lines) and the steps the task doors register with
-`@housekeeping("name")` (roa2web.tasks.periodic, roa2web.tasks.exports).
+"""Housekeeping: a periodic Huey task that every consumer runs every 15 minutes.
+
+It runs the engine's own steps (old Huey results, old consumer lines) and the steps the task doors
+register with `@housekeeping("name")` (roa2web.tasks.periodic, roa2web.tasks.exports).
 
 Each step is `async def step(runtime) -> int` (how many things it removed); it runs on the event
 loop, so blocking work inside it goes through `asyncio.to_thread`.

@@ -1,5 +1,7 @@
-"""The queue as a runtime part: recovery and the in-process consumer at startup, a graceful stop,
-a heartbeat for the jobs this process runs, and the "queue" entry of /health.
+"""The queue as a runtime part.
+
+Recovery and the in-process consumer at startup, a graceful stop, a heartbeat for the jobs this
+process runs, and the "queue" entry of /health.
 
 It starts in the background, after the app database is migrated; the app is ready without it.
 """

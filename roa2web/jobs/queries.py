@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import peewee
 
 from roa2web.appdb import AppDatabase
-from roa2web.jobs.store import FINISHED, Job, JobRow, JobState, _db_time, _job, now_utc
+from roa2web.jobs.store import FINISHED, Job, JobRow, JobState, aware_utc, db_time, job_from_row, now_utc
 
 
 async def state_counts(db: AppDatabase) -> dict[str, int]:
@@ -26,7 +25,7 @@ async def kind_counts(db: AppDatabase, *, since: dt.datetime) -> dict[str, dict[
     """Per kind, jobs created since `since` by state."""
     rows = await (
         JobRow.select(JobRow.kind, JobRow.state, peewee.fn.COUNT(JobRow.id).alias("n"))
-        .where(JobRow.created_at >= _db_time(since))
+        .where(JobRow.created_at >= db_time(since))
         .group_by(JobRow.kind, JobRow.state)
         .aio_execute(db)
     )
@@ -43,12 +42,7 @@ async def oldest_queued(db: AppDatabase) -> dt.datetime | None:
         .where(JobRow.state == JobState.QUEUED.value)
         .aio_execute(db)
     )
-    value: Any = rows[0].oldest if rows else None
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    return aware_utc(rows[0].oldest) if rows else None
 
 
 async def jobs_in_state(db: AppDatabase, state: JobState, *, limit: int = 1000) -> list[Job]:
@@ -60,7 +54,7 @@ async def jobs_in_state(db: AppDatabase, state: JobState, *, limit: int = 1000) 
         .limit(limit)
         .aio_execute(db)
     )
-    return [_job(row) for row in rows]
+    return [job_from_row(row) for row in rows]
 
 
 async def recently_finished(db: AppDatabase, *, limit: int = 10) -> list[Job]:
@@ -72,7 +66,7 @@ async def recently_finished(db: AppDatabase, *, limit: int = 10) -> list[Job]:
         .limit(limit)
         .aio_execute(db)
     )
-    return [_job(row) for row in rows]
+    return [job_from_row(row) for row in rows]
 
 
 async def purge_jobs(db: AppDatabase, *, states: tuple[JobState, ...], older_than: dt.timedelta) -> int:
@@ -80,6 +74,6 @@ async def purge_jobs(db: AppDatabase, *, states: tuple[JobState, ...], older_tha
     wanted = [str(state) for state in states if state in FINISHED]
     if not wanted:
         raise ValueError("only finished jobs (done, failed, cancelled) can be purged")
-    cutoff = _db_time(now_utc() - older_than)
+    cutoff = db_time(now_utc() - older_than)
     where = JobRow.state.in_(wanted) & (JobRow.finished_at < cutoff)
     return int(await JobRow.delete().where(where).aio_execute(db))

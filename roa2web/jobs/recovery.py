@@ -1,5 +1,7 @@
-"""Jobs outlive processes: re-send queued jobs whose message was lost, and take back running jobs
-whose worker died (killed, crashed, or shut down before its task finished).
+"""Jobs outlive processes: recovery after a lost message or a dead worker.
+
+Queued jobs whose message was lost are sent again; running jobs whose worker died (killed,
+crashed, or shut down before its task finished) are taken back.
 
 A running job is orphaned when its worker's process is gone from this host, or when its heartbeat
 is older than QUEUE_STALE_AFTER_S (a worker on another machine, or a wedged one). Every takeover

@@ -158,8 +158,10 @@ class JobRunner:
         return result
 
     def _give_back(self, job: Job, exc: Exception) -> None:
-        """Queue the job again, its attempt not counted, after the first retry delay (by then the
-        process has stopped, or the service it needed is back)."""
+        """Queue the job again, its attempt not counted, after the first retry delay.
+
+        By then the process has stopped, or the service it needed is back.
+        """
         if self._requeue(job, exc, self.retry_delay_s, counted=False):
             log.warning("job %s (%s) interrupted (%s): queued again, attempt %d not counted", job.id, job.kind,
                         _describe(exc), job.attempts)

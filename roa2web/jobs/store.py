@@ -117,6 +117,8 @@ class Job:
 
 
 class JobRow(AioModel):
+    """A row of the `jobs` table."""
+
     id = peewee.TextField(primary_key=True)
     kind = peewee.TextField()
     params = peewee.TextField()
@@ -140,6 +142,8 @@ class JobRow(AioModel):
     finished_at = peewee.DateTimeField(null=True)
 
     class Meta:
+        """The table's name."""
+
         table_name = "jobs"
 
 
@@ -148,21 +152,22 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _db_time(value: dt.datetime) -> dt.datetime:
+def db_time(value: dt.datetime) -> dt.datetime:
     """Stored times are naive UTC (portable across SQLite and PostgreSQL)."""
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def _aware(value: Any) -> dt.datetime | None:
+def aware_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A stored time (naive UTC, or ISO text from SQLite) as an aware UTC datetime."""
     if value is None:
         return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def _job(row: JobRow) -> Job:
-    created = _aware(row.created_at)
+def job_from_row(row: JobRow) -> Job:
+    """The job a row holds."""
+    created = aware_utc(row.created_at)
     assert created is not None
     return Job(
         id=row.id,
@@ -178,12 +183,12 @@ def _job(row: JobRow) -> Job:
         error=row.error,
         result_ref=row.result_ref,
         created_at=created,
-        started_at=_aware(row.started_at),
-        finished_at=_aware(row.finished_at),
+        started_at=aware_utc(row.started_at),
+        finished_at=aware_utc(row.finished_at),
         cancel_requested=bool(row.cancel_requested),
         worker=row.worker,
-        heartbeat_at=_aware(row.heartbeat_at),
-        run_after=_aware(row.run_after),
+        heartbeat_at=aware_utc(row.heartbeat_at),
+        run_after=aware_utc(row.run_after),
         task_id=row.task_id,
     )
 
@@ -193,7 +198,8 @@ def new_job_id() -> str:
     return uuid.uuid4().hex
 
 
-def _one_line(text: str, limit: int = 2000) -> str:
+def one_line(text: str, limit: int = 2000) -> str:
+    """`text` on one line (runs of whitespace as one space), at most `limit` characters."""
     return " ".join(text.split())[:limit]
 
 
@@ -209,7 +215,7 @@ async def insert_job(
     job_id: str | None = None,
 ) -> Job:
     """A new queued job (the caller enqueues its task after this commits)."""
-    now = _db_time(now_utc())
+    now = db_time(now_utc())
     values: dict[str, Any] = {
         "id": job_id or new_job_id(),
         "kind": kind,
@@ -228,13 +234,13 @@ async def insert_job(
     }
     # peewee-async 2.1 on PostgreSQL needs the RETURNING named
     await JobRow.insert(values).returning(JobRow.id).aio_execute(db)
-    return _job(JobRow(**values))
+    return job_from_row(JobRow(**values))
 
 
 async def get_job(db: AppDatabase, job_id: str) -> Job | None:
     """The job with this id."""
     rows = await JobRow.select().where(JobRow.id == job_id).aio_execute(db)
-    return _job(rows[0]) if rows else None
+    return job_from_row(rows[0]) if rows else None
 
 
 async def list_jobs(
@@ -254,4 +260,4 @@ async def list_jobs(
     if owner_id:
         query = query.where(JobRow.owner_id == owner_id)
     rows = await query.order_by(JobRow.created_at.desc(), JobRow.id.desc()).limit(limit).aio_execute(db)
-    return [_job(row) for row in rows]
+    return [job_from_row(row) for row in rows]

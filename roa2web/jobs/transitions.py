@@ -12,13 +12,13 @@ from typing import Any
 import peewee
 
 from roa2web.appdb import AppDatabase
-from roa2web.jobs.store import Job, JobRow, JobState, _db_time, _job, _one_line, now_utc
+from roa2web.jobs.store import Job, JobRow, JobState, db_time, job_from_row, now_utc, one_line
 
 FAILED_MESSAGE = "Eșuat"
 
 
 async def _update(db: AppDatabase, where: peewee.Expression, **values: Any) -> bool:
-    values["updated_at"] = _db_time(now_utc())
+    values["updated_at"] = db_time(now_utc())
     return bool(await JobRow.update(values).where(where).aio_execute(db))
 
 
@@ -31,8 +31,8 @@ def _held(job_id: str, worker: str) -> peewee.Expression:
 
 
 async def claim_job(db: AppDatabase, job_id: str, worker: str) -> Job | None:
-    """queued → running for `worker` (one attempt more); None when someone else has it or it is over."""
-    now = _db_time(now_utc())
+    """Queued → running for `worker` (one attempt more); None when someone else has it or it is over."""
+    now = db_time(now_utc())
     rows = await (
         JobRow.update(
             state=JobState.RUNNING.value,
@@ -47,7 +47,7 @@ async def claim_job(db: AppDatabase, job_id: str, worker: str) -> Job | None:
         .returning(JobRow)
         .aio_execute(db)
     )
-    return _job(rows[0]) if rows else None
+    return job_from_row(rows[0]) if rows else None
 
 
 async def record_progress(db: AppDatabase, job_id: str, worker: str, progress: int, message: str) -> bool:
@@ -56,8 +56,8 @@ async def record_progress(db: AppDatabase, job_id: str, worker: str, progress: i
         db,
         _held(job_id, worker),
         progress=max(0, min(100, progress)),
-        message=_one_line(message, 500),
-        heartbeat_at=_db_time(now_utc()),
+        message=one_line(message, 500),
+        heartbeat_at=db_time(now_utc()),
     )
 
 
@@ -68,7 +68,7 @@ async def cancel_requested(db: AppDatabase, job_id: str) -> bool:
 
 
 async def finish_job(db: AppDatabase, job_id: str, worker: str, result_ref: str | None) -> bool:
-    """running → done (or → cancelled when a cancel was requested meanwhile)."""
+    """Running → done (or → cancelled when a cancel was requested meanwhile)."""
     cancelled = JobRow.cancel_requested == True  # noqa: E712 - SQL, not Python
     return await _update(
         db,
@@ -78,15 +78,15 @@ async def finish_job(db: AppDatabase, job_id: str, worker: str, result_ref: str 
         progress=100,
         result_ref=result_ref,
         error=None,
-        finished_at=_db_time(now_utc()),
+        finished_at=db_time(now_utc()),
     )
 
 
 async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str) -> bool:
-    """running → failed, for good."""
+    """Running → failed, for good."""
     return await _update(
-        db, _held(job_id, worker), state=JobState.FAILED.value, message=FAILED_MESSAGE, error=_one_line(error),
-        finished_at=_db_time(now_utc()),
+        db, _held(job_id, worker), state=JobState.FAILED.value, message=FAILED_MESSAGE, error=one_line(error),
+        finished_at=db_time(now_utc()),
     )
 
 
@@ -100,8 +100,11 @@ async def requeue_job(
     run_after: dt.datetime,
     counted: bool = True,
 ) -> bool:
-    """running → queued for a later attempt: after a transient failure, or, with `counted` false,
-    after an interruption whose attempt is given back (the process stopped under it)."""
+    """Running → queued for a later attempt.
+
+    After a transient failure, or, with `counted` false, after an interruption whose attempt is
+    given back (the process stopped under it).
+    """
     values: dict[str, Any] = {"message": "Eroare trecătoare; se încearcă din nou"}
     if not counted:
         values = {"attempts": JobRow.attempts - 1, "message": "Întrerupt de oprirea procesului; se reia"}
@@ -110,16 +113,16 @@ async def requeue_job(
         _held(job_id, worker),
         state=JobState.QUEUED.value,
         worker=None,
-        error=_one_line(error),
+        error=one_line(error),
         task_id=task_id,
-        run_after=_db_time(run_after),
+        run_after=db_time(run_after),
         **values,
     )
 
 
 async def cancel_queued(db: AppDatabase, job_id: str) -> bool:
-    """queued → cancelled (it never starts)."""
-    now = _db_time(now_utc())
+    """Queued → cancelled (it never starts)."""
+    now = db_time(now_utc())
     return await _update(
         db, _is(job_id, JobState.QUEUED), state=JobState.CANCELLED.value, message="Anulat", cancel_requested=True,
         finished_at=now,
@@ -127,10 +130,10 @@ async def cancel_queued(db: AppDatabase, job_id: str) -> bool:
 
 
 async def abandon_queued(db: AppDatabase, job_id: str, error: str) -> bool:
-    """queued → failed, when its message could not be put on the queue at all."""
-    now = _db_time(now_utc())
+    """Queued → failed, when its message could not be put on the queue at all."""
+    now = db_time(now_utc())
     return await _update(db, _is(job_id, JobState.QUEUED), state=JobState.FAILED.value, message=FAILED_MESSAGE,
-                         error=_one_line(error), finished_at=now)
+                         error=one_line(error), finished_at=now)
 
 
 async def request_cancel(db: AppDatabase, job_id: str) -> bool:
@@ -139,7 +142,7 @@ async def request_cancel(db: AppDatabase, job_id: str) -> bool:
 
 
 async def reset_job(db: AppDatabase, job_id: str, task_id: str) -> bool:
-    """failed or cancelled → queued, with a fresh set of attempts (an operator's retry)."""
+    """Failed or cancelled → queued, with a fresh set of attempts (an operator's retry)."""
     return await _update(
         db,
         _is(job_id, JobState.FAILED, JobState.CANCELLED),
@@ -170,20 +173,20 @@ async def release_orphan(db: AppDatabase, job: Job, *, task_id: str, reason: str
 
     Conditional on the worker, and (with `stale_before`) on the heartbeat still being that old.
     """
-    where = _held(job.id, job.worker or "") & (JobRow.heartbeat_at < _db_time(stale_before))
+    where = _held(job.id, job.worker or "") & (JobRow.heartbeat_at < db_time(stale_before))
     if job.attempts >= job.max_attempts:
         return await _update(
-            db, where, state=JobState.FAILED.value, message=FAILED_MESSAGE, error=_one_line(reason),
-            finished_at=_db_time(now_utc()),
+            db, where, state=JobState.FAILED.value, message=FAILED_MESSAGE, error=one_line(reason),
+            finished_at=db_time(now_utc()),
         )
     return await _update(
-        db, where, state=JobState.QUEUED.value, worker=None, task_id=task_id, error=_one_line(reason),
+        db, where, state=JobState.QUEUED.value, worker=None, task_id=task_id, error=one_line(reason),
         message="Procesul care îl rula s-a oprit; se reia",
     )
 
 
 async def heartbeat(db: AppDatabase, worker: str) -> int:
     """Every job `worker` runs is still alive."""
-    now = _db_time(now_utc())
+    now = db_time(now_utc())
     where = (JobRow.state == JobState.RUNNING.value) & (JobRow.worker == worker)
     return int(await JobRow.update(heartbeat_at=now).where(where).aio_execute(db))

@@ -1,5 +1,7 @@
-"""The `report_export` job's door: load the export from the job, let the exports service build and
-write it (roa2web.exports.service), record progress; and the housekeeping step that expires files.
+"""The `report_export` job's door, and the housekeeping step that expires export files.
+
+The handler loads the export from the job, lets the exports service (roa2web.exports.service)
+build and write it, and records progress.
 
 Idempotent: a re-run after a crash finds the file an earlier attempt finished, or writes it once.
 """

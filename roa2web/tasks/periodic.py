@@ -1,5 +1,8 @@
-"""Housekeeping steps of the core and the reports module: expired refresh tokens, the report
-cache's L2 vacuum (the engine runs them with its own; the exports step is in `tasks.exports`)."""
+"""Housekeeping steps of the core and the reports module.
+
+Expired refresh tokens and the report cache's L2 vacuum; the engine runs them with its own steps,
+and the exports step is in `tasks.exports`.
+"""
 
 from __future__ import annotations
 
