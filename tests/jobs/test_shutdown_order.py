@@ -6,6 +6,7 @@ import asyncio
 import io
 
 from quart.datastructures import FileStorage
+from quart.testing.app import TestApp as QuartTestApp
 from queue_helpers import jobs_of, queue_ready
 
 from roa2web.app import create_app
@@ -16,6 +17,7 @@ from tests.conftest import add_user, login
 from tests.support.receipt_images import receipt_sample
 
 SEEDS = (0, 20, 28, 118, 113)
+GRACE_S = 90  # the stop waits for running OCR jobs; Quart's test default (6 s) is too short on a busy machine
 
 
 def test_the_queue_consumer_stops_before_every_part_it_uses(queue_settings):
@@ -41,7 +43,7 @@ async def runs_read(app, job_ids) -> list[bool]:
 async def test_graceful_stop_with_ocr_jobs_running_fails_none_and_a_restart_finishes_them(queue_settings):
     settings = queue_settings(ocr_enabled=True, queue_workers=2, queue_shutdown_timeout_s=60.0)
     app = create_app(settings)
-    async with app.test_app():
+    async with QuartTestApp(app, shutdown_timeout=GRACE_S):
         await queue_ready(app)
         assert await app.extensions["roa2web"].ocr.wait_ready()
         client = app.test_client()
@@ -62,7 +64,7 @@ async def test_graceful_stop_with_ocr_jobs_running_fails_none_and_a_restart_fini
             raise AssertionError("no OCR job started")
     # the app is stopped (as at SIGTERM): running jobs finished, the rest wait for the next start
     app = create_app(settings)
-    async with app.test_app():
+    async with QuartTestApp(app, shutdown_timeout=GRACE_S):
         stopped = await ocr_job_states(app)
         assert set(stopped) == set(job_ids)
         assert set(stopped.values()) <= {"done", "queued"}, stopped
