@@ -26,15 +26,11 @@ def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
     ETag, X-Cache, X-Cache-Age and Cache-Control."""
     entry, outcome = found
     etag = f'"{entry.etag}"'
+    headers = {"ETag": etag, "X-Cache": outcome.value, "X-Cache-Age": str(int(entry.age_s)), "Cache-Control": "private"}
     client_tags = ", ".join(request.headers.getlist("If-None-Match"))
     if client_tags and etag_matches(client_tags, etag):
-        reply = Response(b"", status=304)
+        not_modified = Response(b"", status=304, headers=headers)
         for describes_a_body in ("Content-Type", "Content-Length"):  # werkzeug's defaults; a 304 has no body
-            del reply.headers[describes_a_body]
-    else:
-        reply = Response(entry.body, status=200, content_type=JSON)
-    reply.headers["ETag"] = etag
-    reply.headers["X-Cache"] = outcome.value
-    reply.headers["X-Cache-Age"] = str(int(entry.age_s))
-    reply.headers["Cache-Control"] = "private"
-    return reply
+            del not_modified.headers[describes_a_body]
+        return not_modified
+    return Response(entry.body, status=200, headers=headers, content_type=JSON)
