@@ -12,7 +12,7 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
 from roa2web.access_log import AccessLogger
-from roa2web.cli.aio import run_async
+from roa2web.aio import run_async
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.server")

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import tempfile
 
-from roa2web.cli.aio import run_async
+from roa2web.aio import run_async
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings
 

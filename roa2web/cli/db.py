@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from roa2web.cli.aio import run_async
+from roa2web.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 

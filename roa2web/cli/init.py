@@ -7,15 +7,15 @@ import secrets
 import time
 from pathlib import Path
 
+from roa2web.aio import run_async
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
-from roa2web.cli.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 
 
 def _generate(path: Path, seed: int, months: int, lines_per_month: int | None) -> None:
-    from roa2web.ledger.demo import generate_demo_ledger
+    from roa2web.demo import generate_demo_ledger
 
     started = time.perf_counter()
     summary = generate_demo_ledger(path, seed=seed, months=months, lines_per_month=lines_per_month)

@@ -19,7 +19,7 @@ import orjson
 from rich.console import Console
 from rich.live import Live
 
-from roa2web.cli.aio import run_async
+from roa2web.aio import run_async
 from roa2web.cli.queue_view import render_dashboard, render_job, render_jobs
 from roa2web.databases import database_parts
 from roa2web.jobs.queue import JobQueue

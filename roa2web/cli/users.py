@@ -7,11 +7,11 @@ import getpass
 import sys
 from collections.abc import Awaitable, Callable
 
+from roa2web.aio import run_async
 from roa2web.appdb import AppDatabase
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.auth.principal import ROLES, parse_company_ids
-from roa2web.cli.aio import run_async
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 

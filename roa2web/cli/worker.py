@@ -15,7 +15,7 @@ import os
 import signal
 from typing import Any
 
-from roa2web.cli.aio import run_async
+from roa2web.aio import run_async
 from roa2web.logs import configure_logging
 from roa2web.settings import Settings
 

@@ -7,7 +7,7 @@ import ast
 import asyncio
 from pathlib import Path
 
-from roa2web.cli.aio import loop_factory, run_async
+from roa2web.aio import loop_factory, run_async
 
 PACKAGE = Path(__file__).resolve().parents[2] / "roa2web"
 HELPER = PACKAGE / "cli" / "aio.py"
