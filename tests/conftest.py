@@ -23,7 +23,7 @@ pytest_plugins = ["tests.support.data_entry"]  # data-entry fixtures: SQLite/Pos
 @pytest.fixture(scope="session")
 def demo_ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deterministic demo ledger, generated once per test session (read-only for tests)."""
-    from roa2web.ledger.demo import generate_demo_ledger
+    from roa2web.demo import generate_demo_ledger
 
     path = tmp_path_factory.mktemp("ledger") / "ledger-demo.sqlite"
     generate_demo_ledger(path, seed=2025)

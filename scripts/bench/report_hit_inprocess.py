@@ -28,7 +28,7 @@ from reports_http_targets import MONTH_TO, YEAR, add_customers
 
 from roa2web.auth.principal import Principal
 from roa2web.auth.tokens import issue_access_token
-from roa2web.ledger.demo import generate_demo_ledger
+from roa2web.demo import generate_demo_ledger
 
 DEMO_ANALYTIC_ROWS = 58
 QUERY = f"company_id=1&year={YEAR}&month_from=1&month_to={MONTH_TO}&level=analytic".encode()

@@ -50,7 +50,7 @@ from reports_http_targets import MONTH_TO, YEAR, add_customers
 
 from roa2web.auth.principal import Principal
 from roa2web.auth.tokens import issue_access_token
-from roa2web.ledger.demo import generate_demo_ledger
+from roa2web.demo import generate_demo_ledger
 
 HERE = Path(__file__).resolve().parent
 DEMO_ANALYTIC_ROWS = 58  # company 1, analytic level, before the bench customers

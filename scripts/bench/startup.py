@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psutil
 
-from roa2web.ledger.demo import generate_demo_ledger
+from roa2web.demo import generate_demo_ledger
 
 
 def free_port() -> int:

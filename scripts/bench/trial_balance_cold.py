@@ -19,7 +19,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from roa2web.ledger.demo import generate_demo_ledger
+from roa2web.demo import generate_demo_ledger
 from roa2web.ledger.embedded import EmbeddedLedger, to_sqlite
 from roa2web.reports import trial_balance
 

@@ -9,7 +9,7 @@ import itertools
 import pytest
 from report_reference import bani, invoices_at, leaf_figures, net_balance, result_of_month, turnover
 
-from roa2web.ledger import demo
+from roa2web import demo
 from roa2web.ledger.embedded import EmbeddedLedger
 from roa2web.reports import dashboard, invoice_aging, list_invoices, treasury, trial_balance
 from roa2web.reports.trial_balance import AMOUNT_KEYS, PAIRS

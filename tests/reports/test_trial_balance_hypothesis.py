@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roa2web.ledger.demo import generate_demo_ledger
+from roa2web.demo import generate_demo_ledger
 from roa2web.ledger.embedded import EmbeddedLedger
 from roa2web.reports import trial_balance
 from roa2web.reports.trial_balance import AMOUNT_KEYS, PAIRS

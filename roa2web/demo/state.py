@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from roa2web.ledger.demo.book import Book, Entry
-from roa2web.ledger.demo.companies import CompanyProfile, Partner
-from roa2web.ledger.demo.model import CompanyLedger, Invoice
-from roa2web.ledger.demo.prng import Prng
+from roa2web.demo.book import Book, Entry
+from roa2web.demo.companies import CompanyProfile, Partner
+from roa2web.demo.model import CompanyLedger, Invoice
+from roa2web.demo.prng import Prng
 
 
 @dataclass(frozen=True, slots=True)

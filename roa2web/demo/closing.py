@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roa2web.ledger.demo.book import Book, Document, Entry
-from roa2web.ledger.demo.chart import account_class
+from roa2web.demo.book import Book, Document, Entry
+from roa2web.demo.chart import account_class
 
 
 def vat_closing(book: Book, day: dt.date, number: str) -> tuple[Document | None, int]:

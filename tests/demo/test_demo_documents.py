@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from roa2web.ledger.demo import (
+from roa2web.demo import (
     BookError,
     CashOverdrawnError,
     Document,

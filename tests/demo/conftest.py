@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from roa2web.ledger.demo import DemoLedger, DemoSummary, build_demo_ledger, generate_demo_ledger
-from tests.ledger.demo_sql import LedgerFile
+from roa2web.demo import DemoLedger, DemoSummary, build_demo_ledger, generate_demo_ledger
+from tests.demo.demo_sql import LedgerFile
 
 CASES: dict[str, dict[str, Any]] = {
     "one_year": {"seed": 2025, "year": 2025, "months": 12, "lines_per_month": None},

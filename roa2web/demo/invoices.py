@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from roa2web.accounting.vat import standard_rate_on, vat_on_net, vat_rates_on
-from roa2web.ledger.demo.book import Document, Entry
-from roa2web.ledger.demo.companies import MAIN_BANK, Partner
-from roa2web.ledger.demo.days import business_day_from, business_days, next_business_day
-from roa2web.ledger.demo.model import Invoice, InvoicePayment
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.state import CompanyState, PlannedPayment
+from roa2web.demo.book import Document, Entry
+from roa2web.demo.companies import MAIN_BANK, Partner
+from roa2web.demo.days import business_day_from, business_days, next_business_day
+from roa2web.demo.model import Invoice, InvoicePayment
+from roa2web.demo.prng import Prng
+from roa2web.demo.state import CompanyState, PlannedPayment
 
 TERMS = (15, 30, 45, 60)  # payment terms in days; Law 72/2013 caps B2B terms at 60
 RECURRING = ("612", "605", "626", "613")  # billed once a month by their supplier

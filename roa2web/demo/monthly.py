@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roa2web.ledger.demo.book import Document, Entry
-from roa2web.ledger.demo.closing import result_closing, vat_closing
-from roa2web.ledger.demo.companies import MAIN_BANK
-from roa2web.ledger.demo.days import business_day_from, business_days, month_end
-from roa2web.ledger.demo.invoices import postpone, purchase_documents, sales_documents, settle
-from roa2web.ledger.demo.payroll import CONTRIBUTIONS_DAY, payroll_document
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.receipts import receipt_documents
-from roa2web.ledger.demo.state import CompanyState, Due, PlannedPayment
-from roa2web.ledger.demo.treasury import bank_documents, cash_deposit, cash_withdrawal, fx_revaluation
+from roa2web.demo.book import Document, Entry
+from roa2web.demo.closing import result_closing, vat_closing
+from roa2web.demo.companies import MAIN_BANK
+from roa2web.demo.days import business_day_from, business_days, month_end
+from roa2web.demo.invoices import postpone, purchase_documents, sales_documents, settle
+from roa2web.demo.payroll import CONTRIBUTIONS_DAY, payroll_document
+from roa2web.demo.prng import Prng
+from roa2web.demo.receipts import receipt_documents
+from roa2web.demo.state import CompanyState, Due, PlannedPayment
+from roa2web.demo.treasury import bank_documents, cash_deposit, cash_withdrawal, fx_revaluation
 
 # Journal lines a month of the three companies (measured over seeds 1-20 and scale factors
 # 1-50): about FIXED (payroll, closing, utility bills: they do not grow with volume) plus

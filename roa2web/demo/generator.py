@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roa2web.ledger.demo.book import Book
-from roa2web.ledger.demo.chart import chart_rows, leaf_accounts
-from roa2web.ledger.demo.closing import carried_balances, result_transfer
-from roa2web.ledger.demo.companies import (
+from roa2web.demo.book import Book
+from roa2web.demo.chart import chart_rows, leaf_accounts
+from roa2web.demo.closing import carried_balances, result_transfer
+from roa2web.demo.companies import (
     CASH_DESK,
     PROFILES,
     USER_COMPANIES,
@@ -15,13 +15,13 @@ from roa2web.ledger.demo.companies import (
     company_analytics,
     company_partners,
 )
-from roa2web.ledger.demo.days import horizon
-from roa2web.ledger.demo.model import CompanyLedger, DemoLedger
-from roa2web.ledger.demo.monthly import Volume, run_month
-from roa2web.ledger.demo.payroll import set_salaries
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.receipts import issuers
-from roa2web.ledger.demo.state import CompanyState
+from roa2web.demo.days import horizon
+from roa2web.demo.model import CompanyLedger, DemoLedger
+from roa2web.demo.monthly import Volume, run_month
+from roa2web.demo.payroll import set_salaries
+from roa2web.demo.prng import Prng
+from roa2web.demo.receipts import issuers
+from roa2web.demo.state import CompanyState
 
 # Stream tags, so that each use of the seed draws from its own sequence.
 _PARTNERS, _MONTHS, _SALARIES, _SHOPS = 1, 2, 3, 4

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from roa2web.ledger.demo.model import DemoLedger
+from roa2web.demo.model import DemoLedger
 
 _COMMENT = re.compile(r"--[^\n]*")
 _INSERTS = {

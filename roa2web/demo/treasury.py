@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from roa2web.ledger.demo.book import Document, Entry
-from roa2web.ledger.demo.companies import CASH_DESK, FOREIGN_BANK, MAIN_BANK, SECOND_BANK
-from roa2web.ledger.demo.days import business_day_from
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.state import CompanyState
+from roa2web.demo.book import Document, Entry
+from roa2web.demo.companies import CASH_DESK, FOREIGN_BANK, MAIN_BANK, SECOND_BANK
+from roa2web.demo.days import business_day_from
+from roa2web.demo.prng import Prng
+from roa2web.demo.state import CompanyState
 
 
 def cash_withdrawal(state: CompanyState, day: dt.date, needed: int) -> Document | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roa2web.accounting.cif import make_cif
-from roa2web.ledger.demo.chart import analytic_code
-from roa2web.ledger.demo.prng import Prng
+from roa2web.demo.chart import analytic_code
+from roa2web.demo.prng import Prng
 
 CUSTOMERS_PER_COMPANY = 8
 CASH_DESK = "5311.01"

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from roa2web.accounting.cif import make_cif
 from roa2web.accounting.vat import vat_from_gross, vat_rates_on
-from roa2web.ledger.demo.book import Document, Entry
-from roa2web.ledger.demo.companies import CASH_DESK, MAIN_BANK, Partner
-from roa2web.ledger.demo.days import business_days
-from roa2web.ledger.demo.model import RateGroup, Receipt
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.state import CompanyState
+from roa2web.demo.book import Document, Entry
+from roa2web.demo.companies import CASH_DESK, MAIN_BANK, Partner
+from roa2web.demo.days import business_days
+from roa2web.demo.model import RateGroup, Receipt
+from roa2web.demo.prng import Prng
+from roa2web.demo.state import CompanyState
 
 # A receipt with the buyer's code is a simplified invoice only up to 100 EUR, VAT included
 # (art. 319(12)); 480 lei stays under that at any 2025 exchange rate.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tests.ledger.demo_sql import COLUMNS, TrialRow, closing_balance
+from tests.demo.demo_sql import COLUMNS, TrialRow, closing_balance
 
 
 def _ranges(months: list[int]) -> list[tuple[int, int]]:

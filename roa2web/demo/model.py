@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from roa2web.ledger.demo.book import Book, LineRow
-from roa2web.ledger.demo.chart import AccountRow
-from roa2web.ledger.demo.companies import CompanyProfile, Partner
+from roa2web.demo.book import Book, LineRow
+from roa2web.demo.chart import AccountRow
+from roa2web.demo.companies import CompanyProfile, Partner
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from roa2web.ledger.demo import generate_demo_ledger
-from roa2web.ledger.demo.prng import Prng
+from roa2web.demo import generate_demo_ledger
+from roa2web.demo.prng import Prng
 
 
 def test_same_seed_gives_the_same_bytes(tmp_path, ledger_cases):

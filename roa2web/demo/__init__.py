@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from roa2web.ledger.demo.book import BookError, CashOverdrawnError, Document, Entry, PeriodLockedError
-from roa2web.ledger.demo.generator import build_demo_ledger
-from roa2web.ledger.demo.model import DemoLedger, Receipt
-from roa2web.ledger.demo.writer import file_sha256, write_ledger
+from roa2web.demo.book import BookError, CashOverdrawnError, Document, Entry, PeriodLockedError
+from roa2web.demo.generator import build_demo_ledger
+from roa2web.demo.model import DemoLedger, Receipt
+from roa2web.demo.writer import file_sha256, write_ledger
 
 __all__ = [
     "BookError",

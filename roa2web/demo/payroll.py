@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roa2web.ledger.demo.book import Document, Entry
-from roa2web.ledger.demo.companies import MAIN_BANK
-from roa2web.ledger.demo.days import month_end
-from roa2web.ledger.demo.prng import Prng
-from roa2web.ledger.demo.state import CompanyState, Due
+from roa2web.demo.book import Document, Entry
+from roa2web.demo.companies import MAIN_BANK
+from roa2web.demo.days import month_end
+from roa2web.demo.prng import Prng
+from roa2web.demo.state import CompanyState, Due
 
 MINIMUM_GROSS = 4_050_00  # gross minimum wage in 2025, bani
 NET_PAY_DAY = 10  # of the next month
