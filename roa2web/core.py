@@ -1,4 +1,4 @@
-"""The parts every configuration has: the ledger, the app database and auth."""
+"""The parts every configuration has: the ledger, the app database and auth (assembly, like `app`)."""
 
 from __future__ import annotations
 
