@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# From scratch: a new venv, every dependency, then ruff, mypy and the whole test suite.
+# From scratch: a new venv, every dependency, then ruff, mypy, the import contracts (.importlinter)
+# and the whole test suite.
 # PostgreSQL and Redis on 127.0.0.1 are used by the scale-out tests (both run on CI machines).
 # Then the optional paddleocr engine's tests, in their own venv (scripts/test_paddleocr.sh), and the
 # base install without extras, started for real (scripts/check_no_extras.sh).
@@ -13,6 +14,7 @@ rm -rf .venv-test
 .venv-test/bin/python -m pip install --quiet -e '.[all,test]'
 echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
 echo "== mypy"; .venv-test/bin/mypy
+echo "== import contracts"; .venv-test/bin/lint-imports
 echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" "$@"
 echo "== pytest -m paddleocr (the optional engine, in its own venv)"; bash scripts/test_paddleocr.sh
 echo "== no extras (pip install . in a fresh venv, then init and serve)"; bash scripts/check_no_extras.sh
