@@ -57,6 +57,8 @@ async def test_export_writes_the_entries_and_marks_receipts_exported(de_client, 
     assert status["state"] == "done", status
     assert status["receipts"] == 2
     assert set(status["downloads"]) == {"xlsx", "csv"}
+    task = await (await de_client.get(f"/api/tasks/{status['job_id']}", headers=bogdan)).get_json()
+    assert (task["state"], task["status_url"], task["downloads"]) == ("done", status["status_url"], status["downloads"])
 
     csv_response = await de_client.get(status["downloads"]["csv"], headers=bogdan)
     assert csv_response.status_code == 200
