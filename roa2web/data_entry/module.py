@@ -1,5 +1,7 @@
-"""The data-entry module's services in one object (`runtime.data_entry`), for the HTTP
-doors, the job handlers and the Telegram bot alike."""
+"""The data-entry module's services in one object (`runtime.data_entry`).
+
+For the HTTP doors, the job handlers and the Telegram bot alike.
+"""
 
 from __future__ import annotations
 

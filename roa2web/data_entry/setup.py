@@ -1,5 +1,6 @@
-"""`install_services(runtime)`: the data-entry services and the OCR engine part (its job handlers are the
-task door `roa2web.tasks.data_entry`, which the app imports).
+"""`install_services(runtime)`: the data-entry services and the OCR engine part.
+
+Its job handlers are the task door `roa2web.tasks.data_entry`, which the app imports.
 
 The OCR engine (seconds of CPU and hundreds of MB to load) lives only in a process that consumes
 the queue, where the OCR jobs run: the server with QUEUE_IN_PROCESS=true, or `roa2web worker`.

@@ -65,7 +65,7 @@ def export_file_name(company_id: int, job_id: str, fmt: Format) -> str:
 
 
 def ron(bani: int) -> Decimal:
-    """An amount in bani as RON with exactly two decimals: ron(37410) == Decimal("374.10")."""
+    """An amount in bani as RON with exactly two decimals (37410 bani → Decimal("374.10"))."""
     return Decimal(bani).scaleb(-2)
 
 
@@ -144,8 +144,10 @@ class ReceiptExports:
         return job
 
     async def plan(self, job_id: str, params: dict[str, Any]) -> ExportBatch:
-        """The receipts the job exports and their rows, nothing marked yet: those the job already
-        claimed (a re-run), else the period's APPROVED receipts. Raises EntriesUnavailable."""
+        """The receipts the job exports and their rows, nothing marked yet.
+
+        Those the job already claimed (a re-run), else the period's APPROVED receipts. Raises EntriesUnavailable.
+        """
         company_id = int(params["company_id"])
         db = self.receipts.db
         receipts = await export_store.exported_by(db, job_id)
@@ -157,8 +159,10 @@ class ReceiptExports:
         return await self._batch(company_id, receipts, claimed=claimed)
 
     async def claim(self, job_id: str, params: dict[str, Any], batch: ExportBatch) -> ExportBatch | None:
-        """Mark the batch's receipts EXPORTED by the job, once its files are written. Returns None when
-        the job now holds exactly the batch, else the batch it holds (write its files again)."""
+        """Mark the batch's receipts EXPORTED by the job, once its files are written.
+
+        Returns None when the job now holds exactly the batch, else the batch it holds (write its files again).
+        """
         held = await export_store.claim_for_export(
             self.receipts.db, company_id=batch.company_id, receipt_ids=batch.receipt_ids, job_id=job_id,
             actor=Actor(params.get("user_id"), str(params.get("username", "system"))))
@@ -177,8 +181,10 @@ class ReceiptExports:
         return await export_store.count_exported(self.receipts.db, job_id)
 
     def write(self, job_id: str, company_id: int, rows: Sequence[Row]) -> str:
-        """Write both files of the export (blocking: run it in a worker thread), each atomically, into
-        DATA_DIR/exports/<job id>/; returns the job's result_ref ('<job id>/<xlsx name>')."""
+        """Write both files of the export, each atomically, into DATA_DIR/exports/<job id>/.
+
+        Blocking: run it in a worker thread. Returns the job's result_ref ('<job id>/<xlsx name>').
+        """
         names = {fmt: export_file_name(company_id, job_id, fmt) for fmt in FORMATS}
         for fmt in ("csv", "xlsx"):  # the XLSX, the result_ref, last
             self.files.write(job_id, names[fmt], partial(_WRITERS[fmt], rows))

@@ -275,8 +275,10 @@ def _milli(quantity: str) -> int:
 
 
 def _read_items(lines: list[Line], stop: int) -> list[ItemFound]:
-    """Item lines above `stop` (the first TOTAL): those ending in an amount and a VAT letter, or an
-    amount under a quantity × price line."""
+    """Item lines above `stop` (the first TOTAL).
+
+    Those ending in an amount and a VAT letter, or an amount under a quantity × price line.
+    """
     items = []
     for index, line in enumerate(lines[:stop]):
         text = line.text

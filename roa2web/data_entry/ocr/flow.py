@@ -45,8 +45,10 @@ class OcrReader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class OcrStatus:
-    """An OCR job as the user sees it: the job (state, progress, attempts, error, times), what its run
-    read, and the receipt it fills."""
+    """An OCR job as the user sees it.
+
+    The job (state, progress, attempts, error, times), what its run read, and the receipt it fills.
+    """
 
     job: Job
     run: OcrRun
@@ -91,8 +93,11 @@ class OcrFlow:
             raise OcrUnavailable("OCR is switched off on this server (OCR_ENABLED=false)")
 
     def ensure_accepting(self) -> None:
-        """OcrUnavailable unless new OCR work is accepted: OCR on, and this process's engine (if it runs
-        one) is installed and did not fail to load; a job queued for a missing or broken engine would only fail."""
+        """Raise OcrUnavailable unless new OCR work is accepted.
+
+        OCR must be on, and this process's engine (if it runs one) installed and loaded without error:
+        a job queued for a missing or broken engine would only fail.
+        """
         self.ensure_enabled()
         status = self.reader.status() if self.reader is not None else {}
         if status.get("state") == "unavailable":

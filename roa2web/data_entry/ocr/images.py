@@ -91,7 +91,8 @@ def _render_pdf(data: bytes, max_side: int) -> Image.Image:
         page = document[0]
         width, height = page.get_size()
         scale = min(300 / 72, max_side / max(width, height, 1.0))
-        return page.render(scale=scale).to_pil()
+        image: Image.Image = page.render(scale=scale).to_pil()
+        return image
     finally:
         document.close()
 

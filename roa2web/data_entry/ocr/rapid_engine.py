@@ -58,7 +58,7 @@ class RapidOcrEngine:
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """rapidocr loads each model lazily: run detection and recognition once so load time is paid now."""
+        """Run detection and recognition once, so the load time rapidocr defers to first use is paid now."""
         import cv2
 
         sample = np.full((48, 320, 3), 255, np.uint8)

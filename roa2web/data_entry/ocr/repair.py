@@ -52,8 +52,10 @@ def _cif(found: Found[str] | None, repair: bool) -> FieldReading:
 
 
 def _resolve_items(items: list[ItemFound], total: Found[int] | None, repair: bool) -> list[ItemFound]:
-    """With `repair`, a line value that disagrees with its quantity × price is recomputed when that makes
-    the lines add up to TOTAL."""
+    """The item lines, a value that disagrees with its quantity × price recomputed (with `repair`).
+
+    Recomputed only when that makes the lines add up to TOTAL.
+    """
     if not repair or total is None or sum(item.value_bani for item in items) == total.value:
         return items
     fixed = [
@@ -113,8 +115,11 @@ def _group_gross(found: Extraction, items: list[ItemFound], total: int | None) -
 
 
 def _one_rate(found: Extraction, items: list[ItemFound], total: int) -> bool:
-    """Whether one printed VAT line can be the whole story: the items carry one letter at most, and TOTAL
-    TVA (when read) equals that line's VAT or its rate's VAT on TOTAL."""
+    """Whether one printed VAT line can be the whole story.
+
+    The items carry one letter at most, and TOTAL TVA (when read) equals that line's VAT or its rate's
+    VAT on TOTAL.
+    """
     if len({item.letter for item in items if item.letter}) > 1:
         return False
     line = found.vat_lines[0]
@@ -125,8 +130,10 @@ def _rest_of_total_vat(
     resolved: list[VatFound], checks: list[Check], found: Extraction, gross: dict[str | None, int],
     day: dt.date | None,
 ) -> None:
-    """When every VAT line but one is confirmed, the last one's VAT is what TOTAL TVA leaves; it is taken
-    (with the rate that gives it on its group) when exactly one valid rate does."""
+    """When every VAT line but one is confirmed, the last one's VAT is what TOTAL TVA leaves.
+
+    It is taken (with the rate that gives it on its group) when exactly one valid rate does.
+    """
     unconfirmed = [index for index, check in enumerate(checks) if check != Check.CONFIRMED]
     if found.vat_total is None or len(unconfirmed) != 1:
         return
@@ -217,8 +224,10 @@ def _worst(checks: list[Check]) -> Check:
 
 
 def plausible_day(day: dt.date, today: dt.date | None = None) -> dt.date | None:
-    """`day`, or `day` with the year's second digit read as 0 ('2625' → 2025) when its year is
-    outside 2000..next year; None when neither is plausible."""
+    """`day`, or `day` with the year's second digit read as 0 ('2625' → 2025); None when neither is plausible.
+
+    The second is tried when the year is outside 2000..next year.
+    """
     last_year = (today or dt.date.today()).year + 1
     if 2000 <= day.year <= last_year:
         return day

@@ -125,8 +125,10 @@ class OcrService:
         }
 
     def close(self, wait: bool = True) -> None:
-        """Stop accepting work and drop queued readings; with `wait`, block until the running one ends
-        (from async code: `await asyncio.to_thread(service.close)`)."""
+        """Stop accepting work and drop queued readings; with `wait`, block until the running one ends.
+
+        From async code: `await asyncio.to_thread(service.close)`.
+        """
         self._state = "closed"
         self._executor.shutdown(wait=wait, cancel_futures=True)
         self._engine = None

@@ -1,5 +1,8 @@
-"""Attachment rows of receipts. A change first touches the receipt row (conditional on its state),
-which takes the write lock, so an attachment never lands on a receipt that just left an editable state."""
+"""Attachment rows of receipts.
+
+A change first touches the receipt row (conditional on its state), which takes the write lock, so an
+attachment never lands on a receipt that just left an editable state.
+"""
 
 from __future__ import annotations
 

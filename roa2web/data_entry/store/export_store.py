@@ -16,8 +16,9 @@ _PAGE = 500
 async def claim_for_export(
     db: AppDatabase, *, company_id: int, receipt_ids: Sequence[str], job_id: str, actor: Actor
 ) -> list[str]:
-    """Mark those of `receipt_ids` still APPROVED (in the company) EXPORTED by `job_id`; returns the
-    ids the job holds afterwards.
+    """Mark those of `receipt_ids` still APPROVED (in the company) EXPORTED by `job_id`.
+
+    Returns the ids the job holds afterwards.
 
     Idempotent: a job that already claimed receipts claims nothing more (its export is fixed) and
     gets the ids it holds. The UPDATE is conditional on APPROVED, so two exports never claim one receipt.

@@ -11,6 +11,8 @@ from peewee_async import AioModel
 
 
 class ReceiptRow(AioModel):
+    """A row of `receipts`: the receipt's scalar fields and workflow data."""
+
     id = peewee.TextField(primary_key=True)
     company_id = peewee.IntegerField()
     state = peewee.TextField()
@@ -45,6 +47,8 @@ class ReceiptRow(AioModel):
 
 
 class VatLineRow(AioModel):
+    """A row of `receipt_vat_lines`: one VAT rate group of a receipt."""
+
     receipt_id = peewee.TextField()
     position = peewee.IntegerField()
     rate = peewee.IntegerField()
@@ -57,6 +61,8 @@ class VatLineRow(AioModel):
 
 
 class AttachmentRow(AioModel):
+    """A row of `receipt_attachments`: a stored file of a receipt."""
+
     id = peewee.TextField(primary_key=True)
     receipt_id = peewee.TextField()
     file_name = peewee.TextField()
@@ -72,6 +78,8 @@ class AttachmentRow(AioModel):
 
 
 class HistoryRow(AioModel):
+    """A row of `receipt_history`: one audited action on a receipt."""
+
     id = peewee.TextField(primary_key=True)
     receipt_id = peewee.TextField()
     company_id = peewee.IntegerField()
@@ -88,6 +96,8 @@ class HistoryRow(AioModel):
 
 
 class OcrRunRow(AioModel):
+    """A row of `receipt_ocr_runs`: what one OCR pass read (its state is its job's)."""
+
     id = peewee.TextField(primary_key=True)
     receipt_id = peewee.TextField()
     attachment_id = peewee.TextField()

@@ -1,2 +1,5 @@
-"""The receipt workflow: the service doors call, its rules and validation, the accounting entries a
-receipt produces, supplier matching, the ledger's nomenclature, and the receipt's files."""
+"""The receipt workflow.
+
+The service doors call, its rules and validation, the accounting entries a receipt produces,
+supplier matching, the ledger's nomenclature, and the receipt's files.
+"""

@@ -90,8 +90,11 @@ def is_simplified_invoice(total_bani: int, ron_per_eur: Decimal = DEFAULT_RON_PE
 
 
 def deducts_vat(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> bool:
-    """VAT goes to 4426 only for a VAT-paying company, a receipt showing its CIF, a deductible expense,
-    and a total within the simplified-invoice limit (100 EUR at `ron_per_eur`)."""
+    """Whether the VAT goes to 4426.
+
+    Only for a VAT-paying company, a receipt showing its CIF, a deductible expense, and a total within
+    the simplified-invoice limit (100 EUR at `ron_per_eur`).
+    """
     return (vat_payer and fields.buyer_cif_present and fields.deductible and fields.total_bani is not None
             and is_simplified_invoice(fields.total_bani, ron_per_eur))
 

@@ -1,5 +1,7 @@
-"""Partners, expense accounts, companies and VAT rates for data entry, read from the ledger and
-kept in memory for a while (TTL), with one ledger query per key however many callers miss at once."""
+"""Partners, expense accounts, companies and VAT rates for data entry, read from the ledger.
+
+Kept in memory for a while (TTL), with one ledger query per key however many callers miss at once.
+"""
 
 from __future__ import annotations
 
