@@ -60,7 +60,7 @@ def _validation_errors(exc: RequestSchemaValidationError) -> list[FieldError]:
 
 
 async def _on_problem(problem: Problem) -> Response:
-    if problem.status >= 500:
+    if problem.public_detail is not None or problem.status == 500:  # the client does not read the message
         log.error("%s on %s %s: %s", type(problem).__name__, request.method, request.path, problem.detail)
     return problem_response(
         problem.status,

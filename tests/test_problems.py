@@ -62,6 +62,14 @@ async def test_a_store_problem_shows_its_public_detail_and_logs_the_message(sett
     assert "/srv/ledger.sqlite" in caplog.text
 
 
+async def test_a_problem_whose_detail_the_client_reads_is_not_logged_as_an_error(settings, caplog):
+    app = app_raising(settings, OcrUnavailable("OCR is switched off on this server (OCR_ENABLED=false)"))
+    async with app.test_app():
+        body = await (await app.test_client().get("/raise")).get_json()
+    assert body["detail"] == "OCR is switched off on this server (OCR_ENABLED=false)"
+    assert not [record for record in caplog.records if record.name == "roa2web.errors"]
+
+
 async def test_field_errors_reach_the_client(settings):
     app = app_raising(settings, ReportParameterError("month_to", "must be 1..12, not 13"))
     async with app.test_app():
