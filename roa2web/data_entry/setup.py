@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("roa2web.data_entry")
 
 
-def ocr_part(service: Any) -> Part:
+def ocr_part(service: OcrService) -> Part:
     """The OCR engine as an optional part, loaded in the background; health from its status().
 
     Not installed (state "unavailable": the `ocr` extra is missing) or failed: "down", which degrades
