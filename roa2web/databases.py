@@ -1,5 +1,6 @@
-"""Every app database the process uses, with every component's migrations: one list for the
-server, the CLI and `roa2web db upgrade`.
+"""Every app database the process uses, with every component's migrations.
+
+One list for the server, the CLI and `roa2web db upgrade`.
 
 Part of the assembly (with `core` and `app`): it knows every module, so it sits above them; the
 app-database store (`roa2web.appdb`) only runs the migrations it is given.

@@ -1,5 +1,8 @@
-"""The handlers that turn every failure into problem+json: one for every `Problem` (its class says
-status, type and title), and the framework's own: request validation, HTTP errors, the unexpected."""
+"""The handlers that turn every failure into problem+json.
+
+One for every `Problem` (its class says status, type and title), and the framework's own:
+request validation, HTTP errors, the unexpected.
+"""
 
 from __future__ import annotations
 

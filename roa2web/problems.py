@@ -52,6 +52,7 @@ class Problem(Exception):
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        """A problem saying `detail`; `kind` narrows the class's, `errors` lists the fields at fault."""
         super().__init__(detail)
         self.detail = detail
         if kind:

@@ -55,6 +55,7 @@ class ServiceMissing(RuntimeError):
     """A service was asked for that this process did not install (its module is off, or not built yet)."""
 
     def __init__(self, name: str, switch: str | None) -> None:
+        """The `name` service is missing; `switch` is the setting that turns its module on, if any."""
         why = f"its module is switched off ({switch}=false) or " if switch else ""
         super().__init__(f"the {name!r} service is not installed: {why}nothing has built it yet")
         self.name = name

@@ -50,6 +50,7 @@ class Book:
     """The journal and running balances (debit minus credit) of one company's leaf accounts."""
 
     def __init__(self, company_id: int, leaves: Iterable[str], *, never_credit: Iterable[str] = ()) -> None:
+        """An empty book over `leaves`; no document may leave an account of `never_credit` (cash) in credit."""
         self.company_id = company_id
         self.leaves = frozenset(leaves)
         self.never_credit = frozenset(never_credit)

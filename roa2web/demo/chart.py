@@ -83,7 +83,7 @@ VAT_ACCOUNTS = frozenset({"4423", "4424", "4426", "4427"})
 
 
 def analytic_code(synthetic: str, suffix: int, width: int) -> str:
-    """An analytic account code: analytic_code('4111', 23, 5) == '4111.00023'."""
+    """An analytic account code, `suffix` zero-padded to `width` ('4111', 23, 5 -> '4111.00023')."""
     return f"{synthetic}.{suffix:0{width}d}"
 
 

@@ -16,7 +16,7 @@ CONTRIBUTIONS_DAY = 25  # of the next month
 
 
 def percent_of(amount: int, numerator: int, denominator: int) -> int:
-    """amount * numerator / denominator, rounded half up, in bani."""
+    """The share `numerator / denominator` of `amount`, rounded half up, in bani."""
     return (amount * numerator * 2 + denominator) // (2 * denominator)
 
 

@@ -28,6 +28,7 @@ class Prng:
     __slots__ = ("_keys", "_s0", "_s1", "_s2", "_s3")
 
     def __init__(self, *keys: int) -> None:
+        """A generator whose sequence depends only on `keys`."""
         self._keys = keys
         state = 0x243F6A8885A308D3
         for key in keys:

@@ -37,8 +37,11 @@ def cache_health_figures(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def cache_part(cache: TwoTierCache, service: ReportService) -> Part:
-    """The cache as an optional part: figures in /health; "degraded" when its SQLite tier failed
-    since the previous check (lookups then fall back to computing, writes are skipped)."""
+    """The cache as an optional part: figures in /health.
+
+    "degraded" when its SQLite tier failed since the previous check (lookups then fall back to
+    computing, writes are skipped).
+    """
     seen_errors = 0
 
     async def health() -> dict[str, Any]:
