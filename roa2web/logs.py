@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
+from typing import override
 
 import orjson
 
@@ -46,6 +47,7 @@ class _ContextFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     """One JSON object per line."""
 
+    @override
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),

@@ -16,8 +16,10 @@ def normalize_cif(text: str) -> tuple[str, bool]:
 
 
 def canonical_cif(text: str) -> str:
-    """How a CIF is stored: upper case, without spaces or punctuation, its RO prefix kept
-    ("ro 123-45674" → "RO12345674"), so lookups by CIF find every spelling of it."""
+    """How a CIF is stored: upper case, without spaces or punctuation, its RO prefix kept.
+
+    "ro 123-45674" → "RO12345674", so lookups by CIF find every spelling of it.
+    """
     digits, has_ro = normalize_cif(text)
     return f"RO{digits}" if has_ro else digits
 
@@ -41,6 +43,6 @@ def is_valid_cif(text: str) -> bool:
 
 
 def make_cif(body: int | str) -> str:
-    """Append the check digit to a numeric body: make_cif(1234567) == '12345674'."""
+    """Append the check digit to a numeric body (1234567 → '12345674')."""
     text = str(body)
     return f"{text}{check_digit(text)}"

@@ -73,7 +73,8 @@ def open_database(url: str, *, pool_size: int = 8) -> AppDatabase:
 
 def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager[None]:
     """A transaction for work that reads then writes (BEGIN IMMEDIATE on SQLite)."""
-    return db.aio_atomic()
+    transaction: contextlib.AbstractAsyncContextManager[None] = db.aio_atomic()
+    return transaction
 
 
 def engine_name(db: AppDatabase) -> str:

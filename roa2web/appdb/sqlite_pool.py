@@ -15,7 +15,7 @@ without a close, and an open transaction is rolled back on the next open.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import Any, cast, override
 
 import aiosqlite
 from peewee_async.pool import PoolBackend
@@ -42,18 +42,22 @@ class ReusingSqlitePool(PoolBackend):
         self._open: set[aiosqlite.Connection] = set()
         self._in_use = 0
 
+    @override
     async def create(self) -> None:
         self._idle = asyncio.LifoQueue()
         self._slots = asyncio.Semaphore(self.size)
         self.pool = self
 
     @property
+    @override
     def is_connected(self) -> bool:
         return self._idle is not None
 
+    @override
     def has_acquired_connections(self) -> bool:
         return self._in_use > 0
 
+    @override
     async def acquire(self) -> ConnectionProtocol:
         if self._idle is None or self._slots is None:
             await self.connect()
@@ -81,6 +85,7 @@ class ReusingSqlitePool(PoolBackend):
         self._open.add(conn)
         return conn
 
+    @override
     async def release(self, conn: ConnectionProtocol) -> None:
         assert self._idle is not None and self._slots is not None
         self._in_use -= 1
@@ -92,6 +97,7 @@ class ReusingSqlitePool(PoolBackend):
             self._idle.put_nowait(connection)
         self._slots.release()
 
+    @override
     async def close(self) -> None:
         for conn in list(self._open):
             await conn.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from typing import override
 
 from roa2web.appdb import AppDatabase
 from roa2web.auth import store
@@ -31,6 +32,7 @@ class LocalProvider(AuthProvider):
     def __init__(self, db: AppDatabase) -> None:
         self.db = db
 
+    @override
     async def authenticate(self, username: str, password: str) -> store.User | None:
         user = await store.get_user_by_name(self.db, username)
         valid = await verify_password(user.password_hash if user else None, password)
@@ -52,6 +54,7 @@ class OracleProvider(AuthProvider):
         self.db = db
         self.ledger = ledger
 
+    @override
     async def authenticate(self, username: str, password: str) -> store.User | None:
         verify = getattr(self.ledger, "verify_user", None)
         if verify is None:

@@ -47,6 +47,8 @@ MIGRATIONS = (
 
 
 class UserRow(AioModel):
+    """A local user: credentials, roles, companies, state."""
+
     id = peewee.TextField(primary_key=True)
     username = peewee.TextField(unique=True)
     display_name = peewee.TextField()
@@ -64,6 +66,8 @@ class UserRow(AioModel):
 
 
 class RefreshTokenRow(AioModel):
+    """A refresh token (stored hashed) of a rotation family."""
+
     id = peewee.TextField(primary_key=True)
     token_hash = peewee.TextField(unique=True)
     family_id = peewee.TextField()

@@ -23,7 +23,7 @@ class FieldError(BaseModel):
     type: str
 
 
-class Problem(BaseModel):
+class ProblemOut(BaseModel):
     """RFC 7807 problem details, as every error is returned."""
 
     type: str
@@ -39,16 +39,16 @@ def problems(*status_codes: int) -> Callable[[F], F]:
 
     def decorator(func: F) -> F:
         for code in status_codes:
-            func = document_response(Problem, code)(func)
+            func = document_response(ProblemOut, code)(func)
         return func
 
     return decorator
 
 
 def optional_json_body(model: type[BaseModel]) -> Callable[[F], F]:
-    """quart-schema's `validate_request(model)` for a body every field of which is optional (an
-    action's comment): an empty body, whatever its content type, passes `data=model()`.
+    """Quart-schema's `validate_request(model)` for a body whose every field is optional.
 
+    An empty body (an action without a comment), whatever its content type, passes `data=model()`.
     Clients may then POST an action with no body at all rather than `{}`; a body that is sent
     is validated (and documented) as `validate_request` does it.
     """

@@ -1,5 +1,7 @@
-"""`/docs`: Swagger UI served from local files (an office server may not reach a CDN); and the
-OpenAPI generator behind `/openapi.json`, quart-schema's with its quirks fixed.
+"""`/docs` from local files, and the OpenAPI generator behind `/openapi.json`.
+
+Swagger UI is served from the package (an office server may not reach a CDN); the generator is
+quart-schema's with its quirks fixed.
 
 `ApiOpenAPIProvider` (passed to QuartSchema as `openapi_provider_class`) builds the spec once per
 app and then serves that copy. It puts response headers where OpenAPI wants them
@@ -26,7 +28,7 @@ from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
 from swagger_ui_bundle import swagger_ui_path
 
-from roa2web.blueprints.common import Problem
+from roa2web.blueprints.common import ProblemOut
 from roa2web.errors import PROBLEM_JSON
 from roa2web.problems import NotFound
 from roa2web.web.guards import public
@@ -112,10 +114,13 @@ class ApiOpenAPIProvider(OpenAPIProvider):
     def build_response_object(
         self, model: type[Model], headers_model: type[Model] | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """quart-schema's response object with its headers moved from `content` to the response, and
-        problems under the media type they are sent as (quart-schema says application/json for all)."""
+        """Quart-schema's response object, with headers and problems where OpenAPI wants them.
+
+        Headers move from `content` to the response; problems go under the media type they are
+        sent as (quart-schema says application/json for all).
+        """
         response, definitions = super().build_response_object(model, headers_model)
-        if model is Problem:
+        if model is ProblemOut:
             response["content"] = {PROBLEM_JSON: response["content"].pop("application/json"), **response["content"]}
         headers = response.get("content", {}).pop("headers", None)
         if headers:

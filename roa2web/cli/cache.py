@@ -79,7 +79,7 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `cache stats` and `cache clear`."""
     cache = subparsers.add_parser("cache", help="report cache figures and invalidation").add_subparsers(
         dest="cache_command"

@@ -88,7 +88,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `check`."""
     parser = subparsers.add_parser("check", help="validate settings and try each configured connection")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds per item (default 5)")

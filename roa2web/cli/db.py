@@ -16,7 +16,7 @@ async def _upgrade(settings: Settings) -> None:
         print(f"{name}: up to date ({part.url.split('@')[-1]})")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `db upgrade`."""
     db = subparsers.add_parser("db", help="app database maintenance").add_subparsers(dest="db_command")
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(

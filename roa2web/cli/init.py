@@ -76,7 +76,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `init` and `demo`."""
     init = subparsers.add_parser("init", help="create the data dir, demo ledger, databases and the first admin")
     init.add_argument("--seed", type=int, default=2025, help="demo ledger seed")

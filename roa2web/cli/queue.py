@@ -135,7 +135,7 @@ def _runner(command: Callable[[JobService, argparse.Namespace], Awaitable[int]])
     return handler
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `queue dashboard|list|show|retry|cancel|purge`."""
     queue = subparsers.add_parser("queue", help="the task queue: dashboard, jobs, retry, cancel, purge")
     commands = queue.add_subparsers(dest="queue_command", metavar="COMMAND")

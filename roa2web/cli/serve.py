@@ -19,7 +19,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `serve`."""
     parser = subparsers.add_parser("serve", help="serve the API on HOST:PORT (default 127.0.0.1:8000)")
     parser.add_argument("--host", help="override HOST")

@@ -93,7 +93,7 @@ def _change(args: argparse.Namespace, settings: Settings, **changes: object) -> 
     return _with_app_db(settings, work)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `users` and its sub-commands."""
     users = subparsers.add_parser("users", help="manage local users").add_subparsers(dest="users_command")
 

@@ -72,7 +72,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return run_async(run_worker(settings))
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `worker`."""
     parser = subparsers.add_parser("worker", help="consume the task queue in this process (no HTTP)")
     parser.add_argument("--threads", type=int, help="override QUEUE_WORKERS")

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, override
 
 import sqlglot
 
@@ -78,14 +78,17 @@ class EmbeddedLedger(Ledger):
         except TimeoutError as exc:
             raise LedgerUnavailable(f"ledger statement {name} took longer than {self.timeout_s}s") from exc
 
+    @override
     async def ping(self) -> None:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor, self._run, "SELECT 1 AS ok", {})
         await asyncio.wait_for(future, self.timeout_s)
 
+    @override
     def stats(self) -> dict[str, Any]:
         size = self.path.stat().st_size if self.path.exists() else 0
         return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "queries": self.queries}
 
+    @override
     async def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, override
 
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
 
@@ -40,6 +40,7 @@ class OracleLedger(Ledger):
         self.verify_function = verify_function
         self._pool: Any = None
 
+    @override
     async def start(self) -> None:
         import oracledb
 
@@ -82,6 +83,7 @@ class OracleLedger(Ledger):
     async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]:
         return list(await self._bounded(self._run(sql, binds), name))
 
+    @override
     async def ping(self) -> None:
         await self._bounded(self._run("SELECT 1 AS ok FROM dual", {}), "ping")
 
@@ -91,6 +93,7 @@ class OracleLedger(Ledger):
         rows = await self._bounded(self._run(sql, {"username": username.upper(), "password": password}), "login")
         return bool(rows) and rows[0]["result"] is not None and int(rows[0]["result"]) > 0
 
+    @override
     def stats(self) -> dict[str, Any]:
         pool = self._pool
         return {
@@ -103,6 +106,7 @@ class OracleLedger(Ledger):
             "queries": self.queries,
         }
 
+    @override
     async def close(self) -> None:
         if self._pool is not None:
             with contextlib.suppress(Exception):  # closing must never fail the shutdown

@@ -1,5 +1,7 @@
-"""Every report by name: the one registry the cached service, the HTTP routes, the exporters and the
-check of REPORTS_TTL_OVERRIDES read.
+"""Every report by name.
+
+The one registry that the cached service, the HTTP routes, the exporters and the check of
+REPORTS_TTL_OVERRIDES read.
 
 A report the HTTP door serves from the cache has a `cached` form (`CachedReport`): the builder and
 parameters of what the door serves (for invoices one page, where an export takes every page), the
@@ -75,9 +77,11 @@ def _as_of_today(params: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class CachedReport:
-    """How the report cache serves a report: its builder and parameters (the route's query), the
-    last month its figures depend on, and how to resolve defaults that depend on the day (so the
-    cache key names the day the figures are for)."""
+    """How the report cache serves a report.
+
+    Its builder and parameters (the route's query), the last month its figures depend on, and how
+    to resolve defaults that depend on the day (so the cache key names the day the figures are for).
+    """
 
     builder: Callable[..., Awaitable[Any]]
     params: type[ReportParams]
@@ -87,8 +91,10 @@ class CachedReport:
 
 @dataclass(frozen=True, slots=True)
 class ReportSpec:
-    """A report: its builder and parameters, Romanian title, columns, rows, totals, summary, and
-    how the cache serves it (None: export only)."""
+    """A report: builder, parameters, Romanian title, columns, rows, totals and summary.
+
+    `cached` says how the cache serves it (None: export only).
+    """
 
     name: str
     title: str

@@ -104,8 +104,11 @@ class ReportService:
         return found
 
     def _ledger_failing(self) -> bool:
-        """Whether the ledger failed a report less than `stale_first_s` ago: then an expired copy is
-        served at once, rather than after asking a ledger that may hang up to its timeout again."""
+        """Whether the ledger failed a report less than `stale_first_s` ago.
+
+        Then an expired copy is served at once, rather than after asking a ledger that may hang up
+        to its timeout again.
+        """
         failed_at = self._ledger_failed_at
         return failed_at is not None and self._clock() - failed_at < self.stale_first_s
 

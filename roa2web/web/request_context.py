@@ -1,5 +1,6 @@
-"""Request ids, the client's address (X-Forwarded-For believed only from our proxies) and the headers
-every response gets, as plain Quart hooks.
+"""Request ids, the client's address and the headers every response gets, as plain Quart hooks.
+
+X-Forwarded-For is believed only from our proxies.
 
 The first before-request hook of the app settles the request id (the client's X-Request-ID when a
 short safe token, else a new one) and the client address into context variables, where the log
@@ -63,8 +64,9 @@ def current_client_ip() -> str:
 
 
 def install_request_context(app: Quart, trusted_proxies: list[str], security: SecurityHeaders) -> None:
-    """Give every request an id (echoed in X-Request-ID) and a trustworthy client IP, and every
-    response the security headers it does not set itself.
+    """Give every request an id and a trustworthy client IP, every response its security headers.
+
+    The id is echoed in X-Request-ID; a response keeps the security headers it sets itself.
 
     Call before any other before-request hook is registered: the others (authentication, rate
     limits) and the problems they raise read the id and address.

@@ -22,8 +22,10 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 
 
 def cached_reply(found: tuple[CachedResponse, CacheOutcome]) -> Response:
-    """200 with the cached bytes, or 304 when the client's If-None-Match names them; both carry
-    ETag, X-Cache, X-Cache-Age and Cache-Control."""
+    """200 with the cached bytes, or 304 when the client's If-None-Match names them.
+
+    Both carry ETag, X-Cache, X-Cache-Age and Cache-Control.
+    """
     entry, outcome = found
     etag = f'"{entry.etag}"'
     headers = {"ETag": etag, "X-Cache": outcome.value, "X-Cache-Age": str(int(entry.age_s)), "Cache-Control": "private"}

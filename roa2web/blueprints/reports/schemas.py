@@ -198,8 +198,10 @@ class TrialBalanceRowOut(TrialBalanceTotalsOut):
 
 
 class TrialBalanceOut(Out):
-    """The 5-equality trial balance (synthetic rows are the plain sums of their analytics, closing
-    sides not netted)."""
+    """The 5-equality trial balance.
+
+    Synthetic rows are the plain sums of their analytics, closing sides not netted.
+    """
 
     company_id: int
     year: int
