@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_python.sh
 PY=$(find_python)
-rm -rf .venv-test
+rm -rf .venv-test .mypy_cache .import_linter_cache
 "$PY" -m venv .venv-test
 .venv-test/bin/python -m pip install --quiet --upgrade pip
 .venv-test/bin/python -m pip install --quiet -e '.[all,test]'
