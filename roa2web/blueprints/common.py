@@ -46,7 +46,7 @@ def problems(*status_codes: int) -> Callable[[F], F]:
 
 
 def optional_json_body(model: type[BaseModel]) -> Callable[[F], F]:
-    """Quart-schema's `validate_request(model)` for a body whose every field is optional.
+    """The `validate_request(model)` of quart-schema, for a body whose every field is optional.
 
     An empty body (an action without a comment), whatever its content type, passes `data=model()`.
     Clients may then POST an action with no body at all rather than `{}`; a body that is sent

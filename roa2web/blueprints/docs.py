@@ -114,7 +114,7 @@ class ApiOpenAPIProvider(OpenAPIProvider):
     def build_response_object(
         self, model: type[Model], headers_model: type[Model] | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Quart-schema's response object, with headers and problems where OpenAPI wants them.
+        """The response object quart-schema builds, with headers and problems where OpenAPI wants them.
 
         Headers move from `content` to the response; problems go under the media type they are
         sent as (quart-schema says application/json for all).

@@ -35,7 +35,7 @@ def to_bani(amount: Decimal | int | str) -> int:
 
 
 def json_default(value: Any) -> Any:
-    """Orjson `default=` hook: a Decimal becomes a JSON number written with its own digits."""
+    """The orjson `default=` hook: a Decimal becomes a JSON number written with its own digits."""
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise TypeError(f"{value} cannot be written as JSON")
