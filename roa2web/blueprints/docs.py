@@ -1,6 +1,8 @@
 """`/docs` from local files, and the OpenAPI generator behind `/openapi.json`.
 
-Swagger UI is served from the package (an office server may not reach a CDN); the generator is
+The page is Swagger UI 5 (it renders OpenAPI 3.1), vendored in the package under
+assets/docs/swagger-ui/ with its licenses and VERSION (an office server may not reach a CDN;
+scripts/vendor_swagger_ui.py replaces it with another release from npm); the generator is
 quart-schema's with its quirks fixed.
 
 `ApiOpenAPIProvider` (passed to QuartSchema as `openapi_provider_class`) builds the spec once per
@@ -26,17 +28,13 @@ from quart_rate_limiter import rate_exempt
 from quart_schema import hide
 from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
-from swagger_ui_bundle import swagger_ui_path
 
 from roa2web.blueprints.common import ProblemOut
 from roa2web.errors import PROBLEM_JSON
-from roa2web.problems import NotFound
 from roa2web.web.guards import public
 
 blueprint = Blueprint("docs", __name__)
-_OWN = Path(__file__).resolve().parent.parent / "assets" / "docs"
-_VENDOR = Path(str(swagger_ui_path))
-_VENDOR_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "docs"
 
 
 @blueprint.get("/docs")
@@ -45,20 +43,16 @@ _VENDOR_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}
 @hide
 async def docs_page() -> Response:
     """The interactive API documentation."""
-    return await send_from_directory(_OWN, "index.html")
+    return await send_from_directory(ASSETS, "index.html")
 
 
-@blueprint.get("/docs/static/<name>")
+@blueprint.get("/docs/static/<path:name>")
 @public
 @rate_exempt
 @hide
 async def docs_asset(name: str) -> Response:
-    """Swagger UI's own files, from the swagger-ui-bundle package."""
-    if name == "roa2web-init.js":
-        return await send_from_directory(_OWN, name)
-    if name not in _VENDOR_FILES:
-        raise NotFound(f"no documentation asset {name}")
-    return await send_from_directory(_VENDOR, name)
+    """The page's script and the vendored Swagger UI files (a 404 problem for any other name)."""
+    return await send_from_directory(ASSETS, name)
 
 
 # Responses without a body model, which quart-schema's decorators do not document: (method, path) -> responses.
