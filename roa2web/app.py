@@ -9,7 +9,7 @@ from quart import Quart
 from quart_schema import QuartSchema
 
 from roa2web import __version__
-from roa2web.blueprints import auth, companies, docs, health
+from roa2web.blueprints import auth, companies, docs, health, home
 from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     install_rate_limits(app, settings)
     register_error_handlers(app)
 
+    app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(docs.blueprint)
     app.register_blueprint(auth.build_blueprint(settings))
