@@ -6,6 +6,13 @@ import re
 
 _KEY = (7, 5, 3, 2, 1, 7, 5, 3, 2)
 _NOISE = re.compile(r"[\s.\-/]")
+# Only ASCII digits: str.isdigit() and re's \d also take '²', '١' or '１', which int() reads or refuses.
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def is_ascii_digits(text: str) -> bool:
+    """True when `text` is one or more of the ASCII digits 0-9 and nothing else."""
+    return _DIGITS.fullmatch(text) is not None
 
 
 def normalize_cif(text: str) -> tuple[str, bool]:
@@ -26,7 +33,7 @@ def canonical_cif(text: str) -> str:
 
 def check_digit(body: str) -> int:
     """The check digit for a CIF body (all digits but the last, 1 to 9 of them)."""
-    if not body.isdigit() or not 1 <= len(body) <= 9:
+    if not is_ascii_digits(body) or not 1 <= len(body) <= 9:
         raise ValueError(f"a CIF body has 1 to 9 digits, got {body!r}")
     padded = body.rjust(9, "0")
     total = sum(int(digit) * weight for digit, weight in zip(padded, _KEY, strict=True))
@@ -35,9 +42,9 @@ def check_digit(body: str) -> int:
 
 
 def is_valid_cif(text: str) -> bool:
-    """True when `text` (with or without RO) is 2 to 10 digits whose last digit checks."""
+    """True when `text` (with or without RO) is 2 to 10 ASCII digits whose last digit checks; never raises."""
     digits, _ = normalize_cif(text)
-    if not digits.isdigit() or not 2 <= len(digits) <= 10:
+    if not is_ascii_digits(digits) or not 2 <= len(digits) <= 10:
         return False
     return check_digit(digits[:-1]) == int(digits[-1])
 

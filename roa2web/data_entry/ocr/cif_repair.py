@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from roa2web.accounting.cif import is_valid_cif
+from roa2web.accounting.cif import is_ascii_digits, is_valid_cif
 from roa2web.data_entry.ocr.reading import Check
 
-_RO_PREFIX = re.compile(r"^R\s?[O0Q]\s?(?=[\dOILSB])")
+_RO_PREFIX = re.compile(r"^R\s?[O0Q]\s?(?=[0-9OILSB])")
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "L": "1", "S": "5", "B": "8"})
 # digits the recogniser mistakes for one another on receipt fonts (read → could have been)
 CONFUSIONS: dict[str, str] = {"0": "869", "8": "0693", "6": "085", "9": "08", "5": "63", "3": "85"}
@@ -24,7 +24,7 @@ def split_ro(token: str) -> tuple[bool, str]:
 
 def _chunks(rest: str) -> list[str]:
     """The token's chunks that hold a digit, joined, then the first chunk alone."""
-    parts = [part for part in rest.split() if any(char.isdigit() for char in part)]
+    parts = [part for part in rest.split() if any(is_ascii_digits(char) for char in part)]
     joined = "".join(parts)
     return [joined] if len(parts) <= 1 else [joined, parts[0]]
 
@@ -52,11 +52,11 @@ def read_cif(token: str, repair: bool = True) -> tuple[str | None, Check]:
     chunks = _chunks(rest)
     if not repair:
         digits = chunks[0]
-        if not digits.isdigit() or not 2 <= len(digits) <= 10:
+        if not is_ascii_digits(digits) or not 2 <= len(digits) <= 10:
             return None, Check.UNCHECKED
         return prefix + digits, Check.CONFIRMED if is_valid_cif(digits) else Check.CONTRADICTED
     readable = [chunk.translate(_AS_DIGIT) for chunk in chunks]
-    readable = [chunk for chunk in readable if chunk.isdigit() and 2 <= len(chunk) <= 10]
+    readable = [chunk for chunk in readable if is_ascii_digits(chunk) and 2 <= len(chunk) <= 10]
     for digits in readable:
         if is_valid_cif(digits):
             return prefix + digits, Check.CONFIRMED

@@ -10,40 +10,42 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from roa2web.accounting.cif import is_ascii_digits
 from roa2web.data_entry.ocr.lines import Line
 from roa2web.data_entry.ocr.normalize import canonical
 
 _TVA = r"T\s?[VWYH]\s?[AN&]"
 _BON = r"[B8][O0]N"
 _NR = r"[NM][RT]?\.?"
-_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)\s?[.,]\s?(\d{2})(?![\d%])(?!\s?%)")
-_RATE = re.compile(r"(\d{1,2})(?:\s?[.,]\s?(\d{1,2}))?\s?%|(\d{1,2})\s?[.,]\s?\d{2}[1lI](?=\s|$)")
-_DATE = re.compile(r"(?<!\d)([0-3]?\d)\s?[.\-/]\s?([01]?\d)\s?[.\-/]\s?(2\d{3})(?!\d)")
-_GLUED_TIME = re.compile(r"([.\-/]\s?2\d{3})([0-2]\d\s?:\s?[0-5]\d)")
-_GLUED_DATE = re.compile(r"(\d)(?=[0-3]\d[.\-/][01]\d[.\-/]2\d{3})")
-_TIME = re.compile(r"(?<![\d.,])([0-2]\d)\s?:\s?([0-5]\d)(?:\s?:\s?([0-5]\d))?(?![\d.,])")
-_LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q]\d))"
+_AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?([0-9]{2})(?![0-9%])(?!\s?%)")
+_RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)")
+_DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
+_GLUED_TIME = re.compile(r"([.\-/]\s?2[0-9]{3})([0-2][0-9]\s?:\s?[0-5][0-9])")
+_GLUED_DATE = re.compile(r"([0-9])(?=[0-3][0-9][.\-/][01][0-9][.\-/]2[0-9]{3})")
+_TIME = re.compile(r"(?<![0-9.,])([0-2][0-9])\s?:\s?([0-5][0-9])(?:\s?:\s?([0-5][0-9]))?(?![0-9.,])")
+_LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q][0-9]))"
 _CIF_LABEL = re.compile(
     r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1L]\s?[.,]?" + _LABEL_END
     + r"|C[O0]D\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA
 )
-_CIF_VALUE = re.compile(r"^\W*((?:R\s?[O0Q]\s?)?[\dOILSB][\dOILSB ]{0,12})")
-_BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?\d{6,10})(?![\w/])")
+_CIF_VALUE = re.compile(r"^\W*((?:R\s?[O0Q]\s?)?[0-9OILSB][0-9OILSB ]{0,12})")
+_BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?[0-9]{6,10})(?![\w/])")
 _BUYER = re.compile(r"CLIENT|CUMP[AĂ]R[AĂ]TOR|BENEFICIAR")
 _NUMBER_LABELS = (
-    re.compile(_BON + r"\s*FISCAL\s*" + _NR + r"\s*[:.]?\s*(\d{1,8})"),
-    re.compile(_NR + r"\s*" + _BON + r"(?:\s*FISCAL)?\s*[:.]?\s*(\d{1,8})"),
-    re.compile(r"\b[B8][FE]\s*[:.]?\s*(\d{1,8})"),
-    re.compile(_BON + r"\s*" + _NR + r"\s*[:.]?\s*(\d{1,8})"),
+    re.compile(_BON + r"\s*FISCAL\s*" + _NR + r"\s*[:.]?\s*([0-9]{1,8})"),
+    re.compile(_NR + r"\s*" + _BON + r"(?:\s*FISCAL)?\s*[:.]?\s*([0-9]{1,8})"),
+    re.compile(r"\b[B8][FE]\s*[:.]?\s*([0-9]{1,8})"),
+    re.compile(_BON + r"\s*" + _NR + r"\s*[:.]?\s*([0-9]{1,8})"),
 )
 _TOTAL = re.compile(r"^\W*TOTAL(?!\s*" + _TVA + r")")
 _SUBTOTAL = re.compile(r"SUB\s?TOTAL")
 _TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b")
 _VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b)")
-_ITEM_END = re.compile(r"(\d+)\s?[.,]\s?(\d{2})\s*\*?\s*([A-G8€])?\W*$")
-_QTY_PRICE = re.compile(r"(\d+(?:[.,]\d{1,3})?)\s*(?:BUC|KG|L|BUCATI|BC)?\.?\s*[X×*]\s*(\d+)\s?[.,]\s?(\d{2})")
+_ITEM_END = re.compile(r"([0-9]+)\s?[.,]\s?([0-9]{2})\s*\*?\s*([A-G8€])?\W*$")
+_QTY_PRICE = re.compile(
+    r"([0-9]+(?:[.,][0-9]{1,3})?)\s*(?:BUC|KG|L|BUCATI|BC)?\.?\s*[X×*]\s*([0-9]+)\s?[.,]\s?([0-9]{2})")
 _LETTER_LOOKALIKE = {"8": "B", "€": "C"}
-_ONLY_NUMBERS = re.compile(r"[\d.,\s]+")
+_ONLY_NUMBERS = re.compile(r"[0-9.,\s]+")
 _CASH = re.compile(r"NUMERAR|CASH|\bNUM\b")
 _CARD = re.compile(r"CARD(?![A-Z])|\bPOS\b")
 _CHANGE = re.compile(r"^\W*REST\b")
@@ -175,7 +177,7 @@ def _read_cif(found: Extraction, line: Line, text: str, index: int) -> None:
     is_buyer = bool(_BUYER.search(text[: label.start()] + tail[:12]))
     tail = _BUYER.sub("", tail, count=1) if is_buyer else tail
     value = _CIF_VALUE.search(tail.replace(":", " "))
-    if value is None or sum(char.isdigit() for char in value.group(1)) < 2:
+    if value is None or sum(is_ascii_digits(char) for char in value.group(1)) < 2:
         return
     token = value.group(1).strip()
     offset = label.end() + tail.find(token[:1]) if token else label.end()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from roa2web.accounting.cif import is_ascii_digits
+
 KEYWORDS = ("TOTAL", "SUBTOTAL", "FISCAL", "CLIENT", "CARD", "NUMERAR", "PLATA", "BANCAR", "ARTICOLE")
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 
@@ -23,7 +25,7 @@ def _fold(char: str) -> str:
 
 
 def _near_keyword(word: str) -> str | None:
-    if word.isdigit():
+    if is_ascii_digits(word):
         return None
     for keyword in KEYWORDS:
         if len(keyword) == len(word) and sum(a != b for a, b in zip(keyword, word, strict=True)) == 1:

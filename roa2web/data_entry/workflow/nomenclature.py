@@ -14,7 +14,7 @@ from typing import Any
 
 from cachetools import TTLCache
 
-from roa2web.accounting.cif import normalize_cif
+from roa2web.accounting.cif import is_ascii_digits, normalize_cif
 from roa2web.accounting.vat import vat_rates_on
 from roa2web.companies import Company, all_companies
 from roa2web.ledger.base import Ledger
@@ -134,7 +134,7 @@ class Nomenclature:
         cif_part = normalize_cif(query)[0]
         return [
             p for p in partners
-            if name_part in _folded(p.name) or (cif_part.isdigit() and (p.cif_digits or "").startswith(cif_part))
+            if name_part in _folded(p.name) or (is_ascii_digits(cif_part) and (p.cif_digits or "").startswith(cif_part))
         ][:limit]
 
     async def expense_accounts(self, company_id: int) -> list[ExpenseAccount]:

@@ -11,7 +11,7 @@ from roa2web.data_entry.errors import FieldError
 from roa2web.data_entry.model import ReceiptFields
 from roa2web.data_entry.workflow.entries import SETTLEMENT_ACCOUNTS
 
-EXPENSE_ACCOUNT = re.compile(r"^6\d{2,3}(\.[0-9A-Za-z]{1,12})?$")
+EXPENSE_ACCOUNT = re.compile(r"6[0-9]{2,3}(\.[0-9A-Za-z]{1,12})?")
 REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")
 
 
@@ -25,7 +25,7 @@ def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
         errors.append(FieldError(("receipt_date",), "the receipt date is in the future", "date_in_future"))
     if fields.total_bani is not None and fields.total_bani <= 0:
         errors.append(FieldError(("total",), "the total must be greater than zero", "total_not_positive"))
-    if fields.expense_account is not None and not EXPENSE_ACCOUNT.match(fields.expense_account):
+    if fields.expense_account is not None and not EXPENSE_ACCOUNT.fullmatch(fields.expense_account):
         errors.append(FieldError(("expense_account",), "an expense account is a class 6 account such as 6022",
                                  "account_invalid"))
     if fields.settlement_account not in SETTLEMENT_ACCOUNTS:

@@ -27,6 +27,8 @@ def test_cif_checksum_is_checked():
     assert errors_of(supplier_cif="41700010") == set()
     assert errors_of(supplier_cif="12345678") == {("supplier_cif", "cif_invalid")}
     assert errors_of(supplier_cif="1") == {("supplier_cif", "cif_invalid")}
+    for foreign in ("1234567²", "１２３４５６７４", "١٢٣٤٥٦٧٤"):
+        assert errors_of(supplier_cif=foreign) == {("supplier_cif", "cif_invalid")}
 
 
 def test_cifs_have_one_canonical_form():
@@ -63,6 +65,8 @@ def test_other_field_rules():
     assert errors_of(expense_account="6022") == set()
     assert errors_of(expense_account="623.01") == set()
     assert errors_of(expense_account="5311") == {("expense_account", "account_invalid")}
+    for typed in ("6٠٢٢", "６０２２", "602²", "6022\n"):
+        assert errors_of(expense_account=typed) == {("expense_account", "account_invalid")}
 
 
 def test_the_settlement_account_is_the_cash_desk_or_the_bank():
