@@ -63,7 +63,7 @@ class ReceiptFields:
     deductible: bool = True
     buyer_cif_present: bool = False
     notes: str | None = None
-    settlement_account: str = "5311"  # payment_method supplier: 401 is paid from 5311 (cash desk) or 5121 (bank)
+    settlement_account: str | None = None  # paid from; None: the payment method's usual account (entries.PAID_FROM)
 
     def merged(self, changes: dict[str, Any]) -> ReceiptFields:
         """A copy with `changes` (field name → new value) applied."""

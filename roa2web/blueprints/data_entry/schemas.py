@@ -12,6 +12,7 @@ from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp,
 from roa2web.blueprints.job_resource import JobStateName
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
 from roa2web.data_entry.ocr.flow import LatestOcr
+from roa2web.data_entry.workflow.entries import paid_from
 from roa2web.data_entry.workflow.service import Notice
 
 # API name → domain name, where they differ
@@ -52,8 +53,10 @@ class ReceiptFieldsIn(BaseModel):
     deductible: bool = Field(True, description="false when the VAT may not be deducted")
     buyer_cif_present: bool = Field(False, description="the receipt shows the company's CIF as buyer")
     notes: str | None = Field(None, max_length=2000)
-    settlement_account: Literal["5311", "5121"] = Field(
-        "5311", description="payment_method supplier: the supplier (401) is paid from 5311 (cash desk) or 5121 (bank)")
+    settlement_account: Literal["5311", "5121", "5125", "542"] | None = Field(
+        None, description="the account the receipt is paid from, one of its payment method's: cash 5311; card 5121 "
+        "(bank) or 5125 (card sums in transit); advance 542; through the supplier, the account that pays 401: 5311 "
+        "(cash desk) or 5121 (bank). Null: the method's usual account (the first named)")
 
     def changes(self) -> dict[str, Any]:
         """The fields the client sent, in domain names and types (bani, VatLine)."""
@@ -147,7 +150,8 @@ class ReceiptOut(BaseModel):
     deductible: bool
     buyer_cif_present: bool
     notes: str | None
-    settlement_account: str
+    settlement_account: str | None = Field(description="the account the receipt is paid from (null: no payment "
+                                                       "method yet)")
     edited_fields: list[str]
     created_by: str
     created_by_name: str
@@ -262,7 +266,7 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, ocr: Late
         vat_lines=[VatLineOut(rate=line.rate, base=from_bani(line.base_bani), vat=from_bani(line.vat_bani))
                    for line in fields.vat_lines],
         expense_account=fields.expense_account, deductible=fields.deductible,
-        buyer_cif_present=fields.buyer_cif_present, notes=fields.notes, settlement_account=fields.settlement_account,
+        buyer_cif_present=fields.buyer_cif_present, notes=fields.notes, settlement_account=paid_from(fields),
         edited_fields=sorted(_API_NAMES.get(name, name) for name in receipt.edited_fields),
         created_by=receipt.created_by, created_by_name=receipt.created_by_name, created_at=receipt.created_at,
         updated_at=receipt.updated_at, submitted_at=receipt.submitted_at, decided_by=receipt.decided_by,

@@ -11,10 +11,11 @@ import datetime as dt
 from typing import Any
 
 from roa2web.accounting.cif import canonical_cif, is_valid_cif, normalize_cif
-from roa2web.data_entry.model import PaymentMethod, Receipt, VatLine
+from roa2web.data_entry.model import FIELD_NAMES, PaymentMethod, Receipt, VatLine
 from roa2web.data_entry.ocr.reading import ReceiptReading
 from roa2web.data_entry.store import receipt_lookups
-from roa2web.data_entry.workflow.matching import match_supplier, suggest_expense_account
+from roa2web.data_entry.workflow.completion import completed
+from roa2web.data_entry.workflow.matching import suggest_expense_account
 from roa2web.data_entry.workflow.service import ReceiptService
 
 # field error location → the receipt field to leave out
@@ -75,23 +76,21 @@ class ReadingFiller:
         """The field changes to apply to `receipt` and the warnings to show with them."""
         values, warnings = read_values(reading)
         company_id = receipt.company_id
-        partner = match_supplier(await self.nomenclature.partners(company_id),
-                                 cif=values.get("supplier_cif"), name=values.get("supplier_name"))
-        if partner is not None:
-            values["supplier_partner_id"] = partner.partner_id
-            if "supplier_cif" not in values and partner.cif:
-                values["supplier_cif"] = canonical_cif(partner.cif)
+        read = {name: value for name, value in values.items() if name not in receipt.edited_fields}
+        fields = await completed(self.nomenclature, company_id, receipt.fields.merged(read), changed=read.keys(),
+                                 kept=receipt.edited_fields)
+        partner_id = fields.supplier_partner_id
         approved = await receipt_lookups.supplier_expense_accounts(
-            self.receipts.db, company_id=company_id, supplier_cif=values.get("supplier_cif"),
-            partner_id=partner.partner_id if partner else None)
-        ledger = await self.nomenclature.supplier_history(company_id, partner.partner_id) if partner else []
-        text = f"{values.get('supplier_name', '')}\n{reading.raw_text}"
-        values["expense_account"], _ = suggest_expense_account(approved_history=approved, ledger_history=ledger,
-                                                               text=text)
+            self.receipts.db, company_id=company_id, supplier_cif=fields.supplier_cif, partner_id=partner_id)
+        ledger = await self.nomenclature.supplier_history(company_id, partner_id) if partner_id is not None else []
+        text = f"{fields.supplier_name or ''}\n{reading.raw_text}"
+        account, _ = suggest_expense_account(approved_history=approved, ledger_history=ledger, text=text)
+        if "expense_account" not in receipt.edited_fields:
+            fields = fields.merged({"expense_account": account})
         warnings += await self._buyer_warning(company_id, reading)
 
-        changes = {name: value for name, value in values.items()
-                   if name not in receipt.edited_fields and value != getattr(receipt.fields, name)}
+        changes = {name: getattr(fields, name) for name in FIELD_NAMES
+                   if getattr(fields, name) != getattr(receipt.fields, name)}
         for _ in range(_MAX_ROUNDS):
             errors = await self.receipts.field_errors(company_id, receipt.fields.merged(changes))
             dropped = {_ERROR_FIELD.get(error.loc[0], error.loc[0]) for error in errors} & changes.keys()

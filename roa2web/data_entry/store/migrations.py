@@ -113,4 +113,14 @@ MIGRATIONS = (
         tuple(f"ALTER TABLE receipt_ocr_runs DROP COLUMN {column}"
               for column in ("state", "attempts", "error", "started_at", "finished_at")),
     ),
+    Migration(
+        5,
+        "the settlement account follows the payment method: NULL is the method's usual account (card receipts "
+        "stored 5311, which only a receipt paid through the supplier or in cash is paid from)",
+        # SQLite cannot drop NOT NULL: a new nullable column takes the choices supplier receipts made
+        ("ALTER TABLE receipts ADD COLUMN paid_from TEXT",
+         "UPDATE receipts SET paid_from = settlement_account WHERE payment_method = 'supplier'",
+         "ALTER TABLE receipts DROP COLUMN settlement_account",
+         "ALTER TABLE receipts RENAME COLUMN paid_from TO settlement_account"),
+    ),
 )

@@ -29,7 +29,7 @@ class ReceiptRow(AioModel):
     deductible = peewee.BooleanField()
     buyer_cif_present = peewee.BooleanField()
     notes = peewee.TextField(null=True)
-    settlement_account = peewee.TextField(default="5311")
+    settlement_account = peewee.TextField(null=True)
     edited_fields = peewee.TextField()
     rejection_reason = peewee.TextField(null=True)
     created_by = peewee.TextField()

@@ -1,8 +1,10 @@
 """The accounting entries a receipt produces (ROMANIAN_ACCOUNTING.md §5), as journal lines `D = C amount`.
 
-- cash `… = 5311`, card `… = 5121`, employee advance `… = 542`, through the supplier `… = 401`
-  followed by the settlement `401 = 5311` (cash desk) or `401 = 5121` (bank), by the receipt's
-  settlement account;
+- cash `… = 5311`, card `… = 5121` (or `… = 5125` where card payments pass through "sums in
+  transit" until the bank settles them), employee advance `… = 542`, through the supplier `… = 401`
+  followed by the settlement `401 = 5311` (cash desk) or `401 = 5121` (bank): the receipt's
+  settlement account is the one it is paid from, one of its payment method's (`PAID_FROM`), the
+  first of them unless the receipt names another;
 - with a deduction right (the company pays VAT, the receipt shows the buyer's CIF, the expense is
   deductible, and the receipt is a simplified invoice: at most 100 EUR, VAT included, §4) each VAT
   group books its base to the expense account and its VAT to 4426;
@@ -31,18 +33,30 @@ DEDUCTIBLE_VAT = "4426"
 SUPPLIERS = "401"
 CASH_DESK = "5311"
 BANK = "5121"
-# how a supplier (401) is paid: the settlement account → how the explanation says it
-SETTLEMENT_ACCOUNTS = {CASH_DESK: "numerar", BANK: "prin bancă"}
-CREDIT_ACCOUNTS = {
-    PaymentMethod.CASH: CASH_DESK,
-    PaymentMethod.CARD: BANK,
-    PaymentMethod.ADVANCE: "542",
-    PaymentMethod.SUPPLIER: SUPPLIERS,
+CARD_IN_TRANSIT = "5125"
+ADVANCES = "542"
+# the accounts a receipt may be paid from, by payment method, the usual one first (for a receipt
+# booked through the supplier: the account that settles 401)
+PAID_FROM: dict[PaymentMethod, tuple[str, ...]] = {
+    PaymentMethod.CASH: (CASH_DESK,),
+    PaymentMethod.CARD: (BANK, CARD_IN_TRANSIT),
+    PaymentMethod.ADVANCE: (ADVANCES,),
+    PaymentMethod.SUPPLIER: (CASH_DESK, BANK),
 }
+SETTLEMENT_ACCOUNTS: tuple[str, ...] = tuple(dict.fromkeys(a for accounts in PAID_FROM.values() for a in accounts))
+# how a supplier (401) is paid: the settlement account → how the explanation says it
+_SUPPLIER_PAID = {CASH_DESK: "numerar", BANK: "prin bancă"}
 _PAID_WITH = {
     PaymentMethod.CASH: "numerar",
     PaymentMethod.CARD: "card",
     PaymentMethod.ADVANCE: "avans de trezorerie",
+    PaymentMethod.SUPPLIER: "prin furnizor",
+}
+# how a sentence says a receipt was paid ("un bon plătit cu cardul")
+PAID_HOW = {
+    PaymentMethod.CASH: "în numerar",
+    PaymentMethod.CARD: "cu cardul",
+    PaymentMethod.ADVANCE: "din avans de trezorerie",
     PaymentMethod.SUPPLIER: "prin furnizor",
 }
 
@@ -77,6 +91,19 @@ class Entries:
         return {account: (debit, credit) for account, (debit, credit) in sorted(totals.items())}
 
 
+def paid_from(fields: ReceiptFields) -> str | None:
+    """The account the receipt is paid from: the one it names, else its payment method's usual one."""
+    if fields.payment_method is None:
+        return fields.settlement_account
+    return fields.settlement_account or PAID_FROM[fields.payment_method][0]
+
+
+def fits_payment_method(fields: ReceiptFields) -> bool:
+    """Whether the settlement account the receipt names (if any) is one its payment method is paid from."""
+    accounts = SETTLEMENT_ACCOUNTS if fields.payment_method is None else PAID_FROM[fields.payment_method]
+    return fields.settlement_account is None or fields.settlement_account in accounts
+
+
 def simplified_invoice_limit_bani(ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> int:
     """SIMPLIFIED_INVOICE_LIMIT_EUR in bani at `ron_per_eur`, rounded down (a total up to it qualifies)."""
     if ron_per_eur <= 0:
@@ -106,20 +133,21 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
     """
     total, method, expense, day = fields.total_bani, fields.payment_method, fields.expense_account, fields.receipt_date
     if total is None or total <= 0 or method is None or expense is None or day is None:
-        raise EntriesUnavailable("entries need the date, a positive total, the payment method and the expense account")
+        raise EntriesUnavailable("notele contabile cer data, un total pozitiv, modul de plată și contul de cheltuială")
     groups = fields.vat_lines
     if groups and sum(line.gross_bani for line in groups) != total:
-        raise EntriesUnavailable("the VAT lines do not add up to the total")
+        raise EntriesUnavailable("liniile de TVA nu însumează totalul bonului")
     for line in groups:
         if not is_rate_valid_on(line.rate, day):
-            raise EntriesUnavailable(f"{line.rate}% is not a VAT rate on {day.isoformat()}")
+            raise EntriesUnavailable(f"{line.rate}% nu este o cotă de TVA la {day:%d.%m.%Y}")
         if line.base_bani < 0 or line.vat_bani < 0:
-            raise EntriesUnavailable("VAT lines may not be negative")
-    settlement = fields.settlement_account
-    if method is PaymentMethod.SUPPLIER and settlement not in SETTLEMENT_ACCOUNTS:
-        raise EntriesUnavailable(f"a supplier is paid from {' or '.join(SETTLEMENT_ACCOUNTS)}, not {settlement}")
+            raise EntriesUnavailable("liniile de TVA nu pot fi negative")
+    settlement = paid_from(fields)
+    if settlement not in PAID_FROM[method]:
+        raise EntriesUnavailable(f"un bon plătit {PAID_HOW[method]} se plătește din "
+                                 f"{' sau '.join(PAID_FROM[method])}, nu din {settlement}")
 
-    credit = CREDIT_ACCOUNTS[method]
+    credit = SUPPLIERS if method is PaymentMethod.SUPPLIER else settlement
     paid = _PAID_WITH[method]
     document = f"bon {fields.document_number or 'fără număr'}"
     has_vat = any(line.vat_bani for line in groups)
@@ -139,5 +167,5 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
         lines.append(EntryLine(expense, credit, total, f"Cheltuială {document} (valoare brută, {reason}), {paid}"))
     if method is PaymentMethod.SUPPLIER:
         lines.append(EntryLine(SUPPLIERS, settlement, total,
-                               f"Plată furnizor {document}, {SETTLEMENT_ACCOUNTS[settlement]}"))
+                               f"Plată furnizor {document}, {_SUPPLIER_PAID[settlement]}"))
     return Entries(tuple(line for line in lines if line.amount_bani > 0), deducted)

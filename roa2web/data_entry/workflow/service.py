@@ -19,6 +19,7 @@ from roa2web.companies import is_period_closed
 from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
 from roa2web.data_entry.store import receipt_lookups, receipt_store
+from roa2web.data_entry.workflow.completion import completed
 from roa2web.data_entry.workflow.entries import Entries, EntriesUnavailable, receipt_entries
 from roa2web.data_entry.workflow.nomenclature import Nomenclature
 from roa2web.data_entry.workflow.rules import (
@@ -112,7 +113,7 @@ class ReceiptService:
 
     # --- validation
     async def prepare(self, company_id: int, current: ReceiptFields, changes: dict[str, Any]) -> ReceiptFields:
-        """`current` with `changes` applied, the supplier completed from the partner, validated (400 if not)."""
+        """`current` with `changes` applied and completed (partner, settlement account), validated (400 if not)."""
         merged = current.merged(changes)
         if merged.supplier_cif:
             merged = merged.merged({"supplier_cif": canonical_cif(merged.supplier_cif)})
@@ -128,6 +129,7 @@ class ReceiptService:
                     "supplier_name": merged.supplier_name if "supplier_name" in changes else partner.name,
                     "supplier_cif": canonical_cif(cif) if cif else cif,
                 })
+        merged = await completed(self.nomenclature, company_id, merged, changed=changes.keys(), kept=changes.keys())
         errors += await self.field_errors(company_id, merged)
         if errors:
             raise ValidationFailed(errors)

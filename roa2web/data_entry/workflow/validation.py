@@ -9,7 +9,7 @@ from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
 from roa2web.data_entry.errors import FieldError
 from roa2web.data_entry.model import ReceiptFields
-from roa2web.data_entry.workflow.entries import SETTLEMENT_ACCOUNTS
+from roa2web.data_entry.workflow.entries import PAID_FROM, PAID_HOW, SETTLEMENT_ACCOUNTS, fits_payment_method
 
 EXPENSE_ACCOUNT = re.compile(r"6[0-9]{2,3}(\.[0-9A-Za-z]{1,12})?")
 REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")
@@ -28,9 +28,11 @@ def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
     if fields.expense_account is not None and not EXPENSE_ACCOUNT.fullmatch(fields.expense_account):
         errors.append(FieldError(("expense_account",), "an expense account is a class 6 account such as 6022",
                                  "account_invalid"))
-    if fields.settlement_account not in SETTLEMENT_ACCOUNTS:
-        allowed = " or ".join(SETTLEMENT_ACCOUNTS)
-        errors.append(FieldError(("settlement_account",), f"a supplier is paid from {allowed} (cash desk or bank)",
+    if not fits_payment_method(fields):
+        method = fields.payment_method
+        paid = "un bon" if method is None else f"un bon plătit {PAID_HOW[method]}"
+        accounts = " sau ".join(SETTLEMENT_ACCOUNTS if method is None else PAID_FROM[method])
+        errors.append(FieldError(("settlement_account",), f"contul de decontare: {paid} se plătește din {accounts}",
                                  "settlement_account_invalid"))
     errors.extend(vat_line_errors(fields))
     return errors

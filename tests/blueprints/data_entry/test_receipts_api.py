@@ -39,6 +39,19 @@ async def test_a_draft_may_start_empty_but_supplier_partner_fills_name_and_cif(d
     assert (body["supplier_name"], body["supplier_cif"]) == ("DOBROGEA TELECOM SA", "RO51392740")
 
 
+async def test_a_hand_entered_cif_of_a_known_supplier_links_the_receipt_to_it(de_client, as_user):
+    ana = await as_user("ana")
+    typed = await create(de_client, ana, supplier_name="Dobrogea Telecom", supplier_cif="ro 5139-2740")
+    assert (typed["supplier_partner_id"], typed["supplier_cif"]) == (11, "RO51392740")
+    assert "supplier_partner_id" not in typed["edited_fields"]
+    unknown = await create(de_client, ana, supplier_cif="RO12345674", document_number="38")
+    assert unknown["supplier_partner_id"] is None
+    edited = await de_client.patch(f"{BASE}/{unknown['id']}", json={"supplier_cif": "51392740"}, headers=ana)
+    assert (await edited.get_json())["supplier_partner_id"] == 11
+    chosen = await create(de_client, ana, supplier_cif="RO51392740", supplier_partner_id=12, document_number="39")
+    assert chosen["supplier_partner_id"] == 12  # a partner picked by hand stays picked
+
+
 async def test_validation_errors_are_problems_with_field_errors(de_client, as_user):
     ana = await as_user("ana")
     cases = {
@@ -202,6 +215,32 @@ async def test_a_supplier_receipt_keeps_its_settlement_account_and_books_it(de_c
     assert (await edited.get_json())["settlement_account"] == "5121"  # not sent: unchanged
     edited = await de_client.patch(f"{BASE}/{bank['id']}", json={"settlement_account": "5311"}, headers=ana)
     assert (await edited.get_json())["settlement_account"] == "5311"
-    wrong = await de_client.post(BASE, json=receipt_payload(settlement_account="5125"), headers=ana)
+    wrong = await de_client.post(BASE, json=receipt_payload(payment_method="supplier", settlement_account="5125"),
+                                 headers=ana)
     assert wrong.status_code == 400
     assert any(e["loc"][0] == "settlement_account" for e in (await wrong.get_json())["errors"])
+
+
+async def test_the_settlement_account_follows_the_payment_method(de_client, as_user):
+    ana = await as_user("ana")
+    expected = {"cash": "5311", "card": "5121", "advance": "542", "supplier": "5311"}
+    for number, (method, account) in enumerate(expected.items()):
+        body = await create(de_client, ana, payment_method=method, buyer_cif_present=False,
+                            document_number=str(100 + number))
+        assert body["settlement_account"] == account, method
+        entries = await (await de_client.get(f"{BASE}/{body['id']}/entries", headers=ana)).get_json()
+        assert entries["lines"][-1]["credit"] == account, method
+    card = await create(de_client, ana, payment_method="card", settlement_account="5125", buyer_cif_present=False,
+                        document_number="110")
+    assert card["settlement_account"] == "5125"
+    entries = await (await de_client.get(f"{BASE}/{card['id']}/entries", headers=ana)).get_json()
+    assert [(x["debit"], x["credit"]) for x in entries["lines"]] == [("6022", "5125")]
+    # a new payment method drops a settlement account it is not paid from
+    cash = await de_client.patch(f"{BASE}/{card['id']}", json={"payment_method": "cash"}, headers=ana)
+    assert (await cash.get_json())["settlement_account"] == "5311"
+    refused = await de_client.post(BASE, json=receipt_payload(payment_method="card", settlement_account="5311"),
+                                   headers=ana)
+    assert refused.status_code == 400
+    assert [e["type"] for e in (await refused.get_json())["errors"]] == ["settlement_account_invalid"]
+    empty = await de_client.post(BASE, json={"company_id": 2}, headers=ana)
+    assert (await empty.get_json())["settlement_account"] is None

@@ -13,6 +13,7 @@ from roa2web.data_entry.errors import NotFound
 from roa2web.data_entry.model import PaymentMethod, VatLine
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
 from roa2web.data_entry.store import ocr_store, receipt_store
+from roa2web.data_entry.workflow.entries import paid_from
 from roa2web.jobs.store import Job, JobState
 from tests.support.data_entry import wait_for
 from tests.support.receipt_images import receipt_sample
@@ -67,6 +68,7 @@ async def test_supplier_matched_to_the_ledger_and_account_from_its_history(servi
     assert fields.expense_account == "626"  # what the ledger books for this supplier
     assert fields.vat_lines == (VatLine(21, 10000, 2100),)  # one group: base = total - VAT
     assert (fields.total_bani, fields.payment_method, fields.buyer_cif_present) == (12100, PaymentMethod.CARD, True)
+    assert paid_from(fields) == "5121"  # a card receipt is paid from the bank, not the cash desk
     assert set(applied) >= {"supplier_partner_id", "expense_account", "vat_lines", "receipt_date"}
     run = await ocr_store.get_run(service.receipts.db, run_id)
     assert run.read and run.warnings == () and run.raw_text == ""

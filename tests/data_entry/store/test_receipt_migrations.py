@@ -12,6 +12,7 @@ import pytest
 from roa2web.appdb import AppDatabase, apply_migrations, open_database
 from roa2web.data_entry.store import ocr_store, receipt_store
 from roa2web.data_entry.store.migrations import MIGRATIONS
+from roa2web.data_entry.workflow.entries import paid_from
 
 COMPONENT = "data_entry"
 
@@ -55,6 +56,23 @@ async def test_receipts_stored_before_the_settlement_account_are_settled_from_th
     assert receipt is not None
     assert receipt.fields.settlement_account == "5311"
     assert receipt.fields.total_bani == 37410
+
+
+async def test_a_stored_settlement_account_is_kept_only_where_the_payment_method_is_paid_from_it(database):
+    await apply_migrations(database, COMPONENT, [m for m in MIGRATIONS if m.version <= 4])
+    for receipt_id in ("a" * 32, "b" * 32, "c" * 32):
+        await insert_v1_receipt(database, receipt_id, "RO12345674")
+    p = database.param
+    for receipt_id, method, account in (("a" * 32, "card", "5311"), ("b" * 32, "supplier", "5121"),
+                                        ("c" * 32, "cash", "5311")):
+        await database.aio_execute_sql(
+            f"UPDATE receipts SET payment_method = {p}, settlement_account = {p} WHERE id = {p}",
+            (method, account, receipt_id))
+    assert 5 in await apply_migrations(database, COMPONENT, MIGRATIONS)
+    stored = {rid: (await receipt_store.get_receipt(database, rid)).fields for rid in ("a" * 32, "b" * 32, "c" * 32)}
+    assert {rid: fields.settlement_account for rid, fields in stored.items()} == {
+        "a" * 32: None, "b" * 32: "5121", "c" * 32: None}
+    assert [paid_from(fields) for fields in stored.values()] == ["5121", "5121", "5311"]
 
 
 async def test_stored_cifs_become_canonical(database):

@@ -14,9 +14,12 @@ from roa2web.accounting.vat import vat_from_gross, vat_rates_on
 from roa2web.data_entry.model import PaymentMethod, ReceiptFields, VatLine
 from roa2web.data_entry.workflow.entries import (
     DEFAULT_RON_PER_EUR,
+    PAID_FROM,
     SIMPLIFIED_INVOICE_LIMIT_EUR,
     Entries,
     EntriesUnavailable,
+    fits_payment_method,
+    paid_from,
     receipt_entries,
     simplified_invoice_limit_bani,
 )
@@ -89,11 +92,40 @@ def test_a_supplier_is_settled_from_the_cash_desk_or_the_bank(settlement, explan
     assert ({"5311", "5121"} - {settlement}).isdisjoint(accounts)
 
 
-def test_the_settlement_account_matters_only_for_supplier_receipts_and_must_be_5311_or_5121():
-    with pytest.raises(EntriesUnavailable, match="5311 or 5121"):
-        receipt_entries(receipt(PaymentMethod.SUPPLIER).merged({"settlement_account": "5125"}), vat_payer=True)
-    card = receipt_entries(receipt(PaymentMethod.CARD).merged({"settlement_account": "5311"}), vat_payer=True)
-    assert set(card.by_account()) == {"6022", "4426", "5121"}
+@pytest.mark.parametrize(("method", "named", "paid", "credit"), [
+    (PaymentMethod.CASH, None, "5311", "5311"),
+    (PaymentMethod.CARD, None, "5121", "5121"),
+    (PaymentMethod.CARD, "5125", "5125", "5125"),
+    (PaymentMethod.ADVANCE, None, "542", "542"),
+    (PaymentMethod.SUPPLIER, None, "5311", "401"),
+    (PaymentMethod.SUPPLIER, "5121", "5121", "401"),
+])
+def test_the_settlement_account_follows_the_payment_method(method, named, paid, credit):
+    fields = receipt(method).merged({"settlement_account": named})
+    assert paid_from(fields) == paid
+    assert fits_payment_method(fields)
+    entries = receipt_entries(fields, vat_payer=True)
+    assert_balanced(entries)
+    accounts = entries.by_account()
+    assert accounts[credit][1] == 37410
+    assert accounts[paid] == (0, 37410)
+    assert ({"5311", "5121", "5125", "542"} - {paid}).isdisjoint(accounts)
+
+
+@pytest.mark.parametrize(("method", "named"), [
+    (PaymentMethod.CARD, "5311"), (PaymentMethod.CASH, "5121"), (PaymentMethod.ADVANCE, "5311"),
+    (PaymentMethod.SUPPLIER, "5125"), (PaymentMethod.SUPPLIER, "542"),
+])
+def test_a_settlement_account_of_another_payment_method_gives_no_entries(method, named):
+    fields = receipt(method).merged({"settlement_account": named})
+    assert not fits_payment_method(fields)
+    with pytest.raises(EntriesUnavailable, match=" sau ".join(PAID_FROM[method])):
+        receipt_entries(fields, vat_payer=True)
+
+
+def test_a_receipt_without_a_payment_method_is_paid_from_no_account_yet():
+    assert paid_from(ReceiptFields()) is None
+    assert paid_from(ReceiptFields(payment_method=PaymentMethod.CARD)) == "5121"
 
 
 @pytest.mark.parametrize(("vat_payer", "buyer", "deductible"),
@@ -110,9 +142,9 @@ def test_rates_before_august_2025_use_19_9_5():
     entries = receipt_entries(receipt(PaymentMethod.CARD, day=JUL_2025, groups=lines), vat_payer=True)
     assert entries.by_account()["4426"] == (1900 + 90 + 100, 0)
     assert_balanced(entries)
-    with pytest.raises(EntriesUnavailable, match="21% is not a VAT rate"):
+    with pytest.raises(EntriesUnavailable, match="21% nu este o cotă de TVA"):
         receipt_entries(receipt(PaymentMethod.CARD, day=JUL_2025), vat_payer=True)
-    with pytest.raises(EntriesUnavailable, match="19% is not a VAT rate"):
+    with pytest.raises(EntriesUnavailable, match="19% nu este o cotă de TVA"):
         receipt_entries(receipt(PaymentMethod.CARD, groups=(group(11900, 19),)), vat_payer=True)
 
 
@@ -139,7 +171,7 @@ def test_incomplete_or_inconsistent_receipts_have_no_entries():
     for missing in ("total_bani", "payment_method", "expense_account", "receipt_date"):
         with pytest.raises(EntriesUnavailable):
             receipt_entries(complete.merged({missing: None}), vat_payer=True)
-    with pytest.raises(EntriesUnavailable, match="add up"):
+    with pytest.raises(EntriesUnavailable, match="nu însumează totalul"):
         receipt_entries(complete.merged({"total_bani": 1}), vat_payer=True)
 
 

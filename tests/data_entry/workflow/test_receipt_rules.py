@@ -69,10 +69,21 @@ def test_other_field_rules():
         assert errors_of(expense_account=typed) == {("expense_account", "account_invalid")}
 
 
-def test_the_settlement_account_is_the_cash_desk_or_the_bank():
-    assert ReceiptFields().settlement_account == "5311"
-    assert errors_of(settlement_account="5121") == set()
-    assert errors_of(settlement_account="5125") == {("settlement_account", "settlement_account_invalid")}
+@pytest.mark.parametrize(("method", "fitting", "other"), [
+    (PaymentMethod.CASH, ("5311",), ("5121", "5125", "542")),
+    (PaymentMethod.CARD, ("5121", "5125"), ("5311", "542")),
+    (PaymentMethod.ADVANCE, ("542",), ("5311", "5121", "5125")),
+    (PaymentMethod.SUPPLIER, ("5311", "5121"), ("5125", "542")),
+])
+def test_the_settlement_account_is_one_its_payment_method_is_paid_from(method, fitting, other):
+    assert ReceiptFields().settlement_account is None
+    assert errors_of(payment_method=method) == set()
+    for account in fitting:
+        assert errors_of(payment_method=method, settlement_account=account) == set()
+    for account in other:
+        assert errors_of(payment_method=method, settlement_account=account) == {
+            ("settlement_account", "settlement_account_invalid")}
+    assert errors_of(settlement_account="4111") == {("settlement_account", "settlement_account_invalid")}
 
 
 def test_submission_needs_the_essential_fields():
