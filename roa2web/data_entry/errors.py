@@ -1,4 +1,8 @@
-"""What can go wrong in data entry, in domain terms; each error carries its status and problem type."""
+"""What can go wrong in data entry, in domain terms; each error carries its status and problem type.
+
+Titles and details are what the firm's people read: Romanian, with diacritics, naming receipt fields
+by their Romanian labels (roa2web.data_entry.labels); the `kind` slugs stay English identifiers.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ class Conflict(DataEntryError, problems.Conflict):
 class ValidationFailed(DataEntryError, problems.ValidationFailed):
     """One or more fields are invalid."""
 
-    def __init__(self, errors: list[FieldError], detail: str = "the receipt is not valid") -> None:
+    def __init__(self, errors: list[FieldError], detail: str = "Bonul are câmpuri invalide.") -> None:
         super().__init__(detail, errors=errors)
 
 
@@ -48,7 +52,7 @@ class UploadRejected(DataEntryError):
 
     status = 415
     kind = "upload-rejected"
-    title = "Unsupported media type"
+    title = "Tip de fișier neacceptat"
 
 
 class UploadTooLarge(DataEntryError):
@@ -56,12 +60,12 @@ class UploadTooLarge(DataEntryError):
 
     status = 413
     kind = "upload-too-large"
-    title = "Upload too large"
+    title = "Fișier prea mare"
 
 
 class OcrUnavailable(DataEntryError, problems.ServiceUnavailable):
     """OCR is switched off, its engine failed to load, or this process runs none: new OCR work is refused."""
 
     kind = "ocr-unavailable"
-    title = "OCR unavailable"
+    title = "Citirea bonurilor (OCR) indisponibilă"
     retry_after_s = 30

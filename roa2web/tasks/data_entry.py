@@ -68,7 +68,9 @@ def run_ocr(ctx: JobContext) -> str | None:
             raise JobInterrupted(str(error)) from error
         raise PermanentJobError(str(error)) from error
     except Exception as error:
-        raise TransientJobError(f"{type(error).__name__}: {error}") from error
+        log.warning("OCR run %s failed: %s: %s", run_id, type(error).__name__, error)
+        raise TransientJobError("Citirea bonului a eșuat din cauza unei erori neprevăzute; detaliile sunt în "
+                                "jurnalul serverului.") from error
     ctx.progress(100, "gata")
     return receipt_id
 
@@ -84,7 +86,8 @@ def export_receipts(ctx: JobContext) -> str | None:
     except (DataEntryError, EntriesUnavailable) as error:
         raise PermanentJobError(str(error)) from error
     except LedgerError as error:
-        raise TransientJobError(f"the ledger did not answer: {error}") from error
+        log.warning("receipts export %s: the ledger did not answer: %s", job_id, error)
+        raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from error
     ctx.progress(40, f"se scriu {len(batch.rows)} rânduri")
     result = _write(exports, job_id, batch)
     if not batch.claimed:
@@ -101,4 +104,5 @@ def _write(exports: ReceiptExports, job_id: str, batch: ExportBatch) -> str:
     try:
         return exports.write(job_id, batch.company_id, batch.rows)
     except OSError as error:
-        raise TransientJobError(f"the export files could not be written: {error}") from error
+        log.warning("receipts export %s: the files could not be written: %s", job_id, error)
+        raise TransientJobError("Fișierele exportului nu au putut fi scrise pe server.") from error

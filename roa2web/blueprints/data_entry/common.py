@@ -21,5 +21,5 @@ async def read_upload(upload: FileStorage) -> bytes:
     limit = data_entry().files.max_bytes
     data: bytes = await asyncio.to_thread(upload.stream.read, limit + 1)
     if len(data) > limit:
-        raise UploadTooLarge(f"the file is larger than the {limit // (1024 * 1024)} MB limit")
+        raise UploadTooLarge(f"Fișierul depășește limita de {limit // (1024 * 1024)} MB.")
     return data

@@ -93,14 +93,15 @@ async def download_export(job_id: str, query_args: DownloadQuery) -> Response:
     exports = data_entry().exports
     job = await exports.job(current_principal(), job_id)
     if job.state != JobState.DONE:
-        raise Conflict(f"the export is {job.state}; download it once it is done", kind="export-not-ready")
+        raise Conflict("Exportul nu este gata; descărcați-l după ce se termină.", kind="export-not-ready")
     path = exports.file(job.id, job.company_id or 0, query_args.format)
     try:
         if path is None:
             raise FileNotFoundError(job.id)
         content = await asyncio.to_thread(path.read_bytes)
     except FileNotFoundError:  # expired (EXPORT_TTL_HOURS), possibly while we were reading it
-        raise Gone("the export file has expired or is missing", kind="export-expired") from None
+        raise Gone("Fișierul exportului a expirat sau lipsește; porniți un export nou.",
+                   kind="export-expired") from None
     response = Response(content, content_type=_MEDIA[query_args.format])
     response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
     return response

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from roa2web.accounting.cif import canonical_cif
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
 from roa2web.blueprints.job_resource import JobStateName
+from roa2web.data_entry.labels import action_label
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
 from roa2web.data_entry.ocr.flow import LatestOcr
 from roa2web.data_entry.workflow.entries import paid_from
@@ -188,12 +189,13 @@ class ReceiptQuery(BaseModel):
 
 
 class HistoryOut(BaseModel):
-    """One audited action."""
+    """One audited action: `action` names it for programs, `description` for people."""
 
     at: Timestamp
     user_id: str | None
     username: str
-    action: str
+    action: str = Field(examples=["submit"])
+    description: str = Field(examples=["Trimis spre aprobare"])
     from_state: str | None
     to_state: str | None
     comment: str | None
@@ -280,7 +282,8 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, ocr: Late
 def history_out(entries: list[HistoryEntry]) -> HistoryList:
     """A receipt's history."""
     return HistoryList(items=[
-        HistoryOut(at=e.at, user_id=e.user_id, username=e.username, action=e.action, from_state=e.from_state,
-                   to_state=e.to_state, comment=e.comment)
+        HistoryOut(at=e.at, user_id=e.user_id, username=e.username, action=e.action,
+                   description=action_label(e.action), from_state=e.from_state, to_state=e.to_state,
+                   comment=e.comment)
         for e in entries
     ])

@@ -54,4 +54,5 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
         stamp, receipt_id = text.split("|", 1)
         return dt.datetime.fromisoformat(stamp), receipt_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise BadRequest("the cursor is not valid; start again without one", kind="invalid-cursor") from None
+        raise BadRequest("Cursorul paginii nu este valid; reluați lista de la început, fără cursor.",
+                         kind="invalid-cursor") from None

@@ -38,11 +38,11 @@ from roa2web.exports.files import ExportFiles
 from roa2web.jobs.store import Job
 
 EXPORT_JOB = "receipts_export"
-HEADER = ("receipt_id", "date", "document_number", "supplier", "supplier_cif", "partner_id",
-          "debit_account", "credit_account", "amount", "explanation")
+HEADER = ("ID bon", "Data", "Număr bon", "Furnizor", "CIF furnizor", "ID partener",
+          "Cont debitor", "Cont creditor", "Sumă", "Explicație")
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Row = tuple[Any, ...]
-_AMOUNT = HEADER.index("amount")
+_AMOUNT = HEADER.index("Sumă")
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 
@@ -60,7 +60,7 @@ class ExportBatch:
 def export_file_name(company_id: int, job_id: str, fmt: Format) -> str:
     """The name of one file of export `job_id` (a job id is 32 hex digits; nothing else makes a path)."""
     if not _JOB_ID.match(job_id):
-        raise NotFound(f"no export {job_id}")
+        raise NotFound(f"Nu există exportul {job_id}.")
     return f"bonuri-{company_id}-{job_id[:8]}.{fmt}"
 
 
@@ -77,7 +77,7 @@ def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
         try:
             lines = receipt_entries(fields, vat_payer=vat_payer).lines
         except EntriesUnavailable as error:
-            raise EntriesUnavailable(f"receipt {receipt.id}: {error}") from error
+            raise EntriesUnavailable(f"Bonul {receipt.id}: {error}") from error
         for line in lines:
             rows.append((
                 receipt.id, fields.receipt_date.isoformat() if fields.receipt_date else "",
@@ -130,7 +130,7 @@ class ReceiptExports:
         """Queue an export of the company's approved receipts dated in [date_from, date_to]."""
         ensure_can_read(principal, company_id)
         if date_from > date_to:
-            raise ValidationFailed([FieldError(("date_to",), "the period ends before it starts", "date_range")])
+            raise ValidationFailed([FieldError(("date_to",), "Perioada se termină înainte să înceapă", "date_range")])
         params = {"company_id": company_id, "date_from": date_from.isoformat(), "date_to": date_to.isoformat(),
                   "user_id": principal.user_id, "username": principal.username}
         return await self.jobs().submit(EXPORT_JOB, params, owner_id=principal.user_id, company_id=company_id)
@@ -139,7 +139,7 @@ class ReceiptExports:
         """An export job the caller may see."""
         job = await self.jobs().get(job_id)
         if job is None or job.kind != EXPORT_JOB or job.company_id is None:
-            raise NotFound(f"no export {job_id}")
+            raise NotFound(f"Nu există exportul {job_id}.")
         ensure_can_read(principal, job.company_id)
         return job
 

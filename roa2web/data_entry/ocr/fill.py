@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from roa2web.accounting.cif import canonical_cif, is_valid_cif, normalize_cif
+from roa2web.data_entry.labels import field_label
 from roa2web.data_entry.model import FIELD_NAMES, PaymentMethod, Receipt, VatLine
 from roa2web.data_entry.ocr.reading import ReceiptReading
 from roa2web.data_entry.store import receipt_lookups
@@ -33,7 +34,8 @@ def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
         if is_valid_cif(str(cif)):
             values["supplier_cif"] = canonical_cif(str(cif))
         else:
-            warnings.append(f"the supplier CIF read ({cif}) fails its checksum; it was not filled in")
+            warnings.append(f"CIF-ul furnizorului citit de pe bon ({cif}) nu are cifra de control corectă; "
+                            "nu a fost completat.")
     if number := reading.value("receipt_number"):
         values["document_number"] = str(number).strip()[:50]
     if day := reading.value("date"):
@@ -49,7 +51,7 @@ def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
     if lines:
         values["vat_lines"] = lines
     elif reading.value("vat_lines"):
-        warnings.append("the VAT bases could not be told apart; the VAT lines were not filled in")
+        warnings.append("Bazele de TVA nu au putut fi deosebite; liniile de TVA nu au fost completate.")
     return values, warnings
 
 
@@ -63,6 +65,13 @@ def _vat_lines(found: Any, total: int | None) -> tuple[VatLine, ...]:
     if any(base is None for _, base, _ in groups):
         return ()
     return tuple(VatLine(rate, int(base), vat) for rate, base, vat in groups)
+
+
+def _in_sentence(message: str) -> str:
+    """A field message inside a sentence: its first letter lower case, unless it starts an acronym (CIF, TVA)."""
+    if len(message) > 1 and message[1].islower():
+        return message[0].lower() + message[1:]
+    return message
 
 
 class ReadingFiller:
@@ -97,8 +106,9 @@ class ReadingFiller:
             if not dropped:
                 break
             for name in sorted(dropped):
-                warnings.append(f"{name} read from the photo was not filled in: "
-                                + "; ".join(e.msg for e in errors if _ERROR_FIELD.get(e.loc[0], e.loc[0]) == name))
+                reasons = "; ".join(_in_sentence(e.msg) for e in errors if _ERROR_FIELD.get(e.loc[0], e.loc[0]) == name)
+                warnings.append(f"Valoarea citită de pe bon pentru {field_label(name)} nu a fost completată: "
+                                f"{reasons}.")
                 del changes[name]
         return changes, warnings
 
@@ -108,5 +118,5 @@ class ReadingFiller:
         if not buyer or company is None:
             return []
         if normalize_cif(str(buyer))[0] != normalize_cif(company.cif)[0]:
-            return [f"the buyer CIF on the receipt ({buyer}) is not the company's ({company.cif})"]
+            return [f"CIF-ul cumpărătorului de pe bon ({buyer}) nu este al firmei ({company.cif})."]
         return []

@@ -90,7 +90,7 @@ class OcrFlow:
     def ensure_enabled(self) -> None:
         """OcrUnavailable when OCR is switched off (OCR_ENABLED=false)."""
         if not self.enabled:
-            raise OcrUnavailable("OCR is switched off on this server (OCR_ENABLED=false)")
+            raise OcrUnavailable("Citirea bonurilor din fotografii (OCR) este oprită pe acest server.")
 
     def ensure_accepting(self) -> None:
         """Raise OcrUnavailable unless new OCR work is accepted.
@@ -102,17 +102,18 @@ class OcrFlow:
         status = self.reader.status() if self.reader is not None else {}
         if status.get("state") == "unavailable":
             raise OcrUnavailable(
-                f"OCR is not available on this server: {status.get('error') or 'the `ocr` extra is not installed'}",
-                kind="ocr-extra-missing")
+                "Citirea bonurilor din fotografii (OCR) nu este instalată pe acest server; administratorul vede "
+                "cauza în /health și în `roa2web check`.", kind="ocr-extra-missing")
         if status.get("state") == "error":
             raise OcrUnavailable(
-                f"the OCR engine failed to load ({status.get('error') or 'unknown error'}); OCR uploads are "
-                "refused until it is fixed (see /health and `roa2web check`)", kind="ocr-engine-error")
+                "Motorul de citire a bonurilor (OCR) nu a pornit; fotografiile nu se primesc până nu este reparat "
+                "(administratorul vede cauza în /health și în `roa2web check`).", kind="ocr-engine-error")
 
     def _local_reader(self) -> OcrReader:
         self.ensure_enabled()
         if self.reader is None:
-            raise OcrUnavailable("this process has no OCR engine: OCR jobs run in a queue consumer with OCR on")
+            raise OcrUnavailable("Acest proces nu citește bonuri: citirea (OCR) se face în procesul care rulează "
+                                 "lucrările din coadă.")
         return self.reader
 
     # --- starting and watching runs
@@ -129,9 +130,9 @@ class OcrFlow:
         self.ensure_accepting()
         receipt = await self.receipts.get(principal, receipt_id)
         ensure_can_edit(principal, receipt)
-        ensure_state(receipt, frozenset({State.DRAFT}), "run OCR on")
+        ensure_state(receipt, frozenset({State.DRAFT}), "ocr")
         if not receipt.attachments:
-            raise Conflict("the receipt has no photo or PDF to read", kind="no-attachment")
+            raise Conflict("Bonul nu are nicio fotografie sau PDF de citit.", kind="no-attachment")
         return await self._start(principal, receipt, receipt.attachments[-1])
 
     async def _start(self, principal: Principal, receipt: Receipt, attachment: Attachment) -> OcrStatus:
@@ -146,7 +147,7 @@ class OcrFlow:
         await ocr_store.set_job(self.db, run_id, job.id)
         run = await ocr_store.get_run(self.db, run_id)
         if run is None:  # the receipt was deleted meanwhile, and its runs with it
-            raise NotFound(f"no receipt {receipt.id}")
+            raise NotFound(f"Nu există bonul {receipt.id}.")
         return OcrStatus(job, run, await self.receipts.get(principal, receipt.id))
 
     async def status(self, principal: Principal, job_id: str) -> OcrStatus:
@@ -154,7 +155,7 @@ class OcrFlow:
         job = await self.jobs().get(job_id)
         run = await ocr_store.get_run(self.db, str(job.params.get("run_id"))) if job and job.kind == OCR_JOB else None
         if job is None or run is None:
-            raise NotFound(f"no OCR job {job_id}")
+            raise NotFound(f"Nu există lucrarea de citire OCR {job_id}.")
         return OcrStatus(job, run, await self.receipts.get(principal, run.receipt_id))
 
     async def latest(self, receipt_id: str) -> LatestOcr | None:
@@ -175,7 +176,7 @@ class OcrFlow:
             return None
         attachment = await attachment_store.get_attachment(self.db, run.receipt_id, run.attachment_id)
         if attachment is None:
-            raise NotFound("the file was removed from the receipt")
+            raise NotFound("Fișierul a fost eliminat de pe bon.")
         return await self.files.content(attachment)
 
     async def read(self, data: bytes) -> ReceiptReading:
@@ -192,7 +193,7 @@ class OcrFlow:
             if receipt is not None and receipt.state is State.DRAFT:
                 changes, warnings = await self.filler.changes(receipt, reading)
             else:
-                receipt, changes, warnings = None, {}, ["the receipt is no longer a draft; nothing was filled in"]
+                receipt, changes, warnings = None, {}, ["Bonul nu mai este ciornă, așa că nu s-a completat nimic."]
             outcome = await ocr_store.save_reading(
                 self.db, run_id, receipt=receipt, changes=changes,
                 edited_fields=receipt.edited_fields if receipt else (), reading=reading.to_dict(), warnings=warnings)

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from roa2web.data_entry.filetypes import MAX_PIXELS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.labels import FILE_TYPE_LABELS
 from roa2web.data_entry.ocr.errors import ImageRejected
 
 MAX_BYTES = 25 * 1024 * 1024
@@ -31,10 +32,10 @@ class LoadedImage:
 def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     """Decode `data` into RGB pixels, EXIF orientation applied, longest side at most `max_side`."""
     if len(data) > MAX_BYTES:
-        raise ImageRejected(f"file too large: {len(data)} bytes (limit {MAX_BYTES})")
+        raise ImageRejected(f"Fișierul este prea mare: {len(data)} octeți (limita: {MAX_BYTES}).")
     content_type = sniff_content_type(data)
     if content_type is None:
-        raise ImageRejected("not a JPEG, PNG, WebP, TIFF, HEIC or PDF file")
+        raise ImageRejected("Fișierul nu este JPEG, PNG, WebP, TIFF, HEIC sau PDF.")
     if content_type == "application/pdf":
         image = _render_pdf(data, max_side)
         original_size = image.size
@@ -52,21 +53,22 @@ def _open_bitmap(
     try:
         image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
     except Image.DecompressionBombError as error:
-        raise ImageRejected(f"decompression bomb refused: {error}") from error
+        raise ImageRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from error
     except (OSError, ValueError, SyntaxError) as error:
-        raise ImageRejected(f"damaged or unreadable {content_type}: {error}") from error
+        raise ImageRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau nu poate fi citit."
+                            ) from error
     width, height = image.size
     if width * height > max_pixels or width < 1 or height < 1:
-        raise ImageRejected(f"image of {width}×{height} pixels refused (limit {max_pixels} pixels)")
+        raise ImageRejected(f"O imagine de {width}×{height} pixeli este prea mare (limita: {max_pixels} pixeli).")
     if image.format == "JPEG":
         image.draft("RGB", (max_side, max_side))
     try:
         image.load()
         return ImageOps.exif_transpose(image), (width, height)
     except Image.DecompressionBombError as error:
-        raise ImageRejected(f"decompression bomb refused: {error}") from error
+        raise ImageRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from error
     except (OSError, ValueError, SyntaxError) as error:
-        raise ImageRejected(f"damaged or truncated {content_type}: {error}") from error
+        raise ImageRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau incomplet.") from error
 
 
 @cache
@@ -74,7 +76,7 @@ def _enable_heif() -> None:
     try:
         from pillow_heif import register_heif_opener
     except ImportError as error:
-        raise ImageRejected("HEIC photos need the pillow-heif package, which is not installed") from error
+        raise ImageRejected("Acest server nu citește fotografii HEIC; trimiteți un JPEG, PNG sau PDF.") from error
     register_heif_opener()
 
 
@@ -84,10 +86,10 @@ def _render_pdf(data: bytes, max_side: int) -> Image.Image:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
-        raise ImageRejected(f"damaged or protected PDF: {error}") from error
+        raise ImageRejected("PDF-ul este deteriorat sau protejat.") from error
     try:
         if len(document) == 0:
-            raise ImageRejected("the PDF has no pages")
+            raise ImageRejected("PDF-ul nu are nicio pagină.")
         page = document[0]
         width, height = page.get_size()
         scale = min(300 / 72, max_side / max(width, height, 1.0))

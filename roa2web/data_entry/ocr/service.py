@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("roa2web.data_entry.ocr")
 type State = Literal["unavailable", "idle", "loading", "ready", "error", "closed"]
+# what a job reading a receipt records (the firm's people read it); the engine's own error, in
+# English, is for the admin: /health, `roa2web check` and the log
+_ENGINE_DOWN = "Motorul de citire a bonurilor (OCR) nu a pornit; administratorul vede cauza în /health."
+_NOT_INSTALLED = "Citirea bonurilor din fotografii (OCR) nu este instalată pe acest server."
+_CLOSED = "Serviciul de citire a bonurilor (OCR) s-a oprit odată cu serverul."
 
 
 def missing_extra_message(missing: Collection[str]) -> str:
@@ -85,7 +90,7 @@ class OcrService:
 
     def _read_on_thread(self, data: bytes) -> ReceiptReading:
         if self._engine is None:
-            raise ReaderUnavailable(self._error or "the OCR engine is not loaded")
+            raise ReaderUnavailable(_ENGINE_DOWN)
         from roa2web.data_entry.ocr.pipeline import read_receipt  # numpy and OpenCV: only with the `ocr` extra
 
         return read_receipt(data, self._engine, repair=self.repair)
@@ -97,14 +102,14 @@ class OcrService:
         is closed, and ImageRejected when `data` is not an acceptable image.
         """
         if self._state == "closed":
-            raise ReaderUnavailable("the OCR service is closed")
+            raise ReaderUnavailable(_CLOSED)
         if self._state == "unavailable":
-            raise ReaderUnavailable(self._error or "the OCR engine is not installed")
+            raise ReaderUnavailable(_NOT_INSTALLED)
         self.start()
         try:
             job = self._executor.submit(self._read_on_thread, data)
         except RuntimeError as error:
-            raise ReaderUnavailable("the OCR service is closed") from error
+            raise ReaderUnavailable(_CLOSED) from error
         return await asyncio.wrap_future(job)
 
     async def wait_ready(self) -> bool:

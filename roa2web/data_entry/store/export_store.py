@@ -41,7 +41,7 @@ async def claim_for_export(
         held = [row.id for row in await ReceiptRow.select(ReceiptRow.id).where(mine).aio_execute(db)]
         for receipt_id in held:
             await add_history(db, receipt_id, company_id, actor, "export", State.APPROVED, State.EXPORTED,
-                              f"export {job_id}")
+                              f"Exportul {job_id}")
     return sorted(held)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from roa2web.appdb import AppDatabase, write_transaction
+from roa2web.data_entry.labels import field_list
 from roa2web.data_entry.model import Actor, OcrRun, Receipt, State, utc_now
 from roa2web.data_entry.store.receipt_store import apply_field_changes, new_id
 from roa2web.data_entry.store.tables import OcrRunRow
@@ -80,7 +81,7 @@ async def save_reading(
             return None  # the no-op UPDATE checks the run is unread and takes the row's write lock
         if receipt is not None and changes and not await apply_field_changes(
             db, receipt, changes, states=(State.DRAFT,), edited_fields=edited_fields, actor=Actor(None, "ocr"),
-            action="ocr", comment="filled from the photo: " + ", ".join(sorted(changes)),
+            action="ocr", comment="Completat din fotografie: " + field_list(sorted(changes)),
         ):
             return False
         await OcrRunRow.update(

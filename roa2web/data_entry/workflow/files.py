@@ -37,7 +37,7 @@ class ReceiptFiles:
         """Store a file on a DRAFT or REJECTED receipt."""
         receipt = await self.receipts.get(principal, receipt_id)
         ensure_can_edit(principal, receipt)
-        ensure_state(receipt, EDITABLE, "attach a file to")
+        ensure_state(receipt, EDITABLE, "attach")
         checked = checked or await self.check(data)
         year = (receipt.fields.receipt_date or utc_now().date()).year
         relative = self.files.new_path(receipt.company_id, year, checked.extension)
@@ -51,7 +51,7 @@ class ReceiptFiles:
             self.receipts.db, receipt, attachment, states=EDITABLE, actor=actor_of(principal))
         if not recorded:
             await asyncio.to_thread(self.files.remove, relative)
-            raise Conflict("the receipt left an editable state meanwhile")
+            raise Conflict("Între timp bonul a trecut într-o stare în care nu mai poate fi modificat.")
         return attachment
 
     async def find(self, principal: Principal, receipt_id: str, attachment_id: str) -> tuple[Receipt, Attachment]:
@@ -59,7 +59,7 @@ class ReceiptFiles:
         receipt = await self.receipts.get(principal, receipt_id)
         attachment = await attachment_store.get_attachment(self.receipts.db, receipt.id, attachment_id)
         if attachment is None:
-            raise NotFound(f"receipt {receipt_id} has no attachment {attachment_id}")
+            raise NotFound(f"Bonul {receipt_id} nu are fișierul atașat {attachment_id}.")
         return receipt, attachment
 
     async def content(self, attachment: Attachment) -> bytes:
@@ -68,17 +68,17 @@ class ReceiptFiles:
             return await asyncio.to_thread(self.files.read, attachment.storage_path)
         except FileNotFoundError:
             log.error("attachment %s is missing its file %s", attachment.id, attachment.storage_path)
-            raise NotFound(f"the file of attachment {attachment.id} is missing") from None
+            raise NotFound(f"Fișierul atașat {attachment.id} lipsește de pe server.") from None
 
     async def detach(self, principal: Principal, receipt_id: str, attachment_id: str) -> None:
         """Remove an attachment of a DRAFT receipt, and its file."""
         receipt, attachment = await self.find(principal, receipt_id, attachment_id)
         ensure_can_edit(principal, receipt)
         drafts = frozenset({State.DRAFT})
-        ensure_state(receipt, drafts, "remove a file from")
+        ensure_state(receipt, drafts, "detach")
         if not await attachment_store.delete_attachment(
                 self.receipts.db, receipt, attachment, states=drafts, actor=actor_of(principal)):
-            raise Conflict("the receipt left the DRAFT state meanwhile")
+            raise Conflict("Între timp bonul nu mai este ciornă.")
         await asyncio.to_thread(self.files.remove, attachment.storage_path)
 
     async def delete_receipt(self, principal: Principal, receipt_id: str) -> None:

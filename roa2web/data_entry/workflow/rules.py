@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry.errors import Conflict, Forbidden
+from roa2web.data_entry.labels import ACTION_VERBS, STATE_LABELS, states_list
 from roa2web.data_entry.model import Receipt, State
 
 EDITABLE = frozenset({State.DRAFT, State.REJECTED})
@@ -45,30 +46,31 @@ TRANSITIONS = {
 def ensure_can_read(principal: Principal, company_id: int) -> None:
     """Forbidden unless the user has rights on the company (role checks are at the door)."""
     if not principal.may_see_company(company_id):
-        raise Forbidden(f"you have no rights on company {company_id}", kind="company-forbidden")
+        raise Forbidden(f"Nu aveți drepturi pe firma {company_id}.", kind="company-forbidden")
 
 
 def ensure_can_edit(principal: Principal, receipt: Receipt) -> None:
     """Edits (fields, files, submit, delete, OCR) are for the creator or an operator of the company."""
     ensure_can_read(principal, receipt.company_id)
     if principal.user_id != receipt.created_by and not principal.has_role(*ENTRY_ROLES):
-        raise Forbidden("only the creator or an operator may change this receipt", kind="role-forbidden")
+        raise Forbidden("Bonul poate fi modificat doar de cel care l-a creat sau de un operator.",
+                        kind="role-forbidden")
 
 
 def ensure_can_decide(principal: Principal, receipt: Receipt, action: str) -> None:
     """Approve and reject need the approver role; nobody approves a receipt they created (four eyes)."""
     ensure_can_read(principal, receipt.company_id)
     if not principal.has_role(*DECIDE_ROLES):
-        raise Forbidden(f"{action} needs the approver role", kind="role-forbidden")
+        raise Forbidden(f"Doar un aprobator poate {ACTION_VERBS[action]}.", kind="role-forbidden")
     if action == "approve" and principal.user_id == receipt.created_by:
-        raise Forbidden("a receipt must be approved by someone other than its creator", kind="four-eyes")
+        raise Forbidden("Bonul trebuie aprobat de altcineva decât cel care l-a creat.", kind="four-eyes")
 
 
 def ensure_state(receipt: Receipt, allowed: frozenset[State], action: str) -> None:
-    """Conflict unless the receipt is in one of `allowed`."""
+    """Conflict unless the receipt is in one of `allowed`; `action` is a key of labels.ACTION_VERBS."""
     if receipt.state not in allowed:
-        wanted = " or ".join(sorted(allowed))
-        raise Conflict(f"cannot {action} a receipt in state {receipt.state}; it must be {wanted}")
+        raise Conflict(f"Nu se poate {ACTION_VERBS[action]}: bonul este {STATE_LABELS[receipt.state]}, iar "
+                       f"aceasta se poate doar când este {states_list(allowed)}.")
 
 
 def transition_for(action: str, receipt: Receipt) -> Transition:

@@ -17,6 +17,7 @@ from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
 from roa2web.companies import is_period_closed
 from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.labels import STATE_LABELS
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
 from roa2web.data_entry.store import receipt_lookups, receipt_store
 from roa2web.data_entry.workflow.completion import completed
@@ -67,7 +68,7 @@ class ReceiptService:
         """A receipt the caller may see."""
         receipt = await receipt_store.get_receipt(self.db, receipt_id)
         if receipt is None:
-            raise NotFound(f"no receipt {receipt_id}")
+            raise NotFound(f"Nu există bonul {receipt_id}.")
         ensure_can_read(principal, receipt.company_id)
         return receipt
 
@@ -97,7 +98,8 @@ class ReceiptService:
             document_number=fields.document_number, receipt_date=fields.receipt_date, exclude_id=receipt.id)
         if not others:
             return []
-        return [Notice("duplicate", f"{len(others)} other receipt(s) have the same supplier CIF, number and date",
+        count = "Un alt bon are" if len(others) == 1 else f"Alte {len(others)} bonuri au"
+        return [Notice("duplicate", f"{count} același CIF al furnizorului, același număr și aceeași dată.",
                        tuple(others))]
 
     async def entries(self, principal: Principal, receipt_id: str) -> Entries:
@@ -105,7 +107,7 @@ class ReceiptService:
         receipt = await self.get(principal, receipt_id)
         company = await self.nomenclature.company(receipt.company_id)
         if company is None:
-            raise Conflict(f"the ledger has no company {receipt.company_id}", kind="unknown-company")
+            raise Conflict(f"Contabilitatea nu are firma {receipt.company_id}.", kind="unknown-company")
         try:
             return receipt_entries(receipt.fields, vat_payer=company.vat_payer)
         except EntriesUnavailable as error:
@@ -121,7 +123,7 @@ class ReceiptService:
         if "supplier_partner_id" in changes and merged.supplier_partner_id is not None:
             partner = await self.nomenclature.partner(company_id, merged.supplier_partner_id)
             if partner is None:
-                errors.append(FieldError(("supplier_partner_id",), "no such partner in this company's ledger",
+                errors.append(FieldError(("supplier_partner_id",), "Firma nu are acest partener în contabilitate",
                                          "partner_unknown"))
             else:
                 cif = merged.supplier_cif if "supplier_cif" in changes else partner.cif
@@ -149,7 +151,8 @@ class ReceiptService:
         """A new DRAFT receipt for a company the caller may see."""
         ensure_can_read(principal, company_id)
         if await self.nomenclature.company(company_id) is None:
-            raise ValidationFailed([FieldError(("company_id",), "no such company in the ledger", "company_unknown")])
+            raise ValidationFailed([FieldError(("company_id",), "Contabilitatea nu are această firmă",
+                                               "company_unknown")])
         fields = await self.prepare(company_id, ReceiptFields(), changes)
         receipt_id = await receipt_store.insert_receipt(
             self.db, company_id=company_id, fields=fields, source=source, actor=actor_of(principal),
@@ -165,8 +168,8 @@ class ReceiptService:
             ensure_can_edit(principal, receipt)
             ensure_state(receipt, EDITABLE, "edit")
             if expected_version is not None and receipt.version != expected_version:
-                raise Conflict(f"the receipt is at version {receipt.version}, not {expected_version}; reload it",
-                               kind="stale-version")
+                raise Conflict(f"Bonul a fost modificat între timp (versiunea {receipt.version}, nu "
+                               f"{expected_version}); reîncărcați-l.", kind="stale-version")
             fields = await self.prepare(receipt.company_id, receipt.fields, changes)
             changed = {name: getattr(fields, name) for name in FIELD_NAMES
                        if getattr(fields, name) != getattr(receipt.fields, name)}
@@ -176,7 +179,7 @@ class ReceiptService:
                 return await self._reload(receipt_id)
             if expected_version is not None:
                 break
-        raise Conflict("the receipt changed while it was being saved; reload it", kind="stale-version")
+        raise Conflict("Bonul s-a modificat în timp ce era salvat; reîncărcați-l.", kind="stale-version")
 
     async def delete(self, principal: Principal, receipt_id: str) -> list[str]:
         """Delete a DRAFT; returns the storage paths of its files for the caller to remove."""
@@ -185,7 +188,7 @@ class ReceiptService:
         ensure_state(receipt, frozenset({State.DRAFT}), "delete")
         paths = await receipt_store.delete_draft(self.db, receipt, actor_of(principal))
         if paths is None:
-            raise Conflict("the receipt left the DRAFT state meanwhile")
+            raise Conflict("Între timp bonul nu mai este ciornă.")
         return paths
 
     async def submit(self, principal: Principal, receipt_id: str, comment: str | None = None) -> Receipt:
@@ -195,7 +198,7 @@ class ReceiptService:
         step = transition_for("submit", receipt)
         errors = missing_for_submission(receipt.fields) + await self.field_errors(receipt.company_id, receipt.fields)
         if errors:
-            raise ValidationFailed(errors, "the receipt is not ready to be submitted")
+            raise ValidationFailed(errors, "Bonul nu este gata de trimis spre aprobare.")
         values = {"submitted_at": utc_now(), "rejection_reason": None, "decided_by": None, "decided_at": None}
         return await self._move(receipt, principal, step.action, comment, values)
 
@@ -206,7 +209,7 @@ class ReceiptService:
         step = transition_for("approve", receipt)
         day = receipt.fields.receipt_date
         if day is not None and await is_period_closed(self.ledger, receipt.company_id, day):
-            raise Conflict(f"the period of {day.isoformat()} closed; reject the receipt so it can be re-dated",
+            raise Conflict(f"Luna din {day:%d.%m.%Y} s-a închis; respingeți bonul ca să poată primi altă dată.",
                            kind="period-closed")
         values = {"decided_by": principal.user_id, "decided_at": utc_now()}
         return await self._move(receipt, principal, step.action, comment, values, four_eyes=True)
@@ -214,7 +217,7 @@ class ReceiptService:
     async def reject(self, principal: Principal, receipt_id: str, reason: str) -> Receipt:
         """PENDING → REJECTED with a reason the creator sees."""
         if not reason.strip():
-            raise ValidationFailed([FieldError(("reason",), "a reason is required to reject", "missing")])
+            raise ValidationFailed([FieldError(("reason",), "Un bon se respinge doar cu un motiv", "missing")])
         receipt = await self.get(principal, receipt_id)
         ensure_can_decide(principal, receipt, "reject")
         step = transition_for("reject", receipt)
@@ -230,11 +233,11 @@ class ReceiptService:
             self.db, receipt, sources=step.sources, target=step.target, actor=actor_of(principal), action=action,
             comment=comment, values=values, not_created_by=principal.user_id if four_eyes else None)
         if not moved:
-            raise Conflict(f"the receipt changed meanwhile; it could not be moved to {step.target}")
+            raise Conflict(f"Bonul s-a modificat între timp; nu a putut deveni {STATE_LABELS[step.target]}.")
         return await self._reload(receipt.id)
 
     async def _reload(self, receipt_id: str) -> Receipt:
         receipt = await receipt_store.get_receipt(self.db, receipt_id)
         if receipt is None:
-            raise NotFound(f"no receipt {receipt_id}")
+            raise NotFound(f"Nu există bonul {receipt_id}.")
         return receipt

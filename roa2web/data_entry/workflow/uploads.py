@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 
 from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
 from roa2web.data_entry.filetypes import EXTENSIONS, MAX_PIXELS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.labels import FILE_TYPE_LABELS
 
 _EXIF_ORIENTATION = 0x0112
 _UNSAFE_NAME = re.compile(r"[^\w .()+-]", re.ASCII)
@@ -41,12 +42,13 @@ class CheckedFile:
 def check_upload(data: bytes, *, max_bytes: int, max_pixels: int = MAX_PIXELS) -> CheckedFile:
     """Verify an upload by content and return what to store (CPU-bound: run it off the event loop)."""
     if len(data) > max_bytes:
-        raise UploadTooLarge(f"the file has {len(data)} bytes; the limit is {max_bytes}")
+        raise UploadTooLarge(f"Fișierul are {len(data)} octeți; limita este {max_bytes}.")
     if not data:
-        raise UploadRejected("the file is empty")
+        raise UploadRejected("Fișierul este gol.")
     content_type = sniff_content_type(data)
     if content_type not in EXTENSIONS:
-        raise UploadRejected("only JPEG, PNG, WebP, TIFF, HEIC and PDF files are accepted (checked by content)")
+        raise UploadRejected("Se acceptă doar fișiere JPEG, PNG, WebP, TIFF, HEIC și PDF (după conținut, nu după "
+                             "nume).")
     if content_type == "image/heic":
         _enable_heif()
     if content_type == "application/pdf":
@@ -60,8 +62,7 @@ def _enable_heif() -> None:
     try:
         from pillow_heif import register_heif_opener
     except ImportError:
-        raise UploadRejected("HEIC/HEIF photos are not accepted on this server (the pillow-heif package is not "
-                             "installed); send a JPEG, PNG or PDF") from None
+        raise UploadRejected("Acest server nu primește fotografii HEIC/HEIF; trimiteți un JPEG, PNG sau PDF.") from None
     register_heif_opener()
 
 
@@ -70,11 +71,11 @@ def _check_pdf(data: bytes) -> None:
 
     try:
         document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        raise UploadRejected(f"damaged or protected PDF: {error}") from None
+    except pypdfium2.PdfiumError:
+        raise UploadRejected("PDF-ul este deteriorat sau protejat.") from None
     try:
         if len(document) == 0:
-            raise UploadRejected("the PDF has no pages")
+            raise UploadRejected("PDF-ul nu are nicio pagină.")
     finally:
         document.close()
 
@@ -86,17 +87,19 @@ def _upright_image(data: bytes, content_type: str, max_pixels: int) -> bytes:
         with Image.open(io.BytesIO(data), formats=[fmt]) as image:
             width, height = image.size
             if width < 1 or height < 1 or width * height > max_pixels:
-                raise UploadRejected(f"an image of {width}×{height} pixels is refused (limit {max_pixels} pixels)")
+                raise UploadRejected(f"O imagine de {width}×{height} pixeli este prea mare "
+                                     f"(limita: {max_pixels} pixeli).")
             image.load()
             orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
             if orientation in (None, 1):
                 return data
             upright = ImageOps.exif_transpose(image)
             return _encode(upright, fmt)
-    except Image.DecompressionBombError as error:
-        raise UploadRejected(f"decompression bomb refused: {error}") from None
-    except (OSError, ValueError, SyntaxError) as error:
-        raise UploadRejected(f"damaged or unreadable {content_type}: {error}") from None
+    except Image.DecompressionBombError:
+        raise UploadRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from None
+    except (OSError, ValueError, SyntaxError):
+        raise UploadRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau nu poate fi citit."
+                             ) from None
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -8,6 +8,7 @@ import re
 from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
 from roa2web.data_entry.errors import FieldError
+from roa2web.data_entry.labels import field_label
 from roa2web.data_entry.model import ReceiptFields
 from roa2web.data_entry.workflow.entries import PAID_FROM, PAID_HOW, SETTLEMENT_ACCOUNTS, fits_payment_method
 
@@ -19,23 +20,28 @@ def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
     """Every rule a receipt breaks with the fields it has (missing fields are not errors here)."""
     errors: list[FieldError] = []
     if fields.supplier_cif is not None and not is_valid_cif(fields.supplier_cif):
-        errors.append(FieldError(("supplier_cif",), "the CIF checksum does not match (or it is not 2-10 digits)",
-                                 "cif_invalid"))
+        errors.append(FieldError(("supplier_cif",), "CIF-ul nu este valid: cifra de control nu se potrivește "
+                                 "sau nu are 2-10 cifre", "cif_invalid"))
     if fields.receipt_date is not None and fields.receipt_date > today:
-        errors.append(FieldError(("receipt_date",), "the receipt date is in the future", "date_in_future"))
+        errors.append(FieldError(("receipt_date",), "Data bonului este în viitor", "date_in_future"))
     if fields.total_bani is not None and fields.total_bani <= 0:
-        errors.append(FieldError(("total",), "the total must be greater than zero", "total_not_positive"))
+        errors.append(FieldError(("total",), "Totalul trebuie să fie mai mare decât zero", "total_not_positive"))
     if fields.expense_account is not None and not EXPENSE_ACCOUNT.fullmatch(fields.expense_account):
-        errors.append(FieldError(("expense_account",), "an expense account is a class 6 account such as 6022",
+        errors.append(FieldError(("expense_account",), "Contul de cheltuială este un cont din clasa 6, de exemplu 6022",
                                  "account_invalid"))
     if not fits_payment_method(fields):
         method = fields.payment_method
         paid = "un bon" if method is None else f"un bon plătit {PAID_HOW[method]}"
         accounts = " sau ".join(SETTLEMENT_ACCOUNTS if method is None else PAID_FROM[method])
-        errors.append(FieldError(("settlement_account",), f"contul de decontare: {paid} se plătește din {accounts}",
+        errors.append(FieldError(("settlement_account",), f"Contul de decontare: {paid} se plătește din {accounts}",
                                  "settlement_account_invalid"))
     errors.extend(vat_line_errors(fields))
     return errors
+
+
+def _lei(bani: int) -> str:
+    """An amount as the firm writes it: 1.234,50 lei."""
+    return f"{bani / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " lei"
 
 
 def vat_line_errors(fields: ReceiptFields) -> list[FieldError]:
@@ -45,34 +51,36 @@ def vat_line_errors(fields: ReceiptFields) -> list[FieldError]:
         where = ("vat_lines", str(index))
         if fields.receipt_date is not None and not is_rate_valid_on(line.rate, fields.receipt_date):
             allowed = ", ".join(f"{rate}%" for rate in vat_rates_on(fields.receipt_date))
-            errors.append(FieldError((*where, "rate"), f"{line.rate}% is not a VAT rate on "
-                                     f"{fields.receipt_date.isoformat()} (valid: {allowed})", "vat_rate_invalid"))
+            errors.append(FieldError((*where, "rate"), f"{line.rate}% nu este o cotă de TVA la "
+                                     f"{fields.receipt_date:%d.%m.%Y} (cotele valabile: {allowed})",
+                                     "vat_rate_invalid"))
         if line.base_bani < 0 or line.vat_bani < 0:
-            errors.append(FieldError(where, "base and VAT may not be negative", "vat_line_negative"))
+            errors.append(FieldError(where, "Baza și TVA-ul nu pot fi negative", "vat_line_negative"))
         elif abs(vat_from_gross(line.gross_bani, line.rate) - line.vat_bani) > 1:
-            errors.append(FieldError((*where, "vat"), f"the VAT does not match {line.rate}% of the base",
+            errors.append(FieldError((*where, "vat"), f"TVA-ul nu este {line.rate}% din bază",
                                      "vat_mismatch"))
     if fields.vat_lines and fields.total_bani is not None:
         lines_total = sum(line.gross_bani for line in fields.vat_lines)
         if lines_total != fields.total_bani:
-            errors.append(FieldError(("vat_lines",), f"base + VAT of the lines is {lines_total / 100:.2f}, "
-                                     f"the total is {fields.total_bani / 100:.2f}", "vat_lines_total_mismatch"))
+            errors.append(FieldError(("vat_lines",), f"Baza plus TVA-ul liniilor fac {_lei(lines_total)}, iar "
+                                     f"totalul este {_lei(fields.total_bani)}", "vat_lines_total_mismatch"))
     return errors
 
 
 def missing_for_submission(fields: ReceiptFields) -> list[FieldError]:
     """Fields a receipt must have before it is submitted."""
     errors = [
-        FieldError(("total" if name == "total_bani" else name,), "required before submitting", "missing")
+        FieldError(("total" if name == "total_bani" else name,),
+                   f"Bonul nu se poate trimite spre aprobare fără {field_label(name)}", "missing")
         for name in REQUIRED_TO_SUBMIT
         if getattr(fields, name) in (None, ())
     ]
     if fields.supplier_partner_id is None and not fields.supplier_name:
-        errors.append(FieldError(("supplier_name",), "a supplier (partner or name) is required before submitting",
-                                 "missing"))
+        errors.append(FieldError(("supplier_name",), "Bonul nu se poate trimite spre aprobare fără furnizor "
+                                 "(partener sau nume)", "missing"))
     return errors
 
 
 def closed_period_error() -> FieldError:
     """The receipt date falls in a locked accounting month."""
-    return FieldError(("receipt_date",), "the accounting period of this date is closed", "period_closed")
+    return FieldError(("receipt_date",), "Luna contabilă a acestei date este închisă", "period_closed")

@@ -66,10 +66,10 @@ async def test_export_writes_the_entries_and_marks_receipts_exported(de_client, 
     rows = list(csv.reader(io.StringIO((await csv_response.get_data()).decode("utf-8"))))
     assert tuple(rows[0]) == HEADER
     lines = [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
-    assert {line["receipt_id"] for line in lines} == {card, cash}
-    assert [(x["debit_account"], x["credit_account"], x["amount"]) for x in lines if x["receipt_id"] == card] == [
+    assert {line["ID bon"] for line in lines} == {card, cash}
+    assert [(x["Cont debitor"], x["Cont creditor"], x["Sumă"]) for x in lines if x["ID bon"] == card] == [
         ("6022", "5121", "300.00"), ("4426", "5121", "63.00"), ("6022", "5121", "10.00"), ("4426", "5121", "1.10")]
-    assert [(x["debit_account"], x["credit_account"], x["amount"]) for x in lines if x["receipt_id"] == cash] == [
+    assert [(x["Cont debitor"], x["Cont creditor"], x["Sumă"]) for x in lines if x["ID bon"] == cash] == [
         ("6022", "5311", "374.10")]
 
     xlsx = await de_client.get(f"{EXPORTS}/{status['job_id']}/download", query_string={"format": "xlsx"},
@@ -77,7 +77,7 @@ async def test_export_writes_the_entries_and_marks_receipts_exported(de_client, 
     sheet = load_workbook(io.BytesIO(await xlsx.get_data()), read_only=True).active
     cells = [row for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == HEADER and len(cells) == len(rows)
-    assert sum(row[8] for row in cells[1:]) == sum(float(x["amount"]) for x in lines)
+    assert sum(row[8] for row in cells[1:]) == sum(float(x["Sumă"]) for x in lines)
 
     for receipt_id in (card, cash):
         receipt = await (await de_client.get(f"{RECEIPTS}/{receipt_id}", headers=ana)).get_json()

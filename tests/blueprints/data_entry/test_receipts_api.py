@@ -177,8 +177,8 @@ async def test_probable_duplicates_are_flagged_with_or_without_ro(de_client, as_
     first = await create(de_client, ana, supplier_cif="12345674")
     second = await create(de_client, ana, supplier_cif="RO 12345674")
     assert second["supplier_cif"] == "RO12345674"
-    assert second["warnings"] == [{"kind": "duplicate", "receipt_ids": [first["id"]],
-                                   "message": "1 other receipt(s) have the same supplier CIF, number and date"}]
+    same = "Un alt bon are același CIF al furnizorului, același număr și aceeași dată."
+    assert second["warnings"] == [{"kind": "duplicate", "receipt_ids": [first["id"]], "message": same}]
     other_number = await create(de_client, ana, document_number="38")
     assert other_number["warnings"] == []
 

@@ -81,7 +81,7 @@ async def test_a_write_failure_is_retried_and_marks_nothing_until_the_files_exis
 
     current = await failed_once() or await wait_for(failed_once, timeout_s=60)
     assert str(current.state) in ("queued", "running"), current  # transient: waits for another attempt
-    assert "could not be written" in current.error
+    assert "nu au putut fi scrise" in current.error
     assert await states(service, first, second) == [State.APPROVED, State.APPROVED]
     exports_dir.unlink()  # the disk is fine again
 

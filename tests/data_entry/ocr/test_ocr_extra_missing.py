@@ -31,7 +31,7 @@ async def test_a_service_without_its_modules_is_unavailable_and_refuses_reads() 
         status = service.status()
         assert status["state"] == "unavailable"
         assert "`ocr` extra" in status["error"] and ABSENT in status["error"] and "roa2web[ocr]" in status["error"]
-        with pytest.raises(ReaderUnavailable, match="`ocr` extra"):
+        with pytest.raises(ReaderUnavailable, match="nu este instalată"):
             await service.read(b"\x89PNG\r\n\x1a\n")
     finally:
         service.close()

@@ -5,6 +5,7 @@ A run keeps what OCR read; its job (the jobs table) alone holds state, attempts,
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -17,7 +18,10 @@ from roa2web.data_entry.workflow.entries import paid_from
 from roa2web.jobs.store import Job, JobState
 from tests.support.data_entry import wait_for
 from tests.support.receipt_images import receipt_sample
+from tests.support.romanian import is_romanian
 from tests.support.upload_files import image_bytes
+
+INTERNAL_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")  # total_bani, receipt_date, supplier_cif...
 
 ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({1, 2, 3}))
 BOGDAN = Principal("u-bogdan", "bogdan", "Bogdan", frozenset({"approver"}), frozenset({1, 2, 3}))
@@ -96,9 +100,9 @@ async def test_values_that_would_be_invalid_are_left_out_with_warnings(service):
     # the CIF read fails its checksum, so the name finds the partner, whose CIF is used
     assert (fields.supplier_partner_id, fields.supplier_cif) == (11, "RO51392740")
     run = await ocr_store.get_run(service.receipts.db, run_id)
-    assert any("receipt_date" in w and "closed" in w for w in run.warnings)
-    assert any("checksum" in w for w in run.warnings)
-    assert any("not the company's" in w for w in run.warnings)
+    assert any("data bonului" in w and "închisă" in w for w in run.warnings)
+    assert any("cifra de control" in w for w in run.warnings)
+    assert any("nu este al firmei" in w for w in run.warnings)
     assert await service.receipts.field_errors(2, fields) == []
 
 
@@ -134,7 +138,7 @@ async def test_a_receipt_submitted_meanwhile_is_not_touched(service):
     receipt = await service.receipts.get(ANA, receipt_id)
     assert receipt.fields.supplier_name == "X SRL"
     run = await ocr_store.get_run(service.receipts.db, run_id)
-    assert run.read and run.applied == () and "no longer a draft" in run.warnings[0]
+    assert run.read and run.applied == () and "nu mai este ciornă" in run.warnings[0]
 
 
 async def test_a_job_run_again_after_a_crash_finishes_the_run_once(de_app, service):
@@ -184,9 +188,23 @@ async def test_the_status_of_an_ocr_job_is_its_jobs_state(de_app, service):
         return status if status.job.finished else None
 
     status = await wait_for(failed, timeout_s=60)
-    assert status.job.state is JobState.FAILED and "removed" in status.job.error and status.job.attempts == 1
+    assert status.job.state is JobState.FAILED and "eliminat" in status.job.error and status.job.attempts == 1
     assert status.run.id == run_id and not status.run.read and status.receipt.id == receipt.id
     latest = await service.ocr.latest(receipt.id)
     assert (latest.run.id, latest.job.state) == (run_id, JobState.FAILED)
     with pytest.raises(NotFound):
         await service.ocr.status(ANA, "no-such-job")
+
+
+async def test_the_warnings_of_an_ocr_result_are_romanian_and_name_no_internal_field(service):
+    receipt_id, run_id = await started_run(service)
+    await service.ocr.complete(run_id, telecom(date="2025-11-10", supplier_cif="RO51392741", buyer_cif="12345674",
+                                               total=-5, vat_lines=[{"rate": 21, "base_bani": None, "vat_bani": 1},
+                                                                    {"rate": 11, "base_bani": None, "vat_bani": 1}]))
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    assert len(run.warnings) >= 3
+    for warning in run.warnings:
+        assert is_romanian(warning) and not INTERNAL_NAME.search(warning), warning
+    history = await service.receipts.history(ANA, receipt_id)
+    filled = [entry.comment for entry in history if entry.action == "ocr"]
+    assert filled and all(is_romanian(c) and not INTERNAL_NAME.search(c) for c in filled), filled

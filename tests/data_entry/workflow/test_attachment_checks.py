@@ -42,9 +42,9 @@ def test_other_types_are_refused_whatever_their_name(data):
 
 
 def test_empty_damaged_and_huge_files_are_refused():
-    with pytest.raises(UploadRejected, match="empty"):
+    with pytest.raises(UploadRejected, match="gol"):
         check_upload(b"", max_bytes=LIMIT)
-    with pytest.raises(UploadRejected, match="damaged"):
+    with pytest.raises(UploadRejected, match="deteriorat"):
         check_upload(image_bytes("JPEG")[:200], max_bytes=LIMIT)
     with pytest.raises(UploadTooLarge):
         check_upload(b"\xff\xd8\xff" + b"\x00" * LIMIT, max_bytes=LIMIT)
@@ -53,9 +53,9 @@ def test_empty_damaged_and_huge_files_are_refused():
 def test_decompression_bombs_are_refused_before_decoding():
     bomb = png_bomb(30_000, 30_000)  # 900 megapixels in a few kilobytes
     assert len(bomb) < 100_000
-    with pytest.raises(UploadRejected, match=r"pixels|bomb"):
+    with pytest.raises(UploadRejected, match=r"pixeli|periculoasă"):
         check_upload(bomb, max_bytes=LIMIT)
-    with pytest.raises(UploadRejected, match="pixels"):
+    with pytest.raises(UploadRejected, match="pixeli"):
         check_upload(png_bomb(5000, 5000), max_bytes=LIMIT, max_pixels=1_000_000)
 
 

@@ -111,9 +111,9 @@ def _user(user_id: str, *roles: str, companies: frozenset[int] | None = frozense
 def test_four_eyes_and_roles():
     pending = _receipt(State.PENDING)
     ensure_can_decide(_user("u2", "approver"), pending, "approve")
-    with pytest.raises(Forbidden, match="other than its creator"):
+    with pytest.raises(Forbidden, match="altcineva decât cel care l-a creat"):
         ensure_can_decide(_user("u1", "approver", "operator"), pending, "approve")
-    with pytest.raises(Forbidden, match="other than its creator"):
+    with pytest.raises(Forbidden, match="altcineva decât cel care l-a creat"):
         ensure_can_decide(_user("u1", "admin"), pending, "approve")
     ensure_can_decide(_user("u1", "approver"), pending, "reject")
     with pytest.raises(Forbidden):
