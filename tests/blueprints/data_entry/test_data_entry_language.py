@@ -41,11 +41,13 @@ def _data_entry_problem_classes() -> list[type[Problem]]:
     return [cls for cls in found if cls.__module__.startswith(("roa2web.data_entry", "roa2web.blueprints.data_entry"))]
 
 
-def test_every_data_entry_problem_class_has_a_romanian_title():
+def test_every_title_data_entry_gives_its_problems_is_romanian():
     classes = _data_entry_problem_classes()
     assert {cls.__name__ for cls in classes} >= {"UploadRejected", "UploadTooLarge", "OcrUnavailable", "NotFound",
                                                  "Forbidden", "Conflict", "ValidationFailed"}
-    assert [(cls.__name__, cls.title) for cls in classes if not reads_romanian(cls.title)] == []
+    own = [cls for cls in classes if "title" in vars(cls)]  # the others keep the generic kind's (roa2web.problems)
+    assert {cls.__name__ for cls in own} >= {"UploadRejected", "UploadTooLarge", "OcrUnavailable"}
+    assert [(cls.__name__, cls.title) for cls in own if not reads_romanian(cls.title)] == []
     assert [cls.__name__ for cls in classes if cls.public_detail and not reads_romanian(cls.public_detail)] == []
 
 
@@ -79,7 +81,7 @@ def _file(data: bytes) -> dict[str, FileStorage]:
 async def _problem(response, status: int) -> dict:
     assert response.status_code == status, await response.get_data(as_text=True)
     body = await response.get_json()
-    assert reads_romanian(body["title"]) and reads_romanian(body["detail"]), body
+    assert reads_romanian(body["detail"]), body  # the generic kinds' titles are roa2web.problems' (tested there)
     assert [e["msg"] for e in body.get("errors", []) if not reads_romanian(e["msg"])] == [], body
     return body
 
