@@ -1,9 +1,11 @@
-"""Cache keys: report name, company and normalized parameters, stable across processes and runs.
+"""Cache keys: ledger, report name, company and normalized parameters, stable across processes and runs.
 
 Parameters are normalized so that equal requests share a key however they were spelled: keys sorted,
 None values dropped, scalars written as canonical text (dates in ISO 8601, numbers without trailing
 zeros, booleans as true/false), sets sorted. Lists keep their order. The key stays readable
 (`trial_balance:12:{"from":"2024-01-01"}`) unless it grows long, then the parameters are hashed.
+A key of one ledger starts with a tag of that ledger's identity (`ledger_tag`), so figures of one
+ledger are never found under another's key.
 """
 
 from __future__ import annotations
@@ -72,15 +74,28 @@ def normalize_params(params: Mapping[str, Any]) -> dict[str, Normalized]:
     return normalized
 
 
-def cache_key(report: str, company_id: int | None, params: Mapping[str, Any] | None = None) -> str:
-    """The key of one report for one company (None for company-independent reports) and parameters."""
+def ledger_tag(identity: str) -> str:
+    """A short, fixed-length tag of a ledger's identity (which may name a DSN) for the keys."""
+    if not identity:
+        raise ValueError("a ledger identity must not be empty")
+    return hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+def cache_key(
+    report: str, company_id: int | None, params: Mapping[str, Any] | None = None, *, ledger: str | None = None
+) -> str:
+    """The key of one report for one company (None for company-independent reports) and parameters.
+
+    `ledger` is a `ledger_tag`; the key then belongs to that ledger only.
+    """
     if not report or ":" in report:
         raise ValueError(f"report names must be non-empty and contain no ':', got {report!r}")
     if company_id is not None and (isinstance(company_id, bool) or not isinstance(company_id, int)):
         raise TypeError(f"company_id must be an int or None, got {company_id!r}")
     company = "-" if company_id is None else str(company_id)
     encoded = orjson.dumps(normalize_params(params or {})).decode()
-    key = f"{report}:{company}:{encoded}"
+    prefix = f"{report}:{company}:" if ledger is None else f"{ledger}:{report}:{company}:"
+    key = prefix + encoded
     if len(key) > MAX_READABLE_KEY:
-        key = f"{report}:{company}:#{hashlib.sha256(encoded.encode()).hexdigest()}"
+        key = f"{prefix}#{hashlib.sha256(encoded.encode()).hexdigest()}"
     return key

@@ -5,6 +5,9 @@ a whole L2 hit costs a fraction of a hop through `asyncio.to_thread` (`scripts/b
 Writes go to a worker thread from async code: a commit may wait for a WAL checkpoint or another
 process's lock (a miss's p99 was 12-27 ms, nearly all of it the write).
 
+Every key carries a tag of the ledger's identity: a cache opened for one ledger never serves (not
+even as STALE) what was computed from another, such as the ledger a regenerated demo replaced.
+
 Invalidation bumps a generation counter before it deletes. A computation or promotion that started
 under an older generation does not keep its entry, so no invalidated data survives in either tier.
 """
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from roa2web.cache.entry import CachedResponse, CacheOutcome
 from roa2web.cache.flight import SingleFlight
-from roa2web.cache.keys import cache_key
+from roa2web.cache.keys import cache_key, ledger_tag
 from roa2web.cache.memory import MemoryTier
 from roa2web.cache.stats import CacheStats
 from roa2web.cache.store import SqliteTier
@@ -46,6 +49,7 @@ class TwoTierCache:
         self,
         path: Path,
         *,
+        ledger_identity: str,
         l1_max_entries: int,
         l1_ttl_s: float,
         stale_max_age_s: float,
@@ -60,11 +64,15 @@ class TwoTierCache:
         self._generations = itertools.count(1)
         self._generation = 0
         self.path = path
+        self.ledger = ledger_tag(ledger_identity)
+
+    def _key(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> str:
+        return cache_key(report, company_id, params, ledger=self.ledger)
 
     # --- lookups
     def get(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> CachedResponse | None:
         """The fresh cached response for these arguments from either tier, else None."""
-        found = self._lookup(cache_key(report, company_id, params), report)
+        found = self._lookup(self._key(report, company_id, params), report)
         return None if found is None else found[0]
 
     async def get_or_compute(
@@ -88,7 +96,7 @@ class TwoTierCache:
         """
         if ttl_s <= 0:
             raise ValueError(f"ttl_s must be positive, got {ttl_s}")
-        key = cache_key(report, company_id, params)
+        key = self._key(report, company_id, params)
         found = self._lookup(key, report)
         if found is not None:
             return found
@@ -177,7 +185,7 @@ class TwoTierCache:
         if ttl_s <= 0:
             raise ValueError(f"ttl_s must be positive, got {ttl_s}")
         entry = CachedResponse.build(body, report=report, company_id=company_id, ttl_s=ttl_s, now=self._clock())
-        self._store_entry(cache_key(report, company_id, params), entry, None)
+        self._store_entry(self._key(report, company_id, params), entry, None)
         return entry
 
     def _store_entry(self, key: str, entry: CachedResponse, generation: int | None) -> None:
@@ -229,6 +237,7 @@ class TwoTierCache:
         figures["l1"].update(max_entries=self._memory.max_entries, ttl_s=self._memory.ttl_s)
         figures["l2"]["path"] = str(self.path)
         figures["in_flight"] = len(self._flights)
+        figures["ledger"] = self.ledger
         return figures
 
     def close(self) -> None:
@@ -236,10 +245,11 @@ class TwoTierCache:
         self._store.close()
 
 
-def open_report_cache(settings: Settings) -> TwoTierCache:
-    """The report cache at DATA_DIR/cache.db, sized from settings."""
+def open_report_cache(settings: Settings, ledger_identity: str) -> TwoTierCache:
+    """The report cache at DATA_DIR/cache.db for the ledger known as `ledger_identity`, sized from settings."""
     return TwoTierCache(
         settings.data_path("cache.db"),
+        ledger_identity=ledger_identity,
         l1_max_entries=settings.cache_l1_max_entries,
         l1_ttl_s=settings.cache_l1_ttl_s,
         stale_max_age_s=settings.cache_stale_max_age_s,

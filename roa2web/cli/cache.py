@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -77,6 +78,25 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(f"removed {len(removed)} entries ({scope or 'all'}) from {path}")
     return 0
+
+
+def clear_after_ledger_replaced(settings: Settings, written: Path) -> None:
+    """Empty the report cache file when `written` is the ledger this data dir serves (it was just replaced).
+
+    The cache is keyed on the ledger's identity, so nothing of the old ledger would be served
+    anyway; this frees the file of entries no one can read any more.
+    """
+    if settings.oracle_configured or written.resolve() != settings.embedded_ledger_path.resolve():
+        return
+    path = settings.data_path("cache.db")
+    if not path.exists():
+        return
+    store = SqliteTier(path)
+    try:
+        removed = store.invalidate()
+    finally:
+        store.close()
+    print(f"report cache: removed {len(removed)} entries of the replaced ledger from {path}")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

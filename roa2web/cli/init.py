@@ -10,6 +10,7 @@ from pathlib import Path
 from roa2web.aio import run_async
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
+from roa2web.cli.cache import clear_after_ledger_replaced
 from roa2web.databases import database_parts
 from roa2web.settings import Settings
 
@@ -54,6 +55,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
         print(f"ledger: Oracle at {settings.oracle_connect_dsn} (no demo ledger generated)")
     elif args.force or not settings.embedded_ledger_path.exists():
         _generate(settings.embedded_ledger_path, args.seed, 12, None)
+        clear_after_ledger_replaced(settings, settings.embedded_ledger_path)
     else:
         print(f"demo ledger: {settings.embedded_ledger_path} exists (use --force to regenerate)")
     created = run_async(_migrate_and_seed_admin(settings))
@@ -73,6 +75,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     output = Path(args.output) if args.output else settings.embedded_ledger_path
     _generate(output, args.seed, args.months, args.lines_per_month)
+    clear_after_ledger_replaced(settings, output)
     return 0
 
 

@@ -1,7 +1,8 @@
 """Write a DemoLedger as the contract tables (roa2web/ledger/schema.sql) into one SQLite file.
 
 Byte-identical output for the same data: fixed page size, fixed insertion order, no
-timestamps. Fast for millions of lines: no journal, no fsync while writing, one
+timestamps (the generation id the report cache is keyed on is derived from the tables' bytes,
+`roa2web.ledger.identity`). Fast for millions of lines: no journal, no fsync while writing, one
 transaction, indexes built after the rows. The file is written beside the target and
 renamed over it, so readers never see a half-written ledger.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from roa2web.demo.model import DemoLedger
+from roa2web.ledger.identity import generation_id_for, stamp_generation
 
 _COMMENT = re.compile(r"--[^\n]*")
 _INSERTS = {
@@ -79,6 +81,13 @@ def _insert(conn: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]
     conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
+def _stamp_generation(conn: sqlite3.Connection, path: Path) -> None:
+    """Record the ledger's generation id, derived from the tables' bytes (the output stays deterministic)."""
+    conn.execute("BEGIN")
+    stamp_generation(conn, generation_id_for(file_sha256(path)))
+    conn.execute("COMMIT")
+
+
 def write_ledger(ledger: DemoLedger, path: Path) -> None:
     """Write the ledger to `path` (replaced atomically)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +108,7 @@ def write_ledger(ledger: DemoLedger, path: Path) -> None:
             for statement in indexes:
                 conn.execute(statement)
             conn.execute("COMMIT")
+            _stamp_generation(conn, temporary)
         finally:
             conn.close()
         with temporary.open("rb+") as handle:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from roa2web.ledger.identity import unidentified
 from roa2web.ledger.statements import STATEMENTS
 from roa2web.problems import ServiceUnavailable
 
@@ -42,6 +43,22 @@ class Ledger(abc.ABC):
 
     kind: str
     queries: int = 0  # statements run since start; tests use it to count ledger work
+    _identity: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """Which ledger this is (`roa2web.ledger.identity`), read once: the report cache is keyed on it.
+
+        The app reads it when it is assembled; a ledger replaced while the process runs is seen
+        under its new identity after a restart.
+        """
+        if self._identity is None:
+            self._identity = self._read_identity()
+        return self._identity
+
+    def _read_identity(self) -> str:
+        """The identity of a ledger that cannot name itself: its own, shared with no other process."""
+        return unidentified(self.kind)
 
     async def fetch(self, statement: str, **binds: Any) -> list[Row]:
         """Run the named statement with `binds` and return its rows as dicts (lower-case keys)."""

@@ -15,6 +15,7 @@ from typing import Any, override
 import sqlglot
 
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+from roa2web.ledger.identity import embedded_identity
 
 
 @functools.lru_cache(maxsize=512)
@@ -85,9 +86,14 @@ class EmbeddedLedger(Ledger):
         await asyncio.wait_for(future, self.timeout_s)
 
     @override
+    def _read_identity(self) -> str:
+        return embedded_identity(self.path)
+
+    @override
     def stats(self) -> dict[str, Any]:
         size = self.path.stat().st_size if self.path.exists() else 0
-        return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "queries": self.queries}
+        return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "identity": self.identity,
+                "queries": self.queries}
 
     @override
     async def close(self) -> None:

@@ -59,10 +59,10 @@ def cache_part(cache: TwoTierCache, service: ReportService) -> Part:
 
 
 def install_services(runtime: Runtime) -> None:
-    """Open DATA_DIR/cache.db and build the report service (needs the core's ledger)."""
+    """Open DATA_DIR/cache.db for the core's ledger (its identity is read here, once) and build the report service."""
     settings = runtime.settings
-    cache = open_report_cache(settings)
     ledger = runtime.ledger
+    cache = open_report_cache(settings, ledger.identity)
     service = ReportService(
         ledger,
         cache,

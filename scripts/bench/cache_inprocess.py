@@ -78,7 +78,9 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
         return body
 
     # L1: one key, always in memory.
-    cache = TwoTierCache(directory / "l1.db", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600)
+    cache = TwoTierCache(
+        directory / "l1.db", ledger_identity="bench", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
+    )
     await cache.get_or_compute("trial_balance", 1, PARAMS, compute, 300)
     samples = await time_async(iterations, lambda _: cache.get_or_compute("trial_balance", 1, PARAMS, compute, 300))
     summarize("L1 hit  get_or_compute (async)", samples)
@@ -91,11 +93,15 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
     cache.close()
 
     # L2: many keys and a one-entry L1, so each lookup reads SQLite and promotes.
-    filler = TwoTierCache(directory / "l2.db", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600)
+    filler = TwoTierCache(
+        directory / "l2.db", ledger_identity="bench", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
+    )
     for company_id in range(warm_keys):
         filler.put("trial_balance", company_id, PARAMS, body, 3600)
     filler.close()
-    cache = TwoTierCache(directory / "l2.db", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600)
+    cache = TwoTierCache(
+        directory / "l2.db", ledger_identity="bench", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
+    )
     samples = await time_async(
         iterations, lambda i: cache.get_or_compute("trial_balance", i % warm_keys, PARAMS, compute, 3600)
     )
@@ -111,7 +117,9 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
 
     # Miss: a fresh key each time; compute returns the ready body, so this is the cache's own cost
     # (two lookups, the single-flight task, hashing, the L1 insert and the L2 write in a thread).
-    cache = TwoTierCache(directory / "miss.db", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600)
+    cache = TwoTierCache(
+        directory / "miss.db", ledger_identity="bench", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
+    )
     samples = await time_async(
         min(iterations, 5000), lambda i: cache.get_or_compute("trial_balance", i, PARAMS, compute, 300)
     )

@@ -10,6 +10,8 @@ from cache_helpers import CountingCompute, FakeClock
 
 from roa2web.cache import TwoTierCache
 
+LEDGER = "embedded:generation:test-ledger"
+
 
 @pytest.fixture
 def clock() -> FakeClock:
@@ -26,9 +28,11 @@ def make_cache(cache_path: Path, clock: FakeClock) -> Iterator[Callable[..., Two
     """Open caches on the shared temp file (several may be open, like several processes); all closed after."""
     opened: list[TwoTierCache] = []
 
-    def make(*, l1_max_entries: int = 100, l1_ttl_s: float = 300, stale_max_age_s: float = 3600) -> TwoTierCache:
+    def make(*, l1_max_entries: int = 100, l1_ttl_s: float = 300, stale_max_age_s: float = 3600,
+             ledger_identity: str = LEDGER) -> TwoTierCache:
         cache = TwoTierCache(
             cache_path,
+            ledger_identity=ledger_identity,
             l1_max_entries=l1_max_entries,
             l1_ttl_s=l1_ttl_s,
             stale_max_age_s=stale_max_age_s,

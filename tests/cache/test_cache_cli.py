@@ -25,7 +25,8 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def fill(tmp_path: Path) -> None:
-    cache = TwoTierCache(tmp_path / "data" / "cache.db", l1_max_entries=10, l1_ttl_s=60, stale_max_age_s=3600)
+    cache = TwoTierCache(tmp_path / "data" / "cache.db", ledger_identity="test-ledger", l1_max_entries=10, l1_ttl_s=60,
+                         stale_max_age_s=3600)
     try:
         cache.put("trial_balance", 1, {"period": 1}, b"a" * 2048, ttl_s=600)
         cache.put("trial_balance", 2, {"period": 1}, b"b" * 1024, ttl_s=600)

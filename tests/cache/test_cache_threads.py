@@ -44,7 +44,8 @@ def hammer(cache: TwoTierCache, seed: int, stop_at: float, gets: list[int], erro
 
 
 async def test_eight_threads_and_the_event_loop_share_one_cache(tmp_path: Path) -> None:
-    cache = TwoTierCache(tmp_path / "cache.db", l1_max_entries=50, l1_ttl_s=300, stale_max_age_s=3600)
+    cache = TwoTierCache(tmp_path / "cache.db", ledger_identity="test-ledger", l1_max_entries=50, l1_ttl_s=300,
+                         stale_max_age_s=3600)
     gets = [0] * THREADS
     errors: list[BaseException] = []
     stop_at = time.perf_counter() + DURATION_S

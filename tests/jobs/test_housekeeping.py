@@ -34,8 +34,8 @@ async def _seed(app, tmp_path):
     await store.store_refresh_token(db, token_hash="h2", family_id="f", user_id=user.id, lifetime=dt.timedelta(days=1))
 
     clock = [time.time()]
-    cache = TwoTierCache(settings.data_path("cache-test.db"), l1_max_entries=10, l1_ttl_s=60,
-                         stale_max_age_s=settings.cache_stale_max_age_s, clock=lambda: clock[0])
+    cache = TwoTierCache(settings.data_path("cache-test.db"), ledger_identity="test-ledger", l1_max_entries=10,
+                         l1_ttl_s=60, stale_max_age_s=settings.cache_stale_max_age_s, clock=lambda: clock[0])
     cache.put("trial_balance", 1, {"year": 2025}, b"{}", ttl_s=1)
     clock[0] += settings.cache_stale_max_age_s + 10
     runtime.services.report_cache = cache
