@@ -59,11 +59,14 @@ def wait_ready(base: str, timeout_s: float = 60.0) -> None:
     raise CheckFailed(f"the server did not get ready within {timeout_s:.0f} s")
 
 
-def check_health(base: str) -> None:
-    """Degraded, not down; the OCR part unavailable, naming the `ocr` extra."""
+def check_health(base: str, token: str) -> None:
+    """Degraded, not down; the OCR part unavailable, naming the `ocr` extra (its figures: for an admin)."""
     status, _, body = request(f"{base}/health")
+    public = json.loads(body)
+    expect(status == 200 and public["status"] == "degraded", "/health should be 200 and degraded", public)
+    expect(public["modules"].get("ocr") == {"status": "down"}, "without a token, only OCR's status", public)
+    status, _, body = request(f"{base}/health", headers={"Authorization": f"Bearer {token}"})
     health = json.loads(body)
-    expect(status == 200 and health["status"] == "degraded", "/health should be 200 and degraded", health)
     ocr = health["modules"].get("ocr", {})
     expect(ocr.get("state") == "unavailable" and ocr.get("status") == "down", "OCR should be unavailable", ocr)
     expect("`ocr` extra" in (ocr.get("error") or ""), "OCR should say the `ocr` extra is missing", ocr)
@@ -122,8 +125,9 @@ def main(argv: list[str]) -> int:
         present = [name for name in EXTRA_MODULES if find_spec(name) is not None]
         expect(not present, "this venv should have no extras installed", present)
         wait_ready(base)
-        check_health(base)
-        check_ocr_upload(base, login(base, username, password))
+        token = login(base, username, password)
+        check_health(base, token)
+        check_ocr_upload(base, token)
     except CheckFailed as failure:
         print(f"FAIL {failure}", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,13 @@ async def login(client: TestClientProtocol, username: str, password: str = PASSW
     assert response.status_code == 200, await response.get_data()
     body = await response.get_json()
     return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+async def admin_headers(app: Quart) -> dict[str, str]:
+    """The Authorization header of a new admin (e.g. for the parts' figures in /health)."""
+    username = f"admin-{uuid.uuid4().hex[:8]}"
+    await add_user(app, username, roles={"admin"})
+    return await login(app.test_client(), username)
 
 
 @pytest.fixture

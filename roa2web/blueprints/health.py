@@ -1,28 +1,42 @@
-"""`/health` (every part, fast even when Oracle hangs) and `/ready`."""
+"""`/health` (every part, fast even when Oracle hangs) and `/ready`.
+
+Both are public and exempt from rate limits. Without a token `/health` tells only the status of
+each part and the overall one; an admin's token also gets each part's figures (paths, sizes,
+DSN, errors), the version and the uptime.
+"""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_rate_limiter import rate_exempt
 from quart_schema import validate_response
 
 from roa2web import __version__
 from roa2web.blueprints.common import runtime
-from roa2web.web.guards import public
+from roa2web.web.guards import optional_principal, public
 
 blueprint = Blueprint("health", __name__)
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class Health(BaseModel):
-    """Overall status and one entry per part of the process."""
+    """Overall status ("ok", "degraded", "down") and one entry per part of the process.
+
+    Without a token each part shows only its `status`; with an admin's token, its figures too,
+    and `version` and `uptime_s` are given.
+    """
 
     status: str
-    version: str
-    uptime_s: float
     modules: dict[str, dict[str, object]]
+    version: str | None = Field(default=None, exclude_if=_absent)
+    uptime_s: float | None = Field(default=None, exclude_if=_absent)
 
 
 class Ready(BaseModel):
@@ -31,22 +45,33 @@ class Ready(BaseModel):
     ready: bool
 
 
+def _statuses(modules: dict[str, dict[str, Any]]) -> dict[str, dict[str, object]]:
+    return {name: {"status": part.get("status", "down")} for name, part in modules.items()}
+
+
 @blueprint.get("/health")
 @public
 @rate_exempt
 @validate_response(Health, 200)
 @validate_response(Health, 503)
 async def health() -> tuple[Health, int]:
-    """Status of every part (ledger, databases, cache, queue, OCR...); 503 when a required part is down."""
+    """Status of every part (ledger, databases, cache, queue, OCR...); 503 when a required part is down.
+
+    The parts' figures (paths, sizes, errors) only for an admin's bearer token; an invalid token is a 401.
+    """
     current = runtime()
+    caller = optional_principal(current.settings.jwt_secret_key.get_secret_value())
     report = await current.health()
+    code = 503 if report["status"] == "down" else 200
+    if caller is None or not caller.is_admin:
+        return Health(status=report["status"], modules=_statuses(report["modules"])), code
     body = Health(
         status=report["status"],
+        modules=report["modules"],
         version=__version__,
         uptime_s=round(time.monotonic() - current.started_at, 1),
-        modules=report["modules"],
     )
-    return body, 503 if report["status"] == "down" else 200
+    return body, code
 
 
 @blueprint.get("/ready")

@@ -33,6 +33,7 @@ def cache_health_figures(stats: dict[str, Any]) -> dict[str, Any]:
         "coalesced": stats["coalesced"],
         "in_flight": stats["in_flight"],
         "l2_errors": stats["l2_errors"],
+        "ledger": stats["ledger"],
     }
 
 

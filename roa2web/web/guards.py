@@ -38,6 +38,12 @@ def principal_of(authorization: str, secret: str) -> Principal:
         ) from None
 
 
+def optional_principal(secret: str) -> Principal | None:
+    """On a public view: the caller, when the request carries a token; a 401 when the token is not valid."""
+    authorization = request.headers.get("Authorization")
+    return None if authorization is None else principal_of(authorization, secret)
+
+
 def install_token_auth(app: Quart, secret: str) -> None:
     """A before-request hook requiring a valid bearer token on every non-public view; sets `g.principal`.
 

@@ -134,7 +134,7 @@ async def test_stats_health_and_cli_after_requests(app, client, user_headers, se
     assert stats["reports"]["trial_balance"] == {"hits": 2, "misses": 1, "stale": 0}
     assert stats["l2"]["bytes"] > 10_000
 
-    health = await (await client.get("/health")).get_json()
+    health = await (await client.get("/health", headers=admin)).get_json()
     cache = health["modules"]["cache"]
     assert cache["status"] == "ok"
     assert cache["entries"]["l2"] == 2 and cache["bytes"]["l2"] == stats["l2"]["bytes"]

@@ -10,6 +10,7 @@ from queue_helpers import jobs_of, marker_lines, queue_ready, wait_for
 from roa2web.app import create_app
 from roa2web.jobs.service import JobStateError, UnknownJobKind
 from roa2web.jobs.store import JobState
+from tests.conftest import admin_headers
 
 
 async def test_job_goes_queued_running_done_with_progress(queue_app, tmp_path):
@@ -162,7 +163,7 @@ async def test_summary_counts_jobs_and_huey_stats(queue_app):
 
 async def test_health_reports_the_queue(queue_app):
     client = queue_app.test_client()
-    body = await (await client.get("/health")).get_json()
+    body = await (await client.get("/health", headers=await admin_headers(queue_app))).get_json()
     queue = body["modules"]["queue"]
     assert queue["status"] == "ok"
     assert queue["reachable"] is True and queue["backend"] == "sqlite"

@@ -14,7 +14,7 @@ from server_process import process_env, start
 
 from roa2web.app import create_app
 from roa2web.jobs.store import JobState
-from tests.conftest import add_user, login
+from tests.conftest import add_user, admin_headers, login
 from tests.support.data_entry import wait_for as wait_until
 from tests.support.receipt_images import receipt_sample
 
@@ -67,9 +67,10 @@ async def test_an_engine_that_failed_to_load_refuses_uploads_with_503(queue_sett
         await queue_ready(app)
         client = app.test_client()
         headers = await operator_headers(app)
+        admin = await admin_headers(app)
 
         async def engine_failed():
-            ocr = (await (await client.get("/health")).get_json())["modules"]["ocr"]
+            ocr = (await (await client.get("/health", headers=admin)).get_json())["modules"]["ocr"]
             return ocr if ocr["state"] == "error" else None
 
         ocr = await wait_until(engine_failed, timeout_s=30)

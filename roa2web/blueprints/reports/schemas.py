@@ -273,4 +273,5 @@ class CacheStatsOut(Out):
     compute_errors: int
     l2_errors: int
     in_flight: int
+    ledger: str = Field(description="tag of the ledger's identity that this process's entries are keyed on")
     reports: dict[str, ReportCountersOut]

@@ -7,6 +7,7 @@ import io
 import pytest
 from quart.datastructures import FileStorage
 
+from tests.conftest import admin_headers
 from tests.support.data_entry import wait_for
 from tests.support.receipt_content import ReceiptTruth
 from tests.support.receipt_images import receipt_sample
@@ -157,9 +158,11 @@ async def test_bad_uploads_and_rights(de_client, de_settings, as_user):
     assert rerun.status_code == 409
 
 
-async def test_health_reports_the_engine(de_client):
+async def test_health_reports_the_engine(de_app, de_client):
+    admin = await admin_headers(de_app)
+
     async def ready():
-        health = await (await de_client.get("/health")).get_json()
+        health = await (await de_client.get("/health", headers=admin)).get_json()
         ocr = health["modules"]["ocr"]
         assert ocr["status"] in ("loading", "ok"), ocr
         return ocr if ocr["status"] == "ok" else None
