@@ -34,6 +34,13 @@ def checking_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"queue_in_process": False})
 
 
+def consumer_line(settings: Settings) -> str:
+    """Who consumes the queue by the real settings (the queue part only sees check's copy, which starts none)."""
+    if settings.queue_in_process:
+        return "in the server (QUEUE_IN_PROCESS=true; check starts none)"
+    return "external (QUEUE_IN_PROCESS=false)"
+
+
 def _problem(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
@@ -65,6 +72,8 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
         await _wait_for_ocr(runtime, timeout_s)
         report = await runtime.health(timeout_s=timeout_s)
         for name, result in report["modules"].items():
+            if name == "queue" and "consumer" in result:
+                result = {**result, "consumer": consumer_line(settings)}
             status = result.get("status", "down")
             detail = result.get("error") or ", ".join(
                 f"{key}={value}" for key, value in result.items() if key != "status" and not isinstance(value, dict)

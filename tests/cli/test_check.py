@@ -89,3 +89,15 @@ def test_check_tries_the_ocr_models_although_it_runs_no_consumer(check_env):
     line = next((line for line in result.stdout.splitlines() if " ocr: " in line), None)
     assert line is not None and line.startswith("FAIL") and "paddleocr" in line, result.stdout + result.stderr
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize(("in_process", "expected"), [
+    ("true", "consumer=in the server (QUEUE_IN_PROCESS=true; check starts none)"),
+    ("false", "consumer=external (QUEUE_IN_PROCESS=false)"),
+])
+def test_the_queue_line_names_the_consumer_the_settings_say(check_env, in_process, expected):
+    check_env["QUEUE_IN_PROCESS"] = in_process
+    result = run_check(check_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    queue_line = next(line for line in result.stdout.splitlines() if " queue: " in line)
+    assert expected in queue_line
