@@ -46,9 +46,11 @@ class QueueDashboard(BaseModel):
     tasks: list[dict[str, Any]] = Field(description="per task: executed, completed, errors, mean_s, p95_s")
     throughput: list[dict[str, Any]]
     throughput_per_minute: float
-    consumers: list[dict[str, Any]]
-    threads_alive: int
-    threads_total: int
+    consumers: list[dict[str, Any]] = Field(description="live consumers: id, host, pid, workers, workers_alive,"
+                                            " workers_busy, started_at, seen_at")
+    workers_busy: int = Field(description="worker threads running a job now, over the live consumers")
+    workers_alive: int = Field(description="worker threads alive (the consumers' scheduler threads are not counted)")
+    workers_total: int = Field(description="worker threads the live consumers started (QUEUE_WORKERS each)")
 
 
 def task_job_out(job: Job) -> TaskJobOut:

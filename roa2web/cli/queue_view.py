@@ -49,8 +49,9 @@ def _overview(snapshot: dict[str, Any]) -> Table:
     table.add_row("oldest queued", _seconds(snapshot["oldest_queued_age_s"]))
     table.add_row("throughput", f"{snapshot['throughput_per_minute']:.1f} tasks/min (last 10 min)")
     table.add_row(
-        "consumer threads alive",
-        f"{snapshot['threads_alive']} of {snapshot['threads_total']} in {len(snapshot['consumers'])} consumer(s)",
+        "workers",
+        f"{snapshot['workers_busy']} busy of {snapshot['workers_total']} configured, {snapshot['workers_alive']} alive,"
+        f" in {len(snapshot['consumers'])} consumer(s)",
     )
     return table
 

@@ -69,14 +69,17 @@ class InProcessConsumer(Consumer):
         super().stop(graceful=graceful)
 
     @property
-    def thread_count(self) -> int:
-        """Workers plus the scheduler."""
-        return len(self.worker_threads) + 1
+    def worker_count(self) -> int:
+        """Worker threads started (QUEUE_WORKERS); the scheduler thread is not one of them."""
+        return len(self.worker_threads)
 
-    def threads_alive(self) -> int:
-        """How many of those threads are alive."""
-        workers = sum(1 for _, thread in self.worker_threads if thread.is_alive())
-        return workers + (1 if self.scheduler.is_alive() else 0)
+    def workers_alive(self) -> int:
+        """How many worker threads are alive."""
+        return sum(1 for _, thread in self.worker_threads if thread.is_alive())
+
+    def scheduler_alive(self) -> bool:
+        """Whether the scheduler thread (retries after backoff, periodic tasks) is alive."""
+        return bool(self.scheduler.is_alive())
 
 
 def build_consumer(huey: Huey, settings: Settings) -> InProcessConsumer:

@@ -1,7 +1,9 @@
-"""Which consumer processes are alive, with how many threads: each one reports here every heartbeat.
+"""Which consumer processes are alive, with how many worker threads: each one reports here every heartbeat.
 
-A dashboard in another terminal (or on another machine, with Redis) reads this table to show
-"consumer threads alive"; the recovery uses the worker id (host:pid:tag) to spot dead processes.
+A dashboard in another terminal (or on another machine, with Redis) reads this table to show the
+workers alive; the recovery uses the worker id (host:pid:tag) to spot dead processes. Only worker
+threads (QUEUE_WORKERS) are counted, never the consumer's scheduler thread; the columns keep their
+first names (`threads`, `alive_threads`).
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class ConsumerRow(AioModel):
     host = peewee.TextField()
     pid = peewee.IntegerField()
     queue = peewee.TextField()
-    threads = peewee.IntegerField()
-    alive_threads = peewee.IntegerField()
+    workers = peewee.IntegerField(column_name="threads")
+    workers_alive = peewee.IntegerField(column_name="alive_threads")
     started_at = peewee.DateTimeField()
     seen_at = peewee.DateTimeField()
     stopped_at = peewee.DateTimeField(null=True)
@@ -67,8 +69,8 @@ class ConsumerInfo:
     host: str
     pid: int
     queue: str
-    threads: int
-    alive_threads: int
+    workers: int
+    workers_alive: int
     started_at: dt.datetime
     seen_at: dt.datetime
     stopped_at: dt.datetime | None
@@ -87,11 +89,11 @@ def parse_worker_id(worker: str) -> tuple[str, int] | None:
     return parts[0], int(parts[1])
 
 
-async def report(db: AppDatabase, worker: str, *, queue: str, threads: int, alive_threads: int) -> None:
-    """Upsert this consumer's line (one writer per id, so update-then-insert is safe)."""
+async def report(db: AppDatabase, worker: str, *, queue: str, workers: int, workers_alive: int) -> None:
+    """Upsert this consumer's line: its worker threads, and how many are alive (one writer per id)."""
     now = db_time(now_utc())
     updated = await (
-        ConsumerRow.update(threads=threads, alive_threads=alive_threads, seen_at=now, stopped_at=None)
+        ConsumerRow.update(workers=workers, workers_alive=workers_alive, seen_at=now, stopped_at=None)
         .where(ConsumerRow.id == worker)
         .aio_execute(db)
     )
@@ -102,8 +104,8 @@ async def report(db: AppDatabase, worker: str, *, queue: str, threads: int, aliv
             host=host_pid[0],
             pid=host_pid[1],
             queue=queue,
-            threads=threads,
-            alive_threads=alive_threads,
+            workers=workers,
+            workers_alive=workers_alive,
             started_at=now,
             seen_at=now,
         ).returning(ConsumerRow.id).aio_execute(db)
@@ -112,7 +114,7 @@ async def report(db: AppDatabase, worker: str, *, queue: str, threads: int, aliv
 async def mark_stopped(db: AppDatabase, worker: str) -> None:
     """This consumer stopped cleanly."""
     now = db_time(now_utc())
-    stopped = ConsumerRow.update(alive_threads=0, seen_at=now, stopped_at=now)
+    stopped = ConsumerRow.update(workers_alive=0, seen_at=now, stopped_at=now)
     await stopped.where(ConsumerRow.id == worker).aio_execute(db)
 
 
@@ -131,8 +133,8 @@ async def live_consumers(db: AppDatabase, *, queue: str, seen_within: dt.timedel
             host=row.host,
             pid=int(row.pid),
             queue=row.queue,
-            threads=int(row.threads),
-            alive_threads=int(row.alive_threads),
+            workers=int(row.workers),
+            workers_alive=int(row.workers_alive),
             started_at=aware_utc(row.started_at) or now_utc(),
             seen_at=aware_utc(row.seen_at) or now_utc(),
             stopped_at=aware_utc(row.stopped_at),

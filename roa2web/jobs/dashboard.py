@@ -1,5 +1,8 @@
 """The queue's figures in one snapshot: what `roa2web queue dashboard` shows and `GET /api/tasks` returns.
 
+Workers are the consumers' worker threads (QUEUE_WORKERS each): configured, alive, and busy (running
+a job now). A consumer's scheduler thread is not a worker and is not counted.
+
 It reads only shared state (the queue backend, the jobs and consumers tables, Huey's stats
 tables), so it gives the same answer from the server, a second terminal or another machine.
 """
@@ -15,7 +18,14 @@ import peewee
 
 from roa2web.appdb import AppDatabase
 from roa2web.jobs import consumers, stats
-from roa2web.jobs.queries import jobs_in_state, kind_counts, oldest_queued, recently_finished, state_counts
+from roa2web.jobs.queries import (
+    jobs_in_state,
+    kind_counts,
+    oldest_queued,
+    recently_finished,
+    running_per_worker,
+    state_counts,
+)
 from roa2web.jobs.queue import JobQueue
 from roa2web.jobs.store import Job, JobState, now_utc
 
@@ -91,6 +101,7 @@ async def snapshot(
     live = await consumers.live_consumers(
         db, queue=queue.settings.queue_name, seen_within=dt.timedelta(seconds=stale_after_s)
     )
+    busy = await running_per_worker(db)
     backend = await backend_task
     huey = await huey_task
     completed_last = [minute["completed"] + minute["errors"] for minute in huey["throughput"]]
@@ -112,10 +123,11 @@ async def snapshot(
         "throughput_per_minute": sum(completed_last) / len(completed_last) if completed_last else 0.0,
         "inflight": huey["inflight"],
         "consumers": [
-            {"id": c.id, "host": c.host, "pid": c.pid, "threads": c.threads, "alive_threads": c.alive_threads,
-             "started_at": c.started_at, "seen_at": c.seen_at}
+            {"id": c.id, "host": c.host, "pid": c.pid, "workers": c.workers, "workers_alive": c.workers_alive,
+             "workers_busy": busy.get(c.id, 0), "started_at": c.started_at, "seen_at": c.seen_at}
             for c in live
         ],
-        "threads_alive": sum(c.alive_threads for c in live),
-        "threads_total": sum(c.threads for c in live),
+        "workers_busy": sum(busy.get(c.id, 0) for c in live),
+        "workers_alive": sum(c.workers_alive for c in live),
+        "workers_total": sum(c.workers for c in live),
     }

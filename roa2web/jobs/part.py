@@ -85,7 +85,7 @@ class QueuePart:
     async def _report(self) -> None:
         if self.worker and self.consumer:
             await consumers.report(self.db, self.worker, queue=self.settings.queue_name,
-                                   threads=self.consumer.thread_count, alive_threads=self.consumer.threads_alive())
+                                   workers=self.consumer.worker_count, workers_alive=self.consumer.workers_alive())
 
     async def _maintain(self) -> None:
         """Every QUEUE_HEARTBEAT_S: heartbeat our jobs, report our threads, take back orphans."""
@@ -138,7 +138,7 @@ class QueuePart:
             log.warning("job %s (%s) did not finish before shutdown; handed back to the queue", job.id, job.kind)
 
     async def health(self) -> dict[str, Any]:
-        """Backend reachable, depth, running count, consumer threads alive, oldest queued age."""
+        """Backend reachable, depth, running count, workers (busy, alive, configured), oldest queued age."""
         info: dict[str, Any] = {"backend": self.settings.queue_backend, "queue": self.settings.queue_name}
         try:
             counts = await asyncio.to_thread(self.queue.counts)
@@ -154,7 +154,7 @@ class QueuePart:
         status = "ok"
         if not self.settings.queue_in_process:
             live = await consumers.live_consumers(self.db, queue=self.settings.queue_name, seen_within=self.stale_after)
-            info.update(consumer="external (QUEUE_IN_PROCESS=false)", threads_alive=sum(c.alive_threads for c in live))
+            info.update(consumer="external (QUEUE_IN_PROCESS=false)", workers_alive=sum(c.workers_alive for c in live))
             if not live and jobs[JobState.QUEUED]:
                 status = "degraded"
         elif self.start_error is not None:
@@ -163,8 +163,11 @@ class QueuePart:
         elif self.consumer is None:
             info["consumer"] = "starting"  # accepted jobs wait in the queue meanwhile: not a degradation
         else:
-            alive, total = self.consumer.threads_alive(), self.consumer.thread_count
-            info.update(consumer="in-process", threads=total, threads_alive=alive)
-            if alive < total:
+            alive, total = self.consumer.workers_alive(), self.consumer.worker_count
+            busy = len(self.runner.running_jobs()) if self.runner else 0
+            scheduler_alive = self.consumer.scheduler_alive()
+            info.update(consumer="in-process", workers=total, workers_alive=alive, workers_busy=busy,
+                        scheduler_alive=scheduler_alive)
+            if alive < total or not scheduler_alive:
                 status = "degraded"
         return {"status": status, **info}

@@ -45,6 +45,17 @@ async def oldest_queued(db: AppDatabase) -> dt.datetime | None:
     return aware_utc(rows[0].oldest) if rows else None
 
 
+async def running_per_worker(db: AppDatabase) -> dict[str, int]:
+    """How many jobs each consumer (by worker id) is running now: its busy worker threads."""
+    rows = await (
+        JobRow.select(JobRow.worker, peewee.fn.COUNT(JobRow.id).alias("n"))
+        .where((JobRow.state == JobState.RUNNING.value) & JobRow.worker.is_null(False))
+        .group_by(JobRow.worker)
+        .aio_execute(db)
+    )
+    return {row.worker: int(row.n) for row in rows}
+
+
 async def jobs_in_state(db: AppDatabase, state: JobState, *, limit: int = 1000) -> list[Job]:
     """Jobs in one state, oldest first (recovery walks these)."""
     rows = await (

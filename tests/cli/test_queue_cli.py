@@ -98,12 +98,13 @@ def test_dashboard_once(queue_env, capsys):
     assert figures["jobs"] == {"queued": 1, "running": 1, "done": 0, "failed": 1, "cancelled": 0}
     assert figures["pending"] == 3  # three messages were enqueued; no consumer took them
     assert [job["id"] for job in figures["running"]] == [ids["running"]]
-    assert figures["threads_alive"] == 0 and figures["backend"]["reachable"] is True
+    assert figures["workers_alive"] == figures["workers_total"] == figures["workers_busy"] == 0
+    assert figures["backend"]["reachable"] is True
     code, out, _ = run(capsys, "dashboard", "--once")
     assert code == 0
     assert "pending" in out and "queued 1" in out and "running 1" in out and "failed 1" in out
     assert ids["running"] in out and "elsewhere:2:y" in out
-    assert "consumer threads alive" in out and "0 of 0 in 0 consumer(s)" in out
+    assert "workers" in out and "0 busy of 0 configured, 0 alive, in 0 consumer(s)" in out
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("7d", 604_800), ("12h", 43_200), ("30m", 1800), ("45s", 45),

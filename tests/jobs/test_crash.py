@@ -72,14 +72,14 @@ def test_kill_9_mid_export_then_restart_completes_exactly_once(tmp_path, demo_le
         assert dashboard.returncode == 0, dashboard.stderr
         figures = json.loads(dashboard.stdout)
         assert figures["jobs"] == {"queued": 0, "running": 0, "done": 2, "failed": 1, "cancelled": 0}
-        assert (figures["threads_alive"], figures["threads_total"], len(figures["consumers"])) == (3, 3, 1)
+        assert (figures["workers_alive"], figures["workers_total"], len(figures["consumers"])) == (2, 2, 1)
         tasks = {row["task"]: row for row in figures["tasks"]}
         assert tasks["report_export"]["completed"] == 2 and tasks["report_export"]["errors"] == 1
         assert {row["id"]: row["state"] for row in figures["recent"]} == {
             job_id: "done", failing: "failed", another: "done"}
         text = run_cli(["queue", "dashboard", "--once"], env)
         assert text.returncode == 0 and "done 2" in text.stdout and "failed 1" in text.stdout
-        assert "3 of 3 in 1 consumer(s)" in text.stdout and "report_export" in text.stdout
+        assert "0 busy of 2 configured, 2 alive, in 1 consumer(s)" in text.stdout and "report_export" in text.stdout
 
         second.send_signal(signal.SIGTERM)
         assert second.wait(30) == 0

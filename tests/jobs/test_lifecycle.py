@@ -155,7 +155,7 @@ async def test_summary_counts_jobs_and_huey_stats(queue_app):
     assert tasks["test_steps"]["completed"] == 3 and tasks["test_steps"]["errors"] == 0
     assert tasks["test_steps"]["mean_s"] > 0 and tasks["test_steps"]["p95_s"] >= tasks["test_steps"]["mean_s"] * 0.5
     assert tasks["test_broken"]["errors"] == 1
-    assert figures["threads_alive"] == figures["threads_total"] == 3
+    assert figures["workers_alive"] == figures["workers_total"] == 2
     assert {row["id"] for row in figures["recent"]} >= {job.id for job in [*ok, bad]}
     assert sum(minute["completed"] for minute in figures["throughput"]) >= 3
     assert figures["kinds"]["test_steps"]["done"] == 3
@@ -168,7 +168,8 @@ async def test_health_reports_the_queue(queue_app):
     assert queue["status"] == "ok"
     assert queue["reachable"] is True and queue["backend"] == "sqlite"
     assert queue["depth"] == 0 and queue["running"] == 0 and queue["oldest_queued_age_s"] is None
-    assert (queue["threads"], queue["threads_alive"]) == (3, 3)
+    assert (queue["workers"], queue["workers_alive"], queue["workers_busy"]) == (2, 2, 0)  # the scheduler is no worker
+    assert queue["scheduler_alive"] is True
 
 
 async def test_consumer_off_is_reported_and_jobs_wait(queue_settings):
@@ -181,4 +182,4 @@ async def test_consumer_off_is_reported_and_jobs_wait(queue_settings):
         assert (await service.get(job.id)).state == JobState.QUEUED
         queue = (await app.extensions["roa2web"].health())["modules"]["queue"]
         assert queue["status"] == "degraded" and queue["depth"] == 1 and queue["queued"] == 1
-        assert queue["oldest_queued_age_s"] >= 0.2 and queue["threads_alive"] == 0
+        assert queue["oldest_queued_age_s"] >= 0.2 and queue["workers_alive"] == 0
