@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS cache_entries (
 CREATE INDEX IF NOT EXISTS cache_entries_company_report ON cache_entries (company_id, report);
 CREATE INDEX IF NOT EXISTS cache_entries_report ON cache_entries (report);
 CREATE INDEX IF NOT EXISTS cache_entries_expires ON cache_entries (expires);
+CREATE TABLE IF NOT EXISTS cache_ledgers (
+    location TEXT PRIMARY KEY,
+    tag TEXT NOT NULL
+);
 """
 SELECT_ONE = "SELECT value, etag, created, expires, report, company_id FROM cache_entries WHERE key = ?"
 UPSERT = (
@@ -46,6 +50,8 @@ BY_REPORT = (
     "SELECT report, count(*), coalesce(sum(length(value)), 0), count(*) FILTER (WHERE expires <= ?)"
     " FROM cache_entries GROUP BY report ORDER BY report"
 )
+REMEMBER_LEDGER = "INSERT OR REPLACE INTO cache_ledgers (location, tag) VALUES (?, ?)"
+LEDGER_TAG = "SELECT tag FROM cache_ledgers WHERE location = ?"
 BY_COMPANY = "SELECT company_id, count(*) FROM cache_entries GROUP BY company_id ORDER BY company_id"
 
 BUSY_TIMEOUT_S = 5.0
@@ -105,6 +111,15 @@ class SqliteTier:
         self._connection().execute(
             UPSERT, (key, entry.body, entry.etag, entry.created, entry.expires, entry.report, entry.company_id)
         )
+
+    def remember_ledger(self, location: str, tag: str) -> None:
+        """Record `tag` as the generation last read at the ledger `location`."""
+        self._connection().execute(REMEMBER_LEDGER, (location, tag))
+
+    def ledger_tag(self, location: str) -> str | None:
+        """The tag of the generation last read at the ledger `location`, if any."""
+        row = self._connection().execute(LEDGER_TAG, (location,)).fetchone()
+        return None if row is None else str(row[0])
 
     def delete(self, key: str) -> None:
         """Remove the entry under `key` if present."""

@@ -5,8 +5,11 @@ a whole L2 hit costs a fraction of a hop through `asyncio.to_thread` (`scripts/b
 Writes go to a worker thread from async code: a commit may wait for a WAL checkpoint or another
 process's lock (a miss's p99 was 12-27 ms, nearly all of it the write).
 
-Every key carries a tag of the ledger's identity: a cache opened for one ledger never serves (not
-even as STALE) what was computed from another, such as the ledger a regenerated demo replaced.
+Every key carries a tag of the ledger's identity (its location and generation): a cache opened for
+one ledger never serves, not even as STALE, what was computed from another, such as the ledger a
+regenerated demo replaced. A ledger whose generation cannot be read (its file is missing or
+corrupt) keeps the tag of the last generation seen at its location, so that generation's copies
+are served as STALE while it is down, as Oracle's are while Oracle is unreachable.
 
 Invalidation bumps a generation counter before it deletes. A computation or promotion that started
 under an older generation does not keep its entry, so no invalidated data survives in either tier.
@@ -19,9 +22,10 @@ import itertools
 import logging
 import sqlite3
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from roa2web.cache.entry import CachedResponse, CacheOutcome
 from roa2web.cache.flight import SingleFlight
@@ -37,6 +41,20 @@ log = logging.getLogger("roa2web.cache")
 Found = tuple[CachedResponse, CacheOutcome]
 
 
+class LedgerId(Protocol):
+    """A ledger's identity (`roa2web.ledger.identity.LedgerIdentity`): location, and generation if known."""
+
+    @property
+    def location(self) -> str:
+        """Where the ledger is."""
+        ...
+
+    @property
+    def generation(self) -> str | None:
+        """Which content is there; None when it could not be read."""
+        ...
+
+
 class TwoTierCache:
     """Serialized report responses, shared by the event loop and worker threads of one process.
 
@@ -49,7 +67,7 @@ class TwoTierCache:
         self,
         path: Path,
         *,
-        ledger_identity: str,
+        ledger: LedgerId,
         l1_max_entries: int,
         l1_ttl_s: float,
         stale_max_age_s: float,
@@ -64,7 +82,19 @@ class TwoTierCache:
         self._generations = itertools.count(1)
         self._generation = 0
         self.path = path
-        self.ledger = ledger_tag(ledger_identity)
+        self.ledger = self._tag_of(ledger)
+
+    def _tag_of(self, ledger: LedgerId) -> str:
+        """The key tag of `ledger`'s generation; for an unreadable one, the last generation seen there."""
+        if ledger.generation is not None:
+            tag = ledger_tag(f"{ledger.location}#{ledger.generation}")
+            self._store.remember_ledger(ledger.location, tag)
+            return tag
+        known = self._store.ledger_tag(ledger.location)
+        if known is None:
+            return ledger_tag(f"{ledger.location}#unreadable:{uuid.uuid4()}")
+        log.warning("the ledger at %s cannot be read: its last generation's copies may be served", ledger.location)
+        return known
 
     def _key(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> str:
         return cache_key(report, company_id, params, ledger=self.ledger)
@@ -245,11 +275,11 @@ class TwoTierCache:
         self._store.close()
 
 
-def open_report_cache(settings: Settings, ledger_identity: str) -> TwoTierCache:
-    """The report cache at DATA_DIR/cache.db for the ledger known as `ledger_identity`, sized from settings."""
+def open_report_cache(settings: Settings, ledger: LedgerId) -> TwoTierCache:
+    """The report cache at DATA_DIR/cache.db for `ledger`, sized from settings."""
     return TwoTierCache(
         settings.data_path("cache.db"),
-        ledger_identity=ledger_identity,
+        ledger=ledger,
         l1_max_entries=settings.cache_l1_max_entries,
         l1_ttl_s=settings.cache_l1_ttl_s,
         stale_max_age_s=settings.cache_stale_max_age_s,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from roa2web.ledger.identity import unidentified
+from roa2web.ledger.identity import LedgerIdentity, unknown
 from roa2web.ledger.statements import STATEMENTS
 from roa2web.problems import ServiceUnavailable
 
@@ -43,10 +43,10 @@ class Ledger(abc.ABC):
 
     kind: str
     queries: int = 0  # statements run since start; tests use it to count ledger work
-    _identity: str | None = None
+    _identity: LedgerIdentity | None = None
 
     @property
-    def identity(self) -> str:
+    def identity(self) -> LedgerIdentity:
         """Which ledger this is (`roa2web.ledger.identity`), read once: the report cache is keyed on it.
 
         The app reads it when it is assembled; a ledger replaced while the process runs is seen
@@ -56,9 +56,9 @@ class Ledger(abc.ABC):
             self._identity = self._read_identity()
         return self._identity
 
-    def _read_identity(self) -> str:
+    def _read_identity(self) -> LedgerIdentity:
         """The identity of a ledger that cannot name itself: its own, shared with no other process."""
-        return unidentified(self.kind)
+        return unknown(self.kind)
 
     async def fetch(self, statement: str, **binds: Any) -> list[Row]:
         """Run the named statement with `binds` and return its rows as dicts (lower-case keys)."""

@@ -15,7 +15,7 @@ from typing import Any, override
 import sqlglot
 
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
-from roa2web.ledger.identity import embedded_identity
+from roa2web.ledger.identity import LedgerIdentity, embedded_identity
 
 
 @functools.lru_cache(maxsize=512)
@@ -86,13 +86,13 @@ class EmbeddedLedger(Ledger):
         await asyncio.wait_for(future, self.timeout_s)
 
     @override
-    def _read_identity(self) -> str:
+    def _read_identity(self) -> LedgerIdentity:
         return embedded_identity(self.path)
 
     @override
     def stats(self) -> dict[str, Any]:
         size = self.path.stat().st_size if self.path.exists() else 0
-        return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "identity": self.identity,
+        return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "identity": str(self.identity),
                 "queries": self.queries}
 
     @override

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, override
 
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
-from roa2web.ledger.identity import oracle_identity
+from roa2web.ledger.identity import LedgerIdentity, oracle_identity
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*(\.[A-Za-z_][A-Za-z0-9_$#]*){0,2}$")
 
@@ -95,7 +95,7 @@ class OracleLedger(Ledger):
         return bool(rows) and rows[0]["result"] is not None and int(rows[0]["result"]) > 0
 
     @override
-    def _read_identity(self) -> str:
+    def _read_identity(self) -> LedgerIdentity:
         return oracle_identity(self.dsn, self.user)
 
     @override
@@ -104,7 +104,7 @@ class OracleLedger(Ledger):
         return {
             "kind": self.kind,
             "dsn": self.dsn,
-            "identity": self.identity,
+            "identity": str(self.identity),
             "pool_min": self.pool_min,
             "pool_max": self.pool_max,
             "pool_open": getattr(pool, "opened", None) if pool else None,

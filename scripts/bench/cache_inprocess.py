@@ -26,6 +26,9 @@ import orjson
 
 from roa2web.cache import TwoTierCache
 from roa2web.cache.store import MMAP_BYTES, SCHEMA, SELECT_ONE, UPSERT
+from roa2web.ledger.identity import LedgerIdentity
+
+LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "bench")
 
 PARAMS = {"from": "2025-01-01", "to": "2025-03-31", "level": "analytic"}
 TARGET_L2_US = 500.0
@@ -79,7 +82,7 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
 
     # L1: one key, always in memory.
     cache = TwoTierCache(
-        directory / "l1.db", ledger_identity="bench", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
+        directory / "l1.db", ledger=LEDGER, l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
     )
     await cache.get_or_compute("trial_balance", 1, PARAMS, compute, 300)
     samples = await time_async(iterations, lambda _: cache.get_or_compute("trial_balance", 1, PARAMS, compute, 300))
@@ -94,13 +97,13 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
 
     # L2: many keys and a one-entry L1, so each lookup reads SQLite and promotes.
     filler = TwoTierCache(
-        directory / "l2.db", ledger_identity="bench", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
+        directory / "l2.db", ledger=LEDGER, l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
     )
     for company_id in range(warm_keys):
         filler.put("trial_balance", company_id, PARAMS, body, 3600)
     filler.close()
     cache = TwoTierCache(
-        directory / "l2.db", ledger_identity="bench", l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
+        directory / "l2.db", ledger=LEDGER, l1_max_entries=1, l1_ttl_s=300, stale_max_age_s=3600
     )
     samples = await time_async(
         iterations, lambda i: cache.get_or_compute("trial_balance", i % warm_keys, PARAMS, compute, 3600)
@@ -118,7 +121,7 @@ async def run(iterations: int, rows: int, directory: Path) -> int:
     # Miss: a fresh key each time; compute returns the ready body, so this is the cache's own cost
     # (two lookups, the single-flight task, hashing, the L1 insert and the L2 write in a thread).
     cache = TwoTierCache(
-        directory / "miss.db", ledger_identity="bench", l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
+        directory / "miss.db", ledger=LEDGER, l1_max_entries=1000, l1_ttl_s=300, stale_max_age_s=3600
     )
     samples = await time_async(
         min(iterations, 5000), lambda i: cache.get_or_compute("trial_balance", i, PARAMS, compute, 300)

@@ -9,8 +9,10 @@ import pytest
 from cache_helpers import CountingCompute, FakeClock
 
 from roa2web.cache import TwoTierCache
+from roa2web.ledger.identity import LedgerIdentity
 
-LEDGER = "embedded:generation:test-ledger"
+LOCATION = "embedded:/data/ledger-demo.sqlite"
+LEDGER = "generation:test-ledger"
 
 
 @pytest.fixture
@@ -29,10 +31,10 @@ def make_cache(cache_path: Path, clock: FakeClock) -> Iterator[Callable[..., Two
     opened: list[TwoTierCache] = []
 
     def make(*, l1_max_entries: int = 100, l1_ttl_s: float = 300, stale_max_age_s: float = 3600,
-             ledger_identity: str = LEDGER) -> TwoTierCache:
+             ledger_identity: str | None = LEDGER) -> TwoTierCache:
         cache = TwoTierCache(
             cache_path,
-            ledger_identity=ledger_identity,
+            ledger=LedgerIdentity(LOCATION, ledger_identity),
             l1_max_entries=l1_max_entries,
             l1_ttl_s=l1_ttl_s,
             stale_max_age_s=stale_max_age_s,

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 from roa2web.cache import TwoTierCache
+from roa2web.ledger.identity import LedgerIdentity
+
+LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "test-ledger")
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -25,7 +28,7 @@ def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def fill(tmp_path: Path) -> None:
-    cache = TwoTierCache(tmp_path / "data" / "cache.db", ledger_identity="test-ledger", l1_max_entries=10, l1_ttl_s=60,
+    cache = TwoTierCache(tmp_path / "data" / "cache.db", ledger=LEDGER, l1_max_entries=10, l1_ttl_s=60,
                          stale_max_age_s=3600)
     try:
         cache.put("trial_balance", 1, {"period": 1}, b"a" * 2048, ttl_s=600)

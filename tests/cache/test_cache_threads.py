@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 from roa2web.cache import CacheOutcome, TwoTierCache
+from roa2web.ledger.identity import LedgerIdentity
+
+LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "test-ledger")
 
 THREADS = 8
 DURATION_S = 1.0
@@ -44,7 +47,7 @@ def hammer(cache: TwoTierCache, seed: int, stop_at: float, gets: list[int], erro
 
 
 async def test_eight_threads_and_the_event_loop_share_one_cache(tmp_path: Path) -> None:
-    cache = TwoTierCache(tmp_path / "cache.db", ledger_identity="test-ledger", l1_max_entries=50, l1_ttl_s=300,
+    cache = TwoTierCache(tmp_path / "cache.db", ledger=LEDGER, l1_max_entries=50, l1_ttl_s=300,
                          stale_max_age_s=3600)
     gets = [0] * THREADS
     errors: list[BaseException] = []

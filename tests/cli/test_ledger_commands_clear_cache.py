@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from roa2web.cache import TwoTierCache
+from roa2web.ledger.identity import LedgerIdentity
+
+LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "embedded:generation:before")
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def fill_cache(data_dir: Path) -> None:
-    cache = TwoTierCache(data_dir / "cache.db", ledger_identity="embedded:generation:before", l1_max_entries=10,
+    cache = TwoTierCache(data_dir / "cache.db", ledger=LEDGER, l1_max_entries=10,
                          l1_ttl_s=60, stale_max_age_s=3600)
     try:
         for company_id in (1, 2, 3):

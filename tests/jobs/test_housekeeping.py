@@ -13,6 +13,9 @@ from roa2web.app import create_app
 from roa2web.auth import store
 from roa2web.cache import TwoTierCache
 from roa2web.jobs.housekeeping import run_housekeeping
+from roa2web.ledger.identity import LedgerIdentity
+
+LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "test-ledger")
 
 
 async def _seed(app, tmp_path):
@@ -34,7 +37,7 @@ async def _seed(app, tmp_path):
     await store.store_refresh_token(db, token_hash="h2", family_id="f", user_id=user.id, lifetime=dt.timedelta(days=1))
 
     clock = [time.time()]
-    cache = TwoTierCache(settings.data_path("cache-test.db"), ledger_identity="test-ledger", l1_max_entries=10,
+    cache = TwoTierCache(settings.data_path("cache-test.db"), ledger=LEDGER, l1_max_entries=10,
                          l1_ttl_s=60, stale_max_age_s=settings.cache_stale_max_age_s, clock=lambda: clock[0])
     cache.put("trial_balance", 1, {"year": 2025}, b"{}", ttl_s=1)
     clock[0] += settings.cache_stale_max_age_s + 10
