@@ -22,7 +22,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_ready(port: int, timeout_s: float = 30) -> float:
+def wait_ready(port: int, timeout_s: float = 120) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < timeout_s:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from quart import Quart
 
@@ -14,7 +15,7 @@ from roa2web.jobs.store import Job, JobState
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
 
-async def queue_ready(app: Quart, timeout_s: float = 15) -> None:
+async def queue_ready(app: Quart, timeout_s: float = 120) -> None:
     """Wait until the queue part (it starts in the background) has started its consumer."""
     runtime = app.extensions["roa2web"]
     if not runtime.settings.queue_in_process:
@@ -32,7 +33,7 @@ def jobs_of(app: Quart) -> JobService:
 
 
 async def wait_for(
-    service: JobService, job_id: str, *states: JobState, timeout_s: float = 20, seen: list[Job] | None = None
+    service: JobService, job_id: str, *states: JobState, timeout_s: float = 120, seen: list[Job] | None = None
 ) -> Job:
     """Poll until the job is in one of `states` (default: finished); every observation goes to `seen`."""
     wanted = set(states) or {JobState.DONE, JobState.FAILED, JobState.CANCELLED}
@@ -47,6 +48,18 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"job {job_id} still {job.state} after {timeout_s} s: {job}")
         await asyncio.sleep(0.02)
+
+
+async def stats_flushed(service: JobService, finished: dict[str, int], timeout_s: float = 120) -> dict[str, Any]:
+    """The dashboard figures once Huey's stats (flushed every 0.5 s) count `finished` runs per task."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        figures = await service.summary()
+        counted = {row["task"]: row["completed"] + row["errors"] for row in figures["tasks"]}
+        if all(counted.get(task, 0) >= runs for task, runs in finished.items()):
+            return figures
+        assert time.monotonic() < deadline, f"Huey's stats still count {counted} after {timeout_s} s"
+        await asyncio.sleep(0.1)
 
 
 def marker_lines(path: Path) -> list[str]:

@@ -66,7 +66,7 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
     return subprocess.Popen([sys.executable, "-m", "roa2web", *args], env=env, stdout=handle, stderr=handle)
 
 
-def wait_ready(port: int, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
+def wait_ready(port: int, process: subprocess.Popen[bytes], timeout_s: float = 120) -> None:
     """Until /ready answers 200 (fails early if the process died)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

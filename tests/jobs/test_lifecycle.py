@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from queue_helpers import jobs_of, marker_lines, queue_ready, wait_for
+from queue_helpers import jobs_of, marker_lines, queue_ready, stats_flushed, wait_for
 
 from roa2web.app import create_app
 from roa2web.jobs.service import JobStateError, UnknownJobKind
@@ -127,7 +127,7 @@ async def test_cancel_a_queued_job_revokes_its_message(queue_settings, tmp_path)
     async with consuming.test_app():
         await queue_ready(consuming)
         service = jobs_of(consuming)
-        deadline = asyncio.get_running_loop().time() + 5
+        deadline = asyncio.get_running_loop().time() + 60
         while (await asyncio.to_thread(service.queue.counts))["pending"]:
             assert asyncio.get_running_loop().time() < deadline, "the revoked message was never dequeued"
             await asyncio.sleep(0.05)
@@ -146,8 +146,7 @@ async def test_summary_counts_jobs_and_huey_stats(queue_app):
     bad = await service.submit("test_broken", {})
     for job in [*ok, bad]:
         await wait_for(service, job.id)
-    await asyncio.sleep(0.8)  # Huey's stats writer flushes every 0.5 s
-    figures = await service.summary()
+    figures = await stats_flushed(service, {"test_steps": 3, "test_broken": 1})
     assert figures["jobs"]["done"] == 3 and figures["jobs"]["failed"] == 1
     assert figures["backend"] == {"kind": "sqlite", "queue": "roa2web", "reachable": True, "error": None}
     assert (figures["pending"], figures["scheduled"]) == (0, 0)

@@ -8,13 +8,15 @@ import time
 from roa2web.jobs.queue import ExpiringSqliteStorage, JobQueue
 
 
-def test_sqlite_results_expire(tmp_path):
+def test_sqlite_results_expire(tmp_path, monkeypatch):
+    now = [1_750_000_000.0]  # the storage's clock, moved by hand: no race with a busy machine
+    monkeypatch.setattr(time, "time", lambda: now[0])
     storage = ExpiringSqliteStorage("q", filename=str(tmp_path / "queue.db"), result_ttl_s=0.2)
     storage.put_data("r1", b"result", is_result=True)
     storage.put_data("plain", b"not a result")
     assert storage.peek_data("r1") == b"result"
     assert storage.expire_results() == 0
-    time.sleep(0.25)
+    now[0] += 0.25
     storage.put_data("r2", b"fresh", is_result=True)
     assert storage.expire_results() == 1
     assert storage.has_data_for_key("r2") and storage.has_data_for_key("plain")

@@ -7,6 +7,7 @@ import asyncio
 import socket
 import subprocess
 import sys
+import time
 
 from queue_helpers import jobs_of, marker_lines, queue_ready, wait_for
 
@@ -63,7 +64,7 @@ async def test_silent_worker_elsewhere_is_taken_over_after_the_stale_window(queu
         assert consumer.extensions["roa2web"].queue_part.recovered["orphans"] == 0  # not yet stale
         service = jobs_of(consumer)
         assert (await service.get(orphan)).state == JobState.RUNNING
-        done = await wait_for(service, orphan, timeout_s=10)
+        done = await wait_for(service, orphan, timeout_s=120)
     assert done.state == JobState.DONE and done.attempts == 2
 
 
@@ -72,11 +73,11 @@ async def test_a_heartbeating_worker_keeps_its_job(queue_settings):
     producer = create_app(queue_settings(queue_in_process=False))
     async with producer.test_app():
         job_id = await claimed_by(producer, worker, "test_steps", {})
-    app = create_app(queue_settings())
+    app = create_app(queue_settings(queue_stale_after_s=3))  # heartbeats every 0.3 s: a stall must last 2.7 s
     async with app.test_app():
         await queue_ready(app)
         service = jobs_of(app)
-        for _ in range(12):  # 3.6 s, more than twice the 1.5 s stale window
+        for _ in range(24):  # 7.2 s, more than twice the stale window
             await transitions.heartbeat(service.db, worker)
             await asyncio.sleep(0.3)
         job = await service.get(job_id)
@@ -109,8 +110,11 @@ async def test_a_second_message_for_a_finished_job_does_nothing(queue_app, tmp_p
     job = await service.submit("test_steps", {"marker": str(marker)})
     await wait_for(service, job.id)
     await asyncio.to_thread(service.queue.enqueue, service.queue.new_task(job.kind, job.id))
-    await asyncio.sleep(0.5)
-    assert await asyncio.to_thread(service.queue.counts) == {"pending": 0, "scheduled": 0}
+    deadline = time.monotonic() + 120
+    while await asyncio.to_thread(service.queue.counts) != {"pending": 0, "scheduled": 0}:
+        assert time.monotonic() < deadline, "the second message was never taken"
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # time for a (wrong) second run to show in the marker
     again = await service.get(job.id)
     assert (again.state, again.attempts) == (JobState.DONE, 1)
     assert len([line for line in marker_lines(marker) if line.endswith("start")]) == 1

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import openpyxl
 import pytest
-from queue_helpers import jobs_of, queue_ready, wait_for
+from queue_helpers import jobs_of, queue_ready, stats_flushed, wait_for
 from server_process import process_env, run_cli, start, wait_for_line
 
 from roa2web.app import create_app
@@ -57,8 +57,7 @@ async def test_export_flow_on_redis(queue_settings, queue_name):
         path = app.extensions["roa2web"].settings.data_path("exports", done.result_ref)
         rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
         assert rows[-1][0] == "TOTAL"
-        await asyncio.sleep(0.7)  # stats flush
-        figures = await service.summary()
+        figures = await stats_flushed(service, {"report_export": 1})
         assert figures["backend"]["kind"] == "redis" and figures["backend"]["reachable"] is True
         completed = {row["task"]: row["completed"] for row in figures["tasks"] if row["task"] != "housekeeping"}
         assert completed == {"report_export": 1}  # housekeeping runs too when the clock is on a quarter hour

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 
 from quart.datastructures import FileStorage
 from quart.testing.app import TestApp as QuartTestApp
@@ -56,12 +57,10 @@ async def test_graceful_stop_with_ocr_jobs_running_fails_none_and_a_restart_fini
                                          headers=headers)
             assert response.status_code == 202, await response.get_data()
             job_ids.append((await response.get_json())["job_id"])
-        for _ in range(500):  # stop while OCR jobs are running, with more waiting behind them
-            if JobState.RUNNING in (await ocr_job_states(app)).values():
-                break
+        deadline = time.monotonic() + 120  # stop while OCR jobs are running, with more waiting behind them
+        while JobState.RUNNING not in (await ocr_job_states(app)).values():
+            assert time.monotonic() < deadline, "no OCR job started"
             await asyncio.sleep(0.02)
-        else:
-            raise AssertionError("no OCR job started")
     # the app is stopped (as at SIGTERM): running jobs finished, the rest wait for the next start
     app = create_app(settings)
     async with QuartTestApp(app, shutdown_timeout=GRACE_S):
