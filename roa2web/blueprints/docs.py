@@ -11,8 +11,9 @@ app and then serves that copy. It puts response headers where OpenAPI wants them
 media type), documents problems as application/problem+json (quart-schema says application/json
 for every body), documents the 304 of every route whose 200 carries an ETag (with its
 If-None-Match parameter) and the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`,
-e.g. the 204 of logout), and makes operation ids unique (two blueprints may have handlers of the
-same name).
+e.g. the 204 of logout), marks the required query parameters `required` (quart-schema looks for
+`required` on each property, while JSON schema lists it on the model, so every query parameter came
+out optional), and makes operation ids unique (two blueprints may have handlers of the same name).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 from quart import Blueprint, Response, send_from_directory
 from quart_rate_limiter import rate_exempt
 from quart_schema import hide
+from quart_schema.casing import snake_to_camel
+from quart_schema.conversion import model_schema
 from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
 
@@ -120,6 +123,18 @@ class ApiOpenAPIProvider(OpenAPIProvider):
         if headers:
             response["headers"] = {name: _header_object(header) for name, header in headers.items()}
         return response, definitions
+
+    def build_querystring_parameters(self, model: type[Model]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The query parameters quart-schema builds, each one the model requires marked `required: true`."""
+        parameters, definitions = super().build_querystring_parameters(model)
+        required = set(model_schema(model, preference=self._app.config["QUART_SCHEMA_CONVERSION_PREFERENCE"])
+                       .get("required", ()))
+        if self._app.config["QUART_SCHEMA_CONVERT_CASING"]:
+            required = {snake_to_camel(name) for name in required}
+        for parameter in parameters:
+            if parameter["name"] in required:
+                parameter["required"] = True
+        return parameters, definitions
 
     def schema(self) -> dict[str, Any]:
         """The finished spec, built on first use (every route is registered by then); a copy each call."""
