@@ -6,8 +6,10 @@ field `errors` and response `headers`. One handler (`roa2web.errors`) renders ev
 problem+json (RFC 9457), so domain and store code raise meaning, not statuses, and never import
 the web framework.
 
-The generic kinds below (NotFound, Forbidden, ...) are subclassed by the domain's own errors,
-which may combine a module's base class with one of them (`class JobNotFound(JobError, NotFound)`).
+Titles and details are what the firm's people read: Romanian, with diacritics (the `kind` slugs
+stay English identifiers). The generic kinds below (NotFound, Forbidden, ...) are subclassed by
+the domain's own errors, which may combine a module's base class with one of them
+(`class JobNotFound(JobError, NotFound)`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Problem(Exception):
 
     status: ClassVar[int] = 500
     kind: str = "internal-error"
-    title: ClassVar[str] = "Internal error"
+    title: ClassVar[str] = "Eroare internă"
     public_detail: ClassVar[str | None] = None
     retry_after_s: ClassVar[int | None] = None
 
@@ -73,14 +75,14 @@ class BadRequest(Problem):
 
     status = 400
     kind = "bad-request"
-    title = "Bad request"
+    title = "Cerere greșită"
 
 
 class ValidationFailed(BadRequest):
     """One or more fields are invalid (listed in `errors`)."""
 
     kind = "validation-error"
-    title = "Validation error"
+    title = "Date invalide"
 
 
 class Unauthorized(Problem):
@@ -88,7 +90,7 @@ class Unauthorized(Problem):
 
     status = 401
     kind = "unauthorized"
-    title = "Unauthorized"
+    title = "Neautentificat"
 
 
 class Forbidden(Problem):
@@ -96,7 +98,7 @@ class Forbidden(Problem):
 
     status = 403
     kind = "forbidden"
-    title = "Forbidden"
+    title = "Acces interzis"
 
 
 class NotFound(Problem):
@@ -104,7 +106,15 @@ class NotFound(Problem):
 
     status = 404
     kind = "not-found"
-    title = "Not found"
+    title = "Negăsit"
+
+
+class MethodNotAllowed(Problem):
+    """The route exists, but not for this HTTP method."""
+
+    status = 405
+    kind = "method-not-allowed"
+    title = "Metodă nepermisă"
 
 
 class Conflict(Problem):
@@ -120,7 +130,31 @@ class Gone(Problem):
 
     status = 410
     kind = "gone"
-    title = "Gone"
+    title = "Nu mai există"
+
+
+class PayloadTooLarge(Problem):
+    """The request body is above the size the server accepts."""
+
+    status = 413
+    kind = "content-too-large"
+    title = "Cerere prea mare"
+
+
+class UnsupportedMediaType(Problem):
+    """The body is not in a format this route reads (e.g. a form where JSON is expected)."""
+
+    status = 415
+    kind = "unsupported-media-type"
+    title = "Tip de conținut nepotrivit"
+
+
+class TooManyRequests(Problem):
+    """The caller sent too many requests; it may try again later."""
+
+    status = 429
+    kind = "too-many-requests"
+    title = "Prea multe cereri"
 
 
 class ServiceUnavailable(Problem):
@@ -128,5 +162,5 @@ class ServiceUnavailable(Problem):
 
     status = 503
     kind = "service-unavailable"
-    title = "Service unavailable"
+    title = "Serviciu indisponibil"
     retry_after_s = 10

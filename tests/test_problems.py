@@ -30,11 +30,12 @@ def app_raising(settings, error: Exception) -> Quart:
     ("error", "status", "kind", "retry_after"),
     [
         (ReceiptNotFound("no receipt r1"), 404, "not-found", None),
-        (ValidationFailed([FieldError(("total",), "must be positive", "value_error")]), 400, "validation-error", None),
+        (ValidationFailed([FieldError(("total",), "Trebuie să fie pozitiv", "value_error")]), 400, "validation-error",
+         None),
         (OcrUnavailable("OCR is switched off"), 503, "ocr-unavailable", "30"),
-        (ReportParameterError("month", "must be 1..12"), 400, "validation-error", None),
-        (JobNotFound("no job j1"), 404, "job-not-found", None),
-        (JobStateError("job j1 is done"), 409, "job-state", None),
+        (ReportParameterError("month", "Trebuie să fie o lună între 1 și 12"), 400, "validation-error", None),
+        (JobNotFound("Nu există lucrarea j1."), 404, "job-not-found", None),
+        (JobStateError("Lucrarea j1 este finalizată."), 409, "job-state", None),
         (LedgerUnavailable("ledger file /srv/ledger.sqlite does not exist"), 503, "ledger-unavailable", "10"),
         (LedgerError("SELECT failed"), 503, "ledger-error", "10"),
         (QueueUnavailable("redis at 10.0.0.5 refused"), 503, "queue-unavailable", "10"),
@@ -71,11 +72,13 @@ async def test_a_problem_whose_detail_the_client_reads_is_not_logged_as_an_error
 
 
 async def test_field_errors_reach_the_client(settings):
-    app = app_raising(settings, ReportParameterError("month_to", "must be 1..12, not 13"))
+    app = app_raising(settings, ReportParameterError("month_to", "Trebuie să fie o lună între 1 și 12 (nu 13)"))
     async with app.test_app():
         body = await (await app.test_client().get("/raise")).get_json()
-    assert body["errors"] == [{"loc": ["month_to"], "msg": "must be 1..12, not 13", "type": "value_error"}]
-    assert "month_to" in body["detail"]
+    assert body["errors"] == [{"loc": ["month_to"], "msg": "Trebuie să fie o lună între 1 și 12 (nu 13)",
+                               "type": "value_error"}]
+    assert body["detail"] == ("Raportul nu poate fi întocmit: luna de sfârșit — trebuie să fie o lună între 1 și 12 "
+                              "(nu 13).")
 
 
 async def test_an_instance_may_narrow_its_class_kind(settings):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("viewer", "operator", "approver", "admin")
+ROLE_LABELS = {
+    "viewer": "vizualizare", "operator": "operator", "approver": "aprobator", "admin": "administrator",
+}  # as people read them
 ALL_COMPANIES = "*"
 
 

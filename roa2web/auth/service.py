@@ -65,7 +65,7 @@ class AuthService:
         user = await self.provider.authenticate(username.strip(), password)
         if user is None:
             log.info("login refused for %r", username)
-            raise LoginFailed("wrong username or password")
+            raise LoginFailed("Nume de utilizator sau parolă greșite.")
         log.info("login of %s", user.username)
         return await self._issue(user, family_id=uuid.uuid4().hex)
 
@@ -78,11 +78,13 @@ class AuthService:
             if known is not None and known.spent_at is not None:
                 revoked = await store.revoke_family(self.db, known.family_id)
                 log.warning("refresh token reused: family %s revoked (%d tokens)", known.family_id, revoked)
-            raise RefreshFailed("refresh token is not valid")
+            raise RefreshFailed(
+                "Tokenul de reîmprospătare nu este valid (expirat, folosit deja sau revocat); autentificați-vă din nou."
+            )
         user = await store.get_user(self.db, spent.user_id)
         if user is None or user.disabled:
             await store.revoke_family(self.db, spent.family_id)
-            raise RefreshFailed("user is disabled")
+            raise RefreshFailed("Utilizatorul este dezactivat.")
         return await self._issue(user, family_id=spent.family_id)
 
     async def logout(self, refresh_token: str) -> None:

@@ -112,7 +112,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
         principal = current_principal()
         user = await store.get_user(_service().db, principal.user_id)
         if user is None or user.disabled:
-            raise Unauthorized("this user no longer exists or is disabled")
+            raise Unauthorized("Utilizatorul nu mai există sau este dezactivat.")
         return user_out(user)
 
     return blueprint

@@ -14,7 +14,7 @@ from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
 from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, validate_export
 from roa2web.jobs.service import JobService
-from roa2web.jobs.store import Job, JobState
+from roa2web.jobs.store import STATE_LABELS, Job, JobState
 from roa2web.problems import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from roa2web.reports import REPORTS, ReportParameterError
 from roa2web.web.guards import current_principal, ensure_company
@@ -50,7 +50,7 @@ async def _export_job(job_id: str) -> Job:
     job = await _service().get(job_id)
     principal = current_principal()
     if job is None or job.kind != REPORT_EXPORT_JOB or not (principal.is_admin or job.owner_id == principal.user_id):
-        raise NotFound(f"no export {job_id}", kind="export-not-found")
+        raise NotFound(f"Nu există exportul {job_id}.", kind="export-not-found")
     return job
 
 
@@ -88,10 +88,10 @@ async def download_export(job_id: str) -> Response:
     """The file, with a Romanian name (balanta-de-verificare_ALFA-COMERT_2025-01-03.xlsx)."""
     job = await _export_job(job_id)
     if job.state != JobState.DONE or not job.result_ref:
-        raise Conflict(f"the export is {job.state}, not done", kind="export-not-ready")
+        raise Conflict(f"Exportul nu este gata: este {STATE_LABELS[job.state]}.", kind="export-not-ready")
     path = ReportExportFiles.from_settings(runtime().settings).resolve(job.result_ref)
     if path is None:
-        raise Gone("the export file has expired; request it again", kind="export-expired")
+        raise Gone("Fișierul exportului a expirat; cereți exportul din nou.", kind="export-expired")
     response = await send_file(path, mimetype=FORMATS[path.suffix.lstrip(".")], as_attachment=False)
     response.headers["Content-Disposition"] = content_disposition(path.name)
     return response

@@ -92,9 +92,10 @@ def validate_export(report: str, fmt: str, params: Mapping[str, Any]) -> ReportE
     """
     spec = REPORTS.get(report)
     if spec is None:
-        raise UnknownReport(f"no report {report!r}; one of: {', '.join(REPORTS)}")
+        known = ", ".join(f"{name} ({spec.title})" for name, spec in REPORTS.items())
+        raise UnknownReport(f"Nu există raportul {report!r}; se pot exporta: {known}.")
     if fmt not in WRITERS:
-        raise UnknownFormat(f"no export format {fmt!r}; one of: {', '.join(WRITERS)}")
+        raise UnknownFormat(f"Nu există formatul de export {fmt!r}; formatele sunt: {', '.join(WRITERS)}.")
     return ReportExport(spec, spec.validate(dict(params)), "pdf" if fmt == "pdf" else "xlsx")
 
 
@@ -109,7 +110,7 @@ async def company_identity(ledger: Ledger, company_id: int) -> tuple[str, str]:
     for company in await all_companies(ledger):
         if company.id == company_id:
             return company.name, company.cif
-    raise CompanyNotFound(f"company {company_id} is not in the ledger")
+    raise CompanyNotFound(f"Firma {company_id} nu există în contabilitate.")
 
 
 async def prepare_export(ledger: Ledger, export: ReportExport, *, now: dt.datetime) -> PreparedExport:

@@ -5,7 +5,7 @@ A handler is a plain (sync) function registered by kind at import time::
     @job_handler("report_export")
     def export_report(ctx: JobContext) -> str | None:
         rows = ctx.run(build_rows(ctx.runtime.ledger, ctx.params))  # async work: on the loop
-        ctx.progress(50, "se scrie fișierul")                                  # CPU work: right here
+        ctx.progress(50, "Se scrie fișierul")                                  # CPU work: right here
         return str(path)                                                      # the job's result_ref
 
 It runs in a Huey worker thread. Raise `TransientJobError` for failures worth another attempt
@@ -76,7 +76,7 @@ class JobContext:
         return self._bridge.run(coro)
 
     def progress(self, percent: int, message: str = "") -> None:
-        """Record progress (0-100) and a short message users may see (Romanian)."""
+        """Record progress (0-100) and a short message users may see (Romanian, sentence case, no final stop)."""
         self._bridge.progress(self.job, percent, message)
 
     def cancelled(self) -> bool:

@@ -19,7 +19,7 @@ from roa2web.jobs import dashboard, store, transitions
 from roa2web.jobs.handlers import handler_for
 from roa2web.jobs.queries import purge_jobs
 from roa2web.jobs.queue import JobQueue
-from roa2web.jobs.store import Job, JobState
+from roa2web.jobs.store import STATE_LABELS, Job, JobState
 from roa2web.problems import Conflict, NotFound, Problem, ServiceUnavailable
 from roa2web.settings import Settings
 
@@ -34,6 +34,7 @@ class UnknownJobKind(JobError):
     """No handler is registered for this kind (a 500: the process was built without the module)."""
 
     kind = "unknown-job-kind"
+    public_detail = "Serverul nu poate rula acest tip de lucrare."
 
 
 class JobNotFound(JobError, NotFound):
@@ -52,8 +53,9 @@ class QueueUnavailable(JobError, ServiceUnavailable):
     """The queue backend did not take the message (its error, with hosts, goes to the log only)."""
 
     kind = "queue-unavailable"
-    title = "Queue unavailable"
-    public_detail = "the task queue is unavailable, so the work was not accepted; try again shortly"
+    title = "Coada de lucrări indisponibilă"
+    public_detail = ("Coada de lucrări nu este disponibilă, așa că lucrarea nu a fost primită; "
+                     "încercați din nou în curând.")
 
 
 class JobService:
@@ -114,7 +116,7 @@ class JobService:
     async def _require(self, job_id: str) -> Job:
         job = await self.get(job_id)
         if job is None:
-            raise JobNotFound(f"no job {job_id}")
+            raise JobNotFound(f"Nu există lucrarea {job_id}.")
         return job
 
     async def retry(self, job_id: str) -> Job:
@@ -127,7 +129,8 @@ class JobService:
         task = self.queue.new_task(job.kind, job.id)
         if not await transitions.reset_job(self.db, job.id, task.id):
             current = await self._require(job_id)
-            raise JobStateError(f"job {job_id} is {current.state}; only failed or cancelled jobs can be retried")
+            raise JobStateError(f"Lucrarea {job_id} este {STATE_LABELS[current.state]}; "
+                                "se pot relua doar lucrările eșuate sau anulate.")
         queued = await self._require(job_id)
         await self._enqueue(job, task)
         return queued
@@ -143,7 +146,8 @@ class JobService:
                     log.warning("could not revoke the message of job %s: %s", job.id, exc)
         elif not await transitions.request_cancel(self.db, job.id):
             current = await self._require(job_id)
-            raise JobStateError(f"job {job_id} is {current.state}; only queued or running jobs can be cancelled")
+            raise JobStateError(f"Lucrarea {job_id} este {STATE_LABELS[current.state]}; "
+                                "se pot anula doar lucrările în așteptare sau în lucru.")
         return await self._require(job_id)
 
     async def purge(self, *, states: tuple[JobState, ...], older_than: dt.timedelta) -> int:

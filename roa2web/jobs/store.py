@@ -65,6 +65,13 @@ class JobState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+STATE_LABELS = {
+    JobState.QUEUED: "în așteptare",
+    JobState.RUNNING: "în lucru",
+    JobState.DONE: "finalizată",
+    JobState.FAILED: "eșuată",
+    JobState.CANCELLED: "anulată",
+}  # how a person reads a job's state: "lucrarea este ..."
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 
 

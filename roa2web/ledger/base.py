@@ -22,16 +22,18 @@ class LedgerError(ServiceUnavailable):
     """
 
     kind = "ledger-error"
-    title = "Ledger error"
-    public_detail = "the ledger (ROA) could not answer this request and no cached copy exists; try again shortly"
+    title = "Eroare a contabilității (ROA)"
+    public_detail = ("Contabilitatea (ROA) nu a putut răspunde la această cerere și nu există o copie salvată a "
+                     "răspunsului; încercați din nou în curând.")
 
 
 class LedgerUnavailable(LedgerError):
     """The ledger could not be reached or did not answer in time."""
 
     kind = "ledger-unavailable"
-    title = "Ledger unavailable"
-    public_detail = "the ledger (ROA) is unavailable and no cached copy of this answer exists; try again shortly"
+    title = "Contabilitatea (ROA) indisponibilă"
+    public_detail = ("Contabilitatea (ROA) nu este disponibilă și nu există o copie salvată a acestui răspuns; "
+                     "încercați din nou în curând.")
 
 
 class Ledger(abc.ABC):

@@ -20,7 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from roa2web.ledger.base import Ledger, Row, as_date
-from roa2web.reports.errors import ReportParameterError, check_choice, check_date, check_positive_id
+from roa2web.reports.errors import (
+    ReportParameterError,
+    check_choice,
+    check_date,
+    check_date_order,
+    check_positive_id,
+)
 from roa2web.reports.money import to_money
 
 KINDS = {"sales": "S", "purchases": "P"}
@@ -86,7 +92,7 @@ def decode_cursor(cursor: str) -> tuple[dt.date, int]:
         day, invoice_id = raw.split("|")
         return dt.date.fromisoformat(day), int(invoice_id)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ReportParameterError("cursor", "is not a cursor returned by this report") from exc
+        raise ReportParameterError("cursor", "Nu este un cursor dat de acest raport") from exc
 
 
 def _item(row: Row, as_of: dt.date) -> InvoiceItem:
@@ -124,8 +130,8 @@ def _filters(
         if value is not None:
             check_date(field, value)
     check_date("as_of", as_of)
-    if date_from and date_to and date_from > date_to:
-        raise ReportParameterError("date_from", f"{date_from} is after date_to {date_to}")
+    if date_from and date_to:
+        check_date_order(date_from, date_to)
     return {
         "company_id": company_id,
         "kind": KINDS[kind],
@@ -153,7 +159,7 @@ async def list_invoices(
     as_of = dt.date.today() if as_of is None else as_of
     binds = _filters(company_id, kind, status, partner_id, date_from, date_to, as_of)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise ReportParameterError("limit", f"must be 1..{MAX_PAGE}, not {limit!r}")
+        raise ReportParameterError("limit", f"Trebuie să fie între 1 și {MAX_PAGE} (nu {limit!r})")
     after_date, after_id = decode_cursor(cursor) if cursor else (None, None)
     rows, totals = await asyncio.gather(
         ledger.fetch("reports.invoices_page", **binds, after_date=after_date, after_id=after_id,

@@ -49,6 +49,7 @@ from roa2web.reports.params import (
 from roa2web.reports.periods import Month
 from roa2web.reports.treasury import treasury
 from roa2web.reports.trial_balance import trial_balance
+from roa2web.validation_messages import romanian_message
 
 
 def resolve(item: Any, key: str) -> Any:
@@ -116,7 +117,7 @@ class ReportSpec:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(part) for part in first["loc"]) or "parameters"
-            raise ReportParameterError(field, first["msg"]) from exc
+            raise ReportParameterError(field, romanian_message(first)) from exc
 
     async def run(self, ledger: Ledger, raw: Mapping[str, Any] | BaseModel) -> Any:
         """Validate `raw` and build the report."""

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from roa2web.ledger.base import Ledger
 from roa2web.reports.chart import CASH_AND_BANK, load_chart
-from roa2web.reports.errors import ReportParameterError, check_date, check_positive_id
+from roa2web.reports.errors import ReportParameterError, check_date, check_date_order, check_positive_id
 from roa2web.reports.money import to_money
 
 
@@ -60,10 +60,9 @@ async def treasury(ledger: Ledger, company_id: int, date_from: dt.date, date_to:
     check_positive_id("company_id", company_id)
     check_date("date_from", date_from)
     check_date("date_to", date_to)
-    if date_from > date_to:
-        raise ReportParameterError("date_from", f"{date_from} is after date_to {date_to}")
+    check_date_order(date_from, date_to)
     if date_from.year != date_to.year:
-        raise ReportParameterError("date_to", "date_from and date_to must fall in the same fiscal year")
+        raise ReportParameterError("date_to", "Data de început și data de sfârșit trebuie să fie în același an fiscal")
     chart, rows = await asyncio.gather(
         load_chart(ledger, company_id),
         ledger.fetch(

@@ -152,7 +152,8 @@ def _validate(company_id: int, year: int, month_from: int, month_to: int, level:
     check_month("month_from", month_from)
     check_month("month_to", month_to)
     if month_from > month_to:
-        raise ReportParameterError("month_from", f"month_from {month_from} is after month_to {month_to}")
+        raise ReportParameterError("month_from",
+                                   f"Luna de început ({month_from}) este după luna de sfârșit ({month_to})")
     check_choice("level", level, LEVELS)
 
 
@@ -169,7 +170,7 @@ async def trial_balance(
     """The 5-equality trial balance for months month_from..month_to of `year` (see module doc)."""
     _validate(company_id, year, month_from, month_to, level)
     if account_prefix is not None and not (account_prefix.strip() and len(account_prefix) <= 40):
-        raise ReportParameterError("account_prefix", "must be a non-empty account code prefix")
+        raise ReportParameterError("account_prefix", "Trebuie să fie începutul unui cont (cifre), nevid")
     chart, leaves = await posting_figures(ledger, company_id, year, month_from, month_to)
     if level == "synthetic":
         lines: dict[str, Figures] = {}

@@ -26,6 +26,7 @@ from roa2web.jobs.handlers import (
     job_handler,
 )
 from roa2web.ledger.base import LedgerError
+from roa2web.validation_messages import count_of
 
 log = logging.getLogger("roa2web.data_entry")
 _PERMANENT = (ImageRejected, UploadRejected, OcrUnavailable, ReaderUnavailable, NotFound)
@@ -54,14 +55,14 @@ def run_ocr(ctx: JobContext) -> str | None:
     flow = _data_entry(ctx).ocr
     run_id = str(ctx.params["run_id"])
     receipt_id = str(ctx.params["receipt_id"])
-    ctx.progress(5, "se pregătește imaginea")
+    ctx.progress(5, "Se pregătește imaginea")
     try:
         data = ctx.run(flow.begin(run_id))
         if data is None:
             return receipt_id  # read before (or the receipt is gone): nothing to do again
-        ctx.progress(20, "se citește bonul")
+        ctx.progress(20, "Se citește bonul")
         reading = ctx.run(flow.read(data))
-        ctx.progress(85, "se completează bonul")
+        ctx.progress(85, "Se completează bonul")
         ctx.run(flow.complete(run_id, reading))
     except _PERMANENT as error:
         if _service_closed(flow, error):  # a shutdown closed the engine under the job
@@ -71,7 +72,7 @@ def run_ocr(ctx: JobContext) -> str | None:
         log.warning("OCR run %s failed: %s: %s", run_id, type(error).__name__, error)
         raise TransientJobError("Citirea bonului a eșuat din cauza unei erori neprevăzute; detaliile sunt în "
                                 "jurnalul serverului.") from error
-    ctx.progress(100, "gata")
+    ctx.progress(100, "Gata")
     return receipt_id
 
 
@@ -80,7 +81,7 @@ def export_receipts(ctx: JobContext) -> str | None:
     """Compute the period's rows, write them as XLSX and CSV, then mark those receipts EXPORTED."""
     exports = _data_entry(ctx).exports
     job_id = ctx.job.id
-    ctx.progress(10, "se calculează notele contabile")
+    ctx.progress(10, "Se calculează notele contabile")
     try:
         batch = ctx.run(exports.plan(job_id, ctx.params))
     except (DataEntryError, EntriesUnavailable) as error:
@@ -88,14 +89,14 @@ def export_receipts(ctx: JobContext) -> str | None:
     except LedgerError as error:
         log.warning("receipts export %s: the ledger did not answer: %s", job_id, error)
         raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from error
-    ctx.progress(40, f"se scriu {len(batch.rows)} rânduri")
+    ctx.progress(40, f"Se scriu {count_of(len(batch.rows), 'rând')}")
     result = _write(exports, job_id, batch)
     if not batch.claimed:
-        ctx.progress(80, "se marchează bonurile exportate")
+        ctx.progress(80, "Se marchează bonurile exportate")
         held = ctx.run(exports.claim(job_id, ctx.params, batch))
         if held is not None:  # another export took some of these receipts meanwhile
             result = _write(exports, job_id, held)
-    ctx.progress(100, "gata")
+    ctx.progress(100, "Gata")
     return result
 
 

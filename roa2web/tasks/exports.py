@@ -23,6 +23,7 @@ from roa2web.jobs.housekeeping import housekeeping
 from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.reports import ReportParameterError
 from roa2web.runtime import Runtime
+from roa2web.validation_messages import count_of
 
 
 @job_handler(REPORT_EXPORT_JOB)
@@ -46,7 +47,7 @@ def export_report(ctx: JobContext) -> str | None:
     except LedgerError as exc:
         raise TransientJobError(f"the ledger did not answer: {exc}") from exc
     ctx.raise_if_cancelled()
-    ctx.progress(40, f"Se scrie fișierul ({len(prepared.document.rows)} rânduri)")
+    ctx.progress(40, f"Se scrie fișierul ({count_of(len(prepared.document.rows), 'rând')})")
 
     def progress(written: int, total: int) -> None:
         ctx.progress(40 + int(55 * written / max(total, 1)), f"Rânduri scrise: {written} din {total}")

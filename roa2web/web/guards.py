@@ -8,11 +8,12 @@ from typing import Any, TypeVar
 
 from quart import Quart, current_app, g, request
 
-from roa2web.auth.principal import Principal
+from roa2web.auth.principal import ROLE_LABELS, Principal
 from roa2web.auth.tokens import InvalidToken, read_access_token
 from roa2web.problems import Forbidden, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
+SIGN_IN_NEEDED = "Este nevoie de autentificare: trimiteți tokenul de acces în antetul Authorization: Bearer."
 _PUBLIC = "_roa2web_public"
 _PUBLIC_ENDPOINTS = {"openapi"}  # registered by quart-schema
 
@@ -27,12 +28,12 @@ def principal_of(authorization: str, secret: str) -> Principal:
     """The caller named by an Authorization header value; a 401 Unauthorized when there is none or it is invalid."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("a bearer access token is required", headers={"WWW-Authenticate": "Bearer"})
+        raise Unauthorized(SIGN_IN_NEEDED, headers={"WWW-Authenticate": "Bearer"})
     try:
         return read_access_token(token.strip(), secret)
-    except InvalidToken as exc:
+    except InvalidToken:
         raise Unauthorized(
-            f"the access token is not valid ({exc})",
+            "Tokenul de acces nu este valid sau a expirat; autentificați-vă din nou.",
             kind="invalid-token",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from None
@@ -65,7 +66,7 @@ def current_principal() -> Principal:
     """The authenticated caller of this request."""
     principal: Principal | None = g.get("principal")
     if principal is None:
-        raise Unauthorized("a bearer access token is required")
+        raise Unauthorized(SIGN_IN_NEEDED)
     return principal
 
 
@@ -73,7 +74,7 @@ def ensure_company(company_id: int) -> Principal:
     """403 unless the caller may see `company_id`; returns the caller."""
     principal = current_principal()
     if not principal.may_see_company(company_id):
-        raise Forbidden(f"you have no rights on company {company_id}", kind="company-forbidden")
+        raise Forbidden(f"Nu aveți drepturi pe firma {company_id}.", kind="company-forbidden")
     return principal
 
 
@@ -84,7 +85,8 @@ def require_roles(*roles: str) -> Callable[[F], F]:
         @wraps(func)
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             if not current_principal().has_role(*roles):
-                raise Forbidden(f"this needs one of the roles: {', '.join(roles)}", kind="role-forbidden")
+                labels = ", ".join(ROLE_LABELS.get(role, role) for role in roles)
+                raise Forbidden(f"Acțiunea cere unul dintre rolurile: {labels}.", kind="role-forbidden")
             return await current_app.ensure_async(func)(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

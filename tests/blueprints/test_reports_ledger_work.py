@@ -80,7 +80,8 @@ async def test_failed_ledger_serves_stale_copy_or_a_clear_503(settings_factory, 
         assert never_cached.headers["Retry-After"] == "10"
         problem = await never_cached.get_json()
         assert problem["type"].endswith("/ledger-unavailable")
-        assert "unavailable" in problem["detail"] and "no cached copy" in problem["detail"]
+        assert problem["title"] == "Contabilitatea (ROA) indisponibilă"
+        assert "nu este disponibilă" in problem["detail"] and "nu există o copie salvată" in problem["detail"]
         assert "sqlite" not in problem["detail"].lower() and "database" not in problem["detail"].lower()
         assert problem["request_id"] == never_cached.headers["X-Request-ID"]
 

@@ -31,7 +31,7 @@ async def test_job_goes_queued_running_done_with_progress(queue_app, tmp_path):
     assert running, "the job was never observed running"
     moving = sorted({observed.progress for observed in running})
     assert len(moving) >= 2 and any(0 < percent < 100 for percent in moving), moving
-    assert any(observed.message.startswith("pasul") for observed in running)
+    assert any(observed.message.startswith("Pasul") for observed in running)
     assert marker_lines(marker) == [f"{job.id} 1 start", f"{job.id} 1 end"]
 
 

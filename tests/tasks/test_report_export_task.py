@@ -20,7 +20,7 @@ async def test_an_export_the_registry_refuses_fails_on_its_first_attempt(setting
         job = await jobs.submit(REPORT_EXPORT_JOB, {"report": "nope", "format": "xlsx", "params": TB})
         failed = await wait_for(jobs, job.id)
     assert (failed.state, failed.attempts, failed.message) == (JobState.FAILED, 1, "Eșuat")
-    assert failed.error is not None and failed.error.startswith("PermanentJobError: no report 'nope'")
+    assert failed.error is not None and failed.error.startswith("PermanentJobError: Nu există raportul 'nope'")
 
 
 async def test_a_file_an_earlier_attempt_finished_is_the_result(settings_factory, tmp_path):

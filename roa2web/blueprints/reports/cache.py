@@ -42,7 +42,7 @@ async def invalidate_cache(data: InvalidateIn) -> RemovedOut:
     if data.company_id is not None:
         ensure_company(data.company_id)
     elif not current_principal().is_admin:
-        raise Forbidden("only an admin may invalidate reports across all companies", kind="role-forbidden")
+        raise Forbidden("Doar un administrator poate invalida rapoartele tuturor firmelor.", kind="role-forbidden")
     removed = await reports().invalidate(data.company_id, data.report)
     return RemovedOut(removed=removed, company_id=data.company_id, report=data.report)
 

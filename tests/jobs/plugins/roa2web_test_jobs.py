@@ -26,7 +26,7 @@ def steps(ctx: JobContext) -> str | None:
     count = int(ctx.params.get("steps", 3))
     for index in range(count):
         time.sleep(float(ctx.params.get("step_s", 0.05)))
-        ctx.progress(int((index + 1) * 100 / count), f"pasul {index + 1} din {count}")
+        ctx.progress(int((index + 1) * 100 / count), f"Pasul {index + 1} din {count}")
         ctx.raise_if_cancelled()
     _mark(ctx, "end")
     return f"steps:{ctx.job.id}"
