@@ -9,6 +9,7 @@ from roa2web.app import create_app
 from roa2web.data_entry.errors import Conflict, OcrUnavailable, ValidationFailed
 from roa2web.data_entry.errors import NotFound as ReceiptNotFound
 from roa2web.jobs.service import JobNotFound, JobStateError, QueueUnavailable
+from roa2web.jobs.store import JobState
 from roa2web.ledger.base import LedgerError, LedgerUnavailable
 from roa2web.problems import FieldError, Problem
 from roa2web.reports.errors import ReportParameterError
@@ -34,8 +35,8 @@ def app_raising(settings, error: Exception) -> Quart:
          None),
         (OcrUnavailable("OCR is switched off"), 503, "ocr-unavailable", "30"),
         (ReportParameterError("month", "Trebuie să fie o lună între 1 și 12"), 400, "validation-error", None),
-        (JobNotFound("Nu există lucrarea j1."), 404, "job-not-found", None),
-        (JobStateError("Lucrarea j1 este finalizată."), 409, "job-state", None),
+        (JobNotFound("j1"), 404, "job-not-found", None),
+        (JobStateError("j1", JobState.DONE, "cancel"), 409, "job-state", None),
         (LedgerUnavailable("ledger file /srv/ledger.sqlite does not exist"), 503, "ledger-unavailable", "10"),
         (LedgerError("SELECT failed"), 503, "ledger-error", "10"),
         (QueueUnavailable("redis at 10.0.0.5 refused"), 503, "queue-unavailable", "10"),

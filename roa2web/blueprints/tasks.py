@@ -72,7 +72,7 @@ async def visible_job(job_id: str) -> Job:
     job = await _service().get(job_id)
     principal = current_principal()
     if job is None or not (principal.is_admin or job.owner_id == principal.user_id):
-        raise JobNotFound(f"Nu există lucrarea {job_id}.")
+        raise JobNotFound(job_id)
     return job
 
 

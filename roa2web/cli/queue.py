@@ -23,7 +23,7 @@ from roa2web.aio import run_async
 from roa2web.cli.queue_view import render_dashboard, render_job, render_jobs
 from roa2web.databases import database_parts
 from roa2web.jobs.queue import JobQueue
-from roa2web.jobs.service import JobError, JobService
+from roa2web.jobs.service import ALLOWED_STATES, JobError, JobNotFound, JobService, JobStateError
 from roa2web.jobs.stats import stats_database
 from roa2web.jobs.store import FINISHED, JobState
 from roa2web.settings import Settings
@@ -118,6 +118,17 @@ async def _purge(service: JobService, args: argparse.Namespace) -> int:
     return 0
 
 
+def _in_english(error: JobError) -> str:
+    """What went wrong, for the operator (the problem's own detail is Romanian, for the firm's people)."""
+    if isinstance(error, JobNotFound):
+        return f"no job {error.job_id}"
+    if isinstance(error, JobStateError):
+        allowed = " or ".join(ALLOWED_STATES[error.action])
+        done = "retried" if error.action == "retry" else "cancelled"
+        return f"job {error.job_id} is {error.state}; only {allowed} jobs can be {done}"
+    return str(error)  # the others keep English messages and show people a public detail
+
+
 def _runner(command: Callable[[JobService, argparse.Namespace], Awaitable[int]]) -> Callable[..., int]:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
         async def main() -> int:
@@ -127,7 +138,7 @@ def _runner(command: Callable[[JobService, argparse.Namespace], Awaitable[int]])
         try:
             return run_async(main())
         except JobError as exc:
-            print(exc, file=sys.stderr)
+            print(_in_english(exc), file=sys.stderr)
             return 1
         except KeyboardInterrupt:
             return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import peewee
 
@@ -42,11 +42,35 @@ class JobNotFound(JobError, NotFound):
 
     kind = "job-not-found"
 
+    def __init__(self, job_id: str) -> None:
+        """No job `job_id`; the detail is for people, `job_id` for a door that words it otherwise."""
+        super().__init__(f"Nu există lucrarea {job_id}.")
+        self.job_id = job_id
+
+
+JobAction = Literal["retry", "cancel"]
+ALLOWED_STATES: dict[JobAction, tuple[JobState, JobState]] = {
+    "retry": (JobState.FAILED, JobState.CANCELLED),
+    "cancel": (JobState.QUEUED, JobState.RUNNING),
+}
+_ACTION_WORDING: dict[JobAction, tuple[str, str]] = {  # (the verb, the jobs it applies to)
+    "retry": ("relua", "lucrările eșuate sau anulate"),
+    "cancel": ("anula", "lucrările în așteptare sau în lucru"),
+}
+
 
 class JobStateError(JobError, Conflict):
-    """The job is not in a state that allows this."""
+    """The job is not in a state that allows this `action`; `job_id` and `state` say where it is."""
 
     kind = "job-state"
+
+    def __init__(self, job_id: str, state: JobState, action: JobAction) -> None:
+        """Job `job_id` is `state`, so it cannot be `action`-ed (its detail says so in Romanian)."""
+        verb, jobs = _ACTION_WORDING[action]
+        super().__init__(f"Lucrarea {job_id} este {STATE_LABELS[state]}; se pot {verb} doar {jobs}.")
+        self.job_id = job_id
+        self.state = state
+        self.action = action
 
 
 class QueueUnavailable(JobError, ServiceUnavailable):
@@ -116,7 +140,7 @@ class JobService:
     async def _require(self, job_id: str) -> Job:
         job = await self.get(job_id)
         if job is None:
-            raise JobNotFound(f"Nu există lucrarea {job_id}.")
+            raise JobNotFound(job_id)
         return job
 
     async def retry(self, job_id: str) -> Job:
@@ -129,8 +153,7 @@ class JobService:
         task = self.queue.new_task(job.kind, job.id)
         if not await transitions.reset_job(self.db, job.id, task.id):
             current = await self._require(job_id)
-            raise JobStateError(f"Lucrarea {job_id} este {STATE_LABELS[current.state]}; "
-                                "se pot relua doar lucrările eșuate sau anulate.")
+            raise JobStateError(job_id, current.state, "retry")
         queued = await self._require(job_id)
         await self._enqueue(job, task)
         return queued
@@ -146,8 +169,7 @@ class JobService:
                     log.warning("could not revoke the message of job %s: %s", job.id, exc)
         elif not await transitions.request_cancel(self.db, job.id):
             current = await self._require(job_id)
-            raise JobStateError(f"Lucrarea {job_id} este {STATE_LABELS[current.state]}; "
-                                "se pot anula doar lucrările în așteptare sau în lucru.")
+            raise JobStateError(job_id, current.state, "cancel")
         return await self._require(job_id)
 
     async def purge(self, *, states: tuple[JobState, ...], older_than: dt.timedelta) -> int:

@@ -95,8 +95,9 @@ async def test_operator_retry_runs_a_failed_job_again(queue_app, tmp_path):
     assert len(marker_lines(marker)) == 2
     done_job = await service.submit("test_steps", {"steps": 1})
     await wait_for(service, done_job.id)
-    with pytest.raises(JobStateError, match="only failed or cancelled"):
+    with pytest.raises(JobStateError, match="se pot relua doar lucrările eșuate sau anulate") as refused:
         await service.retry(done_job.id)
+    assert (refused.value.job_id, refused.value.state, refused.value.action) == (done_job.id, JobState.DONE, "retry")
 
 
 async def test_cancel_a_running_job(queue_app, tmp_path):
@@ -109,7 +110,7 @@ async def test_cancel_a_running_job(queue_app, tmp_path):
     cancelled = await wait_for(service, job.id)
     assert cancelled.state == JobState.CANCELLED and cancelled.message == "Anulat"
     assert marker_lines(marker) == [f"{job.id} 1 start"]  # it stopped before its end
-    with pytest.raises(JobStateError, match="only queued or running"):
+    with pytest.raises(JobStateError, match="se pot anula doar lucrările în așteptare sau în lucru"):
         await service.cancel(job.id)
 
 
