@@ -66,6 +66,11 @@ async def test_trial_balance_docs_state_the_synthetic_netting_rule(client):
     assert "Synthetic netting rule" in operation and "never netted" in operation
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "## Trial balance" in readme and "**Synthetic netting rule:**" in readme
+    for text in (operation, readme):  # the same, true example (test_trial_balance_domain.py checks it)
+        flat = " ".join(text.split())
+        assert "a 473 (bifunctional) with one analytic in debit and another in credit" in flat
+        assert "A 401 (P) with one supplier paid in advance does not" in flat
+        assert "the synthetic's closing credit is the net and its closing debit 0" in flat
 
 
 async def test_problems_are_documented_as_problem_json(client):

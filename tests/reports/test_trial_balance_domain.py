@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
+from report_books import FixtureLedger
 from report_reference import bani, leaf_figures, result_of_month
 from report_scenario import Scenario
 
@@ -98,6 +99,34 @@ async def test_synthetic_closing_keeps_analytic_debit_and_credit_balances_apart(
     credit_side = next(r for r in detail.rows if r.account == "473.02")
     assert bani(debit_side.closing_debit) > 0 and bani(credit_side.closing_credit) > 0
     assert row.closing_debit == debit_side.closing_debit and row.closing_credit == credit_side.closing_credit
+
+
+async def test_a_401_with_a_supplier_paid_in_advance_nets_while_a_473_shows_both_sides(tmp_path):
+    """The README's example: a P synthetic nets (its analytics all close in credit), a B one may not."""
+    book = FixtureLedger(tmp_path / "sides.sqlite")
+    book.company(1, "A SRL", "RO19", True)
+    for code, name, function in (("401", "Furnizori", "P"), ("401.00001", "FURNIZOR 1", "P"),
+                                 ("401.00002", "FURNIZOR 2 (plătit în avans)", "P"), ("473", "Clarificări", "B"),
+                                 ("473.01", "Clarificări debit", "B"), ("473.02", "Clarificări credit", "B"),
+                                 ("5121", "Bancă", "A")):
+        book.account(1, code, name, function)
+    for account, debit, credit in (("401.00001", 0, 1_000_00), ("401.00002", 300_00, 0), ("473.01", 50_00, 0),
+                                   ("473.02", 0, 50_00), ("5121", 700_00, 0)):
+        book.opening(1, 2025, account, debit, credit)
+    book.period(1, 2025, 1, False)
+    book.close()
+    ledger = EmbeddedLedger(tmp_path / "sides.sqlite")
+    try:
+        synthetic = await trial_balance(ledger, 1, 2025, 1, 1, level="synthetic")
+        analytic = await trial_balance(ledger, 1, 2025, 1, 1, level="analytic")
+    finally:
+        await ledger.close()
+    closing = {r.account: (bani(r.closing_debit), bani(r.closing_credit)) for r in synthetic.rows}
+    assert closing["401"] == (0, 700_00)  # nets: no debit side although a supplier was paid in advance
+    assert closing["473"] == (50_00, 50_00)  # both sides: its analytics close on different sides
+    detail = {r.account: (bani(r.closing_debit), bani(r.closing_credit)) for r in analytic.rows}
+    assert detail["401.00002"] == (0, -300_00)  # a P analytic closes in credit, negative when in advance
+    assert synthetic.totals.closing_debit == synthetic.totals.closing_credit == 750
 
 
 async def test_bifunctional_accounts_close_on_one_side_only(ledger, scenario):

@@ -107,8 +107,11 @@ async def get_trial_balance(query_args: ReportParams) -> Response:
     its function: A in debit, P in credit, B (bifunctional) on the side its net falls, the other
     side 0. Synthetic netting rule: a synthetic row is the plain sum of its analytics for every
     column, closing included; its closing debit and closing credit are the sums of the analytics'
-    closing debits and credits, never netted, so a synthetic row may show both sides (a 401 with
-    one supplier paid in advance, a 473). Synthetic = sum of analytics therefore holds for every pair.
+    closing debits and credits, never netted, so synthetic = sum of analytics holds for every pair.
+    A synthetic row shows both sides only when its analytics close on different sides: a 473
+    (bifunctional) with one analytic in debit and another in credit. A 401 (P) with one supplier
+    paid in advance does not: every supplier closes in credit, the one paid in advance with a
+    negative credit, so the synthetic's closing credit is the net and its closing debit 0.
     """
     return await _serve("trial_balance", query_args)
 
