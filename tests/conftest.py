@@ -23,11 +23,15 @@ pytest_plugins = ["tests.support.data_entry"]  # data-entry fixtures: SQLite/Pos
 
 @pytest.fixture(scope="session")
 def demo_ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The deterministic demo ledger, generated once per test session (read-only for tests)."""
+    """The deterministic demo ledger, generated once per test session (read-only for tests).
+
+    Pinned to tests/support/demo_window.py's window, never the clock's month.
+    """
     from roa2web.demo import generate_demo_ledger
+    from tests.support import demo_window
 
     path = tmp_path_factory.mktemp("ledger") / "ledger-demo.sqlite"
-    generate_demo_ledger(path, seed=2025)
+    generate_demo_ledger(path, seed=2025, until=demo_window.UNTIL, months=demo_window.MONTHS)
     return path
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import secrets
 import time
 from pathlib import Path
@@ -12,17 +13,27 @@ from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.cli.cache import clear_after_ledger_replaced
 from roa2web.databases import database_parts
+from roa2web.demo import DEFAULT_MONTHS, YearMonth, generate_demo_ledger
 from roa2web.settings import Settings
 
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
-def _generate(path: Path, seed: int, months: int, lines_per_month: int | None) -> None:
-    from roa2web.demo import generate_demo_ledger
 
+def year_month(text: str) -> YearMonth:
+    """`--until YYYY-MM` as (year, month); argparse reports anything else as a usage error."""
+    match = _YEAR_MONTH.fullmatch(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def _generate(path: Path, seed: int, until: YearMonth | None, months: int, lines_per_month: int | None) -> None:
     started = time.perf_counter()
-    summary = generate_demo_ledger(path, seed=seed, months=months, lines_per_month=lines_per_month)
+    summary = generate_demo_ledger(path, seed=seed, until=until, months=months, lines_per_month=lines_per_month)
+    (first_year, first_month), (last_year, last_month) = summary.first, summary.until
     print(
-        f"demo ledger: {path} ({summary.line_count} journal lines, sha256 {summary.sha256[:16]}…, "
-        f"{time.perf_counter() - started:.1f} s)"
+        f"demo ledger: {path} ({first_year}-{first_month:02d}..{last_year}-{last_month:02d}, "
+        f"{summary.line_count} journal lines, sha256 {summary.sha256[:16]}…, {time.perf_counter() - started:.1f} s)"
     )
 
 
@@ -54,7 +65,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
     if settings.oracle_configured:
         print(f"ledger: Oracle at {settings.oracle_connect_dsn} (no demo ledger generated)")
     elif args.force or not settings.embedded_ledger_path.exists():
-        _generate(settings.embedded_ledger_path, args.seed, 12, None)
+        _generate(settings.embedded_ledger_path, args.seed, args.until, DEFAULT_MONTHS, None)
         clear_after_ledger_replaced(settings, settings.embedded_ledger_path)
     else:
         print(f"demo ledger: {settings.embedded_ledger_path} exists (use --force to regenerate)")
@@ -74,7 +85,7 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     output = Path(args.output) if args.output else settings.embedded_ledger_path
-    _generate(output, args.seed, args.months, args.lines_per_month)
+    _generate(output, args.seed, args.until, args.months, args.lines_per_month)
     clear_after_ledger_replaced(settings, output)
     return 0
 
@@ -84,11 +95,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     init = subparsers.add_parser("init", help="create the data dir, demo ledger, databases and the first admin")
     init.add_argument("--seed", type=int, default=2025, help="demo ledger seed")
     init.add_argument("--force", action="store_true", help="regenerate the demo ledger")
+    init.add_argument("--until", type=year_month, metavar="YYYY-MM",
+                      help=f"last month of the demo ledger's {DEFAULT_MONTHS} months (default: the current month)")
     init.set_defaults(handler=_init)
 
     demo = subparsers.add_parser("demo", help="generate a demo ledger (deterministic for a seed)")
     demo.add_argument("--seed", type=int, default=2025)
-    demo.add_argument("--months", type=int, default=12)
+    demo.add_argument("--until", type=year_month, metavar="YYYY-MM",
+                      help="last month generated, left open with the month before (default: the current month)")
+    demo.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="how many months end at --until")
     demo.add_argument("--lines-per-month", type=int, default=None, help="scale the volume up")
     demo.add_argument("--output", help="file to write (default: the embedded ledger path)")
     demo.set_defaults(handler=_demo)

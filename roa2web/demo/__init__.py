@@ -2,19 +2,24 @@
 
 `generate_demo_ledger(path)` writes the SQLite file the embedded ledger reads;
 `build_demo_ledger()` returns the same data in memory (books, invoices, receipts) for checks.
+Both cover the `months` months ending with `until` (default: the current month), the last two open.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from roa2web.demo.book import BookError, CashOverdrawnError, Document, Entry, PeriodLockedError
-from roa2web.demo.generator import build_demo_ledger
-from roa2web.demo.model import DemoLedger, Receipt
+from roa2web.demo.days import YearMonth
+from roa2web.demo.generator import DEFAULT_MONTHS, build_demo_ledger, default_until
+from roa2web.demo.model import OPEN_MONTHS, DemoLedger, Receipt
 from roa2web.demo.writer import file_sha256, write_ledger
 
 __all__ = [
+    "DEFAULT_MONTHS",
+    "OPEN_MONTHS",
     "BookError",
     "CashOverdrawnError",
     "DemoLedger",
@@ -23,7 +28,9 @@ __all__ = [
     "Entry",
     "PeriodLockedError",
     "Receipt",
+    "YearMonth",
     "build_demo_ledger",
+    "default_until",
     "generate_demo_ledger",
 ]
 
@@ -34,7 +41,8 @@ class DemoSummary:
 
     path: Path
     seed: int
-    year: int
+    first: YearMonth  # the first month generated
+    until: YearMonth  # the last month generated
     months: int
     companies: int
     line_count: int
@@ -44,19 +52,28 @@ class DemoSummary:
 
 
 def generate_demo_ledger(
-    path: Path, *, seed: int = 2025, year: int = 2025, months: int = 12, lines_per_month: int | None = None
+    path: Path,
+    *,
+    seed: int = 2025,
+    until: YearMonth | None = None,
+    months: int = DEFAULT_MONTHS,
+    lines_per_month: int | None = None,
+    today: dt.date | None = None,
 ) -> DemoSummary:
     """Generate the demo ledger into the SQLite file `path` (replaced atomically).
 
-    The same arguments give a byte-identical file. `lines_per_month` (journal lines a month
-    over all companies) scales the volume up from §9's counts; None keeps those counts.
+    The window is the `months` months ending with `until` (default: the month of `today`, itself
+    the clock's date by default). The same arguments, `until` given, give a byte-identical file.
+    `lines_per_month` (journal lines a month over all companies) scales the volume up from §9's
+    counts; None keeps those counts.
     """
-    ledger = build_demo_ledger(seed=seed, year=year, months=months, lines_per_month=lines_per_month)
+    ledger = build_demo_ledger(seed=seed, until=until, months=months, lines_per_month=lines_per_month, today=today)
     write_ledger(ledger, path)
     return DemoSummary(
         path=path,
         seed=seed,
-        year=year,
+        first=ledger.periods[0],
+        until=ledger.until,
         months=months,
         companies=len(ledger.companies),
         line_count=ledger.line_count,

@@ -1,4 +1,4 @@
-"""Calendar helpers: months of the horizon, business days, month ends."""
+"""Calendar helpers: the months of the demo window, business days, month ends."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def next_business_day(day: dt.date) -> dt.date:
     return day
 
 
-def horizon(year: int, months: int) -> list[tuple[int, int]]:
-    """(year, month) pairs of `months` consecutive months starting in January of `year`."""
-    return [(year + index // 12, index % 12 + 1) for index in range(months)]
+type YearMonth = tuple[int, int]
+
+
+def months_until(until: YearMonth, months: int) -> list[YearMonth]:
+    """(year, month) pairs of the `months` consecutive months ending with `until`, oldest first."""
+    last = until[0] * 12 + until[1] - 1
+    return [(index // 12, index % 12 + 1) for index in range(last - months + 1, last + 1)]

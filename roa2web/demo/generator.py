@@ -15,7 +15,7 @@ from roa2web.demo.companies import (
     company_analytics,
     company_partners,
 )
-from roa2web.demo.days import horizon
+from roa2web.demo.days import YearMonth, months_until
 from roa2web.demo.model import CompanyLedger, DemoLedger
 from roa2web.demo.monthly import Volume, run_month
 from roa2web.demo.payroll import set_salaries
@@ -25,6 +25,13 @@ from roa2web.demo.state import CompanyState
 
 # Stream tags, so that each use of the seed draws from its own sequence.
 _PARTNERS, _MONTHS, _SALARIES, _SHOPS = 1, 2, 3, 4
+DEFAULT_MONTHS = 24
+
+
+def default_until(today: dt.date | None = None) -> YearMonth:
+    """The last month of the default window: the month of `today` (the clock's date when None)."""
+    day = today or dt.date.today()
+    return day.year, day.month
 
 
 def _company(profile: CompanyProfile, root: Prng, year: int) -> CompanyState:
@@ -42,7 +49,11 @@ def _company(profile: CompanyProfile, root: Prng, year: int) -> CompanyState:
 
 
 def _start_year(state: CompanyState, root: Prng, year: int, first: bool) -> None:
-    """Salaries for the year; after the first year, carry balances forward and move 121 to 1171."""
+    """Salaries for the year; after the first year, carry balances forward and move 121 to 1171.
+
+    The first generated month starts a year too, whatever its month: the books open with the
+    profile's balances, which stand as that year's 1 January balances.
+    """
     set_salaries(state, root.child(state.profile.company_id, _SALARIES, year))
     if first:
         return
@@ -50,23 +61,26 @@ def _start_year(state: CompanyState, root: Prng, year: int, first: bool) -> None
     result_transfer(state.book, dt.date(year, 1, 1), f"REP-{year}")
 
 
-def build_demo_ledger(*, seed: int = 2025, year: int = 2025, months: int = 12,
-                      lines_per_month: int | None = None) -> DemoLedger:
+def build_demo_ledger(*, seed: int = 2025, until: YearMonth | None = None, months: int = DEFAULT_MONTHS,
+                      lines_per_month: int | None = None, today: dt.date | None = None) -> DemoLedger:
     """Generate the demo ledger in memory; the same arguments always give the same data.
 
-    `months` may run past December: each new year opens with December's closing balances of
-    classes 1-5 and moves the previous result from 121 to 1171. All months but the last are locked.
+    The window is the `months` months ending with `until` (default: the month of `today`, which
+    defaults to the clock's date), so pass `until` for a ledger that does not change with the date.
+    Each new year opens with December's closing balances of classes 1-5 and moves the previous
+    result from 121 to 1171. The last OPEN_MONTHS months stay open; the months before are locked.
     """
     if months < 1:
         raise ValueError("months must be at least 1")
+    until = until or default_until(today)
     root = Prng(seed)
     volume = Volume.for_lines(lines_per_month)
     shops = issuers(root.child(_SHOPS))
-    states = [_company(profile, root, year) for profile in PROFILES]
-    periods = horizon(year, months)
+    periods = months_until(until, months)
+    states = [_company(profile, root, periods[0][0]) for profile in PROFILES]
     for index, (period_year, month) in enumerate(periods):
         for state in states:
-            if month == 1:
+            if month == 1 or index == 0:
                 _start_year(state, root, period_year, first=index == 0)
             run_month(state, period_year, month, volume=volume, months_left=len(periods) - 1 - index, shops=shops)
-    return DemoLedger(seed, year, months, periods, [state.ledger for state in states], USER_COMPANIES)
+    return DemoLedger(seed, until, months, periods, [state.ledger for state in states], USER_COMPANIES)

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from roa2web.demo.book import Book, LineRow
 from roa2web.demo.chart import AccountRow
 from roa2web.demo.companies import CompanyProfile, Partner
+from roa2web.demo.days import YearMonth
+
+OPEN_MONTHS = 2  # the last generated month (the current one) and the month before it stay open
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +91,16 @@ class DemoLedger:
     """The generated dataset, in memory, ready to be written as the contract tables."""
 
     seed: int
-    year: int
+    until: YearMonth
     months: int
-    periods: list[tuple[int, int]]
+    periods: list[YearMonth]
     companies: list[CompanyLedger]
     user_companies: tuple[tuple[str, int], ...]
+
+    @property
+    def open_periods(self) -> list[YearMonth]:
+        """The months left open (not locked): the last OPEN_MONTHS of the window."""
+        return self.periods[-OPEN_MONTHS:]
 
     @property
     def line_count(self) -> int:

@@ -9,6 +9,7 @@ from roa2web.demo.closing import result_closing, vat_closing
 from roa2web.demo.companies import MAIN_BANK
 from roa2web.demo.days import business_day_from, business_days, month_end
 from roa2web.demo.invoices import postpone, purchase_documents, sales_documents, settle
+from roa2web.demo.model import OPEN_MONTHS
 from roa2web.demo.payroll import CONTRIBUTIONS_DAY, payroll_document
 from roa2web.demo.prng import Prng
 from roa2web.demo.receipts import receipt_documents
@@ -84,7 +85,7 @@ def _post_in_date_order(state: CompanyState, dues: list[Document], documents: li
 
 def run_month(state: CompanyState, year: int, month: int, *, volume: Volume, months_left: int,
               shops: dict[str, tuple[str, str]]) -> None:
-    """Generate, post and close one month; lock it unless it is the last one generated."""
+    """Generate, post and close one month; lock it unless it is one of the last OPEN_MONTHS generated."""
     prng = state.prng.child(year, month)
     book = state.book
     dues = _dues_documents(state, year, month)
@@ -103,7 +104,7 @@ def run_month(state: CompanyState, year: int, month: int, *, volume: Volume, mon
         book.post(withdrawal)
     _post_in_date_order(state, dues, documents, state.planned(year, month))
     close_month(state, prng.child(5), year, month)
-    if months_left > 0:
+    if months_left >= OPEN_MONTHS:
         book.lock(year, month)
 
 

@@ -46,7 +46,7 @@ def contract_statements() -> tuple[list[str], list[str]]:
 
 
 def _rows(ledger: DemoLedger, table: str) -> Iterator[tuple[Any, ...]]:
-    last = ledger.periods[-1]
+    open_periods = ledger.open_periods
     for company in ledger.companies:
         profile = company.profile
         company_id = profile.company_id
@@ -70,7 +70,7 @@ def _rows(ledger: DemoLedger, table: str) -> Iterator[tuple[Any, ...]]:
             yield from ((p.company_id, p.payment_id, p.invoice_id, p.pay_date.isoformat(), p.amount)
                         for p in company.payments)
         elif table == "r2w_periods":
-            yield from ((company_id, year, month, int((year, month) != last)) for year, month in ledger.periods)
+            yield from ((company_id, y, m, int((y, m) not in open_periods)) for y, m in ledger.periods)
     if table == "r2w_user_companies":
         yield from ledger.user_companies
 

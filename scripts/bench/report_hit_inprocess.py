@@ -82,7 +82,7 @@ async def run(args: argparse.Namespace, tmp: Path) -> None:
     from roa2web.app import create_app
 
     ledger = tmp / "ledger-demo.sqlite"
-    generate_demo_ledger(ledger)
+    generate_demo_ledger(ledger, until=(YEAR + 1, 1), months=13)  # November closed, as the query wants
     add_customers(ledger, max(0, args.rows - DEMO_ANALYTIC_ROWS))
     secret = secrets.token_urlsafe(48)
     os.environ.update(DATA_DIR=str(tmp / "data"), LEDGER_PATH=str(ledger), ROA2WEB_ENV_FILE=str(tmp / "none.env"),

@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ledger = Path(tmp) / "ledger.sqlite"
-        generate_demo_ledger(ledger)
+        generate_demo_ledger(ledger, until=(2025, 12), months=12)
         results = [one_run(ledger, Path(tmp) / f"data{i}", args.idle) for i in range(args.runs)]
     ready = [r for r, _ in results]
     rss = [m for _, m in results]

@@ -42,11 +42,12 @@ def ensure_ledger(path: Path, lines: int, seed: int) -> None:
     # `lines_per_month` is a volume knob, not an exact count: calibrate it on a small ledger first.
     probe = path.with_suffix(".probe.sqlite")
     probe_per_month = 5_000
-    probed = generate_demo_ledger(probe, seed=seed, year=YEAR, months=MONTHS, lines_per_month=probe_per_month)
+    probed = generate_demo_ledger(probe, seed=seed, until=(YEAR, MONTHS), months=MONTHS,
+                                  lines_per_month=probe_per_month)
     probe.unlink()
     per_month = math.ceil(probe_per_month * lines / probed.line_count * 1.02)
     started = time.perf_counter()
-    summary = generate_demo_ledger(path, seed=seed, year=YEAR, months=MONTHS, lines_per_month=per_month)
+    summary = generate_demo_ledger(path, seed=seed, until=(YEAR, MONTHS), months=MONTHS, lines_per_month=per_month)
     print(f"generated {summary.line_count:,} lines ({summary.size_bytes / 2**20:.0f} MiB) "
           f"in {time.perf_counter() - started:.1f} s -> {path}")
 

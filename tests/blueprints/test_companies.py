@@ -17,9 +17,9 @@ async def test_companies_are_filtered_by_rights(user_headers, client):
 async def test_calendar(user_headers, client):
     headers = await user_headers("ana", roles={"viewer"}, company_ids={1})
     body = await (await client.get("/api/calendar?company_id=1", headers=headers)).get_json()
-    assert body["years"] == [2025]
-    assert len(body["periods"]) == 12
-    assert all(p["closed"] for p in body["periods"][:11])
+    assert body["years"] == [2025, 2026]  # the test ledger: 2025-01..2026-01, the last two months open
+    assert len(body["periods"]) == 13
+    assert [p["closed"] for p in body["periods"]] == [True] * 11 + [False, False]
     assert body["current"] == {"year": 2025, "month": 12}
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -105,7 +107,32 @@ def test_bad_settings_exit_with_a_clear_message(cli_env):
 def test_demo_is_deterministic(cli_env, tmp_path):
     outputs = []
     for name in ("a.sqlite", "b.sqlite"):
-        result = run_cli("demo", "--seed", "7", "--months", "2", "--output", str(tmp_path / name), env=cli_env)
+        result = run_cli("demo", "--seed", "7", "--until", "2025-02", "--months", "2", "--output", str(tmp_path / name),
+                         env=cli_env)
         assert result.returncode == 0, result.stderr
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def _periods(path: Path) -> list[tuple[int, int, int]]:
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT year, month, closed FROM r2w_periods WHERE company_id = 1 ORDER BY 1, 2").fetchall()
+
+
+def test_demo_until_sets_the_last_month_and_months_counts_back_from_it(cli_env, tmp_path):
+    output = tmp_path / "window.sqlite"
+    result = run_cli("demo", "--until", "2026-03", "--months", "4", "--output", str(output), env=cli_env)
+    assert result.returncode == 0, result.stderr
+    assert _periods(output) == [(2025, 12, 1), (2026, 1, 1), (2026, 2, 0), (2026, 3, 0)]
+    assert "2025-12..2026-03" in result.stdout
+    refused = run_cli("demo", "--until", "2026-13", "--output", str(output), env=cli_env)
+    assert refused.returncode == 2 and "expected YYYY-MM" in refused.stderr
+
+
+def test_init_generates_24_months_up_to_until(cli_env, tmp_path):
+    cli_env["LEDGER_PATH"] = str(tmp_path / "data" / "ledger-demo.sqlite")
+    result = run_cli("init", "--until", "2026-12", env=cli_env)
+    assert result.returncode == 0, result.stderr
+    periods = _periods(tmp_path / "data" / "ledger-demo.sqlite")
+    assert [(y, m) for y, m, _ in periods] == [(y, m) for y in (2025, 2026) for m in range(1, 13)]
+    assert [(y, m) for y, m, closed in periods if not closed] == [(2026, 11), (2026, 12)]

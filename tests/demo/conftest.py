@@ -12,9 +12,9 @@ from roa2web.demo import DemoLedger, DemoSummary, build_demo_ledger, generate_de
 from tests.demo.demo_sql import LedgerFile
 
 CASES: dict[str, dict[str, Any]] = {
-    "one_year": {"seed": 2025, "year": 2025, "months": 12, "lines_per_month": None},
-    "two_years": {"seed": 11, "year": 2025, "months": 24, "lines_per_month": None},
-    "scaled": {"seed": 7, "year": 2025, "months": 2, "lines_per_month": 20_000},
+    "one_year": {"seed": 2025, "until": (2025, 12), "months": 12, "lines_per_month": None},
+    "two_years": {"seed": 11, "until": (2026, 12), "months": 24, "lines_per_month": None},
+    "scaled": {"seed": 7, "until": (2025, 2), "months": 2, "lines_per_month": 20_000},
 }
 
 

@@ -18,8 +18,8 @@ def test_same_seed_gives_the_same_bytes(tmp_path, ledger_cases):
 
 def test_regenerating_in_place_replaces_the_file(tmp_path):
     path = tmp_path / "ledger.sqlite"
-    first = generate_demo_ledger(path, seed=5, months=2)
-    second = generate_demo_ledger(path, seed=5, months=2)
+    first = generate_demo_ledger(path, seed=5, until=(2025, 2), months=2)
+    second = generate_demo_ledger(path, seed=5, until=(2025, 2), months=2)
     assert first.sha256 == second.sha256
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.sqlite"]  # no temporary file left behind
 

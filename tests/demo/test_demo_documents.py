@@ -15,6 +15,7 @@ from roa2web.demo import (
     PeriodLockedError,
     build_demo_ledger,
 )
+from roa2web.demo.days import months_until
 
 
 def test_every_line_is_a_positive_integer_on_two_leaf_accounts(case):
@@ -96,15 +97,15 @@ def test_invoice_documents_match_the_invoice_totals(case):
         assert 0 <= vat < total
 
 
-def test_periods_are_locked_except_the_last(case):
+def test_periods_are_locked_except_the_last_two(case):
     db = case.db
-    months = case.args["months"]
+    months, until = case.args["months"], case.args["until"]
     for company_id in db.company_ids():
         periods = db.rows("SELECT year, month, closed FROM r2w_periods WHERE company_id = ? ORDER BY year, month",
                           company_id)
         assert len(periods) == months
-        assert [closed for _, _, closed in periods] == [1] * (months - 1) + [0]
-        assert (periods[0][0], periods[0][1]) == (case.args["year"], 1)
+        assert [closed for _, _, closed in periods] == [1] * (months - 2) + [0, 0]
+        assert [(y, m) for y, m, _ in periods] == months_until(until, months)
         posted = db.rows("SELECT DISTINCT period_year, period_month FROM r2w_journal_lines WHERE company_id = ? "
                          "AND doc_type = 'CLOSING' ORDER BY 1, 2", company_id)
         assert posted == [(y, m) for y, m, _ in periods]  # every month got its closing entries
@@ -114,7 +115,7 @@ def test_periods_are_locked_except_the_last(case):
 
 @pytest.fixture(scope="module")
 def three_months():
-    return build_demo_ledger(seed=99, months=3)
+    return build_demo_ledger(seed=99, until=(2025, 4), months=4)
 
 
 def test_posting_into_a_locked_period_is_rejected(three_months):
@@ -125,7 +126,7 @@ def test_posting_into_a_locked_period_is_rejected(three_months):
         with pytest.raises(PeriodLockedError, match=f"2025-0{month} is locked"):
             book.post(Document("BANK", f"X-{month}", dt.date(2025, month, 10), (Entry("627", "5121.01", 1_00),)))
     assert len(book.lines) == lines_before
-    assert not book.is_locked(2025, 3)
+    assert not book.is_locked(2025, 3) and not book.is_locked(2025, 4)  # the last two months stay open
     book.post(Document("BANK", "X-3", dt.date(2025, 3, 10), (Entry("627", "5121.01", 1_00),)))
     assert len(book.lines) == lines_before + 1
 

@@ -22,7 +22,7 @@ SEEDS = (2025, 11, 424242)
 def demo_path(request, tmp_path_factory):
     """A demo ledger per seed, generated once for this module."""
     path = tmp_path_factory.mktemp("demo-reports") / f"demo-{request.param}.sqlite"
-    summary = demo.generate_demo_ledger(path, seed=request.param, year=YEAR, months=MONTHS)
+    summary = demo.generate_demo_ledger(path, seed=request.param, until=(YEAR, MONTHS), months=MONTHS)
     assert summary.companies == 3 and summary.line_count > 1000
     return path
 
@@ -61,7 +61,7 @@ async def test_trial_balance_equalities_and_reference(demo_ledger, demo_path):
 async def test_closed_months_leave_no_result_balance_and_121_holds_the_profit(demo_ledger, demo_path):
     for company_id in (1, 2, 3):
         profit = 0
-        for month in range(1, MONTHS):  # every month but the last is closed
+        for month in range(1, MONTHS):  # every month, open or locked, gets its closing entries
             profit += result_of_month(demo_path, company_id, YEAR, month)
             report = await trial_balance(demo_ledger, company_id, YEAR, 1, month)
             assert all(r.closing_debit == r.closing_credit == 0 for r in report.rows if r.account[0] in "67")

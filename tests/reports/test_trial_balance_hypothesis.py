@@ -92,6 +92,6 @@ def test_trial_balance_holds_on_random_demo_ledgers(case: tuple[int, int, list[t
     seed, months, ranges = case
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ledger.sqlite"
-        summary = generate_demo_ledger(path, seed=seed, year=YEAR, months=months)
+        summary = generate_demo_ledger(path, seed=seed, until=(YEAR, months), months=months)
         assert summary.companies == 3 and summary.line_count > 0
         asyncio.run(check_ledger(path, ranges))
