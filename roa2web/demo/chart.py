@@ -61,6 +61,7 @@ CHART: dict[str, ChartAccount] = _chart(
     ("6028", "Cheltuieli privind alte materiale consumabile", "A", "602"),
     ("605", "Cheltuieli privind energia și apa", "A", None),
     ("607", "Cheltuieli privind mărfurile", "A", None),
+    ("609", "Reduceri comerciale primite", "P", None),
     ("612", "Cheltuieli cu redevențele, locațiile de gestiune și chiriile", "A", None),
     ("613", "Cheltuieli cu primele de asigurare", "A", None),
     ("622", "Cheltuieli privind comisioanele și onorariile", "A", None),
@@ -75,6 +76,7 @@ CHART: dict[str, ChartAccount] = _chart(
     ("665", "Cheltuieli din diferențe de curs valutar", "A", None),
     ("704", "Venituri din servicii prestate", "P", None),
     ("707", "Venituri din vânzarea mărfurilor", "P", None),
+    ("709", "Reduceri comerciale acordate", "A", None),
     ("765", "Venituri din diferențe de curs valutar", "P", None),
     ("766", "Venituri din dobânzi", "P", None),
 )

@@ -8,6 +8,7 @@ from roa2web.accounting.vat import standard_rate_on, vat_on_net, vat_rates_on
 from roa2web.demo.book import Document, Entry
 from roa2web.demo.companies import MAIN_BANK, Partner
 from roa2web.demo.days import business_day_from, business_days, next_business_day
+from roa2web.demo.discounts import GRANTED_TEXT, PURCHASE_CHANCE, RECEIVED_TEXT, SALES_CHANCE, trade_discount
 from roa2web.demo.model import Invoice, InvoicePayment
 from roa2web.demo.prng import Prng
 from roa2web.demo.state import CompanyState, PlannedPayment
@@ -22,6 +23,7 @@ PURCHASE_RANGES = {
 # (issue day, term) so that at the end every aging bucket has an entry (not due, 1-30, 31-60, 61-90, >90).
 _AGING_SEEDS = {0: (20, 30), 1: (20, 15), 2: (15, 30), 3: (15, 30)}
 _VAT_TEXT = {rate: f"TVA {rate}%" for rate in (5, 9, 11, 19, 21)}
+_DISCOUNTS = 9  # the stream of discount draws, apart so the other draws do not move
 
 
 def _percent(amount: int, low: int, high: int, prng: Prng) -> int:
@@ -66,8 +68,13 @@ def _schedule(state: CompanyState, invoice: Invoice, account: str, plan: list[tu
 
 def sales_documents(state: CompanyState, prng: Prng, year: int, month: int, count: int,
                     months_left: int) -> tuple[list[Document], int]:
-    """`count` sales invoices (the first one left unpaid on purpose) and their cost of goods sold."""
+    """`count` sales invoices (the first one left unpaid on purpose) and their cost of goods sold.
+
+    Some carry a trade discount: `4111 = 707` for the list price, `709 = 4111` for the discount,
+    `4111 = 4427` for the VAT on the net after it.
+    """
     profile, days = state.profile, business_days(year, month)
+    discounts = prng.child(_DISCOUNTS)
     customers = state.partners("C")
     weights = [(customer, len(customers) - index) for index, customer in enumerate(customers)]
     documents: list[Document] = []
@@ -82,12 +89,15 @@ def sales_documents(state: CompanyState, prng: Prng, year: int, month: int, coun
         standard, reduced = vat_rates_on(day)[:2]  # 19/9 until 31 Jul 2025, then 21/11
         rate = reduced if profile.trading and prng.chance(1, 5) else standard
         net = prng.between(*profile.sale_range)
-        vat = vat_on_net(net, rate) if profile.vat_payer else 0
+        discount = trade_discount(discounts, net, SALES_CHANCE)
+        vat = vat_on_net(net - discount, rate) if profile.vat_payer else 0
         number = f"{profile.invoice_prefix}-{state.next('sale'):06d}"
-        invoice = _issue(state, "S", number, day, term, customer, net + vat, vat)
+        invoice = _issue(state, "S", number, day, term, customer, net - discount + vat, vat)
         if index > 0:
             _schedule(state, invoice, customer.account, _sales_plan(prng, invoice, term))
         entries = [Entry(customer.account, profile.revenue_account, net, customer.partner_id)]
+        if discount:
+            entries.append(Entry("709", customer.account, discount, customer.partner_id, GRANTED_TEXT))
         if vat:
             entries.append(Entry(customer.account, "4427", vat, customer.partner_id, _VAT_TEXT[rate]))
         if profile.trading:
@@ -103,7 +113,8 @@ def purchase_documents(state: CompanyState, prng: Prng, year: int, month: int, c
     """The month's recurring bills (rent, utilities, ...) and variable invoices, `count` in all.
 
     A trading company's variable invoices restock the goods it sold (cost of sales + 0-10%),
-    dated in the first business days so the stock is there before it is sold.
+    dated in the first business days so the stock is there before it is sold. Some carry a trade
+    discount received: `401 = 609`, with the VAT on the net after it.
     """
     days = business_days(year, month)
     suppliers = state.partners("S")
@@ -122,26 +133,29 @@ def purchase_documents(state: CompanyState, prng: Prng, year: int, month: int, c
         for _ in range(extra):
             supplier = prng.choice(variable)
             planned.append((supplier, prng.choice(days), prng.between(*PURCHASE_RANGES[supplier.expense_account])))
-    return [_purchase(state, prng, *item) for item in planned]
+    discounts = prng.child(_DISCOUNTS)
+    return [_purchase(state, prng, *item, trade_discount(discounts, item[2], PURCHASE_CHANCE)) for item in planned]
 
 
-def _purchase(state: CompanyState, prng: Prng, supplier: Partner, day: dt.date, net: int) -> Document:
+def _purchase(state: CompanyState, prng: Prng, supplier: Partner, day: dt.date, net: int, discount: int) -> Document:
+    """`% = 401`: the expense (or 371) at the list price, `401 = 609` for any discount, VAT after it.
+
+    A company that is not a VAT payer books the VAT into the expense.
+    """
     rate = standard_rate_on(day)
-    vat = vat_on_net(net, rate) if supplier.vat_mode == "std" else 0
+    vat = vat_on_net(net - discount, rate) if supplier.vat_mode == "std" else 0
     number = f"F{supplier.partner_id:02d}-{state.next('purchase'):06d}"
     term = prng.choice(TERMS)
-    invoice = _issue(state, "P", number, day, term, supplier, net + vat, vat)
+    invoice = _issue(state, "P", number, day, term, supplier, net - discount + vat, vat)
     _schedule(state, invoice, supplier.account, _purchase_plan(prng, invoice, term))
-    expense = supplier.expense_account
-    entries: tuple[Entry, ...]
-    if not state.profile.vat_payer:
-        entries = (Entry(expense, supplier.account, net + vat, supplier.partner_id),)
-    elif vat:
-        entries = (Entry(expense, supplier.account, net, supplier.partner_id),
-                   Entry("4426", supplier.account, vat, supplier.partner_id, _VAT_TEXT[rate]))
-    else:
-        entries = (Entry(expense, supplier.account, net, supplier.partner_id),)
-    return Document("PURCHASE", number, day, entries, f"Factura {number} {supplier.name}")
+    account, partner_id = supplier.account, supplier.partner_id
+    deductible = vat if state.profile.vat_payer else 0
+    entries = [Entry(supplier.expense_account, account, net + vat - deductible, partner_id)]
+    if discount:
+        entries.append(Entry(account, "609", discount, partner_id, RECEIVED_TEXT))
+    if deductible:
+        entries.append(Entry("4426", account, deductible, partner_id, _VAT_TEXT[rate]))
+    return Document("PURCHASE", number, day, tuple(entries), f"Factura {number} {supplier.name}")
 
 
 def settle(state: CompanyState, payment: PlannedPayment) -> Document:

@@ -1,9 +1,12 @@
 """Dashboard KPIs of one company for one month.
 
-Revenue = class 7 credit turnover, expenses = class 6 debit turnover, both by accounting
+Revenue = class 7 net of its debit-side accounts (credit turnover minus debit turnover, so 709
+trade discounts granted reduce it), expenses = class 6 net of its credit-side accounts (debit
+turnover minus credit turnover, so 609 trade discounts received reduce them), both by accounting
 period and without period-closing lines (is_closing = 1: 6/7 into 121); result = revenue -
-expenses. Balances are as of the end of the month (opening balances of the year + every line
-of months 1..month), signed on the account's natural side:
+expenses, which is what the closing entries put into 121. Balances are as of the end of the
+month (opening balances of the year + every line of months 1..month), signed on the account's
+natural side:
 
 - cash = 5311 + 5314, bank = 5121 + 5124 + 5125, receivables = 4111 + 4118 (debit - credit);
 - payables = 401 + 404 + 408 (credit - debit);

@@ -30,7 +30,7 @@ from roa2web.auth.principal import Principal
 from roa2web.auth.tokens import issue_access_token
 from roa2web.demo import generate_demo_ledger
 
-DEMO_ANALYTIC_ROWS = 58
+DEMO_ANALYTIC_ROWS = 60
 QUERY = f"company_id=1&year={YEAR}&month_from=1&month_to={MONTH_TO}&level=analytic".encode()
 
 

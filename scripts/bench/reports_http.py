@@ -54,7 +54,7 @@ from roa2web.auth.tokens import issue_access_token
 from roa2web.demo import generate_demo_ledger
 
 HERE = Path(__file__).resolve().parent
-DEMO_ANALYTIC_ROWS = 58  # company 1, analytic level, before the bench customers
+DEMO_ANALYTIC_ROWS = 60  # company 1, analytic level, before the bench customers
 QUERY = f"company_id=1&year={YEAR}&month_from=1&month_to={MONTH_TO}&level=analytic"
 PASSWORD = "parola-bench-123"
 

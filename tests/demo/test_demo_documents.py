@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pytest
 
+from roa2web.accounting.vat import vat_on_net
 from roa2web.demo import (
     BookError,
     CashOverdrawnError,
@@ -83,18 +84,27 @@ def test_invoice_documents_match_the_invoice_totals(case):
     invoices = db.rows("SELECT company_id, kind, number, partner_id, total_bani, vat_bani, issue_date, due_date "
                        "FROM r2w_invoices")
     assert len(invoices) == len(lines)
+    discounted = {"S": 0, "P": 0}
     for company_id, kind, number, partner_id, total, vat, _, _ in invoices:
         doc = lines[(company_id, "SALE" if kind == "S" else "PURCHASE", number)]
         partner_account = f"{'4111' if kind == 'S' else '401'}.{partner_id:05d}"
-        if kind == "S":
-            assert sum(a for d, _, a, p in doc if d == partner_account and p == partner_id) == total
+        debited = sum(a for d, _, a, p in doc if d == partner_account and p == partner_id)
+        credited = sum(a for _, c, a, p in doc if c == partner_account and p == partner_id)
+        if kind == "S":  # 4111 = 707/704 + 4427, and 709 = 4111 for a trade discount granted
+            discount = sum(a for d, c, a, _ in doc if (d, c) == ("709", partner_account))
+            assert debited - credited == total and credited == discount
             assert sum(a for _, c, a, _ in doc if c == "4427") == vat
-            assert all(d in (partner_account, "607") for d, _, _, _ in doc)
-        else:
-            assert sum(a for _, c, a, p in doc if c == partner_account and p == partner_id) == total
+            assert all(d in (partner_account, "607", "709") for d, _, _, _ in doc)
+            base = sum(a for d, c, a, _ in doc if d == partner_account and c in ("704", "707")) - discount
+            assert vat == 0 or any(vat == vat_on_net(base, rate) for rate in (5, 9, 11, 19, 21))  # after the discount
+        else:  # expense + 4426 = 401, and 401 = 609 for a trade discount received
+            discount = sum(a for d, c, a, _ in doc if (d, c) == (partner_account, "609"))
+            assert credited - debited == total and debited == discount
             deductible = sum(a for d, _, a, _ in doc if d == "4426")
             assert deductible == (vat if vat_payer[company_id] else 0)
+        discounted[kind] += discount > 0
         assert 0 <= vat < total
+    assert discounted["S"] > 0 and discounted["P"] > 0  # the demo exercises 709 and 609
 
 
 def test_periods_are_locked_except_the_last_two(case):

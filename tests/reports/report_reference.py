@@ -64,14 +64,32 @@ def turnover(path: Path, company_id: int, year: int, month: int, *, side: str, k
     return int(value)
 
 
-def result_of_month(path: Path, company_id: int, year: int, month: int) -> int:
-    """(class 7 credit - debit) - (class 6 debit - credit) of one month, closing lines excluded."""
+def revenue_and_expenses(path: Path, company_id: int, year: int, month: int) -> tuple[int, int]:
+    """Class 7 credit - debit (709 reduces it) and class 6 debit - credit (609 reduces it), closing excluded."""
     flows = {
         (side, klass): turnover(path, company_id, year, month, side=side, klass=klass, with_closing=False)
         for side in ("debit", "credit")
         for klass in ("6", "7")
     }
-    return flows["credit", "7"] - flows["debit", "7"] - flows["debit", "6"] + flows["credit", "6"]
+    return flows["credit", "7"] - flows["debit", "7"], flows["debit", "6"] - flows["credit", "6"]
+
+
+def result_of_month(path: Path, company_id: int, year: int, month: int) -> int:
+    """(class 7 credit - debit) - (class 6 debit - credit) of one month, closing lines excluded."""
+    revenue, expenses = revenue_and_expenses(path, company_id, year, month)
+    return revenue - expenses
+
+
+def closed_into_121(path: Path, company_id: int, year: int, month: int) -> int:
+    """What the closing lines (is_closing) of one month put into 121: credit - debit."""
+    with closing(connect(path)) as db:
+        (value,) = db.execute(
+            "SELECT COALESCE(SUM(CASE WHEN credit_account = '121' THEN amount_bani ELSE 0 END), 0) "
+            "- COALESCE(SUM(CASE WHEN debit_account = '121' THEN amount_bani ELSE 0 END), 0) "
+            "FROM r2w_journal_lines WHERE company_id = ? AND period_year = ? AND period_month = ? AND is_closing = 1",
+            (company_id, year, month),
+        ).fetchone()
+    return int(value)
 
 
 @dataclass(frozen=True)

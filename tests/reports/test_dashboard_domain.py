@@ -6,18 +6,26 @@ import calendar
 import datetime as dt
 
 import pytest
-from report_reference import bani, invoices_at, net_balance, turnover
+from report_reference import bani, closed_into_121, invoices_at, net_balance, turnover
+from report_reference import revenue_and_expenses as revenue_expenses
 
 from roa2web.reports import ReportParameterError, dashboard
 from roa2web.reports.dashboard import trailing_months
 
 
-def revenue_expenses(path, company_id, year, month):
-    """Class 7 credit and class 6 debit turnover of one month, closing lines excluded (direct SQL)."""
-    return (
-        turnover(path, company_id, year, month, side="credit", klass="7", with_closing=False),
-        turnover(path, company_id, year, month, side="debit", klass="6", with_closing=False),
-    )
+async def test_the_result_is_what_the_closing_entries_put_into_121(ledger, scenario):
+    """Trade discounts included: 709 (granted) reduces revenue and 609 (received) reduces expenses."""
+    for company_id in scenario.companies:
+        closed_months = range(1, scenario.months)  # the last month is open, not closed into 121 yet
+        discounts = [turnover(scenario.path, company_id, scenario.year, m, side=side, klass=klass, with_closing=False)
+                     for m in closed_months for side, klass in (("debit", "7"), ("credit", "6"))]
+        assert sum(discounts) > 0  # the ledger has 709 and 609 lines
+        for month in closed_months:
+            board = await dashboard(ledger, company_id, scenario.year, month)
+            assert bani(board.current.result) == closed_into_121(scenario.path, company_id, scenario.year, month)
+        board = await dashboard(ledger, company_id, scenario.year, scenario.months - 1)
+        assert bani(board.year_to_date.result) == sum(
+            closed_into_121(scenario.path, company_id, scenario.year, m) for m in closed_months)
 
 
 @pytest.mark.parametrize("month", [1, 2, 6, 11, 12])

@@ -46,9 +46,13 @@ async def _serve(report: str, query: ReportParams) -> Response:
 async def get_dashboard(query_args: ReportParams) -> Response:
     """Dashboard KPIs of one month.
 
-    Revenue and expenses of the month and year to date (without period-closing entries), result,
-    cash, bank, receivables, payables, overdue amounts, VAT position, and a twelve-month series.
-    Served from the report cache; If-None-Match with the ETag gives 304.
+    Revenue and expenses of the month and year to date, result, cash, bank, receivables, payables,
+    overdue amounts, VAT position, and a twelve-month series. Revenue is class 7 net of its
+    debit-side accounts (credit minus debit turnover: 709 discounts granted reduce it), expenses
+    are class 6 net of its credit-side accounts (debit minus credit turnover: 609 discounts
+    received reduce them), both without period-closing entries; result = revenue - expenses, the
+    amount the closing entries put into 121. Served from the report cache; If-None-Match with the
+    ETag gives 304.
     """
     return await _serve("dashboard", query_args)
 

@@ -38,9 +38,11 @@ class CacheHeaders(Out):
 class ResultOut(Out):
     """Revenue, expenses and their difference."""
 
-    revenue: Money
-    expenses: Money
-    result: Money
+    revenue: Money = Field(description="class 7 credit turnover minus its debit turnover (709 discounts granted "
+                                       "reduce it), closing entries excluded")
+    expenses: Money = Field(description="class 6 debit turnover minus its credit turnover (609 discounts received "
+                                        "reduce it), closing entries excluded")
+    result: Money = Field(description="revenue - expenses: what the closing entries put into 121")
 
 
 class MonthResultOut(ResultOut):

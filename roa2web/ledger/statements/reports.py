@@ -54,8 +54,10 @@ _TRIAL_BALANCE = f"""
 
 _KPI_MONTHLY = """
     SELECT period_year, period_month,
-           SUM(CASE WHEN credit_account LIKE '7%' THEN amount_bani ELSE 0 END) AS revenue_bani,
-           SUM(CASE WHEN debit_account LIKE '6%' THEN amount_bani ELSE 0 END) AS expenses_bani
+           SUM(CASE WHEN credit_account LIKE '7%' THEN amount_bani ELSE 0 END)
+             - SUM(CASE WHEN debit_account LIKE '7%' THEN amount_bani ELSE 0 END) AS revenue_bani,
+           SUM(CASE WHEN debit_account LIKE '6%' THEN amount_bani ELSE 0 END)
+             - SUM(CASE WHEN credit_account LIKE '6%' THEN amount_bani ELSE 0 END) AS expenses_bani
     FROM r2w_journal_lines
     WHERE company_id = :company_id
       AND period_year BETWEEN :first_year AND :last_year
