@@ -27,6 +27,13 @@ def year_month(text: str) -> YearMonth:
     return int(match[1]), int(match[2])
 
 
+def month_count(text: str) -> int:
+    """`--months N`, N >= 1."""
+    if not text.strip().isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of months >= 1, got {text!r}")
+    return int(text)
+
+
 def _generate(path: Path, seed: int, until: YearMonth | None, months: int, lines_per_month: int | None) -> None:
     started = time.perf_counter()
     summary = generate_demo_ledger(path, seed=seed, until=until, months=months, lines_per_month=lines_per_month)
@@ -103,7 +110,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("--seed", type=int, default=2025)
     demo.add_argument("--until", type=year_month, metavar="YYYY-MM",
                       help="last month generated, left open with the month before (default: the current month)")
-    demo.add_argument("--months", type=int, default=DEFAULT_MONTHS, help="how many months end at --until")
+    demo.add_argument("--months", type=month_count, default=DEFAULT_MONTHS, help="how many months end at --until")
     demo.add_argument("--lines-per-month", type=int, default=None, help="scale the volume up")
     demo.add_argument("--output", help="file to write (default: the embedded ledger path)")
     demo.set_defaults(handler=_demo)

@@ -127,6 +127,8 @@ def test_demo_until_sets_the_last_month_and_months_counts_back_from_it(cli_env, 
     assert "2025-12..2026-03" in result.stdout
     refused = run_cli("demo", "--until", "2026-13", "--output", str(output), env=cli_env)
     assert refused.returncode == 2 and "expected YYYY-MM" in refused.stderr
+    refused = run_cli("demo", "--months", "0", "--output", str(output), env=cli_env)
+    assert refused.returncode == 2 and "months >= 1" in refused.stderr
 
 
 def test_init_generates_24_months_up_to_until(cli_env, tmp_path):
