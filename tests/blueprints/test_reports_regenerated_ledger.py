@@ -8,6 +8,7 @@ from reports_api_helpers import CLOSED_TB, PASSWORD, sign_in, url
 
 from roa2web.app import create_app
 from roa2web.demo import generate_demo_ledger
+from tests.support.demo_window import MONTHS, UNTIL
 
 
 async def trial_balance(app, headers):
@@ -34,7 +35,7 @@ async def fresh_figures(settings_factory, ledger: Path, data_dir: Path) -> bytes
 async def test_a_restart_on_a_regenerated_ledger_serves_the_new_figures(settings_factory, tmp_path: Path):
     data_dir = tmp_path / "data"
     ledger = data_dir / "ledger-demo.sqlite"
-    generate_demo_ledger(ledger, seed=11)
+    generate_demo_ledger(ledger, seed=11, until=UNTIL, months=MONTHS)
     settings = settings_factory(data_dir=data_dir, ledger_path=ledger)
 
     first = create_app(settings)
@@ -45,7 +46,7 @@ async def test_a_restart_on_a_regenerated_ledger_serves_the_new_figures(settings
         assert outcome == "HIT-L1"  # cached, for a day: its last month is closed
 
     # Replaced by other means than `roa2web demo` (which also empties the cache file): a copy, a restore.
-    generate_demo_ledger(ledger, seed=12)
+    generate_demo_ledger(ledger, seed=12, until=UNTIL, months=MONTHS)
     expected = await fresh_figures(settings_factory, ledger, tmp_path / "control")
     assert expected != old_body
 
@@ -60,13 +61,13 @@ async def test_a_restart_on_a_regenerated_ledger_serves_the_new_figures(settings
 async def test_the_same_ledger_after_a_restart_is_still_served_from_the_cache(settings_factory, tmp_path: Path):
     data_dir = tmp_path / "data"
     ledger = data_dir / "ledger-demo.sqlite"
-    generate_demo_ledger(ledger, seed=11)
+    generate_demo_ledger(ledger, seed=11, until=UNTIL, months=MONTHS)
     settings = settings_factory(data_dir=data_dir, ledger_path=ledger)
     first = create_app(settings)
     async with first.test_app():
         headers = await sign_in(first, "ana", roles={"viewer"}, company_ids={1})
         _, body = await trial_balance(first, headers)
-    generate_demo_ledger(ledger, seed=11)  # regenerated with the same content: the same generation
+    generate_demo_ledger(ledger, seed=11, until=UNTIL, months=MONTHS)  # the same content: the same generation
     restarted = create_app(settings)
     async with restarted.test_app():
         assert await trial_balance(restarted, headers) == ("HIT-L2", body)

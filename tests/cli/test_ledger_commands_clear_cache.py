@@ -48,22 +48,22 @@ def cached_entries(data_dir: Path) -> int:
 
 def test_demo_onto_the_served_ledger_clears_the_cache_and_elsewhere_does_not(env, tmp_path: Path):
     data_dir = tmp_path / "data"
-    run(env, "demo", "--seed", "3", "--output", str(tmp_path / "elsewhere.sqlite"))
+    run(env, "demo", "--until", "2026-01", "--seed", "3", "--output", str(tmp_path / "elsewhere.sqlite"))
     fill_cache(data_dir)
-    run(env, "demo", "--seed", "3", "--output", str(tmp_path / "elsewhere.sqlite"))
+    run(env, "demo", "--until", "2026-01", "--seed", "3", "--output", str(tmp_path / "elsewhere.sqlite"))
     assert cached_entries(data_dir) == 3  # not the ledger this data dir serves
 
-    result = run(env, "demo", "--seed", "4")
+    result = run(env, "demo", "--until", "2026-01", "--seed", "4")
     assert cached_entries(data_dir) == 0
     assert "report cache: removed 3 entries" in result.stdout
 
 
 def test_init_force_clears_the_cache_and_a_plain_init_keeps_it(env, tmp_path: Path):
     data_dir = tmp_path / "data"
-    run(env, "init")
+    run(env, "init", "--until", "2026-01")
     fill_cache(data_dir)
     run(env, "init")  # the ledger exists and stays: its cache is still good
     assert cached_entries(data_dir) == 3
-    result = run(env, "init", "--force", "--seed", "9")
+    result = run(env, "init", "--force", "--until", "2026-01", "--seed", "9")
     assert cached_entries(data_dir) == 0
     assert "report cache: removed 3 entries" in result.stdout
