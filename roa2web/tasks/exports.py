@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 
 from roa2web.exports.service import (
     REPORT_EXPORT_JOB,
@@ -24,6 +25,8 @@ from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.reports import ReportParameterError
 from roa2web.runtime import Runtime
 from roa2web.validation_messages import count_of
+
+log = logging.getLogger("roa2web.exports")
 
 
 @job_handler(REPORT_EXPORT_JOB)
@@ -44,8 +47,9 @@ def export_report(ctx: JobContext) -> str | None:
         prepared = ctx.run(prepare_export(ledger, export, now=dt.datetime.now(dt.UTC)))
     except ExportError as exc:
         raise PermanentJobError(str(exc)) from exc
-    except LedgerError as exc:
-        raise TransientJobError(f"the ledger did not answer: {exc}") from exc
+    except LedgerError as exc:  # its message may name files or SQL: the log keeps it, the job says what happened
+        log.warning("report export %s: the ledger did not answer: %s", ctx.job.id, exc)
+        raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from exc
     ctx.raise_if_cancelled()
     ctx.progress(40, f"Se scrie fișierul ({count_of(len(prepared.document.rows), 'rând')})")
 

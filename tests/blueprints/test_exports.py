@@ -181,5 +181,6 @@ async def test_not_ready_and_failed_exports(settings_factory, tmp_path):
         status = await _until_finished(client, headers, (await _export(client, headers, "trial_balance", TB))[
             "status_url"])
         assert status["state"] == "failed" and status["downloads"] == {}
-        assert status["error"].startswith("TransientJobError: the ledger did not answer")
+        assert status["error"].startswith("TransientJobError: Contabilitatea (ROA) nu a răspuns.")
+        assert "missing.sqlite" not in status["error"]  # the ledger's own message names its file: log only
         assert status["error"].endswith("(after 2 attempts)")
