@@ -26,11 +26,13 @@ class JobOut(BaseModel):
     status_url: str = Field(description="GET it to follow the job")
     state: JobStateName
     progress: int = Field(ge=0, le=100)
-    message: str = Field(description="where the job is, in Romanian, for people")
+    message: str = Field(description="where the job is, in Romanian, for people; a failed job's says why when "
+                                     "people can act on it (\"Eșuat: Firma 999 nu există în contabilitate.\")")
     downloads: dict[str, str] = Field(description="{format: url} of the files it wrote; {} until it is done")
     created_at: dt.datetime
     finished_at: dt.datetime | None
-    error: str | None = None
+    error: str | None = Field(default=None, description="the operator's diagnostic of the last failure (exception "
+                              "class and text, English where the code is), as in the log and `roa2web queue show`")
 
 
 def job_fields(job: Job, *, status_url: str, downloads: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -20,7 +20,15 @@ from huey.exceptions import CancelExecution
 
 from roa2web.appdb import AppDatabase
 from roa2web.jobs import transitions
-from roa2web.jobs.handlers import HandlerSpec, JobCancelled, JobContext, JobInterrupted, handler_for
+from roa2web.jobs.handlers import (
+    HandlerSpec,
+    JobCancelled,
+    JobContext,
+    JobInterrupted,
+    PermanentJobError,
+    TransientJobError,
+    handler_for,
+)
 from roa2web.jobs.queue import JobQueue
 from roa2web.jobs.store import Job, now_utc
 from roa2web.runtime import Runtime
@@ -148,7 +156,7 @@ class JobRunner:
             self._after_transient(job, exc)
             raise
         except Exception as exc:
-            self.run(transitions.fail_job(self.db, job.id, self.worker, _describe(exc)))
+            self.run(transitions.fail_job(self.db, job.id, self.worker, _describe(exc), _reason(exc)))
             log.warning("job %s (%s) failed: %s", job.id, job.kind, _describe(exc))
             raise
         if self.run(transitions.finish_job(self.db, job.id, self.worker, result)):
@@ -169,7 +177,7 @@ class JobRunner:
     def _after_transient(self, job: Job, exc: Exception) -> None:
         if job.attempts >= job.max_attempts:
             error = f"{_describe(exc)} (after {job.attempts} attempts)"
-            self.run(transitions.fail_job(self.db, job.id, self.worker, error))
+            self.run(transitions.fail_job(self.db, job.id, self.worker, error, _reason(exc)))
             log.warning("job %s (%s) failed for good: %s", job.id, job.kind, error)
             return
         delay = self.retry_delay_s * 2 ** (job.attempts - 1)
@@ -187,6 +195,16 @@ class JobRunner:
         if requeued:
             self.queue.enqueue(task, eta=run_after)
         return requeued
+
+
+def _reason(exc: BaseException) -> str | None:
+    """What people read of a failure: the text of a handler's own job error (Romanian), else nothing.
+
+    Any other exception is a defect whose text is for the operator only (the log, `error`).
+    """
+    if isinstance(exc, TransientJobError | PermanentJobError):
+        return " ".join(str(exc).split()) or None
+    return None
 
 
 def _describe(exc: BaseException) -> str:

@@ -82,11 +82,16 @@ async def finish_job(db: AppDatabase, job_id: str, worker: str, result_ref: str 
     )
 
 
-async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str) -> bool:
-    """Running → failed, for good."""
+def failed_message(reason: str | None) -> str:
+    """A failed job's `message`: "Eșuat", with the reason people can read when there is one."""
+    return f"{FAILED_MESSAGE}: {one_line(reason, 480)}" if reason else FAILED_MESSAGE
+
+
+async def fail_job(db: AppDatabase, job_id: str, worker: str, error: str, reason: str | None = None) -> bool:
+    """Running → failed, for good: `error` is the operator's diagnostic, `reason` (Romanian) what people read."""
     return await _update(
-        db, _held(job_id, worker), state=JobState.FAILED.value, message=FAILED_MESSAGE, error=one_line(error),
-        finished_at=db_time(now_utc()),
+        db, _held(job_id, worker), state=JobState.FAILED.value, message=failed_message(reason),
+        error=one_line(error), finished_at=db_time(now_utc()),
     )
 
 

@@ -64,7 +64,9 @@ def test_kill_9_mid_export_then_restart_completes_exactly_once(tmp_path, demo_le
         assert rows[-1][0] == "TOTAL" and rows[-1][3] == pytest.approx(sum(i + 0.5 for i in range(1, 51)))
 
         failing = slow_export(client, marker, seconds=0, company_id=999)  # not in the ledger: fails for good
-        assert client.wait_job(failing, "failed")["error"] == "PermanentJobError: Firma 999 nu există în contabilitate."
+        failed = client.wait_job(failing, "failed")
+        assert failed["error"] == "PermanentJobError: Firma 999 nu există în contabilitate."
+        assert failed["message"] == "Eșuat: Firma 999 nu există în contabilitate."  # what people read
         another = slow_export(client, marker, seconds=0)
         client.wait_job(another, "done")
 

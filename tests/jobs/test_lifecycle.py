@@ -46,6 +46,7 @@ async def test_transient_failure_retries_with_backoff_then_fails(queue_app, tmp_
     assert failed.state == JobState.FAILED
     assert failed.attempts == 3
     assert failed.error == "TransientJobError: ledger busy (attempt 3) (after 3 attempts)"
+    assert failed.message == "Eșuat: ledger busy (attempt 3)"  # the handler's own words, no class name
     assert [line.split()[1] for line in marker_lines(marker)] == ["1", "2", "3"]
     assert any(observed.state == JobState.QUEUED and observed.attempts >= 1 and observed.run_after for observed in seen)
     assert (await service.list(state="failed"))[0].id == job.id
@@ -70,16 +71,17 @@ async def test_transient_failure_then_success(queue_app, tmp_path):
     assert (done.state, done.attempts, done.result_ref, done.error) == (JobState.DONE, 2, "flaky:ok", None)
 
 
-@pytest.mark.parametrize(("params", "error"), [
-    ({}, "PermanentJobError: raportul cerut nu există"),
-    ({"crash": True}, "ZeroDivisionError: division by zero in a handler"),
+@pytest.mark.parametrize(("params", "error", "message"), [
+    ({}, "PermanentJobError: raportul cerut nu există", "Eșuat: raportul cerut nu există"),
+    # a defect's text is the operator's (error, the log); people read only that the job failed
+    ({"crash": True}, "ZeroDivisionError: division by zero in a handler", "Eșuat"),
 ])
-async def test_other_failures_fail_at_once(queue_app, tmp_path, params, error):
+async def test_other_failures_fail_at_once(queue_app, tmp_path, params, error, message):
     service = jobs_of(queue_app)
     marker = tmp_path / "runs.txt"
     job = await service.submit("test_broken", {**params, "marker": str(marker)})
     failed = await wait_for(service, job.id)
-    assert (failed.state, failed.attempts, failed.error) == (JobState.FAILED, 1, error)
+    assert (failed.state, failed.attempts, failed.error, failed.message) == (JobState.FAILED, 1, error, message)
     assert len(marker_lines(marker)) == 1
 
 
