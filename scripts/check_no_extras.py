@@ -104,7 +104,10 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]) 
 
 
 def check_ocr_upload(base: str, token: str) -> None:
-    """503 problem+json naming the `ocr` extra, and no draft receipt left behind."""
+    """503 problem+json of type ocr-extra-missing, in Romanian for people, and no draft receipt left behind.
+
+    The detail sends the admin to /health, whose OCR part (for an admin) names the `ocr` extra.
+    """
     auth = {"Authorization": f"Bearer {token}"}
     body, content_type = multipart({"company_id": str(COMPANY_ID)}, {"photo": ("receipt.png", png(), "image/png")})
     status, headers, answer = request(f"{base}/api/data-entry/ocr", body=body,
@@ -113,7 +116,8 @@ def check_ocr_upload(base: str, token: str) -> None:
     expect(headers.get("content-type", "").startswith("application/problem+json"), "as problem+json", headers)
     problem: dict[str, Any] = json.loads(answer)
     expect(problem["type"].endswith("/ocr-extra-missing"), "with the ocr-extra-missing type", problem)
-    expect("`ocr` extra" in problem["detail"], "whose detail names the `ocr` extra", problem)
+    expect("OCR" in problem["detail"] and "/health" in problem["detail"] and "extra" not in problem["detail"],
+           "whose Romanian detail points to /health (the extra's name is for the admin, there)", problem)
     status, _, listing = request(f"{base}/api/data-entry/receipts?company_id={COMPANY_ID}", headers=auth)
     expect(status == 200 and json.loads(listing)["items"] == [], "no draft receipt should be created", listing[:300])
 
