@@ -2,7 +2,7 @@
 
 - The supplier's partner: the ledger partner with the receipt's CIF (else the one partner of that
   name) is linked when the CIF or name changes, or while no partner is linked; a partner found
-  fills an empty CIF.
+  fills an empty CIF and an empty supplier name.
 - The settlement account: one that does not fit a new payment method is dropped, so the receipt is
   paid from that method's usual account (see `entries.PAID_FROM`).
 
@@ -34,6 +34,8 @@ async def completed(
             fields = fields.merged({"supplier_partner_id": partner.partner_id})
             if not fields.supplier_cif and partner.cif and "supplier_cif" not in kept:
                 fields = fields.merged({"supplier_cif": canonical_cif(partner.cif)})
+            if not fields.supplier_name and partner.name and "supplier_name" not in kept:
+                fields = fields.merged({"supplier_name": partner.name})
     if "settlement_account" not in kept and not fits_payment_method(fields):
         fields = fields.merged({"settlement_account": None})
     return fields

@@ -48,6 +48,12 @@ async def test_a_hand_entered_cif_of_a_known_supplier_links_the_receipt_to_it(de
     assert unknown["supplier_partner_id"] is None
     edited = await de_client.patch(f"{BASE}/{unknown['id']}", json={"supplier_cif": "51392740"}, headers=ana)
     assert (await edited.get_json())["supplier_partner_id"] == 11
+    payload = receipt_payload(supplier_cif="RO51392740", document_number="40")
+    del payload["supplier_name"]  # only the CIF typed: the partner's name fills the empty one
+    cif_only = await de_client.post(BASE, json=payload, headers=ana)
+    assert cif_only.status_code == 201, await cif_only.get_data()
+    assert ((await cif_only.get_json())["supplier_partner_id"], (await cif_only.get_json())["supplier_name"]) == (
+        11, "DOBROGEA TELECOM SA")
     chosen = await create(de_client, ana, supplier_cif="RO51392740", supplier_partner_id=12, document_number="39")
     assert chosen["supplier_partner_id"] == 12  # a partner picked by hand stays picked
 
