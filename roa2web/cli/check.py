@@ -12,6 +12,7 @@ import contextlib
 import tempfile
 
 from roa2web.aio import run_async
+from roa2web.jobs.part import EXTERNAL_CONSUMER
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings
 
@@ -38,7 +39,7 @@ def consumer_line(settings: Settings) -> str:
     """Who consumes the queue by the real settings (the queue part only sees check's copy, which starts none)."""
     if settings.queue_in_process:
         return "in the server (QUEUE_IN_PROCESS=true; check starts none)"
-    return "external (QUEUE_IN_PROCESS=false)"
+    return EXTERNAL_CONSUMER
 
 
 def _problem(exc: BaseException) -> str:

@@ -24,6 +24,7 @@ from roa2web.jobs.store import JobState, get_job, now_utc
 from roa2web.runtime import Runtime
 
 log = logging.getLogger("roa2web.jobs")
+EXTERNAL_CONSUMER = "external (QUEUE_IN_PROCESS=false)"  # who consumes the queue when the server does not
 
 
 class QueuePart:
@@ -154,7 +155,7 @@ class QueuePart:
         status = "ok"
         if not self.settings.queue_in_process:
             live = await consumers.live_consumers(self.db, queue=self.settings.queue_name, seen_within=self.stale_after)
-            info.update(consumer="external (QUEUE_IN_PROCESS=false)", workers_alive=sum(c.workers_alive for c in live))
+            info.update(consumer=EXTERNAL_CONSUMER, workers_alive=sum(c.workers_alive for c in live))
             if not live and jobs[JobState.QUEUED]:
                 status = "degraded"
         elif self.start_error is not None:

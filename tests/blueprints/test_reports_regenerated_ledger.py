@@ -8,6 +8,7 @@ from reports_api_helpers import CLOSED_TB, PASSWORD, sign_in, url
 
 from roa2web.app import create_app
 from roa2web.demo import generate_demo_ledger
+from tests.conftest import login
 from tests.support.demo_window import MONTHS, UNTIL
 
 
@@ -15,12 +16,6 @@ async def trial_balance(app, headers):
     response = await app.test_client().get(url("trial-balance", **CLOSED_TB), headers=headers)
     assert response.status_code == 200, await response.get_data()
     return response.headers["X-Cache"], await response.get_data()
-
-
-async def log_in(app, username: str) -> dict[str, str]:
-    response = await app.test_client().post("/api/auth/login", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, await response.get_data()
-    return {"Authorization": f"Bearer {(await response.get_json())['access_token']}"}
 
 
 async def fresh_figures(settings_factory, ledger: Path, data_dir: Path) -> bytes:
@@ -52,7 +47,7 @@ async def test_a_restart_on_a_regenerated_ledger_serves_the_new_figures(settings
 
     restarted = create_app(settings)  # the same DATA_DIR, so the same cache file
     async with restarted.test_app():
-        headers = await log_in(restarted, "ana")
+        headers = await login(restarted.test_client(), "ana", PASSWORD)
         outcome, body = await trial_balance(restarted, headers)
         assert (outcome, body) == ("MISS", expected)
         assert await trial_balance(restarted, headers) == ("HIT-L1", expected)

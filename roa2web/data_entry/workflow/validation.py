@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from roa2web.accounting.cif import is_valid_cif
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
@@ -11,6 +12,7 @@ from roa2web.data_entry.errors import FieldError
 from roa2web.data_entry.labels import field_label
 from roa2web.data_entry.model import ReceiptFields
 from roa2web.data_entry.workflow.entries import PAID_FROM, PAID_HOW, SETTLEMENT_ACCOUNTS, fits_payment_method
+from roa2web.exports.numbers import format_money
 
 EXPENSE_ACCOUNT = re.compile(r"6[0-9]{2,3}(\.[0-9A-Za-z]{1,12})?")
 REQUIRED_TO_SUBMIT = ("receipt_date", "total_bani", "payment_method", "expense_account", "vat_lines")
@@ -41,7 +43,7 @@ def field_errors(fields: ReceiptFields, *, today: dt.date) -> list[FieldError]:
 
 def _lei(bani: int) -> str:
     """An amount as the firm writes it: 1.234,50 lei."""
-    return f"{bani / 100:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " lei"
+    return f"{format_money(Decimal(bani) / 100)} lei"
 
 
 def vat_line_errors(fields: ReceiptFields) -> list[FieldError]:
