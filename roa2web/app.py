@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     # Before-request hooks run in this order: request id and client address, token, rate limits.
     security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
     install_request_context(app, settings.trusted_proxies, security)
-    install_token_auth(app, settings.jwt_secret_key.get_secret_value())
+    install_token_auth(app, runtime.auth.secret)
     install_rate_limits(app, settings)
     register_error_handlers(app)
 

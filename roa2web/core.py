@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import Any
 
 from roa2web.auth.providers import AuthProvider, LocalProvider, OracleProvider
+from roa2web.auth.secret import ensure_secret, secret_path
 from roa2web.auth.service import AuthService
 from roa2web.databases import database_parts
 from roa2web.ledger.base import Ledger
 from roa2web.ledger.factory import build_ledger
 from roa2web.runtime import Part, Runtime
+from roa2web.settings import Settings
+
+log = logging.getLogger("roa2web.auth")
 
 
 def ledger_part(ledger: Ledger) -> Part:
@@ -24,6 +29,16 @@ def ledger_part(ledger: Ledger) -> Part:
 
     # Required for serving reports, but a down Oracle must not stop the process from starting.
     return Part("ledger", health, start=ledger.start, stop=ledger.close, required=False)
+
+
+def _signing_secret(settings: Settings) -> str:
+    """JWT_SECRET_KEY, or DATA_DIR's secret file (written now if missing: `roa2web serve` refuses that off loopback)."""
+    secret, written = ensure_secret(settings)
+    if written:
+        log.warning("no JWT secret was set: wrote a new random one to %s", secret_path(settings))
+    elif secret.weakness:
+        log.warning("the JWT secret from %s %s: any token signed with it is accepted", secret.source, secret.weakness)
+    return secret.value
 
 
 def install_core(runtime: Runtime) -> None:
@@ -45,7 +60,7 @@ def install_core(runtime: Runtime) -> None:
     runtime.services.auth = AuthService(
         app_db,
         provider,
-        secret=settings.jwt_secret_key.get_secret_value(),
+        secret=_signing_secret(settings),
         access_lifetime=dt.timedelta(minutes=settings.access_token_minutes),
         refresh_lifetime=dt.timedelta(days=settings.refresh_token_days),
     )

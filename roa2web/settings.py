@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_JWT_SECRET = "dev-only-change-me-dev-only-change-me"  # noqa: S105 - refused in production
+# The old development default: public, so refused wherever the server is reachable (roa2web.auth.secret).
+DEFAULT_JWT_SECRET = "dev-only-change-me-dev-only-change-me"  # noqa: S105
 CsvList = Annotated[list[str], NoDecode]
 
 
@@ -43,7 +44,7 @@ class Settings(BaseSettings):
     login_rate_period_s: int = Field(300, ge=1)
 
     # --- auth
-    jwt_secret_key: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
+    jwt_secret_key: SecretStr | None = None  # unset: DATA_DIR/jwt-secret, written by `roa2web init`
     access_token_minutes: int = Field(15, ge=1)
     refresh_token_days: int = Field(7, ge=1)
     auth_provider: Literal["auto", "local", "oracle"] = "auto"
@@ -139,10 +140,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_rules(self) -> Settings:
-        if self.env == "production":
+        if self.env == "production" and self.jwt_secret_key is not None:
             secret = self.jwt_secret_key.get_secret_value()
             if secret == DEFAULT_JWT_SECRET or len(secret) < 32:
-                raise ValueError("JWT_SECRET_KEY must be set to a random value of at least 32 characters in production")
+                raise ValueError("JWT_SECRET_KEY must be a random value of at least 32 characters in production")
         if self.oracle_pool_min > self.oracle_pool_max:
             raise ValueError("ORACLE_POOL_MIN must not exceed ORACLE_POOL_MAX")
         return self

@@ -60,7 +60,7 @@ async def health() -> tuple[Health, int]:
     The parts' figures (paths, sizes, errors) only for an admin's bearer token; an invalid token is a 401.
     """
     current = runtime()
-    caller = optional_principal(current.settings.jwt_secret_key.get_secret_value())
+    caller = optional_principal(current.auth.secret)
     report = await current.health()
     code = 503 if report["status"] == "down" else 200
     if caller is None or not caller.is_admin:

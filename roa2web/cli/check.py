@@ -9,20 +9,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import secrets
 import tempfile
 
+from pydantic import SecretStr
+
 from roa2web.aio import run_async
+from roa2web.auth.secret import configured_secret, is_loopback, refusal
 from roa2web.jobs.part import EXTERNAL_CONSUMER
 from roa2web.runtime import Runtime
-from roa2web.settings import Settings
+from roa2web.settings import Settings, SettingsError
 
 _MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL"}
 DEFAULT_TIMEOUT_S = 5.0
 
 
 def _data_dir_line(settings: Settings) -> tuple[str, str]:
+    """Whether DATA_DIR exists and is writable; check never creates it (that is `roa2web init`'s job)."""
+    if not settings.data_dir.is_dir():
+        return "down", (
+            f"data dir {settings.data_dir.resolve()} does not exist: run `roa2web init` there, or set DATA_DIR"
+        )
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=settings.data_dir):
             pass
         return "ok", f"data dir {settings.data_dir.resolve()} is writable"
@@ -30,9 +38,33 @@ def _data_dir_line(settings: Settings) -> tuple[str, str]:
         return "down", f"data dir {settings.data_dir}: {exc}"
 
 
+def secret_line(settings: Settings) -> tuple[str, str]:
+    """Which JWT secret the server will sign with (its source and fingerprint, never the value)."""
+    try:
+        secret = configured_secret(settings)
+    except SettingsError as exc:
+        return "down", f"jwt secret: {exc}"
+    reason = refusal(secret, settings)
+    if reason:
+        return "down", f"jwt secret: {reason}"
+    if secret is None:
+        return "degraded", "jwt secret: none yet; `roa2web serve` on loopback writes a random one to DATA_DIR"
+    if secret.weakness:
+        return "degraded", f"jwt secret: {secret.source} {secret.weakness} (accepted only on loopback in development)"
+    reach = "loopback" if is_loopback(settings.host) else settings.host
+    return "ok", f"jwt secret: {secret.describe()}, serving on {reach}"
+
+
 def checking_settings(settings: Settings) -> Settings:
-    """The settings `check` builds its runtime with: no in-process queue consumer."""
-    return settings.model_copy(update={"queue_in_process": False})
+    """The settings `check` builds its runtime with: no in-process queue consumer.
+
+    With no secret configured, a throwaway one, so that building the app writes no secret file.
+    """
+    update: dict[str, object] = {"queue_in_process": False}
+    with contextlib.suppress(SettingsError):
+        if configured_secret(settings) is None:
+            update["jwt_secret_key"] = SecretStr(secrets.token_urlsafe(48))
+    return settings.model_copy(update=update)
 
 
 def consumer_line(settings: Settings) -> str:
@@ -89,9 +121,14 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"OK   settings (env={settings.env}, ledger={'oracle' if settings.oracle_configured else 'embedded'})")
-    status, message = _data_dir_line(settings)
+    status, message = secret_line(settings)
     print(f"{_MARK[status]} {message}")
     failed = status == "down"
+    status, message = _data_dir_line(settings)
+    print(f"{_MARK[status]} {message}")
+    if status == "down":
+        print("SKIP the parts: they would create their files in a data dir that is not there")
+        return 1
     for status, name, detail in run_async(_check_parts(settings, args.timeout)):
         print(f"{_MARK.get(status, 'FAIL')} {name}: {detail}")
         failed = failed or status == "down"

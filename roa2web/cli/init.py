@@ -11,6 +11,7 @@ from pathlib import Path
 from roa2web.aio import run_async
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
+from roa2web.auth.secret import ensure_secret
 from roa2web.cli.cache import clear_after_ledger_replaced
 from roa2web.databases import database_parts
 from roa2web.demo import DEFAULT_MONTHS, YearMonth, generate_demo_ledger
@@ -76,6 +77,10 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
         clear_after_ledger_replaced(settings, settings.embedded_ledger_path)
     else:
         print(f"demo ledger: {settings.embedded_ledger_path} exists (use --force to regenerate)")
+    secret, written = ensure_secret(settings)
+    print(f"jwt secret: {'wrote a new random one to ' if written else ''}{secret.describe()}")
+    if secret.weakness:
+        print(f"  warning: it {secret.weakness}; `roa2web serve` refuses it off loopback and in production")
     created = run_async(_migrate_and_seed_admin(settings))
     print(f"databases: up to date under {settings.data_dir}")
     if created:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from roa2web.auth.secret import configured_secret, refusal
 from roa2web.logs import configure_logging
 from roa2web.server import run_server, run_with_reload
 from roa2web.settings import Settings
@@ -12,6 +14,10 @@ from roa2web.settings import Settings
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     overrides = {key: value for key, value in (("host", args.host), ("port", args.port)) if value is not None}
     settings = settings.model_copy(update=overrides)
+    reason = refusal(configured_secret(settings), settings)
+    if reason:
+        print(f"roa2web serve: refusing to start: {reason}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     if args.reload:
         return run_with_reload(settings)

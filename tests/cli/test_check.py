@@ -27,7 +27,9 @@ def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def check_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "DATA_", "QUEUE_"))}
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("ORACLE_", "DATA_", "QUEUE_")) and key not in ("HOST", "ENV", "JWT_SECRET_KEY")}
+    (tmp_path / "data").mkdir()  # as `roa2web init` leaves it: check creates no data dir
     env.update(DATA_DIR=str(tmp_path / "data"), LEDGER_PATH=str(demo_ledger_path),
                ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false")
     return env

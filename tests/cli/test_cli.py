@@ -83,14 +83,17 @@ def test_users_add_list_passwd_disable(cli_env):
 
 
 def test_check_reports_each_part(cli_env):
+    assert run_cli("init", env=cli_env).returncode == 0
     result = run_cli("check", "--timeout", "5", env=cli_env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK   settings" in result.stdout
+    assert "OK   jwt secret: file " in result.stdout
     assert "OK   ledger" in result.stdout
     assert "OK   app_db" in result.stdout
 
 
 def test_check_fails_on_a_missing_ledger(cli_env, tmp_path):
+    (tmp_path / "data").mkdir()
     cli_env["LEDGER_PATH"] = str(tmp_path / "missing.sqlite")
     result = run_cli("check", "--timeout", "5", env=cli_env)
     assert result.returncode == 1
