@@ -16,6 +16,7 @@ from roa2web.runtime import Runtime
 from roa2web.settings import Settings, load_settings
 from roa2web.web.guards import install_token_auth
 from roa2web.web.limits import install_rate_limits
+from roa2web.web.request import request_class
 from roa2web.web.request_context import install_request_context
 from roa2web.web.security import SecurityHeaders
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     """Build the app and its runtime; nothing starts until the server's startup."""
     settings = settings or load_settings()
     app = Quart("roa2web", static_folder=None)
+    app.request_class = request_class(settings.data_dir / "tmp")
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_content_length,
         JSON_SORT_KEYS=False,

@@ -9,6 +9,7 @@ from quart import Blueprint
 from quart_schema import validate_querystring, validate_response
 
 from roa2web.blueprints.common import problems, runtime
+from roa2web.bounds import Int64
 from roa2web.companies import calendar_of, companies_for
 from roa2web.web.guards import current_principal, ensure_company
 
@@ -55,7 +56,7 @@ class CalendarOut(BaseModel):
 class CalendarQuery(BaseModel):
     """Which company."""
 
-    company_id: int
+    company_id: Int64
 
 
 @blueprint.get("/companies")

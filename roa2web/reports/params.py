@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CompanyId = Annotated[int, Field(gt=0, description="ROA company id")]
+from roa2web.bounds import Id64
+
+CompanyId = Annotated[Id64, Field(description="ROA company id")]
 
 
 class ReportParams(BaseModel):
@@ -35,7 +37,7 @@ class InvoiceFilterParams(ReportParams):
 
     kind: Literal["sales", "purchases"] = "sales"
     status: Literal["unpaid", "overdue", "paid", "all"] = "unpaid"
-    partner_id: int | None = Field(default=None, gt=0)
+    partner_id: Id64 | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     as_of: dt.date | None = Field(default=None, description="payments up to this day; default today")

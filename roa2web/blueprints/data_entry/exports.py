@@ -13,6 +13,7 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
 from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
+from roa2web.bounds import Int64
 from roa2web.data_entry.errors import Conflict
 from roa2web.data_entry.export.service import EXPORT_JOB
 from roa2web.data_entry.workflow.rules import DECIDE_ROLES
@@ -30,7 +31,7 @@ _MEDIA = {
 class ExportRequest(BaseModel):
     """The company and the period (receipt dates, inclusive) to export."""
 
-    company_id: int
+    company_id: Int64
     date_from: dt.date
     date_to: dt.date
 

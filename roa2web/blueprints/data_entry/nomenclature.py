@@ -10,6 +10,7 @@ from quart_schema import validate_querystring, validate_response
 
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
+from roa2web.bounds import Int64
 from roa2web.data_entry.workflow.nomenclature import vat_rates
 from roa2web.data_entry.workflow.rules import READ_ROLES
 from roa2web.web.guards import ensure_company, require_roles
@@ -20,7 +21,7 @@ blueprint = Blueprint("data_entry_nomenclature", __name__, url_prefix="/api/data
 class SearchQuery(BaseModel):
     """A company and an optional search text."""
 
-    company_id: int
+    company_id: Int64
     q: str | None = Field(None, max_length=100)
     limit: int = Field(50, ge=1, le=500)
 

@@ -18,6 +18,7 @@ from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
 from roa2web.blueprints.data_entry.schemas import ReceiptOut, api_field_names, ocr_fields, receipt_out
 from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
+from roa2web.bounds import Int64
 from roa2web.data_entry.ocr.flow import OCR_JOB, LatestOcr, OcrStatus
 from roa2web.data_entry.workflow.rules import ENTRY_ROLES, READ_ROLES
 from roa2web.jobs.store import Job
@@ -56,7 +57,7 @@ class OcrUpload(BaseModel):
     """A receipt photo (JPEG, PNG, WebP, TIFF; HEIC/HEIF with pillow-heif) or PDF, and the company it belongs to."""
 
     photo: File
-    company_id: int
+    company_id: Int64
 
 
 class FieldOut(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from roa2web.accounting.cif import canonical_cif
 from roa2web.blueprints.data_entry.types import Day, Money, MoneyOut, Timestamp, from_bani, to_bani
 from roa2web.blueprints.job_resource import JobStateName
+from roa2web.bounds import Int64
 from roa2web.data_entry.labels import action_label
 from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMethod, Receipt, State, VatLine
 from roa2web.data_entry.ocr.flow import LatestOcr
@@ -42,7 +43,7 @@ class VatLineOut(BaseModel):
 class ReceiptFieldsIn(BaseModel):
     """Receipt fields; on update only the fields sent change."""
 
-    supplier_partner_id: int | None = Field(None, description="a partner of the company's ledger")
+    supplier_partner_id: Int64 | None = Field(None, description="a partner of the company's ledger")
     supplier_name: str | None = Field(None, max_length=200, examples=["ALFA PETROL SRL"])
     supplier_cif: str | None = Field(None, max_length=20, examples=["RO12345674"])
     document_number: str | None = Field(None, max_length=50, examples=["37"])
@@ -79,13 +80,13 @@ class ReceiptFieldsIn(BaseModel):
 class ReceiptCreate(ReceiptFieldsIn):
     """A new DRAFT receipt."""
 
-    company_id: int
+    company_id: Int64
 
 
 class ReceiptUpdate(ReceiptFieldsIn):
     """Changes to a DRAFT or REJECTED receipt; `version` (optional) refuses to overwrite newer changes."""
 
-    version: int | None = Field(None, description="the version you read; 409 when the receipt changed since")
+    version: Int64 | None = Field(None, description="the version you read; 409 when the receipt changed since")
 
 
 class Comment(BaseModel):
@@ -178,7 +179,7 @@ class ReceiptList(BaseModel):
 class ReceiptQuery(BaseModel):
     """List filters."""
 
-    company_id: int | None = None
+    company_id: Int64 | None = None
     state: State | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from roa2web.bounds import Id64
+
 Money = Annotated[Decimal, WithJsonSchema({"type": "number", "multipleOf": 0.01, "examples": [1234.5]})]
 ReportName = Literal["dashboard", "invoices", "invoices_aging", "treasury", "trial_balance"]
 
@@ -219,7 +221,7 @@ class InvalidateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    company_id: int | None = Field(default=None, gt=0)
+    company_id: Id64 | None = None
     report: ReportName | None = None
 
 
