@@ -88,14 +88,14 @@ def create_app(settings: Settings | None = None) -> Quart:
     # Before-request hooks run in this order: request id and client address, token, rate limits.
     security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
     install_request_context(app, settings.trusted_proxies, security)
-    install_token_auth(app, runtime.auth.secret)
+    install_token_auth(app, runtime)
     install_rate_limits(app, settings)
     register_error_handlers(app)
 
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(docs.blueprint)
-    app.register_blueprint(auth.build_blueprint(settings))
+    app.register_blueprint(auth.blueprint)
     app.register_blueprint(companies.blueprint)
     for module in enabled_modules(settings):
         if module.http:

@@ -10,6 +10,7 @@ from typing import Any
 from roa2web.auth.providers import AuthProvider, LocalProvider, OracleProvider
 from roa2web.auth.secret import ensure_secret, secret_path
 from roa2web.auth.service import AuthService
+from roa2web.auth.throttle import LoginThrottle
 from roa2web.databases import database_parts
 from roa2web.ledger.base import Ledger
 from roa2web.ledger.factory import build_ledger
@@ -63,4 +64,10 @@ def install_core(runtime: Runtime) -> None:
         secret=_signing_secret(settings),
         access_lifetime=dt.timedelta(minutes=settings.access_token_minutes),
         refresh_lifetime=dt.timedelta(days=settings.refresh_token_days),
+        throttle=LoginThrottle(
+            per_client=settings.login_rate_limit,
+            per_username=settings.login_rate_limit_per_username,
+            period_s=settings.login_rate_period_s,
+        ),
+        state_cache_s=settings.token_check_cache_s,
     )

@@ -40,13 +40,15 @@ class Settings(BaseSettings):
     trusted_proxies: CsvList = ["127.0.0.1", "::1"]
     max_content_length: int = Field(20 * 1024 * 1024, ge=1024)
     rate_limit_per_user_per_minute: int = Field(600, ge=1)
-    login_rate_limit: int = Field(5, ge=1)
+    login_rate_limit: int = Field(5, ge=1)  # failed logins per client address within the period
     login_rate_period_s: int = Field(300, ge=1)
+    login_rate_limit_per_username: int = Field(50, ge=1)  # failures on one username, all clients together
 
     # --- auth
     jwt_secret_key: SecretStr | None = None  # unset: DATA_DIR/jwt-secret, written by `roa2web init`
     access_token_minutes: int = Field(15, ge=1)
     refresh_token_days: int = Field(7, ge=1)
+    token_check_cache_s: float = Field(5.0, ge=0)  # how long a user's token version is kept in memory
     auth_provider: Literal["auto", "local", "oracle"] = "auto"
     oracle_auth_function: str = "pack_drepturi.verificautilizator"
 

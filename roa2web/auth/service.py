@@ -1,4 +1,8 @@
-"""Login, refresh with rotation and reuse detection, logout."""
+"""Login (failures throttled), refresh with rotation and reuse detection, logout, token checks.
+
+Every access token is checked against its user's current state (exists, enabled, same token
+version); account changes made through this service take effect in this process at once.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,19 @@ import uuid
 from dataclasses import dataclass
 
 from roa2web.appdb import AppDatabase
-from roa2web.auth import store
+from roa2web.auth import accounts, store
+from roa2web.auth.principal import Principal
 from roa2web.auth.providers import AuthProvider
-from roa2web.auth.tokens import hash_refresh_token, issue_access_token, new_refresh_token
-from roa2web.problems import Unauthorized
+from roa2web.auth.throttle import LoginThrottle
+from roa2web.auth.tokens import (
+    RevokedToken,
+    hash_refresh_token,
+    issue_access_token,
+    new_refresh_token,
+    read_access_token,
+)
+from roa2web.auth.user_states import UserStates
+from roa2web.problems import ServiceUnavailable, Unauthorized
 
 log = logging.getLogger("roa2web.auth")
 
@@ -30,6 +43,12 @@ class RefreshFailed(AuthFailed):
     """The refresh token is unknown, spent or revoked, or its user is disabled."""
 
     kind = "refresh-failed"
+
+
+class UsersUnreadable(ServiceUnavailable):
+    """The users table could not be read to check a token."""
+
+    public_detail = "Verificarea autentificării nu este disponibilă acum; încercați din nou."
 
 
 @dataclass(frozen=True)
@@ -53,21 +72,73 @@ class AuthService:
         secret: str,
         access_lifetime: dt.timedelta,
         refresh_lifetime: dt.timedelta,
+        throttle: LoginThrottle,
+        state_cache_s: float,
     ) -> None:
+        """`throttle` limits failed logins; users' token states are kept `state_cache_s` seconds."""
         self.db = db
         self.provider = provider
         self.secret = secret
         self.access_lifetime = access_lifetime
         self.refresh_lifetime = refresh_lifetime
+        self.throttle = throttle
+        self.user_states = UserStates(self._load_state, ttl_s=state_cache_s)
 
-    async def login(self, username: str, password: str) -> TokenPair:
-        """Verify the credentials and open a new refresh-token family."""
-        user = await self.provider.authenticate(username.strip(), password)
+    async def login(self, username: str, password: str, client: str = "unknown") -> TokenPair:
+        """Verify the credentials and open a new refresh-token family; `client` (an address) is throttled."""
+        attempt = self.throttle.begin(client, username)  # LoginThrottled → 429
+        try:
+            user = await self.provider.authenticate(username.strip(), password)
+        except BaseException:
+            self.throttle.release(attempt)  # the ledger failed, not the caller
+            raise
         if user is None:
-            log.info("login refused for %r", username)
+            log.info("login refused for %r from %s", username, client)
             raise LoginFailed("Nume de utilizator sau parolă greșite.")
+        self.throttle.release(attempt)  # a success does not count
         log.info("login of %s", user.username)
+        self.user_states.forget(user.id)  # the provider may have changed the user (rights from ROA)
         return await self._issue(user, family_id=uuid.uuid4().hex)
+
+    async def authenticate(self, token: str) -> Principal:
+        """The caller an access token names, if its user still exists, is enabled and unchanged since.
+
+        InvalidToken (or its RevokedToken) otherwise; UsersUnreadable when the users table fails.
+        """
+        access = read_access_token(token, self.secret, self.access_lifetime)
+        user_id = access.principal.user_id
+        try:
+            state = await self.user_states.get(user_id, version_seen=access.version)
+        except Exception as exc:
+            log.exception("the users table could not be read to check a token")
+            raise UsersUnreadable(f"users table unreadable: {exc}") from exc
+        if state is None or state.disabled or state.token_version != access.version:
+            raise RevokedToken(f"user {user_id} is gone, disabled or changed since the token was issued")
+        return access.principal
+
+    async def set_password(self, user_id: str, password_hash: str) -> bool:
+        """A new password: every session of the user ends (here at once)."""
+        try:
+            return await accounts.set_password(self.db, user_id, password_hash)
+        finally:
+            self.user_states.forget(user_id)
+
+    async def set_disabled(self, user_id: str, disabled: bool) -> bool:
+        """Disable (every session ends, here at once) or enable a user."""
+        try:
+            return await accounts.set_disabled(self.db, user_id, disabled)
+        finally:
+            self.user_states.forget(user_id)
+
+    async def end_sessions(self, user_id: str) -> bool:
+        """Log a user out everywhere (here at once)."""
+        try:
+            return await accounts.end_sessions(self.db, user_id)
+        finally:
+            self.user_states.forget(user_id)
+
+    async def _load_state(self, user_id: str) -> store.UserState | None:
+        return await store.get_user_state(self.db, user_id)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
         """Spend a refresh token for a new pair; reuse of a spent one revokes its family."""
@@ -98,5 +169,5 @@ class AuthService:
         await store.store_refresh_token(
             self.db, token_hash=refresh_hash, family_id=family_id, user_id=user.id, lifetime=self.refresh_lifetime
         )
-        access = issue_access_token(user.principal(), self.secret, self.access_lifetime)
+        access = issue_access_token(user.principal(), self.secret, self.access_lifetime, user.token_version)
         return TokenPair(access, refresh, int(self.access_lifetime.total_seconds()), user)

@@ -43,7 +43,17 @@ MIGRATIONS = (
             "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)",
         ),
     ),
+    Migration(
+        2,
+        "per-user token version; refresh tokens by user",
+        (
+            "ALTER TABLE users ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id)",
+        ),
+    ),
 )
+# A change to one of these ends the user's access tokens (`update_user` raises the token version).
+SESSION_COLUMNS = frozenset({"password_hash", "disabled", "roles", "company_ids"})
 
 
 class UserRow(AioModel):
@@ -58,6 +68,7 @@ class UserRow(AioModel):
     company_ids = peewee.TextField()
     source = peewee.TextField()
     disabled = peewee.BooleanField()
+    token_version = peewee.IntegerField(default=0)
     created_at = peewee.DateTimeField()
     updated_at = peewee.DateTimeField()
 
@@ -94,6 +105,7 @@ class User:
     company_ids: frozenset[int] | None
     source: str
     disabled: bool
+    token_version: int = 0  # access tokens carry it; raised when a session column changes
 
     def principal(self) -> Principal:
         """The identity tokens carry for this user."""
@@ -115,7 +127,16 @@ def _user(row: UserRow) -> User:
         company_ids=parse_company_ids(row.company_ids),
         source=row.source,
         disabled=bool(row.disabled),
+        token_version=int(row.token_version),
     )
+
+
+@dataclass(frozen=True)
+class UserState:
+    """What an access token is checked against on each request."""
+
+    token_version: int
+    disabled: bool
 
 
 async def get_user_by_name(db: AppDatabase, username: str) -> User | None:
@@ -128,6 +149,24 @@ async def get_user(db: AppDatabase, user_id: str) -> User | None:
     """The user with this id."""
     rows = await UserRow.select().where(UserRow.id == user_id).aio_execute(db)
     return _user(rows[0]) if rows else None
+
+
+async def get_user_state(db: AppDatabase, user_id: str) -> UserState | None:
+    """The token version and disabled flag of a user (None when there is no such user)."""
+    rows = await (
+        UserRow.select(UserRow.token_version, UserRow.disabled).where(UserRow.id == user_id).aio_execute(db)
+    )
+    return UserState(int(rows[0].token_version), bool(rows[0].disabled)) if rows else None
+
+
+async def raise_token_version(db: AppDatabase, user_id: str) -> bool:
+    """End every access token of a user issued so far (False when there is no such user)."""
+    count = await (
+        UserRow.update(token_version=UserRow.token_version + 1, updated_at=_now())
+        .where(UserRow.id == user_id)
+        .aio_execute(db)
+    )
+    return bool(count)
 
 
 async def list_users(db: AppDatabase) -> list[User]:
@@ -159,6 +198,7 @@ async def create_user(
         "company_ids": format_company_ids(company_ids),
         "source": source,
         "disabled": False,
+        "token_version": 0,
         "created_at": now,
         "updated_at": now,
     }
@@ -169,8 +209,14 @@ async def create_user(
 
 
 async def update_user(db: AppDatabase, user_id: str, **changes: object) -> bool:
-    """Change columns of one user (password_hash, disabled, roles, company_ids, display_name)."""
+    """Change columns of one user (password_hash, disabled, roles, company_ids, display_name).
+
+    A change to a session column (password, disabled, roles, companies) raises the user's token
+    version in the same statement, so every access token issued before it is refused.
+    """
     values = dict(changes)
+    if SESSION_COLUMNS & values.keys():
+        values["token_version"] = UserRow.token_version + 1
     if "roles" in values:
         values["roles"] = ",".join(sorted(values["roles"]))  # type: ignore[call-overload]
     if "company_ids" in values:
@@ -225,6 +271,15 @@ async def revoke_family(db: AppDatabase, family_id: str) -> int:
     return int(
         await RefreshTokenRow.update(revoked_at=_now())
         .where((RefreshTokenRow.family_id == family_id) & RefreshTokenRow.revoked_at.is_null())
+        .aio_execute(db)
+    )
+
+
+async def revoke_user_refresh_tokens(db: AppDatabase, user_id: str) -> int:
+    """Revoke every live refresh token of a user, all families at once (password change, disable)."""
+    return int(
+        await RefreshTokenRow.update(revoked_at=_now())
+        .where((RefreshTokenRow.user_id == user_id) & RefreshTokenRow.revoked_at.is_null())
         .aio_execute(db)
     )
 

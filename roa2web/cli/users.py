@@ -1,4 +1,8 @@
-"""`roa2web users add|list|passwd|disable|enable`: local users, scriptable."""
+"""`roa2web users add|list|passwd|disable|enable|logout`: local users, scriptable.
+
+`passwd`, `disable` and `logout` end every session of the user (refresh tokens revoked, access
+tokens refused); a running server notices within TOKEN_CHECK_CACHE_S.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from roa2web.aio import run_async
 from roa2web.appdb import AppDatabase
-from roa2web.auth import store
+from roa2web.auth import accounts, store
 from roa2web.auth.passwords import hash_password
 from roa2web.auth.principal import ROLES, parse_company_ids
 from roa2web.databases import database_parts
@@ -77,20 +81,36 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return _with_app_db(settings, work)
 
 
-def _change(args: argparse.Namespace, settings: Settings, **changes: object) -> int:
+def _change(
+    args: argparse.Namespace, settings: Settings, change: Callable[[AppDatabase, store.User], Awaitable[object]]
+) -> int:
     async def work(db: AppDatabase) -> int:
         user = await store.get_user_by_name(db, args.name)
         if user is None:
             print(f"no user {args.name}", file=sys.stderr)
             return 1
-        values = dict(changes)
-        if values.pop("password", None):
-            values["password_hash"] = await hash_password(_read_password(args))
-        await store.update_user(db, user.id, **values)
+        await change(db, user)
         print(f"user {user.username} updated")
         return 0
 
     return _with_app_db(settings, work)
+
+
+def _passwd(args: argparse.Namespace, settings: Settings) -> int:
+    password = _read_password(args)
+
+    async def change(db: AppDatabase, user: store.User) -> None:
+        await accounts.set_password(db, user.id, await hash_password(password))
+
+    return _change(args, settings, change)
+
+
+def _set_disabled(args: argparse.Namespace, settings: Settings, disabled: bool) -> int:
+    return _change(args, settings, lambda db, user: accounts.set_disabled(db, user.id, disabled))
+
+
+def _logout(args: argparse.Namespace, settings: Settings) -> int:
+    return _change(args, settings, lambda db, user: accounts.end_sessions(db, user.id))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,9 +131,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     passwd = users.add_parser("passwd", help="set a user's password")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
-    passwd.set_defaults(handler=lambda a, s: _change(a, s, password=True))
+    passwd.set_defaults(handler=_passwd)
 
     for verb, disabled in (("disable", True), ("enable", False)):
         parser = users.add_parser(verb, help=f"{verb} a user")
         parser.add_argument("name")
-        parser.set_defaults(handler=lambda a, s, d=disabled: _change(a, s, disabled=d))
+        parser.set_defaults(handler=lambda a, s, d=disabled: _set_disabled(a, s, d))
+
+    logout = users.add_parser(
+        "logout", help="end every session of a user (e.g. after their ROA password changed, AUTH_PROVIDER=oracle)"
+    )
+    logout.add_argument("name")
+    logout.set_defaults(handler=_logout)

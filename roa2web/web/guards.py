@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from quart import Quart, current_app, g, request
 
 from roa2web.auth.principal import ROLE_LABELS, Principal
-from roa2web.auth.tokens import InvalidToken, read_access_token
+from roa2web.auth.service import AuthService
+from roa2web.auth.tokens import InvalidToken, RevokedToken
 from roa2web.problems import Forbidden, Unauthorized
+from roa2web.runtime import Runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 SIGN_IN_NEEDED = "Este nevoie de autentificare: trimiteți tokenul de acces în antetul Authorization: Bearer."
@@ -24,13 +26,23 @@ def public[V: Callable[..., Any]](func: V) -> V:
     return func
 
 
-def principal_of(authorization: str, secret: str) -> Principal:
-    """The caller named by an Authorization header value; a 401 Unauthorized when there is none or it is invalid."""
+async def principal_of(authorization: str, auth: AuthService) -> Principal:
+    """The caller named by an Authorization header value; a 401 Unauthorized when there is none or it is invalid.
+
+    Invalid means: not our signature, expired, living longer than ACCESS_TOKEN_MINUTES, malformed
+    claims, or a user who is gone, disabled or changed since (password, rights).
+    """
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(SIGN_IN_NEEDED, headers={"WWW-Authenticate": "Bearer"})
     try:
-        return read_access_token(token.strip(), secret)
+        return await auth.authenticate(token.strip())
+    except RevokedToken:
+        raise Unauthorized(
+            "Sesiunea nu mai este valabilă (contul a fost dezactivat sau modificat); autentificați-vă din nou.",
+            kind="invalid-token",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from None
     except InvalidToken:
         raise Unauthorized(
             "Tokenul de acces nu este valid sau a expirat; autentificați-vă din nou.",
@@ -39,13 +51,13 @@ def principal_of(authorization: str, secret: str) -> Principal:
         ) from None
 
 
-def optional_principal(secret: str) -> Principal | None:
+async def optional_principal(auth: AuthService) -> Principal | None:
     """On a public view: the caller, when the request carries a token; a 401 when the token is not valid."""
     authorization = request.headers.get("Authorization")
-    return None if authorization is None else principal_of(authorization, secret)
+    return None if authorization is None else await principal_of(authorization, auth)
 
 
-def install_token_auth(app: Quart, secret: str) -> None:
+def install_token_auth(app: Quart, runtime: Runtime) -> None:
     """A before-request hook requiring a valid bearer token on every non-public view; sets `g.principal`.
 
     Public views, preflights (OPTIONS) and unmatched routes (the 404 or 405 follows) pass.
@@ -59,7 +71,7 @@ def install_token_auth(app: Quart, secret: str) -> None:
         view = app.view_functions.get(endpoint)
         if view is None or getattr(view, _PUBLIC, False):
             return
-        g.principal = principal_of(request.headers.get("Authorization", ""), secret)
+        g.principal = await principal_of(request.headers.get("Authorization", ""), runtime.auth)
 
 
 def current_principal() -> Principal:

@@ -1,8 +1,9 @@
 """Rate limits, by quart-rate-limiter as published.
 
 Every request counts against a general limit per endpoint and user (a request without a user: per
-client address); login attempts also count per client address and per username (decorators on the
-login view). Views marked `rate_exempt` (health, docs) are not counted. A refused request is the
+client address). Views marked `rate_exempt` (health, docs) are not counted. Failed logins have
+limits of their own, counted by the auth service (`roa2web.auth.throttle`): only failures count,
+which a limit checked before the view cannot know. A refused request is the
 library's RateLimitExceeded (a 429 with Retry-After; the app's problem handler renders it), and
 responses carry its RateLimit-Limit/-Remaining/-Reset headers.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from quart import Quart, g, request
+from quart import Quart, g
 from quart_rate_limiter import RateLimit, RateLimiter
 
 from roa2web.settings import Settings
@@ -27,22 +28,6 @@ async def user_key() -> str:
     """Limit by the authenticated user (`g.principal`, set by the token check), else by the client's address."""
     principal = g.get("principal")
     return f"user:{principal.user_id}" if principal is not None else await client_key()
-
-
-async def login_username_key() -> str:
-    """Limit login attempts per username, whoever sends them."""
-    data = await request.get_json(silent=True)
-    username = str(data.get("username", "")) if isinstance(data, dict) else ""
-    return f"login-user:{username.strip().lower()}"
-
-
-def login_limits(settings: Settings) -> list[RateLimit]:
-    """The two limits every login attempt counts against, besides the general one."""
-    period = timedelta(seconds=settings.login_rate_period_s)
-    return [
-        RateLimit(settings.login_rate_limit, period, key_function=client_key),
-        RateLimit(settings.login_rate_limit, period, key_function=login_username_key),
-    ]
 
 
 def install_rate_limits(app: Quart, settings: Settings) -> RateLimiter:
