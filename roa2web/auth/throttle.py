@@ -19,7 +19,7 @@ back when it succeeds or fails for another reason (the ledger is down). A refusa
 when the next attempt will be let through (`retry_after_s`).
 
 State is in this process's memory, bounded to `max_keys` keys (least recently used go first; each
-key holds at most its limit of timestamps). Several instances each count their own failures.
+key holds at most twice its limit of timestamps). Several instances each count their own failures.
 """
 
 from __future__ import annotations
@@ -123,12 +123,16 @@ class LoginThrottle:
         return window[len(window) - limit] + self.period_s
 
     def _record(self, key: str, limit: int, now: float) -> None:
-        """Add a failure; a window keeps only its newest `limit` ones, all a decision needs."""
+        """Add a failure to `key`'s window, which keeps its newest `2 * limit` timestamps.
+
+        A decision needs the newest `limit`; the margin keeps a released attempt that had pushed an
+        old failure out from leaving fewer.
+        """
         window = self._windows.get(key)
         if window is None:
             while len(self._windows) >= self.max_keys:
                 self._windows.popitem(last=False)
-            window = self._windows[key] = deque(maxlen=limit)
+            window = self._windows[key] = deque(maxlen=2 * limit)
         else:
             self._windows.move_to_end(key)
         window.append(now)

@@ -125,3 +125,42 @@ async def test_login_over_http_with_roa_credentials(app, client, roa):
     assert [company["id"] for company in await companies.get_json()] == [1, 3]
     refused = await client.post("/api/auth/login", json={"username": "popescu", "password": "nu"})
     assert refused.status_code == 401 and refused.content_type == "application/problem+json"
+
+
+async def test_oracle_users_sessions_follow_their_local_record(app, client, roa):
+    """AUTH_PROVIDER=oracle: the token version lives in the local record ROA's first login made.
+
+    New rights from ROA (seen at a login) end the older access tokens; `roa2web users logout`
+    (`end_sessions`, e.g. after the password changed in ROA, which we cannot see) and disable end all.
+    """
+    auth = app.extensions["roa2web"].auth
+    auth.provider = OracleProvider(auth.db, roa)
+
+    async def log_in() -> dict[str, str]:
+        response = await client.post("/api/auth/login", json={"username": "popescu", "password": "parola-roa"})
+        assert response.status_code == 200, await response.get_data()
+        return await response.get_json()
+
+    async def companies(tokens: dict[str, str]) -> int:
+        reply = await client.get("/api/companies", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        return reply.status_code
+
+    first = await log_in()
+    assert await companies(first) == 200
+    roa.rights["POPESCU"] = [1]  # ROA took company 3 away
+    second = await log_in()
+    assert await companies(first) == 401  # still says companies 1 and 3
+    assert await companies(second) == 200
+    assert await log_in() and await companies(second) == 200  # a login with unchanged rights ends nothing
+
+    user = await store.get_user_by_name(auth.db, "popescu")
+    assert user is not None and user.source == "oracle"
+    assert await auth.end_sessions(user.id)
+    assert await companies(second) == 401
+    refreshed = await client.post("/api/auth/refresh", json={"refresh_token": second["refresh_token"]})
+    assert refreshed.status_code == 401
+    third = await log_in()
+    await auth.set_disabled(user.id, True)
+    assert await companies(third) == 401
+    refused = await client.post("/api/auth/login", json={"username": "popescu", "password": "parola-roa"})
+    assert refused.status_code == 401

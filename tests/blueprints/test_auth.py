@@ -1,4 +1,4 @@
-"""Login, refresh rotation and reuse detection, logout, me, and the login rate limit."""
+"""Login, refresh rotation and reuse detection, logout, me (login limits: test_login_limits.py)."""
 
 from __future__ import annotations
 
@@ -80,38 +80,3 @@ async def test_token_signed_with_another_secret_is_refused(app, client, settings
         await add_user(other, "ana", roles={"viewer"})
         foreign = await login(other.test_client(), "ana")
     assert (await client.get("/api/auth/me", headers=foreign)).status_code == 401
-
-
-async def test_login_rate_limit_per_client(settings_factory):
-    app = create_app(settings_factory(login_rate_limit=5))
-    async with app.test_app():
-        client = app.test_client()
-        statuses = [
-            (await client.post("/api/auth/login", json={"username": f"u{i}", "password": "x"})).status_code
-            for i in range(6)
-        ]
-        assert statuses[:5] == [401] * 5
-        assert statuses[5] == 429
-        limited = await client.post("/api/auth/login", json={"username": "u9", "password": "x"})
-        assert limited.status_code == 429
-        assert int(limited.headers["Retry-After"]) > 0
-        assert limited.content_type == "application/problem+json"
-        # One set of RateLimit headers: quart-rate-limiter describes the limit with the shortest period,
-        # here the general one (600 a minute) rather than the login's (5 per 300 s).
-        assert limited.headers.getlist("RateLimit-Limit") == ["600"]
-
-
-async def test_login_rate_limit_per_username_across_clients(settings_factory):
-    app = create_app(settings_factory(login_rate_limit=5))
-    async with app.test_app():
-        client = app.test_client()
-        statuses = []
-        for i in range(6):  # six different client addresses, one username
-            response = await client.post(
-                "/api/auth/login",
-                json={"username": "victim", "password": "x"},
-                headers={"X-Forwarded-For": f"203.0.113.{i}"},
-                scope_base={"client": ("127.0.0.1", 1234)},
-            )
-            statuses.append(response.status_code)
-        assert statuses == [401] * 5 + [429]

@@ -82,6 +82,36 @@ def test_users_add_list_passwd_disable(cli_env):
     assert "approver,operator" in line and "companies=1,2" in line and "disabled" in line
 
 
+def test_users_passwd_and_logout_end_every_session(cli_env, tmp_path):
+    assert run_cli("users", "add", "maria", "--password-stdin", env=cli_env, stdin="parola-lunga-1\n").returncode == 0
+    database = tmp_path / "data" / "app.db"
+
+    def seed_sessions() -> None:  # two devices' refresh tokens, as logins would store them
+        with closing(sqlite3.connect(database)) as db, db:
+            user_id = db.execute("SELECT id FROM users WHERE username = 'maria'").fetchone()[0]
+            for family in ("phone", "laptop"):
+                db.execute(
+                    "INSERT INTO refresh_tokens (id, token_hash, family_id, user_id, issued_at, expires_at) "
+                    "VALUES (?, ?, ?, ?, '2026-01-01 00:00:00', '2999-01-01 00:00:00')",
+                    (f"{family}-{os.urandom(4).hex()}", os.urandom(16).hex(), family, user_id),
+                )
+
+    def state() -> tuple[int, int]:
+        with closing(sqlite3.connect(database)) as db:
+            version = db.execute("SELECT token_version FROM users WHERE username = 'maria'").fetchone()[0]
+            live = db.execute("SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NULL").fetchone()[0]
+        return version, live
+
+    seed_sessions()
+    assert state() == (0, 2)
+    passwd = run_cli("users", "passwd", "maria", "--password-stdin", env=cli_env, stdin="alta-parola-2\n")
+    assert passwd.returncode == 0, passwd.stderr
+    assert state() == (1, 0)  # access tokens refused (version), refresh tokens revoked
+    seed_sessions()
+    assert run_cli("users", "logout", "maria", env=cli_env).returncode == 0
+    assert state() == (2, 0)
+
+
 def test_check_reports_each_part(cli_env):
     assert run_cli("init", env=cli_env).returncode == 0
     result = run_cli("check", "--timeout", "5", env=cli_env)

@@ -1,0 +1,1 @@
+"""Attacks kept in the suite (issue 11): tokens, inputs, authorization, fuzzing."""
