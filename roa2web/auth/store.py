@@ -202,7 +202,7 @@ async def create_user(
         "created_at": now,
         "updated_at": now,
     }
-    await UserRow.insert(row).aio_execute(db)
+    await UserRow.insert(row).returning(UserRow.id).aio_execute(db)  # named: peewee-async needs it on PostgreSQL
     user = await get_user(db, user_id)
     assert user is not None
     return user
@@ -238,7 +238,7 @@ async def store_refresh_token(
         user_id=user_id,
         issued_at=now,
         expires_at=now + lifetime,
-    ).aio_execute(db)
+    ).returning(RefreshTokenRow.id).aio_execute(db)
 
 
 async def spend_refresh_token(db: AppDatabase, token_hash: str) -> RefreshTokenRow | None:

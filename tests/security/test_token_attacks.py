@@ -288,3 +288,26 @@ async def test_token_replies_are_not_cached(app):
     for response in (login, refresh, failed):
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["Pragma"] == "no-cache"
+
+
+@pytest.mark.postgres
+async def test_sessions_end_with_the_account_on_postgresql(settings_factory, postgres_database):
+    """The token-version migration and the checks on PostgreSQL (the app database of several instances)."""
+    from tests.support.data_entry import wipe_postgres
+
+    wipe_postgres(postgres_database)
+    application = create_app(settings_factory(jwt_secret_key=SECRET, app_db_url=postgres_database))
+    async with application.test_app():
+        user = await add_user(application, "ana", roles={"admin"})
+        client = application.test_client()
+        auth = application.extensions["roa2web"].auth
+        tokens = await log_in(client, "ana")
+        assert (await client.get("/api/tasks", headers=bearer(tokens["access_token"]))).status_code == 200
+        await auth.set_password(user.id, await hash_password("parola-noua-123"))
+        await assert_refused(client, bearer(tokens["access_token"]))
+        assert (await client.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+                ).status_code == 401
+        fresh = await log_in(client, "ana", "parola-noua-123")
+        await auth.set_disabled(user.id, True)
+        await assert_refused(client, bearer(fresh["access_token"]))
+        assert (await store.get_user(auth.db, user.id)).token_version == 2
