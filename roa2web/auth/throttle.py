@@ -56,7 +56,7 @@ class LoginThrottle:
         per_client: int,
         per_username: int,
         period_s: float,
-        max_keys: int = 20_000,
+        max_keys: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Limits and window; `clock` is monotonic seconds (a test may pass its own)."""
