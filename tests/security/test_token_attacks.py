@@ -311,3 +311,25 @@ async def test_sessions_end_with_the_account_on_postgresql(settings_factory, pos
         await auth.set_disabled(user.id, True)
         await assert_refused(client, bearer(fresh["access_token"]))
         assert (await store.get_user(auth.db, user.id)).token_version == 2
+
+
+async def test_an_unreadable_users_table_is_a_503_and_health_still_answers(settings_factory):
+    """The token check reads the users table: when it fails, a 503 problem (not a 500, not a pass)."""
+    application = create_app(settings_factory(jwt_secret_key=SECRET, token_check_cache_s=0))
+    async with application.test_app():
+        await add_user(application, "root", roles={"admin"})
+        client = application.test_client()
+        tokens = await log_in(client, "root")
+        db = application.extensions["roa2web"].app_db
+        await db.aio_execute_sql("ALTER TABLE users RENAME TO users_away")
+        try:
+            response = await client.get("/api/companies", headers=bearer(tokens["access_token"]))
+            assert response.status_code == 503
+            assert response.content_type == "application/problem+json"
+            assert "autentificării nu este disponibilă" in (await response.get_json())["detail"]
+            health = await client.get("/health", headers=bearer(tokens["access_token"]))
+            assert health.status_code in (200, 503)
+            assert "version" not in await health.get_json()  # answered, without the admin's figures
+        finally:
+            await db.aio_execute_sql("ALTER TABLE users_away RENAME TO users")
+        assert (await client.get("/api/companies", headers=bearer(tokens["access_token"]))).status_code == 200
