@@ -14,6 +14,7 @@ __all__ = [
     "DataEntryError",
     "FieldError",
     "Forbidden",
+    "FourEyes",
     "NotFound",
     "OcrUnavailable",
     "UploadRejected",
@@ -32,6 +33,13 @@ class NotFound(DataEntryError, problems.NotFound):
 
 class Forbidden(DataEntryError, problems.Forbidden):
     """The user may not do this to this receipt (company rights, four-eyes, creator rules)."""
+
+
+class FourEyes(Forbidden):
+    """The approver created, last edited or submitted the receipt: someone else must approve it."""
+
+    kind = "four-eyes"
+    title = "Aprobarea cere pe altcineva"
 
 
 class Conflict(DataEntryError, problems.Conflict):

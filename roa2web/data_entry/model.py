@@ -90,7 +90,12 @@ class Attachment:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """A receipt with its workflow data. `edited_fields` are fields a user set (OCR leaves them alone)."""
+    """A receipt with its workflow data. `edited_fields` are fields a user set (OCR leaves them alone).
+
+    `last_edited_by` is the user who last changed its content (fields or files; the creator until
+    someone edits it; OCR filling a draft is not a user's edit), `submitted_by` who last sent it for
+    approval: with `created_by`, the people four eyes keeps from approving it.
+    """
 
     id: str
     company_id: int
@@ -103,7 +108,12 @@ class Receipt:
     created_by_name: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    last_edited_by: str | None = None
+    last_edited_by_name: str | None = None
+    last_edited_at: dt.datetime | None = None
     submitted_at: dt.datetime | None = None
+    submitted_by: str | None = None
+    submitted_by_name: str | None = None
     decided_by: str | None = None
     decided_at: dt.datetime | None = None
     rejection_reason: str | None = None
@@ -160,6 +170,12 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+
+
+def involved_in(receipt: Receipt, user_id: str) -> list[str]:
+    """How `user_id` took part in the receipt's current content: 'created', 'last_edited', 'submitted'."""
+    roles = {"created": receipt.created_by, "last_edited": receipt.last_edited_by, "submitted": receipt.submitted_by}
+    return [role for role, who in roles.items() if who is not None and who == user_id]
 
 
 def utc_now() -> dt.datetime:

@@ -159,7 +159,13 @@ class ReceiptOut(BaseModel):
     created_by_name: str
     created_at: Timestamp
     updated_at: Timestamp
+    last_edited_by: str | None = Field(description="the user who last changed its fields or files (the creator "
+                                                   "until someone edits it); may not approve it")
+    last_edited_by_name: str | None
+    last_edited_at: Timestamp | None
     submitted_at: Timestamp | None
+    submitted_by: str | None = Field(description="the user who last sent it for approval; may not approve it")
+    submitted_by_name: str | None
     decided_by: str | None
     decided_at: Timestamp | None
     rejection_reason: str | None
@@ -272,7 +278,10 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, ocr: Late
         buyer_cif_present=fields.buyer_cif_present, notes=fields.notes, settlement_account=paid_from(fields),
         edited_fields=sorted(_API_NAMES.get(name, name) for name in receipt.edited_fields),
         created_by=receipt.created_by, created_by_name=receipt.created_by_name, created_at=receipt.created_at,
-        updated_at=receipt.updated_at, submitted_at=receipt.submitted_at, decided_by=receipt.decided_by,
+        updated_at=receipt.updated_at, last_edited_by=receipt.last_edited_by,
+        last_edited_by_name=receipt.last_edited_by_name, last_edited_at=receipt.last_edited_at,
+        submitted_at=receipt.submitted_at, submitted_by=receipt.submitted_by,
+        submitted_by_name=receipt.submitted_by_name, decided_by=receipt.decided_by,
         decided_at=receipt.decided_at, rejection_reason=receipt.rejection_reason, exported_at=receipt.exported_at,
         attachments=[attachment_out(a) for a in receipt.attachments],
         warnings=[NoticeOut(kind=n.kind, message=n.message, receipt_ids=list(n.receipt_ids)) for n in notices or ()],

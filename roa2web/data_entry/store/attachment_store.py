@@ -10,12 +10,14 @@ from collections.abc import Collection
 
 from roa2web.appdb import AppDatabase, write_transaction
 from roa2web.data_entry.model import Actor, Attachment, Receipt, State, utc_now
-from roa2web.data_entry.store.receipt_store import add_history, attachment_from_row
+from roa2web.data_entry.store.receipt_store import add_history, attachment_from_row, edited_by
 from roa2web.data_entry.store.tables import AttachmentRow, ReceiptRow
 
 
-async def _lock_in(db: AppDatabase, receipt_id: str, states: Collection[State]) -> bool:
-    count = await ReceiptRow.update(updated_at=utc_now()).where(
+async def _lock_in(db: AppDatabase, receipt_id: str, states: Collection[State], actor: Actor) -> bool:
+    """Touch the receipt if still in `states` (its files changed: `actor` is its last editor); takes the write lock."""
+    now = utc_now()
+    count = await ReceiptRow.update(updated_at=now, **edited_by(actor, now)).where(
         (ReceiptRow.id == receipt_id) & ReceiptRow.state.in_([s.value for s in states])).aio_execute(db)
     return bool(count)
 
@@ -25,7 +27,7 @@ async def insert_attachment(
 ) -> bool:
     """Record a stored file on the receipt if the receipt is still in `states`."""
     async with write_transaction(db):
-        if not await _lock_in(db, receipt.id, states):
+        if not await _lock_in(db, receipt.id, states, actor):
             return False
         await AttachmentRow.insert(
             id=attachment.id, receipt_id=receipt.id, file_name=attachment.file_name,
@@ -50,7 +52,7 @@ async def delete_attachment(
 ) -> bool:
     """Forget an attachment if the receipt is still in `states` (the caller removes the file)."""
     async with write_transaction(db):
-        if not await _lock_in(db, receipt.id, states):
+        if not await _lock_in(db, receipt.id, states, actor):
             return False
         count = await AttachmentRow.delete().where(
             (AttachmentRow.id == attachment.id) & (AttachmentRow.receipt_id == receipt.id)).aio_execute(db)

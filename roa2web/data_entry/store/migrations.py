@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from roa2web.appdb import Migration
 
+# The newest history entry of a receipt by a user among some actions (migration 6 reads who edited and submitted).
+_LATEST = ("SELECT h.{value} FROM receipt_history h WHERE h.receipt_id = receipts.id AND h.user_id IS NOT NULL "
+           "AND h.action IN ({actions}) ORDER BY h.at DESC, h.id DESC LIMIT 1")
+_EDITS = "'update', 'attach', 'detach'"
+_SUBMITS = "'submit'"
+
 MIGRATIONS = (
     Migration(
         1,
@@ -122,5 +128,21 @@ MIGRATIONS = (
          "UPDATE receipts SET paid_from = settlement_account WHERE payment_method = 'supplier'",
          "ALTER TABLE receipts DROP COLUMN settlement_account",
          "ALTER TABLE receipts RENAME COLUMN paid_from TO settlement_account"),
+    ),
+    Migration(
+        6,
+        "who last edited a receipt and who submitted it, for four eyes (neither may approve it); "
+        "stored receipts take them from their history (no user edit: the creator is the last editor)",
+        ("ALTER TABLE receipts ADD COLUMN last_edited_by TEXT",
+         "ALTER TABLE receipts ADD COLUMN last_edited_by_name TEXT",
+         "ALTER TABLE receipts ADD COLUMN last_edited_at TIMESTAMP",
+         "ALTER TABLE receipts ADD COLUMN submitted_by TEXT",
+         "ALTER TABLE receipts ADD COLUMN submitted_by_name TEXT",
+         *(f"UPDATE receipts SET {column} = COALESCE(({_LATEST.format(value=value, actions=_EDITS)}), {fallback})"
+           for column, value, fallback in (("last_edited_by", "user_id", "created_by"),
+                                           ("last_edited_by_name", "username", "created_by_name"),
+                                           ("last_edited_at", "at", "created_at"))),
+         *(f"UPDATE receipts SET {column} = ({_LATEST.format(value=value, actions=_SUBMITS)})"
+           for column, value in (("submitted_by", "user_id"), ("submitted_by_name", "username")))),
     ),
 )

@@ -52,6 +52,13 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def edited_by(actor: Actor, at: dt.datetime) -> dict[str, Any]:
+    """The columns that name a receipt's last editor: `actor` when a user, nothing for the system (OCR)."""
+    if actor.user_id is None:
+        return {}
+    return {"last_edited_by": actor.user_id, "last_edited_by_name": actor.username, "last_edited_at": at}
+
+
 def _fields(row: ReceiptRow, lines: Iterable[VatLineRow]) -> ReceiptFields:
     return ReceiptFields(
         supplier_partner_id=row.supplier_partner_id,
@@ -97,7 +104,12 @@ def _receipt(row: ReceiptRow, lines: Iterable[VatLineRow], attachments: Iterable
         created_by_name=row.created_by_name,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        last_edited_by=row.last_edited_by,
+        last_edited_by_name=row.last_edited_by_name,
+        last_edited_at=row.last_edited_at,
         submitted_at=row.submitted_at,
+        submitted_by=row.submitted_by,
+        submitted_by_name=row.submitted_by_name,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         rejection_reason=row.rejection_reason,
@@ -149,7 +161,8 @@ async def insert_receipt(
         await ReceiptRow.insert(
             id=receipt_id, company_id=company_id, state=State.DRAFT.value, version=1, source=source,
             edited_fields=json.dumps(sorted(edited_fields)), created_by=actor.user_id or "",
-            created_by_name=actor.username, created_at=now, updated_at=now, **_columns(values),
+            created_by_name=actor.username, created_at=now, updated_at=now, **edited_by(actor, now),
+            **_columns(values),
         ).returning(ReceiptRow.id).aio_execute(db)
         await _write_lines(db, receipt_id, fields.vat_lines)
         await add_history(db, receipt_id, company_id, actor, "create", None, State.DRAFT.value)
@@ -212,9 +225,10 @@ async def apply_field_changes(
     edited_fields: Collection[str], actor: Actor, action: str = "update", comment: str | None = None,
 ) -> bool:
     """Inside the caller's transaction: apply `changes` if the receipt is still at its version and in `states`."""
+    now = utc_now()
     values: dict[str, Any] = {
         **_columns(changes), "edited_fields": json.dumps(sorted(edited_fields)),
-        "version": ReceiptRow.version + 1, "updated_at": utc_now(),
+        "version": ReceiptRow.version + 1, "updated_at": now, **edited_by(actor, now),
     }
     count = await ReceiptRow.update(values).where(
         (ReceiptRow.id == receipt.id) & (ReceiptRow.version == receipt.version)
@@ -239,13 +253,18 @@ async def update_fields(
 
 async def transition(
     db: AppDatabase, receipt: Receipt, *, sources: Collection[State], target: State, actor: Actor, action: str,
-    comment: str | None = None, values: dict[str, Any] | None = None, not_created_by: str | None = None,
+    comment: str | None = None, values: dict[str, Any] | None = None, not_involved: str | None = None,
 ) -> bool:
-    """Move the receipt to `target` in one conditional UPDATE (state, version, four-eyes) plus history."""
+    """Move the receipt to `target` in one conditional UPDATE (state, version, four-eyes) plus history.
+
+    `not_involved`: a user id that must not have created, last edited or submitted the receipt.
+    """
     condition = ((ReceiptRow.id == receipt.id) & (ReceiptRow.version == receipt.version)
                  & ReceiptRow.state.in_([s.value for s in sources]))
-    if not_created_by is not None:
-        condition &= ReceiptRow.created_by != not_created_by
+    if not_involved is not None:
+        condition &= (ReceiptRow.created_by != not_involved)
+        for column in (ReceiptRow.last_edited_by, ReceiptRow.submitted_by):
+            condition &= column.is_null() | (column != not_involved)
     update = {**(values or {}), "state": target.value, "version": ReceiptRow.version + 1, "updated_at": utc_now()}
     async with write_transaction(db):
         if not await ReceiptRow.update(update).where(condition).aio_execute(db):

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roa2web.auth.principal import Principal
-from roa2web.data_entry.errors import Conflict, Forbidden
+from roa2web.data_entry.errors import Conflict, Forbidden, FourEyes
 from roa2web.data_entry.labels import ACTION_VERBS, STATE_LABELS, states_list
-from roa2web.data_entry.model import Receipt, State
+from roa2web.data_entry.model import Receipt, State, involved_in
 
 EDITABLE = frozenset({State.DRAFT, State.REJECTED})
 DELETABLE = frozenset({State.DRAFT})
@@ -58,12 +58,34 @@ def ensure_can_edit(principal: Principal, receipt: Receipt) -> None:
 
 
 def ensure_can_decide(principal: Principal, receipt: Receipt, action: str) -> None:
-    """Approve and reject need the approver role; nobody approves a receipt they created (four eyes)."""
+    """Approve and reject need the approver role; four eyes keeps the receipt's own people from approving.
+
+    Nobody who created, last edited or submitted a receipt approves it. Rejecting stays open to them:
+    it only sends the receipt back to be edited (nothing reaches the books), and it is how whoever
+    sent it can take it back.
+    """
     ensure_can_read(principal, receipt.company_id)
     if not principal.has_role(*DECIDE_ROLES):
         raise Forbidden(f"Doar un aprobator poate {ACTION_VERBS[action]}.", kind="role-forbidden")
-    if action == "approve" and principal.user_id == receipt.created_by:
-        raise Forbidden("Bonul trebuie aprobat de altcineva decât cel care l-a creat.", kind="four-eyes")
+    if action == "approve":
+        ensure_four_eyes(principal, receipt)
+
+
+def ensure_four_eyes(principal: Principal, receipt: Receipt) -> None:
+    """Forbidden when the caller created, last edited or submitted the receipt; the detail says which."""
+    involvement = involved_in(receipt, principal.user_id)
+    if involvement:
+        raise FourEyes(f"Nu puteți aproba un bon pe care {_and([_INVOLVEMENT[i] for i in involvement])}: "
+                       "trebuie aprobat de altcineva decât cine l-a creat, l-a modificat ultimul sau "
+                       "l-a trimis spre aprobare.")
+
+
+_INVOLVEMENT = {"created": "l-ați creat", "last_edited": "l-ați modificat ultimul",
+                "submitted": "l-ați trimis spre aprobare"}
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} și {parts[-1]}"
 
 
 def ensure_state(receipt: Receipt, allowed: frozenset[State], action: str) -> None:

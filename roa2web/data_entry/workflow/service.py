@@ -199,11 +199,12 @@ class ReceiptService:
         errors = missing_for_submission(receipt.fields) + await self.field_errors(receipt.company_id, receipt.fields)
         if errors:
             raise ValidationFailed(errors, "Bonul nu este gata de trimis spre aprobare.")
-        values = {"submitted_at": utc_now(), "rejection_reason": None, "decided_by": None, "decided_at": None}
+        values = {"submitted_at": utc_now(), "submitted_by": principal.user_id, "submitted_by_name": principal.username,
+                  "rejection_reason": None, "decided_by": None, "decided_at": None}
         return await self._move(receipt, principal, step.action, comment, values)
 
     async def approve(self, principal: Principal, receipt_id: str, comment: str | None = None) -> Receipt:
-        """PENDING → APPROVED, by an approver who did not create it, into an open period."""
+        """PENDING → APPROVED, by an approver who did not create, last edit or submit it, into an open period."""
         receipt = await self.get(principal, receipt_id)
         ensure_can_decide(principal, receipt, "approve")
         step = transition_for("approve", receipt)
@@ -231,7 +232,7 @@ class ReceiptService:
         step = transition_for(action, receipt)
         moved = await receipt_store.transition(
             self.db, receipt, sources=step.sources, target=step.target, actor=actor_of(principal), action=action,
-            comment=comment, values=values, not_created_by=principal.user_id if four_eyes else None)
+            comment=comment, values=values, not_involved=principal.user_id if four_eyes else None)
         if not moved:
             raise Conflict(f"Bonul s-a modificat între timp; nu a putut deveni {STATE_LABELS[step.target]}.")
         return await self._reload(receipt.id)

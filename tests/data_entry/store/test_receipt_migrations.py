@@ -105,3 +105,32 @@ async def test_ocr_runs_lose_the_state_their_job_holds_and_keep_what_ocr_read(da
                                                fetch_results=column_names))
     assert names == {"id", "receipt_id", "attachment_id", "job_id", "fields_json", "raw_text", "applied_json",
                      "warnings_json", "requested_by", "created_at"}
+
+
+async def test_stored_receipts_learn_their_last_editor_and_submitter_from_their_history(database):
+    await apply_migrations(database, COMPONENT, [m for m in MIGRATIONS if m.version <= 5])
+    p = database.param
+    for receipt_id in ("a" * 32, "b" * 32):
+        await insert_v1_receipt(database, receipt_id, "RO12345674")
+    start = dt.datetime(2025, 12, 15, 10, 0)
+    steps = [  # receipt, minutes after start, user id, username, action (a's last user edit is carmen's upload)
+        ("a", 0, "u-ana", "ana", "create"), ("a", 1, "u-carmen", "carmen", "update"),
+        ("a", 2, "u-ana", "ana", "submit"), ("a", 3, "u-bogdan", "bogdan", "reject"),
+        ("a", 4, "u-carmen", "carmen", "attach"), ("a", 5, None, "ocr", "ocr"),
+        ("a", 6, "u-dan", "dan", "submit"), ("b", 0, "u-ana", "ana", "create"),
+    ]
+    for index, (receipt, minutes, user_id, username, action) in enumerate(steps):
+        await database.aio_execute_sql(
+            "INSERT INTO receipt_history (id, receipt_id, company_id, at, user_id, username, action) "
+            f"VALUES ({', '.join([p] * 7)})",
+            (f"h{index:02d}", receipt * 32, 2, start + dt.timedelta(minutes=minutes), user_id, username, action))
+    assert 6 in await apply_migrations(database, COMPONENT, MIGRATIONS)
+    edited = await receipt_store.get_receipt(database, "a" * 32)
+    untouched = await receipt_store.get_receipt(database, "b" * 32)
+    assert edited is not None and untouched is not None
+    assert (edited.last_edited_by, edited.last_edited_by_name, edited.last_edited_at) == (
+        "u-carmen", "carmen", start + dt.timedelta(minutes=4))
+    assert (edited.submitted_by, edited.submitted_by_name) == ("u-dan", "dan")
+    assert (untouched.last_edited_by, untouched.last_edited_by_name, untouched.last_edited_at) == (
+        "u-ana", "ana", untouched.created_at)
+    assert (untouched.submitted_by, untouched.submitted_by_name) == (None, None)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from roa2web.accounting.cif import canonical_cif
 from roa2web.auth.principal import Principal
-from roa2web.data_entry.errors import Conflict, Forbidden
+from roa2web.data_entry.errors import Conflict, Forbidden, FourEyes
 from roa2web.data_entry.model import PaymentMethod, Receipt, ReceiptFields, State, VatLine
 from roa2web.data_entry.workflow.matching import account_by_keywords, match_supplier, suggest_expense_account
 from roa2web.data_entry.workflow.nomenclature import Partner, vat_rates
@@ -111,15 +112,27 @@ def _user(user_id: str, *roles: str, companies: frozenset[int] | None = frozense
 def test_four_eyes_and_roles():
     pending = _receipt(State.PENDING)
     ensure_can_decide(_user("u2", "approver"), pending, "approve")
-    with pytest.raises(Forbidden, match="altcineva decât cel care l-a creat"):
+    with pytest.raises(Forbidden, match="pe care l-ați creat: trebuie aprobat de altcineva"):
         ensure_can_decide(_user("u1", "approver", "operator"), pending, "approve")
-    with pytest.raises(Forbidden, match="altcineva decât cel care l-a creat"):
+    with pytest.raises(Forbidden, match="pe care l-ați creat: trebuie aprobat de altcineva"):
         ensure_can_decide(_user("u1", "admin"), pending, "approve")
     ensure_can_decide(_user("u1", "approver"), pending, "reject")
     with pytest.raises(Forbidden):
         ensure_can_decide(_user("u2", "operator"), pending, "approve")
     with pytest.raises(Forbidden):
         ensure_can_decide(_user("u2", "approver", companies=frozenset({2})), pending, "approve")
+
+
+def test_four_eyes_keeps_the_last_editor_and_the_submitter_from_approving():
+    pending = replace(_receipt(State.PENDING), last_edited_by="u2", submitted_by="u3")
+    for user_id, why in (("u2", "pe care l-ați modificat ultimul:"), ("u3", "pe care l-ați trimis spre aprobare:")):
+        with pytest.raises(FourEyes, match=why):
+            ensure_can_decide(_user(user_id, "approver", "operator"), pending, "approve")
+        ensure_can_decide(_user(user_id, "approver"), pending, "reject")  # sending it back stays open to them
+    everything = replace(pending, last_edited_by="u1", submitted_by="u1")
+    with pytest.raises(FourEyes, match="l-ați creat, l-ați modificat ultimul și l-ați trimis spre aprobare:"):
+        ensure_can_decide(_user("u1", "approver"), everything, "approve")
+    ensure_can_decide(_user("u4", "approver"), pending, "approve")
 
 
 def test_edits_are_for_the_creator_or_an_operator():
