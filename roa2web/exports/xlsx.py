@@ -2,7 +2,7 @@
 
 Layout: title, company and period, generation time, the report's summary facts, then the table
 (bold shaded header frozen in place, money as numbers with two decimals, dates as dates) and a
-bold totals row.
+bold totals row. Every cell goes through `cells`, so no text (a partner's name) becomes a formula.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from roa2web.exports.cells import xlsx_cell, xlsx_value
 from roa2web.exports.document import ExportDocument
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
@@ -46,7 +47,7 @@ def column_widths(document: ExportDocument, sample: int = 200) -> list[float]:
 
 
 def _styled(sheet: WriteOnlyWorksheet, value: Any, kind: str, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_cell(sheet, value)
     if kind == "money":
         cell.number_format = MONEY_FORMAT
     elif kind == "date":
@@ -61,18 +62,19 @@ def _styled(sheet: WriteOnlyWorksheet, value: Any, kind: str, *, bold: bool = Fa
 
 def _with_style(sheet: WriteOnlyWorksheet, value: Any, style: StyleArray) -> WriteOnlyCell:
     """A cell sharing a ready style (setting number_format per cell costs more than the cell itself)."""
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = xlsx_cell(sheet, value)
     cell._style = copy(style)
     return cell
 
 
 def _preamble(sheet: WriteOnlyWorksheet, document: ExportDocument) -> int:
     """Title block above the table; returns how many rows it took."""
-    title = WriteOnlyCell(sheet, value=document.title)
+    title = xlsx_cell(sheet, document.title)
     title.font = Font(bold=True, size=14)
-    rows: list[list[Any]] = [[title], [document.subtitle], [document.generated_label]]
+    rows: list[list[Any]] = [[title], [xlsx_value(sheet, document.subtitle)],
+                             [xlsx_value(sheet, document.generated_label)]]
     for label, value in document.facts:
-        label_cell = WriteOnlyCell(sheet, value=label)
+        label_cell = xlsx_cell(sheet, label)
         label_cell.font = Font(italic=True)
         kind = "money" if isinstance(value, Decimal) else "date" if isinstance(value, dt.date) else "text"
         rows.append([label_cell, _styled(sheet, value, kind)])
@@ -95,7 +97,7 @@ def write_xlsx(document: ExportDocument, path: Path, progress: ProgressCallback 
 
     header = []
     for column in document.columns:
-        cell = WriteOnlyCell(sheet, value=column.label)
+        cell = xlsx_cell(sheet, column.label)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = Border(bottom=_THIN)
@@ -107,7 +109,7 @@ def write_xlsx(document: ExportDocument, path: Path, progress: ProgressCallback 
     styles = [None if kind == "text" else _styled(sheet, None, kind)._style for kind in kinds]
     total = len(document.rows)
     for count, row in enumerate(_iter_rows(document.rows), start=1):
-        sheet.append([value if style is None else _with_style(sheet, value, style)
+        sheet.append([xlsx_value(sheet, value) if style is None else _with_style(sheet, value, style)
                       for value, style in zip(row, styles, strict=True)])
         if progress is not None and count % 2000 == 0:
             progress(count, total)

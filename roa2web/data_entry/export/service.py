@@ -11,7 +11,8 @@ meantime, the files are written again with what this job holds.
 
 One row per journal line (D = C amount). Amounts are `Decimal` RON with two decimals (never a
 float): a number cell formatted 0.00 in the XLSX, text with a dot and two decimals in the UTF-8 CSV
-(which has a header row).
+(which has a header row). Every cell goes through `roa2web.exports.cells`: a supplier name or
+number a spreadsheet would run as a formula is written as quoted text.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ HEADER = ("ID bon", "Data", "Număr bon", "Furnizor", "CIF furnizor", "ID parten
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 Row = tuple[Any, ...]
 _AMOUNT = HEADER.index("Sumă")
+_CENT = Decimal("0.01")
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 
@@ -90,24 +92,26 @@ def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
 
 def write_csv(rows: Sequence[Row], path: Path) -> None:
     """The rows as UTF-8 CSV with a header row; amounts as text with a dot and two decimals."""
+    from roa2web.exports.cells import csv_row  # with openpyxl, which takes most of a second to import
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(csv_row(HEADER))
         for row in rows:
-            writer.writerow((*row[:_AMOUNT], f"{row[_AMOUNT]:.2f}", *row[_AMOUNT + 1:]))
+            writer.writerow(csv_row((*row[:_AMOUNT], row[_AMOUNT].quantize(_CENT), *row[_AMOUNT + 1:])))
 
 
 def write_xlsx(rows: Sequence[Row], path: Path) -> None:
     """The rows as one XLSX sheet with a header row; amounts as number cells formatted 0.00."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+
+    from roa2web.exports.cells import xlsx_cell, xlsx_value
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("note contabile")
-    sheet.append(list(HEADER))
+    sheet.append([xlsx_value(sheet, label) for label in HEADER])
     for row in rows:
-        values: list[Any] = list(row)
-        amount = WriteOnlyCell(sheet, value=row[_AMOUNT])  # the Decimal itself: a number cell
+        values: list[Any] = [xlsx_value(sheet, value) for value in row]
+        amount = xlsx_cell(sheet, row[_AMOUNT])  # the Decimal itself: a number cell
         amount.number_format = "0.00"
         values[_AMOUNT] = amount
         sheet.append(values)

@@ -156,3 +156,32 @@ async def test_amounts_are_decimals_never_floats(de_app, de_client, as_user):
 
 def service_principal():
     return Principal("u-bogdan", "bogdan", "Bogdan", frozenset({"approver"}), None)
+
+
+async def test_supplier_names_and_numbers_never_become_formulas_in_the_files(de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    receipt_id = await approved(de_client, ana, bogdan, supplier_name='=HYPERLINK("http://x","y")',
+                                document_number="@SUM(1+1)", notes="-2+3")
+    status = await run_export(de_client, bogdan, DECEMBER)
+    assert status["state"] == "done", status
+
+    csv_response = await de_client.get(status["downloads"]["csv"], headers=bogdan)
+    rows = list(csv.reader(io.StringIO((await csv_response.get_data()).decode("utf-8"))))
+    lines = [dict(zip(HEADER, row, strict=True)) for row in rows[1:]]
+    assert {(x["ID bon"], x["Furnizor"], x["Număr bon"]) for x in lines} == {
+        (receipt_id, '\'=HYPERLINK("http://x","y")', "'@SUM(1+1)")}
+    assert [Decimal(x["Sumă"]) for x in lines] == [Decimal("300.00"), Decimal("63.00"), Decimal("10.00"),
+                                                   Decimal("1.10")]
+    assert not [field for row in rows for field in row if field[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    xlsx = await de_client.get(status["downloads"]["xlsx"], headers=bogdan)
+    sheet = load_workbook(io.BytesIO(await xlsx.get_data())).active
+    body = list(sheet.iter_rows(min_row=2))
+    assert len(body) == 4
+    columns = {name: index for index, name in enumerate(HEADER)}
+    for row in body:
+        supplier, number, amount = row[columns["Furnizor"]], row[columns["Număr bon"]], row[columns["Sumă"]]
+        assert (supplier.data_type, supplier.value) == ("s", '\'=HYPERLINK("http://x","y")')
+        assert (number.data_type, number.value) == ("s", "'@SUM(1+1)")
+        assert amount.data_type == "n" and amount.value > 0
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
