@@ -7,6 +7,9 @@ An engine instance is not thread-safe: the caller (OcrService) runs it on a sing
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 type Point = tuple[float, float]
+log = logging.getLogger("roa2web.data_entry.ocr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,20 @@ class OcrEngine(Protocol):
     def recognize(self, image: np.ndarray) -> list[TextBox]:
         """Every text region found in `image`, in no particular order."""
         ...
+
+
+def disable_runtime_telemetry() -> None:
+    """Keep onnxruntime's telemetry off; call before onnxruntime is first imported.
+
+    Its official builds write a device id and an event database under ~/.cache/Microsoft/ (outside
+    DATA_DIR) as soon as the module is imported, queued for upload to Microsoft. ORT_DISABLE_TELEMETRY=1
+    set before that import prevents the files, the events and the uploader for the process's lifetime
+    (onnxruntime's Privacy.md); `disable_telemetry_events()` after the import does not stop the files.
+    """
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    if "onnxruntime" in sys.modules:
+        log.warning("onnxruntime was imported before its telemetry was switched off: it may write under "
+                    "~/.cache/Microsoft")
 
 
 def rapidocr_model_dir() -> Path:

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import TextBox, box_corners, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
 from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 DET_MODEL = "PP-OCRv6_small_det"
@@ -96,6 +96,7 @@ def build_model_folders(target: Path, source: Path | None = None) -> dict[str, P
     `source` is a folder with rapidocr's file names (default: the installed rapidocr wheel's models).
     Returns {model name: folder}. Only reads and writes local files.
     """
+    disable_runtime_telemetry()
     import onnxruntime
     import yaml
 
@@ -141,6 +142,7 @@ class PaddleOcrEngine:
         """
         # PaddleX checks connectivity to its model hubs before a download: never do either.
         os.environ["PADDLE_PDX_DISABLE_MODEL_SOURCE_CHECK"] = "True"
+        disable_runtime_telemetry()
         if find_spec("paddleocr") is None:
             raise EngineUnavailable("paddleocr is not installed: it needs its own venv (see scripts/test_paddleocr.sh)")
         _check_opencv()

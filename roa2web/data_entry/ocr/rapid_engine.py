@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import TextBox, box_corners, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
 from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 
@@ -32,6 +32,7 @@ class RapidOcrEngine:
         model_dir: Path | None = None,
     ) -> None:
         """Load the models now (seconds of CPU): `threads` is onnxruntime's intra-op thread count."""
+        disable_runtime_telemetry()
         try:
             from rapidocr import RapidOCR
         except ImportError as error:
