@@ -100,6 +100,7 @@ class Settings(BaseSettings):
 
     # --- data entry and OCR
     data_entry_max_upload_mb: int = Field(15, ge=1)
+    data_entry_max_image_mp: int = Field(40, ge=1)  # megapixels an uploaded image may have (read from its header)
     data_entry_nomenclature_ttl_s: int = Field(300, ge=1)  # partners and accounts kept in memory this long
     ocr_enabled: bool = True
     ocr_engine: Literal["rapidocr", "paddleocr"] = "rapidocr"

@@ -15,6 +15,7 @@ __all__ = [
     "FieldError",
     "Forbidden",
     "FourEyes",
+    "ImageTooLarge",
     "NotFound",
     "OcrUnavailable",
     "UploadRejected",
@@ -61,6 +62,17 @@ class UploadRejected(DataEntryError):
     status = 415
     kind = "upload-rejected"
     title = "Tip de fișier neacceptat"
+
+
+class ImageTooLarge(UploadRejected):
+    """The uploaded image has more pixels than the limit (DATA_ENTRY_MAX_IMAGE_MP), or is a decompression bomb.
+
+    Told from its header, before any pixel is decoded; the bytes may be few, so it is not a 413.
+    """
+
+    status = 422
+    kind = "image-too-large"
+    title = "Imagine prea mare"
 
 
 class UploadTooLarge(DataEntryError):

@@ -5,7 +5,6 @@ Shared by the upload checks and the OCR pipeline; needs nothing beyond the base 
 
 from __future__ import annotations
 
-MAX_PIXELS = 50_000_000
 # The types we accept and the extension each is stored with.
 EXTENSIONS = {
     "image/jpeg": "jpg",

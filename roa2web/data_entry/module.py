@@ -11,6 +11,7 @@ from pathlib import Path
 
 from roa2web.appdb import AppDatabase
 from roa2web.data_entry.export.service import ReceiptExports
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.jobs import JobQueue
 from roa2web.data_entry.ocr.flow import OcrFlow, OcrReader
 from roa2web.data_entry.store.file_store import FileStore
@@ -34,11 +35,15 @@ class DataEntry:
 def build_data_entry(
     *, db: AppDatabase, ledger: Ledger, data_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
     reader: OcrReader | None, jobs: Callable[[], JobQueue], ocr_enabled: bool | None = None,
+    max_image_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> DataEntry:
-    """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader)."""
+    """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader).
+
+    `max_image_pixels` (DATA_ENTRY_MAX_IMAGE_MP): larger images are refused at upload, from their header.
+    """
     nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
     receipts = ReceiptService(db, ledger, nomenclature)
-    files = ReceiptFiles(receipts, FileStore(data_dir), max_bytes=max_upload_bytes)
+    files = ReceiptFiles(receipts, FileStore(data_dir), max_bytes=max_upload_bytes, max_pixels=max_image_pixels)
     return DataEntry(
         receipts=receipts,
         files=files,

@@ -49,7 +49,8 @@ def install_ocr(runtime: Runtime) -> OcrService:
     from roa2web.data_entry.ocr.service import OcrService
 
     settings = runtime.settings
-    service = OcrService(settings.ocr_engine, threads=settings.ocr_threads)
+    service = OcrService(settings.ocr_engine, threads=settings.ocr_threads,
+                         max_pixels=settings.data_entry_max_image_mp * 1_000_000)
     runtime.services.ocr = service
     runtime.add_part(ocr_part(service))
     return service
@@ -70,6 +71,7 @@ def install_services(runtime: Runtime) -> None:
         ledger=runtime.ledger,
         data_dir=settings.data_dir,
         max_upload_bytes=settings.data_entry_max_upload_mb * 1024 * 1024,
+        max_image_pixels=settings.data_entry_max_image_mp * 1_000_000,
         nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,
         reader=reader,
         ocr_enabled=settings.ocr_enabled,

@@ -25,7 +25,7 @@ class AttachmentUpload(BaseModel):
 @blueprint.post("/<receipt_id>/attachments")
 @validate_request(AttachmentUpload, source=DataSource.FORM_MULTIPART)
 @validate_response(AttachmentOut, 201)
-@problems(400, 401, 403, 404, 409, 413, 415)
+@problems(400, 401, 403, 404, 409, 413, 415, 422)
 async def upload_attachment(receipt_id: str, data: AttachmentUpload) -> tuple[AttachmentOut, int]:
     """Attach a photo or PDF to a DRAFT or REJECTED receipt."""
     content = await read_upload(data.file)

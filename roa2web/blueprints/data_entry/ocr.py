@@ -107,7 +107,7 @@ async def _accepted(status: OcrStatus) -> tuple[OcrJobOut, int, dict[str, str]]:
 @ocr_accepting
 @validate_request(OcrUpload, source=DataSource.FORM_MULTIPART)
 @validate_response(OcrJobOut, 202)
-@problems(400, 401, 403, 413, 415, 503)
+@problems(400, 401, 403, 413, 415, 422, 503)
 async def upload_photo(data: OcrUpload) -> tuple[OcrJobOut, int, dict[str, str]]:
     """Create a DRAFT receipt holding the photo and queue its OCR; poll `status_url` until it is done."""
     principal = ensure_company(data.company_id)

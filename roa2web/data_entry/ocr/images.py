@@ -6,19 +6,22 @@ with Pillow, HEIC/HEIF when pillow-heif is installed, PDF (first page) with pypd
 
 from __future__ import annotations
 
-import io
+import math
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
-from roa2web.data_entry.filetypes import MAX_PIXELS, PIL_FORMATS, sniff_content_type
-from roa2web.data_entry.labels import FILE_TYPE_LABELS
+from roa2web.data_entry.filetypes import sniff_content_type
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS, ImageRefused, decode, open_image
 from roa2web.data_entry.ocr.errors import ImageRejected
+from roa2web.data_entry.ocr.working_image import working_rgb
 
 MAX_BYTES = 25 * 1024 * 1024
 MAX_SIDE = 2400
+_EXIF_ORIENTATION = 0x0112
+
 
 @dataclass(frozen=True)
 class LoadedImage:
@@ -29,8 +32,13 @@ class LoadedImage:
     original_size: tuple[int, int]
 
 
-def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXELS) -> LoadedImage:
-    """Decode `data` into RGB pixels, EXIF orientation applied, longest side at most `max_side`."""
+def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Decode `data` into 8-bit RGB pixels, EXIF orientation applied, longest side at most `max_side`.
+
+    Size and mode are checked from the header before decoding (image_limits.py); a JPEG is decoded
+    already scaled down (its draft), any other image converted and shrunk band by band
+    (working_image.py), so a 16-bit or float image never costs more than its decoded self.
+    """
     if len(data) > MAX_BYTES:
         raise ImageRejected(f"Fișierul este prea mare: {len(data)} octeți (limita: {MAX_BYTES}).")
     content_type = sniff_content_type(data)
@@ -38,37 +46,29 @@ def load_image(data: bytes, max_side: int = MAX_SIDE, max_pixels: int = MAX_PIXE
         raise ImageRejected("Fișierul nu este JPEG, PNG, WebP, TIFF, HEIC sau PDF.")
     if content_type == "application/pdf":
         image = _render_pdf(data, max_side)
-        original_size = image.size
-    else:
-        image, original_size = _open_bitmap(data, content_type, max_side, max_pixels)
-    image = _shrink(_to_rgb(image), max_side)
-    return LoadedImage(np.asarray(image), content_type, original_size)
-
-
-def _open_bitmap(
-    data: bytes, content_type: str, max_side: int, max_pixels: int
-) -> tuple[Image.Image, tuple[int, int]]:
+        return LoadedImage(np.asarray(working_rgb(image, max_side)), content_type, image.size)
     if content_type == "image/heic":
         _enable_heif()
     try:
-        image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]])
-    except Image.DecompressionBombError as error:
-        raise ImageRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from error
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ImageRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau nu poate fi citit."
-                            ) from error
-    width, height = image.size
-    if width * height > max_pixels or width < 1 or height < 1:
-        raise ImageRejected(f"O imagine de {width}×{height} pixeli este prea mare (limita: {max_pixels} pixeli).")
-    if image.format == "JPEG":
-        image.draft("RGB", (max_side, max_side))
+        image = open_image(data, content_type, max_pixels)
+        original_size = image.size
+        if image.format == "JPEG":
+            image.draft("RGB", _draft_size(original_size, max_side))
+        decode(image, content_type)
+        orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+    except ImageRefused as error:
+        raise ImageRejected(str(error)) from None
     try:
-        image.load()
-        return ImageOps.exif_transpose(image), (width, height)
-    except Image.DecompressionBombError as error:
-        raise ImageRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from error
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ImageRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau incomplet.") from error
+        working = working_rgb(image, max_side, orientation)
+    except (OSError, ValueError) as error:
+        raise ImageRejected("Imaginea nu poate fi adusă la culori obișnuite (RGB) pentru citire.") from error
+    return LoadedImage(np.asarray(working), content_type, original_size)
+
+
+def _draft_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """What to ask of a JPEG draft: the image's shape with its longest side at `max_side` (never below)."""
+    ratio = min(1.0, max_side / max(size))
+    return max(1, math.ceil(size[0] * ratio)), max(1, math.ceil(size[1] * ratio))
 
 
 @cache
@@ -97,26 +97,3 @@ def _render_pdf(data: bytes, max_side: int) -> Image.Image:
         return image
     finally:
         document.close()
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        array = np.asarray(image, dtype=np.float64)
-        span = float(array.max() - array.min()) or 1.0
-        image = Image.fromarray(((array - array.min()) * 255 / span).astype(np.uint8))
-    return image.convert("RGB")
-
-
-def _shrink(image: Image.Image, max_side: int) -> Image.Image:
-    if max(image.size) <= max_side:
-        return image
-    ratio = max_side / max(image.size)
-    size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)

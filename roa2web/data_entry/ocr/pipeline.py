@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from time import perf_counter
 
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.ocr.engine import OcrEngine
 from roa2web.data_entry.ocr.fields import extract_fields
 from roa2web.data_entry.ocr.images import load_image
@@ -13,13 +14,15 @@ from roa2web.data_entry.ocr.repair import resolve_fields
 from roa2web.data_entry.ocr.straighten import straighten
 
 
-def read_receipt(data: bytes, engine: OcrEngine, repair: bool = True) -> ReceiptReading:
+def read_receipt(
+    data: bytes, engine: OcrEngine, repair: bool = True, max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> ReceiptReading:
     """Read a receipt image or PDF. `repair=False` skips the arithmetic cross-checks (for benchmarks).
 
-    Raises ImageRejected for anything that is not a safe, decodable image.
+    Raises ImageRejected for anything that is not a safe, decodable image, or has more than `max_pixels`.
     """
     started = perf_counter()
-    loaded = load_image(data)
+    loaded = load_image(data, max_pixels=max_pixels)
     decoded = perf_counter()
     pixels, straightened = straighten(loaded.pixels)
     prepared = perf_counter()

@@ -15,8 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Literal
 
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.ocr.engines import OCR_EXTRA_MODULES, build_engine, missing_modules
 from roa2web.data_entry.ocr.errors import ReaderUnavailable
+from roa2web.data_entry.ocr.memory import release_freed_memory
 
 if TYPE_CHECKING:
     from roa2web.data_entry.ocr.engine import OcrEngine
@@ -47,15 +49,21 @@ class OcrService:
         repair: bool = True,
         engine_factory: Callable[[], OcrEngine] | None = None,
         required_modules: Sequence[str] = OCR_EXTRA_MODULES,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        return_memory: bool = True,
     ) -> None:
         """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads)).
 
         `required_modules`: what the pipeline and the engine import; when one is missing the service
-        is "unavailable" (the `ocr` extra is not installed) and never tries to load.
+        is "unavailable" (the `ocr` extra is not installed) and never tries to load. `max_pixels`: larger
+        images are refused from their header. `return_memory`: after each reading, hand the freed heap
+        back to the system (memory.py); False only to measure what that gives (scripts/bench/ocr_memory.py).
         """
         self.engine_name = engine_name
         self.threads = threads
         self.repair = repair
+        self.max_pixels = max_pixels
+        self.return_memory = return_memory
         self._factory = engine_factory or (lambda: build_engine(engine_name, threads))
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr")
         self._engine: OcrEngine | None = None
@@ -93,7 +101,11 @@ class OcrService:
             raise ReaderUnavailable(_ENGINE_DOWN)
         from roa2web.data_entry.ocr.pipeline import read_receipt  # numpy and OpenCV: only with the `ocr` extra
 
-        return read_receipt(data, self._engine, repair=self.repair)
+        try:
+            return read_receipt(data, self._engine, repair=self.repair, max_pixels=self.max_pixels)
+        finally:
+            if self.return_memory:
+                release_freed_memory()
 
     async def read(self, data: bytes) -> ReceiptReading:
         """Read one receipt image; waits for the engine if it is still loading.

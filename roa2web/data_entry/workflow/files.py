@@ -7,6 +7,7 @@ import logging
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry.errors import Conflict, NotFound
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.model import Attachment, Receipt, State, utc_now
 from roa2web.data_entry.store import attachment_store
 from roa2web.data_entry.store.file_store import FileStore
@@ -21,14 +22,17 @@ log = logging.getLogger("roa2web.data_entry")
 class ReceiptFiles:
     """Files of receipts, on disk and in the database, kept consistent."""
 
-    def __init__(self, receipts: ReceiptService, files: FileStore, *, max_bytes: int) -> None:
+    def __init__(
+        self, receipts: ReceiptService, files: FileStore, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> None:
         self.receipts = receipts
         self.files = files
         self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
 
     async def check(self, data: bytes) -> CheckedFile:
-        """Verify an upload by content (off the event loop); raises UploadRejected / UploadTooLarge."""
-        return await asyncio.to_thread(check_upload, data, max_bytes=self.max_bytes)
+        """Verify an upload by content (off the event loop); raises UploadRejected / ImageTooLarge / UploadTooLarge."""
+        return await asyncio.to_thread(check_upload, data, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
 
     async def attach(
         self, principal: Principal, receipt_id: str, data: bytes, file_name: str | None,

@@ -17,8 +17,9 @@ from pathlib import PurePosixPath
 
 from PIL import Image, ImageOps
 
-from roa2web.data_entry.errors import UploadRejected, UploadTooLarge
-from roa2web.data_entry.filetypes import EXTENSIONS, MAX_PIXELS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.errors import ImageTooLarge, UploadRejected, UploadTooLarge
+from roa2web.data_entry.filetypes import EXTENSIONS, PIL_FORMATS, sniff_content_type
+from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS, ImageRefused, decode, open_image
 from roa2web.data_entry.labels import FILE_TYPE_LABELS
 
 _EXIF_ORIENTATION = 0x0112
@@ -39,8 +40,12 @@ class CheckedFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def check_upload(data: bytes, *, max_bytes: int, max_pixels: int = MAX_PIXELS) -> CheckedFile:
-    """Verify an upload by content and return what to store (CPU-bound: run it off the event loop)."""
+def check_upload(data: bytes, *, max_bytes: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> CheckedFile:
+    """Verify an upload by content and return what to store (CPU-bound: run it off the event loop).
+
+    An image above `max_pixels` (or a decompression bomb) is refused from its header with
+    ImageTooLarge (422), before a pixel is decoded; anything else wrong is UploadRejected (415).
+    """
     if len(data) > max_bytes:
         raise UploadTooLarge(f"Fișierul are {len(data)} octeți; limita este {max_bytes}.")
     if not data:
@@ -81,23 +86,18 @@ def _check_pdf(data: bytes) -> None:
 
 
 def _upright_image(data: bytes, content_type: str, max_pixels: int) -> bytes:
-    """Decode fully (bomb-safe); if an EXIF orientation turns the image, re-encode it upright."""
-    fmt = PIL_FORMATS[content_type]
+    """Check the header, decode fully; if an EXIF orientation turns the image, re-encode it upright."""
     try:
-        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-            width, height = image.size
-            if width < 1 or height < 1 or width * height > max_pixels:
-                raise UploadRejected(f"O imagine de {width}×{height} pixeli este prea mare "
-                                     f"(limita: {max_pixels} pixeli).")
-            image.load()
+        with open_image(data, content_type, max_pixels) as image:
+            decode(image, content_type)
             orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
             if orientation in (None, 1):
                 return data
             upright = ImageOps.exif_transpose(image)
-            return _encode(upright, fmt)
-    except Image.DecompressionBombError:
-        raise UploadRejected("Imaginea se decomprimă la o mărime periculoasă și a fost refuzată.") from None
-    except (OSError, ValueError, SyntaxError):
+            return _encode(upright, PIL_FORMATS[content_type])
+    except ImageRefused as error:
+        raise (ImageTooLarge if error.too_large else UploadRejected)(str(error)) from None
+    except (OSError, ValueError, SyntaxError):  # its EXIF, or turning it upright
         raise UploadRejected(f"Fișierul {FILE_TYPE_LABELS[content_type]} este deteriorat sau nu poate fi citit."
                              ) from None
 

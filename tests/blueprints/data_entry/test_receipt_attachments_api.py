@@ -89,7 +89,7 @@ async def test_attacks_are_refused_and_nothing_lands_outside_the_data_dir(de_cli
     before = files_under(tmp_path)
     limit = de_settings.data_entry_max_upload_mb * 1024 * 1024
     attacks = [
-        (upload(png_bomb(30_000, 30_000), "bomb.png"), 415),
+        (upload(png_bomb(30_000, 30_000), "bomb.png"), 422),
         (upload(b"MZ\x90\x00 not an image", "virus.jpg"), 415),
         (upload(b"<svg onload=alert(1)>", "x.svg"), 415),
         (upload(image_bytes("JPEG")[:300], "truncated.jpg"), 415),
