@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-import time
 from typing import Any
 
 from roa2web.auth.providers import AuthProvider, LocalProvider, OracleProvider
@@ -12,21 +12,40 @@ from roa2web.auth.secret import ensure_secret, secret_path
 from roa2web.auth.service import AuthService
 from roa2web.auth.throttle import LoginThrottle
 from roa2web.databases import database_parts
-from roa2web.ledger.base import Ledger
+from roa2web.ledger.base import Ledger, LedgerError
+from roa2web.ledger.breaker import BreakerState
 from roa2web.ledger.factory import build_ledger
 from roa2web.runtime import Part, Runtime
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.auth")
 
+HEALTH_ANSWER_S = 0.3  # within the runtime's 0.4 s per part: /health answers fast whatever the ledger does
 
-def ledger_part(ledger: Ledger) -> Part:
-    """The ledger as a part: health pings it (bounded by the runtime's health timeout)."""
+
+def ledger_part(ledger: Ledger, answer_within_s: float = HEALTH_ANSWER_S) -> Part:
+    """The ledger as a part: its health runs the ledger's health query and shows its circuit breaker.
+
+    "ok" when the query answered; "down" when it failed, did not answer within `answer_within_s`
+    (it goes on in the background, up to LEDGER_HEALTH_TIMEOUT_S, and its outcome feeds the
+    breaker), or the breaker is open (its recovery task probes the ledger; /health does not add
+    queries to a ledger known to be down). The figures name the breaker's state and last error.
+    """
 
     async def health() -> dict[str, Any]:
-        started = time.perf_counter()
-        await ledger.ping()
-        return {"status": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2), **ledger.stats()}
+        error: str | None = None
+        if ledger.breaker.state is BreakerState.CLOSED:
+            try:
+                await asyncio.wait_for(asyncio.shield(ledger.probe()), answer_within_s)
+            except TimeoutError:
+                error = f"the health query has not answered within {int(answer_within_s * 1000)} ms"
+            except LedgerError as exc:
+                error = str(exc)
+        breaker = ledger.breaker.snapshot()
+        if error is None and breaker["state"] != BreakerState.CLOSED:
+            error = f"breaker {breaker['state']}: {breaker['last_error']}"
+        figures = {"breaker": breaker, "latency_ms": ledger.last_health_ms, **ledger.stats()}
+        return {"status": "ok", **figures} if error is None else {"status": "down", "error": error, **figures}
 
     # Required for serving reports, but a down Oracle must not stop the process from starting.
     return Part("ledger", health, start=ledger.start, stop=ledger.close, required=False)

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     oracle_pool_min: int = Field(2, ge=0)
     oracle_pool_max: int = Field(10, ge=1)
     ledger_timeout_s: float = Field(10.0, gt=0)
+    ledger_health_timeout_s: float = Field(2.0, gt=0)  # the health query (/health, breaker probes)
+    ledger_breaker_failures: int = Field(3, ge=1)  # consecutive failures that open the breaker
+    ledger_breaker_cool_down_s: float = Field(10.0, gt=0)  # open breaker: refuse at once, then one probe
     ledger_path: Path | None = None  # embedded ledger file; default DATA_DIR/ledger-demo.sqlite
 
     # --- app databases (sqlite:///path or postgresql://...)
@@ -80,7 +83,6 @@ class Settings(BaseSettings):
     cache_l1_max_entries: int = Field(1000, ge=1)
     cache_l1_ttl_s: int = Field(300, ge=1)
     cache_stale_max_age_s: int = Field(7 * 86_400, ge=0)  # how old an L2 entry may be to serve STALE
-    reports_stale_first_s: float = Field(30.0, ge=0)  # after a ledger failure: STALE at once, not after a retry
 
     # --- queue
     queue_backend: Literal["sqlite", "redis"] = "sqlite"

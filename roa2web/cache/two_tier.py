@@ -96,6 +96,13 @@ class TwoTierCache:
         log.warning("the ledger at %s cannot be read: its last generation's copies may be served", ledger.location)
         return known
 
+    def use_ledger(self, ledger: LedgerId) -> None:
+        """Key entries on `ledger` from now on (the ledger was replaced while the process ran). Blocking."""
+        tag = self._tag_of(ledger)
+        if tag != self.ledger:
+            log.warning("the report cache now serves the ledger at %s#%s", ledger.location, ledger.generation)
+            self.ledger = tag
+
     def _key(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> str:
         return cache_key(report, company_id, params, ledger=self.ledger)
 

@@ -32,26 +32,82 @@ def _sqlite_bind(value: Any) -> Any:
     return value
 
 
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock (the file is locked, not broken)."""
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or (
+        "locked" in str(exc)
+    )
+
+
+def _open(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
+    """A read-only connection to the ledger file that waits at most `busy_timeout_s` for a lock."""
+    if not path.exists():
+        raise LedgerUnavailable(f"ledger file {path} does not exist (run `roa2web init`)")
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_s,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise LedgerUnavailable(f"ledger file {path} cannot be opened: {exc}") from exc
+
+
+def check_ledger_file(path: Path, busy_timeout_s: float) -> None:
+    """The health query of the embedded ledger: open the file afresh, check its length, read a ledger table.
+
+    Raises LedgerUnavailable (missing, locked past `busy_timeout_s`, shorter than its header says,
+    not a ledger) or LedgerError.
+    """
+    conn = _open(path, busy_timeout_s)
+    try:
+        page_size, page_count = (conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_size", "page_count"))
+        size = path.stat().st_size
+        if size < page_size * page_count:
+            raise LedgerUnavailable(f"ledger file {path} is truncated: {size} of {page_size * page_count} bytes")
+        conn.execute("SELECT company_id FROM r2w_companies LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        what = "is locked by another connection" if _is_busy(exc) else "cannot be read"
+        raise LedgerUnavailable(f"ledger file {path} {what}: {exc}") from exc
+    except OSError as exc:
+        raise LedgerUnavailable(f"ledger file {path} cannot be read: {exc}") from exc
+    finally:
+        conn.close()
+
+
 class EmbeddedLedger(Ledger):
-    """SQLite ledger file opened read-only, one connection per worker thread."""
+    """SQLite ledger file opened read-only, one connection per worker thread.
+
+    A thread's connection waits at most `timeout_s` for another connection's lock, like the call
+    itself. After a failure, and when the breaker closes or the file's identity changed, every
+    thread opens the file again: a file restored or replaced under its name is read, not the one
+    a connection still holds open.
+    """
 
     kind = "embedded"
 
-    def __init__(self, path: Path, *, timeout_s: float = 10.0, threads: int = 4) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        timeout_s: float = 10.0,
+        threads: int = 4,
+        health_timeout_s: float = 2.0,
+        breaker_failures: int = 3,
+        breaker_cool_down_s: float = 10.0,
+    ) -> None:
+        super().__init__(timeout_s=timeout_s, health_timeout_s=health_timeout_s, breaker_failures=breaker_failures,
+                         breaker_cool_down_s=breaker_cool_down_s)
         self.path = path
-        self.timeout_s = timeout_s
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ledger")
         self._local = threading.local()
+        self._epoch = 0  # bumped to make every thread reconnect
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and self._local.epoch != self._epoch:
+            self._drop_connection()
+            conn = None
         if conn is None:
-            if not self.path.exists():
-                raise LedgerUnavailable(f"ledger file {self.path} does not exist (run `roa2web init`)")
-            try:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            except sqlite3.Error as exc:
-                raise LedgerUnavailable(f"ledger file {self.path} cannot be opened: {exc}") from exc
+            epoch = self._epoch
+            conn = _open(self.path, self.timeout_s)
             try:
                 conn.row_factory = sqlite3.Row
                 conn.execute("PRAGMA query_only = 1")
@@ -59,8 +115,14 @@ class EmbeddedLedger(Ledger):
             except sqlite3.Error as exc:
                 conn.close()
                 raise LedgerUnavailable(f"ledger file {self.path} cannot be read: {exc}") from exc
-            self._local.conn = conn
+            self._local.conn, self._local.epoch = conn, epoch
         return conn
+
+    def _drop_connection(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.close()
 
     def _run(self, sql: str, binds: Mapping[str, Any]) -> list[Row]:
         """Run one SQLite statement; any sqlite3 failure, opening the file included, is a LedgerError."""
@@ -69,6 +131,9 @@ class EmbeddedLedger(Ledger):
             cursor = conn.execute(sql, {key: _sqlite_bind(value) for key, value in binds.items()})
             return [dict(zip(row.keys(), row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.Error as exc:
+            self._drop_connection()
+            if _is_busy(exc):
+                raise LedgerUnavailable(f"embedded ledger is locked: {exc}") from exc
             raise LedgerError(f"embedded ledger query failed: {exc}") from exc
 
     async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]:
@@ -79,11 +144,17 @@ class EmbeddedLedger(Ledger):
         except TimeoutError as exc:
             raise LedgerUnavailable(f"ledger statement {name} took longer than {self.timeout_s}s") from exc
 
+    def _check(self) -> LedgerIdentity:
+        check_ledger_file(self.path, self.health_timeout_s)
+        return embedded_identity(self.path)
+
     @override
-    async def ping(self) -> None:
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor, self._run, "SELECT 1 AS ok", {})
-        await asyncio.wait_for(future, self.timeout_s)
+    async def _health_query(self) -> LedgerIdentity:
+        return await asyncio.to_thread(self._check)
+
+    @override
+    def _forget_connections(self) -> None:
+        self._epoch += 1
 
     @override
     def _read_identity(self) -> LedgerIdentity:
@@ -93,8 +164,9 @@ class EmbeddedLedger(Ledger):
     def stats(self) -> dict[str, Any]:
         size = self.path.stat().st_size if self.path.exists() else 0
         return {"kind": self.kind, "path": str(self.path), "size_bytes": size, "identity": str(self.identity),
-                "queries": self.queries}
+                "queries": self.queries, "health_queries": self.health_queries}
 
     @override
     async def close(self) -> None:
+        await super().close()
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -29,15 +29,19 @@ class OracleLedger(Ledger):
         pool_max: int = 10,
         timeout_s: float = 10.0,
         verify_function: str = "pack_drepturi.verificautilizator",
+        health_timeout_s: float = 2.0,
+        breaker_failures: int = 3,
+        breaker_cool_down_s: float = 10.0,
     ) -> None:
         if not _IDENTIFIER.match(verify_function):
             raise ValueError(f"ORACLE_AUTH_FUNCTION {verify_function!r} is not a plain PL/SQL name")
+        super().__init__(timeout_s=timeout_s, health_timeout_s=health_timeout_s, breaker_failures=breaker_failures,
+                         breaker_cool_down_s=breaker_cool_down_s)
         self.dsn = dsn
         self.user = user
         self._password = password
         self.pool_min = pool_min
         self.pool_max = pool_max
-        self.timeout_s = timeout_s
         self.verify_function = verify_function
         self._pool: Any = None
 
@@ -71,11 +75,12 @@ class OracleLedger(Ledger):
         except oracledb.Error as exc:
             raise LedgerError(f"Oracle query failed: {exc}") from exc
 
-    async def _bounded(self, coroutine: Any, what: str) -> Any:
+    async def _bounded(self, coroutine: Any, what: str, timeout_s: float | None = None) -> Any:
+        limit = self.timeout_s if timeout_s is None else timeout_s
         try:
-            return await asyncio.wait_for(coroutine, self.timeout_s)
+            return await asyncio.wait_for(coroutine, limit)
         except TimeoutError as exc:
-            raise LedgerUnavailable(f"Oracle did not answer {what} within {self.timeout_s}s") from exc
+            raise LedgerUnavailable(f"Oracle did not answer {what} within {limit}s") from exc
         except LedgerError:
             raise
         except OSError as exc:
@@ -85,13 +90,15 @@ class OracleLedger(Ledger):
         return list(await self._bounded(self._run(sql, binds), name))
 
     @override
-    async def ping(self) -> None:
-        await self._bounded(self._run("SELECT 1 AS ok FROM dual", {}), "ping")
+    async def _health_query(self) -> LedgerIdentity:
+        await self._bounded(self._run("SELECT 1 AS ok FROM dual", {}), "the health query", self.health_timeout_s)
+        return self.identity
 
     async def verify_user(self, username: str, password: str) -> bool:
-        """Ask ROA whether the password is right (the function returns > 0 for a valid user)."""
+        """Ask ROA whether the password is right (the function returns > 0 for a valid user); through the breaker."""
         sql = f"SELECT {self.verify_function}(:username, :password) AS result FROM dual"
-        rows = await self._bounded(self._run(sql, {"username": username.upper(), "password": password}), "login")
+        binds = {"username": username.upper(), "password": password}
+        rows = await self.guarded("login", lambda: self._bounded(self._run(sql, binds), "login"))
         return bool(rows) and rows[0]["result"] is not None and int(rows[0]["result"]) > 0
 
     @override
@@ -110,10 +117,12 @@ class OracleLedger(Ledger):
             "pool_open": getattr(pool, "opened", None) if pool else None,
             "pool_busy": getattr(pool, "busy", None) if pool else None,
             "queries": self.queries,
+            "health_queries": self.health_queries,
         }
 
     @override
     async def close(self) -> None:
+        await super().close()
         if self._pool is not None:
             with contextlib.suppress(Exception):  # closing must never fail the shutdown
                 await asyncio.wait_for(self._pool.close(force=True), 2.0)

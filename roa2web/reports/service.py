@@ -7,20 +7,22 @@ report whose last month is closed is cached for REPORTS_TTL_CLOSED_S, otherwise 
 REPORTS_TTL_OPEN_S, unless REPORTS_TTL_OVERRIDES names that report and state
 (`ttl_overrides`, keys "report:open" / "report:closed"; a key naming no cached report fails the
 service's construction, hence startup and `roa2web check`). A ledger failure with an expired copy
-in the cache serves that copy (STALE); without one, the LedgerError propagates. For
-`stale_first_s` after a failure, reports with an expired copy get it at once (no new wait on
-the ledger); once that time has passed, the next miss asks the ledger again.
+in the cache serves that copy (STALE); without one, the LedgerError propagates. While the
+ledger's circuit breaker is open (`roa2web.ledger.breaker`), reports with an expired copy get it
+at once, and the others a LedgerCircuitOpen at once (503 with Retry-After): nothing waits on a
+ledger known to be down. The cache follows the ledger's identity: once a probe finds the file
+replaced, reports are keyed on the new one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from roa2web.cache import CachedResponse, CacheOutcome, TwoTierCache
 from roa2web.ledger.base import Ledger, LedgerError
+from roa2web.ledger.breaker import BreakerState
 from roa2web.reports.money import dumps
 from roa2web.reports.periods import PeriodStates
 from roa2web.reports.registry import CachedReport, cached_report, cached_report_names
@@ -48,8 +50,6 @@ class ReportService:
         ttl_open_s: float,
         ttl_closed_s: float,
         ttl_overrides: Mapping[str, float] | None = None,
-        stale_first_s: float = 0.0,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ledger = ledger
         self.cache = cache
@@ -58,9 +58,7 @@ class ReportService:
         self.ttl_closed_s = ttl_closed_s
         self.ttl_overrides = dict(ttl_overrides or {})
         check_ttl_overrides(self.ttl_overrides)
-        self.stale_first_s = stale_first_s
-        self._clock = clock
-        self._ledger_failed_at: float | None = None
+        self._identity = ledger.identity
 
     def ttl_s(self, report: str, *, closed: bool) -> float:
         """Lifetime of a freshly computed `report`: its override for the period state, else the default."""
@@ -82,35 +80,23 @@ class ReportService:
         closed = self.periods.known_closed(company_id, month)
         if closed is None:
             closed = await self.periods.is_closed(company_id, month)
-        failing = self._ledger_failing()
-        try:
-            found = await self.cache.get_or_compute(
-                report,
-                company_id,
-                params,
-                lambda: self._build(spec, params),
-                self.ttl_s(report, closed=closed),
-                stale_on=(LedgerError,),
-                stale_first=failing,
-            )
-        except LedgerError:
-            self._ledger_failed_at = self._clock()
-            raise
-        outcome = found[1]
-        if outcome is CacheOutcome.MISS:
-            self._ledger_failed_at = None  # the ledger answered
-        elif outcome is CacheOutcome.STALE and not failing:  # the ledger was asked, and failed
-            self._ledger_failed_at = self._clock()
-        return found
+        await self._follow_ledger()
+        return await self.cache.get_or_compute(
+            report,
+            company_id,
+            params,
+            lambda: self._build(spec, params),
+            self.ttl_s(report, closed=closed),
+            stale_on=(LedgerError,),
+            stale_first=self.ledger.breaker.state is not BreakerState.CLOSED,
+        )
 
-    def _ledger_failing(self) -> bool:
-        """Whether the ledger failed a report less than `stale_first_s` ago.
-
-        Then an expired copy is served at once, rather than after asking a ledger that may hang up
-        to its timeout again.
-        """
-        failed_at = self._ledger_failed_at
-        return failed_at is not None and self._clock() - failed_at < self.stale_first_s
+    async def _follow_ledger(self) -> None:
+        """Key the cache on the ledger's identity again if a probe found it changed (a replaced file)."""
+        identity = self.ledger.identity
+        if identity != self._identity:
+            self._identity = identity
+            await asyncio.to_thread(self.cache.use_ledger, identity)
 
     async def _build(self, spec: CachedReport, params: Mapping[str, Any]) -> bytes:
         return dumps(await spec.builder(self.ledger, **params))

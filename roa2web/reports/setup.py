@@ -60,7 +60,7 @@ def cache_part(cache: TwoTierCache, service: ReportService) -> Part:
 
 
 def install_services(runtime: Runtime) -> None:
-    """Open DATA_DIR/cache.db for the core's ledger (its identity is read here, once) and build the report service."""
+    """Open DATA_DIR/cache.db for the core's ledger (keyed on its identity, followed when a probe sees it change)."""
     settings = runtime.settings
     ledger = runtime.ledger
     cache = open_report_cache(settings, ledger.identity)
@@ -71,7 +71,6 @@ def install_services(runtime: Runtime) -> None:
         ttl_open_s=settings.reports_ttl_open_s,
         ttl_closed_s=settings.reports_ttl_closed_s,
         ttl_overrides=settings.reports_ttl_overrides,
-        stale_first_s=settings.reports_stale_first_s,
     )
     runtime.services.report_cache = cache
     runtime.services.reports = service

@@ -14,6 +14,7 @@ import pytest
 from roa2web.auth import store
 from roa2web.auth.providers import OracleProvider
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+from roa2web.ledger.identity import LedgerIdentity
 
 
 class RoaLedger(Ledger):
@@ -22,6 +23,7 @@ class RoaLedger(Ledger):
     kind = "oracle"
 
     def __init__(self, passwords: dict[str, str], rights: dict[str, list[int]]) -> None:
+        super().__init__()
         self.passwords = passwords
         self.rights = rights
         self.verified: list[str] = []
@@ -39,8 +41,8 @@ class RoaLedger(Ledger):
         return [{"company_id": company_id, "name": f"Firma {company_id}", "cif": "", "vat_payer": 1}
                 for company_id in companies]
 
-    async def ping(self) -> None:
-        return None
+    async def _health_query(self) -> LedgerIdentity:
+        return self.identity
 
     def stats(self) -> dict[str, Any]:
         return {"kind": self.kind, "queries": self.queries}

@@ -77,7 +77,7 @@ async def test_failed_ledger_serves_stale_copy_or_a_clear_503(settings_factory, 
         never_cached = await client.get(url("trial-balance", **{**CLOSED_TB, "month_to": 10}), headers=headers)
         assert never_cached.status_code == 503
         assert never_cached.content_type == "application/problem+json"
-        assert never_cached.headers["Retry-After"] == "10"
+        assert 1 <= int(never_cached.headers["Retry-After"]) <= 10  # the rest of the breaker's cool-down
         problem = await never_cached.get_json()
         assert problem["type"].endswith("/ledger-unavailable")
         assert problem["title"] == "Contabilitatea (ROA) indisponibilă"
