@@ -17,6 +17,7 @@ from roa2web.jobs.service import JobService
 from roa2web.jobs.store import STATE_LABELS, Job, JobState
 from roa2web.problems import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from roa2web.reports import REPORTS, ReportParameterError
+from roa2web.web.caching import private_no_store
 from roa2web.web.guards import current_principal, ensure_company
 
 blueprint = Blueprint("exports", __name__, url_prefix="/api/reports/exports")
@@ -94,4 +95,4 @@ async def download_export(job_id: str) -> Response:
         raise Gone("Fișierul exportului a expirat; cereți exportul din nou.", kind="export-expired")
     response = await send_file(path, mimetype=FORMATS[path.suffix.lstrip(".")], as_attachment=False)
     response.headers["Content-Disposition"] = content_disposition(path.name)
-    return response
+    return private_no_store(response)

@@ -6,7 +6,8 @@ The first before-request hook of the app settles the request id (the client's X-
 short safe token, else a new one) and the client address into context variables, where the log
 filter, the problem renderer and the rate limits read them. An after-request hook of the app puts
 X-Request-ID and the security headers on every response, problems included (Quart runs the app's
-after-request hooks for responses made by error handlers too).
+after-request hooks for responses made by error handlers too), and keeps the firm's data out of
+shared caches (`caching.never_public`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from quart import Quart, Response, request
 
 from roa2web.logs import request_id_var
+from roa2web.web.caching import never_public
 from roa2web.web.security import SecurityHeaders
 
 type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -84,4 +86,4 @@ def install_request_context(app: Quart, trusted_proxies: list[str], security: Se
         for name, value in security.headers_for(request.path, request.method, request.headers.get("Origin")):
             response.headers.setdefault(name, value)
         response.headers["X-Request-ID"] = request_id_var.get()
-        return response
+        return never_public(request.path, response)

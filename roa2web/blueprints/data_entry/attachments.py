@@ -11,6 +11,7 @@ from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
 from roa2web.blueprints.data_entry.schemas import AttachmentOut, attachment_out
 from roa2web.data_entry.workflow.rules import READ_ROLES
+from roa2web.web.caching import private_no_store
 from roa2web.web.guards import current_principal, require_roles
 
 blueprint = Blueprint("data_entry_attachments", __name__, url_prefix="/api/data-entry/receipts")
@@ -44,7 +45,7 @@ async def download_attachment(receipt_id: str, attachment_id: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{attachment.file_name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Digest"] = f"sha-256={attachment.sha256}"
-    return response
+    return private_no_store(response)
 
 
 @blueprint.delete("/<receipt_id>/attachments/<attachment_id>")

@@ -19,6 +19,7 @@ from roa2web.data_entry.export.service import EXPORT_JOB
 from roa2web.data_entry.workflow.rules import DECIDE_ROLES
 from roa2web.jobs.store import Job, JobState
 from roa2web.problems import Gone
+from roa2web.web.caching import private_no_store
 from roa2web.web.guards import current_principal, ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_exports", __name__, url_prefix="/api/data-entry/exports")
@@ -105,4 +106,4 @@ async def download_export(job_id: str, query_args: DownloadQuery) -> Response:
                    kind="export-expired") from None
     response = Response(content, content_type=_MEDIA[query_args.format])
     response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
-    return response
+    return private_no_store(response)
