@@ -7,6 +7,7 @@ so a client reads the same Romanian titles whatever raised them; logs stay Engli
 
 from __future__ import annotations
 
+import errno
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -29,6 +30,7 @@ from roa2web.problems import (
     FieldError,
     Forbidden,
     Gone,
+    InsufficientStorage,
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
@@ -48,8 +50,11 @@ PROBLEM_BASE = "https://roa2web.local/problems/"
 GENERIC_PROBLEMS: dict[int, type[Problem]] = {
     problem.status: problem
     for problem in (BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, Gone,
-                    PayloadTooLarge, UnsupportedMediaType, TooManyRequests, Problem, ServiceUnavailable)
+                    PayloadTooLarge, UnsupportedMediaType, TooManyRequests, Problem, ServiceUnavailable,
+                    InsufficientStorage)
 }
+_DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_SQLITE_FULL = "database or disk is full"  # SQLITE_FULL's message, also inside peewee's wrapper
 _FORMS = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
@@ -155,7 +160,26 @@ async def _on_http_exception(exc: HTTPException) -> Response:
     return problem_response(status, _http_detail(status), headers=headers)
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or an exception it was raised from, says the disk is full (ENOSPC, a quota, SQLITE_FULL)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL_ERRNOS:
+            return True
+        if _SQLITE_FULL in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 async def _on_unexpected(exc: Exception) -> Response:
+    if disk_full(exc):  # the operator's problem, not a defect: one clear line, a 507 the client understands
+        log.error("disk full on %s %s: %s", request.method, request.path, exc)
+        return _render(InsufficientStorage(
+            "Discul serverului (dosarul de date) este plin; nimic din această cerere nu a fost salvat. "
+            "Încercați din nou după ce administratorul face loc pe disc."))
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(500, "A apărut o eroare internă; identificatorul cererii (request_id) o regăsește "
                                  "în jurnale.")

@@ -164,3 +164,11 @@ class ServiceUnavailable(Problem):
     kind = "service-unavailable"
     title = "Serviciu indisponibil"
     retry_after_s = 10
+
+
+class InsufficientStorage(Problem):
+    """The disk holding the data dir is full: nothing of the request was saved; it may be tried again."""
+
+    status = 507
+    kind = "insufficient-storage"
+    title = "Spațiu insuficient pe disc"

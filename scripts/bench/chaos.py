@@ -53,8 +53,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: tests.support
 
-import load  # noqa: E402
-from live_server import PASSWORD, Install, Server, install, integrity, serve  # noqa: E402
+import load
+from live_server import PASSWORD, Install, Server, install, integrity, serve
 
 FINAL = {"done", "failed", "cancelled"}
 PROBLEM = "application/problem+json"
@@ -184,7 +184,8 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
         if len(files) != expected or len(set(suffixes)) != len(suffixes) or any(".partial" in n for n in files):
             export_problems[job_id] = files
     ocr_jobs = [job_id for job_id, row in jobs.items() if row[1] == "ocr"]
-    runs = Counter(row[0] for row in read_db(receipts_db, "SELECT job_id FROM receipt_ocr_runs WHERE job_id IS NOT NULL"))
+    runs = Counter(row[0] for row in read_db(receipts_db,
+                                             "SELECT job_id FROM receipt_ocr_runs WHERE job_id IS NOT NULL"))
     ocr_problems = {job_id: runs[job_id] for job_id in ocr_jobs if runs[job_id] != 1}
     duplicate_numbers = read_db(receipts_db, "SELECT company_id, document_number, COUNT(*) FROM receipts "
                                 "WHERE document_number LIKE 'CHAOS-%' GROUP BY 1, 2 HAVING COUNT(*) > 1")
@@ -196,6 +197,7 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
                         "ON v.receipt_id = r.id WHERE r.document_number LIKE 'CHAOS-%' GROUP BY r.id "
                         "HAVING COUNT(v.position) != 2")
     orphan_runs = read_db(receipts_db, "SELECT COUNT(*) FROM receipt_ocr_runs WHERE job_id IS NULL")[0][0]
+    empty_ocr_receipts = read_db(receipts_db, EMPTY_OCR_RECEIPTS)[0][0]
     leftover_messages = read_db(inst.data_dir / "queue.db", "SELECT COUNT(*) FROM task")[0][0]
     checks = integrity(inst.data_dir)
     return {
@@ -206,7 +208,8 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
         "duplicate_receipts": [list(row) for row in duplicate_numbers], "missing_receipts": missing_receipts,
         "history_twice": [list(row) for row in history_twice], "vat_line_problems": [list(row) for row in vat_lines],
         "receipt_steps": dict(book.steps), "requests_cut_by_kill": book.in_flight_lost, "refused": dict(book.refused),
-        "ocr_runs_without_job": orphan_runs, "queue_messages_left": leftover_messages, "integrity": checks,
+        "ocr_runs_without_job": orphan_runs, "ocr_receipts_without_photo": empty_ocr_receipts,
+        "queue_messages_left": leftover_messages, "integrity": checks,
         "ok": not (lost or not_done or export_problems or ocr_problems or duplicate_numbers or missing_receipts
                    or history_twice or vat_lines) and all(value == "ok" for value in checks.values()),
     }
@@ -314,10 +317,14 @@ async def writes(base: str, auth: dict[str, dict[str, str]], photo: bytes, tag: 
     return outcomes
 
 
-def tracebacks(log: Path, since: int) -> list[str]:
-    """Log lines after byte `since` that carry a traceback (JSON lines keep it in `exc_info`)."""
+def tracebacks(log: Path, since: int, level: str) -> list[str]:
+    """Log lines of `level` after byte `since` that carry a traceback."""
     text = log.read_bytes()[since:].decode("utf-8", "replace")
-    return [line[:300] for line in text.splitlines() if "Traceback" in line]
+    return [line[:300] for line in text.splitlines() if "Traceback" in line and f'"level":"{level}"' in line]
+
+
+EMPTY_OCR_RECEIPTS = ("SELECT COUNT(*) FROM receipts r WHERE r.source = 'ocr' AND NOT EXISTS "
+                      "(SELECT 1 FROM receipt_attachments a WHERE a.receipt_id = r.id)")
 
 
 def disk_part(args: argparse.Namespace, root: Path) -> dict[str, Any]:
@@ -336,19 +343,22 @@ def disk_part(args: argparse.Namespace, root: Path) -> dict[str, Any]:
             filled = fill(mount)
             full = asyncio.run(writes(server.base, auth, photo, "full"))
             health_full = load.health(server.base)
-            traces = tracebacks(inst.log, since)
+            traces = tracebacks(inst.log, since, "ERROR")
+            warnings = tracebacks(inst.log, since, "WARNING")
             (mount / "filler.bin").unlink()
             freed = asyncio.run(writes(server.base, auth, photo, "space-back"))
             health_back = load.health(server.base)
         finally:
             exit_code = server.stop()
         checks = integrity(inst.data_dir)
+        empty = read_db(inst.data_dir / "receipts.db", EMPTY_OCR_RECEIPTS)[0][0]
     finally:
         subprocess.run(["umount", str(mount)], check=False)
-    clear = all(row["status"] in ("400", "409", "413", "422", "503", "507") and row["content_type"] == PROBLEM
+    clear = all((row["status"] in ("400", "409", "413", "422", "503", "507") and row["content_type"] == PROBLEM)
                 or row["status"] in ("200", "201", "202") for row in full.values())
     return {"filesystem": "tmpfs 8 MB", "filler_bytes": filled, "while_full": full, "health_while_full": health_full,
-            "tracebacks_while_full": traces, "after_space_back": freed, "health_after": health_back,
+            "tracebacks_while_full": traces, "warnings_with_traceback": warnings,
+            "ocr_receipts_without_photo": empty, "after_space_back": freed, "health_after": health_back,
             "integrity": checks, "exit_code": exit_code,
             "ok": clear and not traces and all(row["status"] in ("200", "201", "202") for row in freed.values())
             and all(value == "ok" for value in checks.values())}
@@ -364,8 +374,9 @@ def print_kill(result: dict[str, Any]) -> None:
           f"{len(result['duplicate_receipts'])}, missing receipts {len(result['missing_receipts'])}, history actions "
           f"twice {len(result['history_twice'])}, VAT line problems {len(result['vat_line_problems'])}")
     print(f"  receipts {result['receipt_steps']}; requests cut by the kill {result['requests_cut_by_kill']}; refused "
-          f"{result['refused']}; OCR runs without a job (uploads cut mid-request) {result['ocr_runs_without_job']}; "
-          f"queue messages left {result['queue_messages_left']}")
+          f"{result['refused']}; OCR runs without a job (uploads cut mid-request) {result['ocr_runs_without_job']}, "
+          f"OCR receipts without their photo "
+          f"{result['ocr_receipts_without_photo']}; queue messages left {result['queue_messages_left']}")
     print(f"  integrity_check: {result['integrity']}")
     for job_id, why in list(result["not_done"].items())[:5]:
         print(f"    not done: {job_id} {why}")
@@ -382,8 +393,10 @@ def print_disk(result: dict[str, Any]) -> None:
         for what, row in result[phase].items():
             print(f"  {phase:<16} {what:<16} {row['status']} {row['content_type']:<26} {row['problem']}")
     print(f"  /health while full {result['health_while_full']}; after {result['health_after']}")
-    print(f"  tracebacks in the log while full: {len(result['tracebacks_while_full'])}")
-    for line in result["tracebacks_while_full"][:3]:
+    print(f"  errors with a traceback in the log while full: {len(result['tracebacks_while_full'])}; warnings "
+          f"with one: {len(result['warnings_with_traceback'])}; OCR receipts left without their photo: "
+          f"{result['ocr_receipts_without_photo']}")
+    for line in (result["tracebacks_while_full"] + result["warnings_with_traceback"])[:3]:
         print(f"    {line}")
     print(f"  integrity_check: {result['integrity']}; disk: {'OK' if result['ok'] else 'FAILED'}")
 

@@ -78,6 +78,7 @@ def roa2web(args: list[str], env: dict[str, str], stdin: str | None = None) -> s
 def install(root: Path, data_dir: Path | None = None, **settings: str) -> Install:
     """`roa2web init` in `data_dir` (default root/data) and the bench users; extra settings as env vars."""
     data_dir = data_dir or root / "data"
+    root.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
     env.update(DATA_DIR=str(data_dir), HOST="127.0.0.1", ROA2WEB_ENV_FILE=str(root / "none.env"),
                LOG_FORMAT="json", **settings)
@@ -205,7 +206,7 @@ def sqlite_files(data_dir: Path) -> list[Path]:
 
 
 def integrity(data_dir: Path) -> dict[str, str]:
-    """PRAGMA integrity_check of every SQLite file under `data_dir` (server stopped): {relative path: "ok" | problems}."""
+    """PRAGMA integrity_check of every SQLite file under `data_dir` (server stopped): {path: "ok" | problems}."""
     results = {}
     for path in sqlite_files(data_dir):
         with closing(sqlite3.connect(path, timeout=30)) as db:

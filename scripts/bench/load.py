@@ -46,7 +46,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: tests.support
 
-from live_server import (  # noqa: E402
+from live_server import (
     PASSWORD,
     USERS,
     Install,
@@ -131,7 +131,8 @@ def cached_urls(today: dt.date) -> list[tuple[str, str]]:
     for company in COMPANIES:
         urls += [
             ("/api/reports/dashboard", f"company_id={company}&year={today.year}&month={today.month}"),
-            ("/api/reports/trial-balance", f"company_id={company}&year={today.year}&month_from=1&month_to={today.month}"),
+            ("/api/reports/trial-balance",
+             f"company_id={company}&year={today.year}&month_from=1&month_to={today.month}"),
             ("/api/reports/invoices", f"company_id={company}&kind=sales&status=unpaid"),
             ("/api/reports/invoices/aging", f"company_id={company}&as_of={today}"),
             ("/api/reports/treasury", f"company_id={company}&date_from={today.year}-01-01&date_to={today}"),
@@ -413,7 +414,8 @@ def print_report(result: dict[str, Any]) -> None:
         for phase in ("before", "during", "after"):
             for kind in ("uncached", "cached"):
                 row = ledger[phase][kind]
-                print(f"    {phase:<7} {kind:<9} {row['count']:>5} req, errors {row['errors']:>4}, p50 {row['p50']:>8.1f}"
+                print(f"    {phase:<7} {kind:<9} {row['count']:>5} req, errors {row['errors']:>4}, "
+                      f"p50 {row['p50']:>8.1f}"
                       f" p99 {row['p99']:>8.1f} ms, statuses {row['statuses']}, cache {row['cache']}")
     print(f"  server exit code {result['server_exit_code']}; {result['date']}")
 

@@ -1,0 +1,109 @@
+"""The data dir's disk full: every write answers a clear 507 problem+json, logs no traceback, and works
+again once space is back. A real server on a real full file system (an 8 MB tmpfs as DATA_DIR)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import suppress
+from pathlib import Path
+
+import pytest
+
+from tests.jobs.server_process import free_port, wait_ready
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform != "linux" or os.geteuid() != 0 or shutil.which("mount") is None,
+                       reason="mounts a small tmpfs: Linux as root (the CI here runs as root)"),
+]
+PASSWORD = "parola-disk-123"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MB tmpfs, unmounted at the end."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def call(base: str, method: str, path: str, body: object = None, token: str = "") -> tuple[int, str, dict]:
+    """(status, content type, JSON body) of one request."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+            return response.status, response.headers["Content-Type"], json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], json.loads(error.read() or b"null")
+
+
+def fill(directory: Path) -> None:
+    """A filler file taking every free byte of the file system."""
+    with (directory / "filler.bin").open("wb", buffering=0) as handle:
+        for size in (1 << 20, 4096, 1):
+            with suppress(OSError):
+                while True:
+                    handle.write(b"\0" * size)
+    with pytest.raises(OSError) as full, (directory / "probe").open("wb", buffering=0) as probe:
+        probe.write(b"\0" * 4096)
+    assert full.value.errno == errno.ENOSPC
+
+
+def test_a_full_data_dir_answers_507_problems_then_recovers(small_disk: Path, tmp_path: Path, demo_ledger_path: Path):
+    data = small_disk / "data"
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
+    env.update(DATA_DIR=str(data), LEDGER_PATH=str(demo_ledger_path), ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
+               OCR_ENABLED="false", LOG_FORMAT="json")
+    subprocess.run([sys.executable, "-m", "roa2web", "init"], env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "roa2web", "users", "add", "ana", "--role", "operator", "--company", "all",
+                    "--password-stdin"], env=env, input=f"{PASSWORD}\n".encode(), check=True, capture_output=True,
+                   timeout=120)
+    port, log = free_port(), tmp_path / "server.log"
+    with log.open("wb") as handle:
+        server = subprocess.Popen([sys.executable, "-m", "roa2web", "serve", "--port", str(port)], env=env,
+                                  stdout=handle, stderr=handle)
+    base = f"http://127.0.0.1:{port}"
+    receipt = {"company_id": 1, "supplier_name": "ALFA PETROL SRL", "supplier_cif": "RO12345674",
+               "document_number": "DISK-1", "receipt_date": time.strftime("%Y-%m-%d"), "payment_method": "cash",
+               "total": 121.0, "vat_lines": [{"rate": 21, "base": 100.0, "vat": 21.0}], "expense_account": "6022"}
+    try:
+        wait_ready(port, server)
+        status, _, login = call(base, "POST", "/api/auth/login", {"username": "ana", "password": PASSWORD})
+        assert status == 200, login
+        token = login["access_token"]
+        fill(small_disk)
+        before = log.stat().st_size
+
+        status, kind, body = call(base, "POST", "/api/data-entry/receipts", receipt, token)
+        assert (status, kind) == (507, "application/problem+json"), (status, body)
+        assert body["type"].endswith("/insufficient-storage") and body["title"] == "Spațiu insuficient pe disc"
+        assert "plin" in body["detail"] and body["request_id"]
+        status, kind, body = call(base, "POST", "/api/auth/login", {"username": "ana", "password": PASSWORD})
+        assert (status, kind) == (507, "application/problem+json"), (status, body)
+
+        written = log.read_bytes()[before:].decode("utf-8", "replace")
+        assert "Traceback" not in written
+        assert "disk full" in written  # one clear line for the operator instead
+
+        (small_disk / "filler.bin").unlink()
+        (small_disk / "probe").unlink(missing_ok=True)
+        status, _, body = call(base, "POST", "/api/data-entry/receipts", receipt, token)
+        assert status == 201, body
+    finally:
+        server.terminate()
+        server.wait(60)
