@@ -217,7 +217,7 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
 
 def kill_part(args: argparse.Namespace, root: Path) -> dict[str, Any]:
     """The kill -9 rounds, the final drain and the checks."""
-    inst = install(root / "kill", QUEUE_MAX_ATTEMPTS=str(args.rounds + 3), LOG_LEVEL="WARNING",
+    inst = install(root / "kill", host=args.host, QUEUE_MAX_ATTEMPTS=str(args.rounds + 3), LOG_LEVEL="WARNING",
                    RATE_LIMIT_PER_USER_PER_MINUTE="1000000000")
     photos = load.receipt_photos()
     rng = random.Random(args.seed)
@@ -242,7 +242,7 @@ def kill_part(args: argparse.Namespace, root: Path) -> dict[str, Any]:
 def ledger_part(args: argparse.Namespace) -> dict[str, Any]:
     """load.py with the ledger locked in the middle of the run."""
     clients, seconds, at, hold = (6, 12, 4, 4) if args.quick else (20, 30, 10, 10)
-    argv = ["--clients", str(clients), "--seconds", str(seconds), "--think-ms", "500",
+    argv = ["--host", args.host, "--clients", str(clients), "--seconds", str(seconds), "--think-ms", "500",
             "--ledger-down", f"{at}:{hold}"]
     print(f"  load.py {' '.join(argv)}", flush=True)
     result = load.main(argv)
@@ -334,7 +334,7 @@ def disk_part(args: argparse.Namespace, root: Path) -> dict[str, Any]:
     if not mounted:
         return {"skipped": "cannot mount a tmpfs here (needs root on Linux)"}
     try:
-        inst = install(root / "disk", data_dir=mount / "data", LOG_LEVEL="WARNING")
+        inst = install(root / "disk", data_dir=mount / "data", host=args.host, LOG_LEVEL="WARNING")
         photo = load.receipt_photos(1)[0]
         server = serve(inst)
         try:
@@ -413,6 +413,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-disk", action="store_true")
     parser.add_argument("--quick", action="store_true", help="shorter ledger part")
     parser.add_argument("--seed", type=int, default=int(os.environ.get("CHAOS_SEED", "11")))
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on (anything else: refused)")
     parser.add_argument("--json", type=Path)
     return parser.parse_args(argv)
 

@@ -34,14 +34,17 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def require_loopback(host: str) -> str:
     """`host` if it is a loopback address (127.0.0.0/8, ::1, localhost); anything else is refused."""
-    if host == "localhost" or ipaddress.ip_address(host).is_loopback:
-        return host
+    try:
+        if host == "localhost" or ipaddress.ip_address(host).is_loopback:
+            return host
+    except ValueError:  # a name: only "localhost" is known to be loopback
+        pass
     raise SystemExit(f"refusing a non-loopback target {host!r}: these scripts only load 127.0.0.1")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((require_loopback(host), 0))
         return int(probe.getsockname()[1])
 
@@ -75,12 +78,16 @@ def roa2web(args: list[str], env: dict[str, str], stdin: str | None = None) -> s
     return done.stdout
 
 
-def install(root: Path, data_dir: Path | None = None, **settings: str) -> Install:
-    """`roa2web init` in `data_dir` (default root/data) and the bench users; extra settings as env vars."""
+def install(root: Path, data_dir: Path | None = None, host: str = "127.0.0.1", **settings: str) -> Install:
+    """`roa2web init` in `data_dir` (default root/data) and the bench users; extra settings as env vars.
+
+    The server will listen on `host`, a loopback address (anything else is refused).
+    """
+    host = require_loopback(host)
     data_dir = data_dir or root / "data"
     root.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
-    env.update(DATA_DIR=str(data_dir), HOST="127.0.0.1", ROA2WEB_ENV_FILE=str(root / "none.env"),
+    env.update(DATA_DIR=str(data_dir), HOST=host, ROA2WEB_ENV_FILE=str(root / "none.env"),
                LOG_FORMAT="json", **settings)
     output = roa2web(["init"], env)
     match = re.search(r"password: (\S+)", output)
@@ -89,7 +96,7 @@ def install(root: Path, data_dir: Path | None = None, **settings: str) -> Instal
     for name, roles in USERS.items():
         role_args = [arg for role in roles for arg in ("--role", role)]
         roa2web(["users", "add", name, *role_args, "--company", "all", "--password-stdin"], env, f"{PASSWORD}\n")
-    return Install(root, data_dir, env, match[1])
+    return Install(root, data_dir, env, match[1], host)
 
 
 @dataclass
@@ -103,7 +110,8 @@ class Server:
     @property
     def base(self) -> str:
         """http://127.0.0.1:PORT"""
-        return f"http://{self.install.host}:{self.port}"
+        host = self.install.host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def kill9(self) -> None:
         """kill -9: SIGKILL on POSIX, TerminateProcess on Windows; nothing runs on the way out."""

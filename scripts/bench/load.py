@@ -363,7 +363,7 @@ async def drive(server: Server, args: argparse.Namespace, plan: Plan) -> tuple[l
 
 def run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
     """Install, serve, load, report (a dict, also what --json writes)."""
-    inst = install(root, **SERVER_SETTINGS)
+    inst = install(root, host=args.host, **SERVER_SETTINGS)
     photos = receipt_photos()
     server = serve(inst)
     try:
@@ -430,6 +430,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="4 clients for 6 s (CI: does it still work)")
     parser.add_argument("--ledger-down", metavar="AT:FOR", help="lock the ledger file from second AT for FOR seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on (anything else: refused)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if args.quick:

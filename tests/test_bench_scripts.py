@@ -1,0 +1,65 @@
+"""scripts/bench/load.py and chaos.py keep working: run short, their JSON figures read back.
+
+Not a benchmark: nothing here depends on the machine's speed, only on what the scripts found.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "scripts" / "bench"
+pytestmark = pytest.mark.slow
+
+
+def run_script(name: str, args: list[str], out: Path) -> dict:
+    """`python scripts/bench/NAME ARGS --json OUT`, its figures."""
+    done = subprocess.run([sys.executable, str(BENCH / name), *args, "--json", str(out)], capture_output=True,
+                          text=True, timeout=1200, check=False)
+    assert out.exists(), f"{name} wrote no figures ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+@pytest.mark.timeout(1500)
+def test_load_quick_runs_the_mix_without_errors(tmp_path: Path):
+    result = run_script("load.py", ["--quick", "--think-ms", "100"], tmp_path / "load.json")
+    assert result["requests"] > 0 and result["errors"] == 0, result["routes"]
+    cached = [row for route, row in result["routes"].items() if route.endswith("(cached)")]
+    assert cached and all(set(row["cache"]) == {"HIT-L1"} for row in cached), cached
+    assert all(row["errors"] == 0 for row in result["routes"].values())
+    assert result["rss_mb"]["series"] and result["rss_mb"]["max"] > 0
+    assert result["server_exit_code"] == 0
+
+
+def test_load_refuses_a_non_loopback_target():
+    sys.path.insert(0, str(BENCH))
+    try:
+        from live_server import require_loopback
+    finally:
+        sys.path.remove(str(BENCH))
+    assert require_loopback("127.0.0.1") == "127.0.0.1" and require_loopback("::1") == "::1"
+    for host in ("0.0.0.0", "10.0.0.5", "192.168.1.10", "example.com"):
+        with pytest.raises(SystemExit, match="non-loopback"):
+            require_loopback(host)
+
+
+@pytest.mark.timeout(1500)
+def test_chaos_two_rounds_lose_and_duplicate_nothing(tmp_path: Path):
+    result = run_script("chaos.py", ["--rounds", "2", "--skip-ledger"], tmp_path / "chaos.json")
+    kill = result["kill"]
+    assert kill["lost"] == [] and kill["not_done"] == {}, kill
+    assert kill["export_problems"] == {} and kill["ocr_run_problems"] == {}
+    assert kill["duplicate_receipts"] == [] and kill["missing_receipts"] == [] and kill["history_twice"] == []
+    assert kill["vat_line_problems"] == []
+    assert kill["integrity"] and set(kill["integrity"].values()) == {"ok"}, kill["integrity"]
+    assert {"app.db", "receipts.db", "queue.db", "cache.db", "ledger-demo.sqlite"} <= set(kill["integrity"])
+    assert kill["ok"]
+    disk = result["disk"]
+    if "skipped" not in disk:  # needs root on Linux to mount the small file system
+        assert disk["ok"], disk
+        assert {row["status"] for row in disk["while_full"].values()} <= {"200", "507"}
+    assert result["ok"]
