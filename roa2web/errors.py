@@ -7,7 +7,6 @@ so a client reads the same Romanian titles whatever raised them; logs stay Engli
 
 from __future__ import annotations
 
-import errno
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -40,6 +39,7 @@ from roa2web.problems import (
     Unauthorized,
     UnsupportedMediaType,
     ValidationFailed,
+    disk_full,
 )
 from roa2web.validation_messages import FALLBACK, field_errors
 
@@ -53,8 +53,6 @@ GENERIC_PROBLEMS: dict[int, type[Problem]] = {
                     PayloadTooLarge, UnsupportedMediaType, TooManyRequests, Problem, ServiceUnavailable,
                     InsufficientStorage)
 }
-_DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_SQLITE_FULL = "database or disk is full"  # SQLITE_FULL's message, also inside peewee's wrapper
 _FORMS = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
@@ -158,20 +156,6 @@ async def _on_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     headers = {name: value for name, value in exc.get_headers() if name.lower() not in {"content-type"}}
     return problem_response(status, _http_detail(status), headers=headers)
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether `exc`, or an exception it was raised from, says the disk is full (ENOSPC, a quota, SQLITE_FULL)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in _DISK_FULL_ERRNOS:
-            return True
-        if _SQLITE_FULL in str(current):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
 
 
 async def _on_unexpected(exc: Exception) -> Response:

@@ -14,6 +14,7 @@ the domain's own errors, which may combine a module's base class with one of the
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -172,3 +173,21 @@ class InsufficientStorage(Problem):
     status = 507
     kind = "insufficient-storage"
     title = "Spațiu insuficient pe disc"
+
+
+_DISK_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # Windows' ERROR_DISK_FULL is ENOSPC
+_SQLITE_FULL = "database or disk is full"  # SQLITE_FULL's message, kept inside peewee's wrapper too
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or an exception it was raised from, says the disk is full (ENOSPC, a quota, SQLITE_FULL)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _DISK_FULL_ERRNOS:
+            return True
+        if _SQLITE_FULL in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -1,4 +1,5 @@
-"""The data dir's disk full: every write answers a clear 507 problem+json, logs no traceback, and works
+"""The data dir's disk full: every write answers a clear 507 problem+json; the log holds one clear line
+per failure and no traceback (requests, the queue's maintenance, the report cache); everything works
 again once space is back. A real server on a real full file system (an 8 MB tmpfs as DATA_DIR)."""
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def test_a_full_data_dir_answers_507_problems_then_recovers(small_disk: Path, tm
     data = small_disk / "data"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
     env.update(DATA_DIR=str(data), LEDGER_PATH=str(demo_ledger_path), ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
-               OCR_ENABLED="false", LOG_FORMAT="json")
+               OCR_ENABLED="false", LOG_FORMAT="json", QUEUE_HEARTBEAT_S="0.5")
     subprocess.run([sys.executable, "-m", "roa2web", "init"], env=env, check=True, capture_output=True, timeout=120)
     subprocess.run([sys.executable, "-m", "roa2web", "users", "add", "ana", "--role", "operator", "--company", "all",
                     "--password-stdin"], env=env, input=f"{PASSWORD}\n".encode(), check=True, capture_output=True,
@@ -96,9 +97,18 @@ def test_a_full_data_dir_answers_507_problems_then_recovers(small_disk: Path, tm
         status, kind, body = call(base, "POST", "/api/auth/login", {"username": "ana", "password": PASSWORD})
         assert (status, kind) == (507, "application/problem+json"), (status, body)
 
+        year = time.localtime().tm_year - 1  # a report never asked: its copy cannot be kept in the cache's L2
+        status, _, body = call(base, "GET", f"/api/reports/trial-balance?company_id=1&year={year}&month_from=1"
+                               "&month_to=12", token=token)
+        assert status == 200, body  # reading still works
+        deadline = time.monotonic() + 60
+        while b"queue maintenance failed, disk full" not in log.read_bytes()[before:]:  # it runs every 0.5 s
+            assert time.monotonic() < deadline and server.poll() is None, log.read_text(encoding="utf-8")[-3000:]
+            time.sleep(0.1)
         written = log.read_bytes()[before:].decode("utf-8", "replace")
-        assert "Traceback" not in written
-        assert "disk full" in written  # one clear line for the operator instead
+        assert "Traceback" not in written, written[-3000:]
+        assert "disk full on POST /api/data-entry/receipts" in written  # one clear line for the operator instead
+        assert "(disk full)" in written  # the cache's
 
         (small_disk / "filler.bin").unlink()
         (small_disk / "probe").unlink(missing_ok=True)

@@ -33,6 +33,7 @@ from roa2web.cache.keys import cache_key, ledger_tag
 from roa2web.cache.memory import MemoryTier
 from roa2web.cache.stats import CacheStats
 from roa2web.cache.store import SqliteTier
+from roa2web.problems import disk_full
 
 if TYPE_CHECKING:
     from roa2web.settings import Settings
@@ -238,9 +239,11 @@ class TwoTierCache:
     def _write_l2(self, write: Callable[..., None], *args: Any) -> None:
         try:
             write(*args)
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
             self._stats.record_l2_error()
-            log.warning("cache L2 %s failed for %s", write.__name__, args[0], exc_info=True)
+            full = disk_full(exc)  # the operator's to fix: no traceback for it
+            log.warning("cache L2 %s failed for %s%s", write.__name__, args[0], " (disk full)" if full else "",
+                        exc_info=not full)
 
     # --- maintenance
     def invalidate(self, company_id: int | None = None, report: str | None = None) -> int:

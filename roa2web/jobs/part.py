@@ -21,6 +21,7 @@ from roa2web.jobs.queries import oldest_queued, state_counts
 from roa2web.jobs.runner import JobRunner
 from roa2web.jobs.service import JobService
 from roa2web.jobs.store import JobState, get_job, now_utc
+from roa2web.problems import disk_full
 from roa2web.runtime import Runtime
 
 log = logging.getLogger("roa2web.jobs")
@@ -98,7 +99,11 @@ class QueuePart:
                 await asyncio.to_thread(self.consumer.check_worker_health)
                 await self._report()
                 await recovery.reap_orphans(self.db, self.queue, own_worker=self.worker, stale_after=self.stale_after)
-            except Exception:
+            except Exception as exc:
+                if disk_full(exc):  # the operator's to fix, not a defect: one line each time, no traceback
+                    log.error("queue maintenance failed, disk full (%s); trying again in %.0f s", exc,
+                              self.settings.queue_heartbeat_s)
+                    continue
                 log.exception("queue maintenance failed; trying again in %.0f s", self.settings.queue_heartbeat_s)
 
     async def stop(self) -> None:
