@@ -7,6 +7,18 @@ from dataclasses import dataclass
 
 from roa2web.auth.principal import Principal
 from roa2web.ledger.base import Ledger
+from roa2web.problems import NotFound
+
+
+class CompanyNotFound(NotFound):
+    """The ledger has no such company (asked only for a caller with rights on it: the others get a 403 first)."""
+
+    kind = "company-not-found"
+
+    @classmethod
+    def of(cls, company_id: int) -> CompanyNotFound:
+        """The error for `company_id`, in the words people read."""
+        return cls(f"Firma {company_id} nu există în contabilitate.")
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,12 @@ async def all_companies(ledger: Ledger) -> list[Company]:
     return [Company(int(r["company_id"]), r["name"], r["cif"], bool(r["vat_payer"])) for r in rows]
 
 
+async def ensure_company_exists(ledger: Ledger, company_id: int) -> None:
+    """CompanyNotFound unless the ledger has `company_id`."""
+    if not any(company.id == company_id for company in await all_companies(ledger)):
+        raise CompanyNotFound.of(company_id)
+
+
 async def companies_for(ledger: Ledger, principal: Principal) -> list[Company]:
     """The companies `principal` has rights on."""
     return [c for c in await all_companies(ledger) if principal.may_see_company(c.id)]
@@ -61,6 +79,14 @@ async def calendar_of(ledger: Ledger, company_id: int, *, today: dt.date) -> Cal
     else:
         current = (today.year, today.month)
     return Calendar(sorted({p.year for p in periods}), periods, current)
+
+
+async def company_calendar(ledger: Ledger, company_id: int, *, today: dt.date) -> Calendar:
+    """`calendar_of` a company the ledger has: CompanyNotFound when it has none (asked only when no month is)."""
+    calendar = await calendar_of(ledger, company_id, today=today)
+    if not calendar.periods:
+        await ensure_company_exists(ledger, company_id)
+    return calendar
 
 
 async def is_period_closed(ledger: Ledger, company_id: int, day: dt.date) -> bool:

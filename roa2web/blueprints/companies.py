@@ -10,7 +10,7 @@ from quart_schema import validate_querystring, validate_response
 
 from roa2web.blueprints.common import problems, runtime
 from roa2web.bounds import Int64
-from roa2web.companies import calendar_of, companies_for
+from roa2web.companies import companies_for, company_calendar
 from roa2web.web.guards import current_principal, ensure_company
 
 blueprint = Blueprint("companies", __name__, url_prefix="/api")
@@ -71,11 +71,11 @@ async def list_companies() -> CompanyList:
 @blueprint.get("/calendar")
 @validate_querystring(CalendarQuery)
 @validate_response(CalendarOut, 200)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def calendar(query_args: CalendarQuery) -> CalendarOut:
-    """Years and months with their closed flag, and the current period."""
+    """Years and months with their closed flag, and the current period (404 for a company the ledger lacks)."""
     ensure_company(query_args.company_id)
-    result = await calendar_of(runtime().ledger, query_args.company_id, today=dt.date.today())
+    result = await company_calendar(runtime().ledger, query_args.company_id, today=dt.date.today())
     return CalendarOut(
         company_id=query_args.company_id,
         years=result.years,

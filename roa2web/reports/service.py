@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from roa2web.cache import CachedResponse, CacheOutcome, TwoTierCache
+from roa2web.companies import ensure_company_exists
 from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.ledger.breaker import BreakerState
 from roa2web.reports.money import dumps
@@ -70,8 +71,8 @@ class ReportService:
 
         `params`, completed where a default depends on the day (invoices' `as_of` = today; the
         mapping itself is never changed), form the cache key.
-        Raises ReportParameterError for parameters the builder refuses and LedgerError when the ledger
-        fails and no copy, fresh or expired, is cached.
+        Raises ReportParameterError for parameters the builder refuses, CompanyNotFound for a company
+        the ledger lacks, and LedgerError when the ledger fails and no copy, fresh or expired, is cached.
         """
         spec = cached_report(report)
         params = spec.resolve(params)
@@ -99,6 +100,11 @@ class ReportService:
             await asyncio.to_thread(self.cache.use_ledger, identity)
 
     async def _build(self, spec: CachedReport, params: Mapping[str, Any]) -> bytes:
+        """The report's bytes; CompanyNotFound (never cached) when the ledger has no such company.
+
+        Only a miss asks the ledger whether the company exists: one small query beside the report's own.
+        """
+        await ensure_company_exists(self.ledger, params["company_id"])
         return dumps(await spec.builder(self.ledger, **params))
 
     async def invalidate(self, company_id: int | None = None, report: str | None = None) -> int:

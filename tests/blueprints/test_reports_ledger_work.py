@@ -42,7 +42,7 @@ async def test_hundred_concurrent_misses_run_the_report_once(app, client, user_h
     responses = await asyncio.gather(*(client.get(url("trial-balance", **CLOSED_TB), headers=headers)
                                        for _ in range(100)))
     assert [r.status_code for r in responses] == [200] * 100
-    assert ledger.queries - queries == expected >= 1
+    assert ledger.queries - queries == expected + 1 >= 2  # and one: does the ledger have the company?
     assert cache.stats()["computes"] - computes == 1
     assert len({await r.get_data() for r in responses}) == 1
     assert {r.headers["X-Cache"] for r in responses} <= {"MISS", "HIT-L1"}

@@ -79,7 +79,7 @@ class VatRateList(BaseModel):
 @require_roles(*READ_ROLES)
 @validate_querystring(SearchQuery)
 @validate_response(PartnerList, 200)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def partners(query_args: SearchQuery) -> PartnerList:
     """Partners whose name contains `q` or whose CIF starts with it."""
     ensure_company(query_args.company_id)
@@ -93,7 +93,7 @@ async def partners(query_args: SearchQuery) -> PartnerList:
 @require_roles(*READ_ROLES)
 @validate_querystring(SearchQuery)
 @validate_response(AccountList, 200)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def accounts(query_args: SearchQuery) -> AccountList:
     """Expense accounts (class 6) whose code starts with `q` or whose name contains it."""
     ensure_company(query_args.company_id)

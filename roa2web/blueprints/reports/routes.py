@@ -42,7 +42,7 @@ async def _serve(report: str, query: ReportParams) -> Response:
 @blueprint.get("/dashboard")
 @validate_querystring(cached_report("dashboard").params)
 @document_response(DashboardOut, 200, CacheHeaders)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def get_dashboard(query_args: ReportParams) -> Response:
     """Dashboard KPIs of one month.
 
@@ -60,7 +60,7 @@ async def get_dashboard(query_args: ReportParams) -> Response:
 @blueprint.get("/invoices")
 @validate_querystring(cached_report("invoices").params)
 @document_response(InvoicePageOut, 200, CacheHeaders)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def get_invoices(query_args: ReportParams) -> Response:
     """Sales or purchase invoices, a page at a time.
 
@@ -73,7 +73,7 @@ async def get_invoices(query_args: ReportParams) -> Response:
 @blueprint.get("/invoices/aging")
 @validate_querystring(cached_report("invoices_aging").params)
 @document_response(AgingOut, 200, CacheHeaders)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def get_invoice_aging(query_args: ReportParams) -> Response:
     """Aging of open invoices per partner and in total.
 
@@ -86,7 +86,7 @@ async def get_invoice_aging(query_args: ReportParams) -> Response:
 @blueprint.get("/treasury")
 @validate_querystring(cached_report("treasury").params)
 @document_response(TreasuryOut, 200, CacheHeaders)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def get_treasury(query_args: ReportParams) -> Response:
     """Cash and bank accounts over a date range.
 
@@ -99,7 +99,7 @@ async def get_treasury(query_args: ReportParams) -> Response:
 @blueprint.get("/trial-balance")
 @validate_querystring(cached_report("trial_balance").params)
 @document_response(TrialBalanceOut, 200, CacheHeaders)
-@problems(400, 401, 403, 503)
+@problems(400, 401, 403, 404, 503)
 async def get_trial_balance(query_args: ReportParams) -> Response:
     """Trial balance (balanța de verificare) for a range of months.
 

@@ -140,11 +140,11 @@ class ReceiptExports:
         return await self.jobs().submit(EXPORT_JOB, params, owner_id=principal.user_id, company_id=company_id)
 
     async def job(self, principal: Principal, job_id: str) -> Job:
-        """An export job the caller may see."""
+        """An export job the caller may see; another company's is NotFound, as if it did not exist."""
         job = await self.jobs().get(job_id)
-        if job is None or job.kind != EXPORT_JOB or job.company_id is None:
+        if (job is None or job.kind != EXPORT_JOB or job.company_id is None
+                or not principal.may_see_company(job.company_id)):
             raise NotFound(f"Nu există exportul {job_id}.")
-        ensure_can_read(principal, job.company_id)
         return job
 
     async def plan(self, job_id: str, params: dict[str, Any]) -> ExportBatch:

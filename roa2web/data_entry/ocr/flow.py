@@ -151,12 +151,20 @@ class OcrFlow:
         return OcrStatus(job, run, await self.receipts.get(principal, receipt.id))
 
     async def status(self, principal: Principal, job_id: str) -> OcrStatus:
-        """An OCR job, the run it carries and its receipt, for a caller who may see that receipt."""
+        """An OCR job, the run it carries and its receipt, for a caller who may see that receipt.
+
+        Another company's job is NotFound with the words a job that does not exist gets (not its receipt's id).
+        """
         job = await self.jobs().get(job_id)
         run = await ocr_store.get_run(self.db, str(job.params.get("run_id"))) if job and job.kind == OCR_JOB else None
+        missing = NotFound(f"Nu există lucrarea de citire OCR {job_id}.")
         if job is None or run is None:
-            raise NotFound(f"Nu există lucrarea de citire OCR {job_id}.")
-        return OcrStatus(job, run, await self.receipts.get(principal, run.receipt_id))
+            raise missing
+        try:
+            receipt = await self.receipts.get(principal, run.receipt_id)
+        except NotFound:
+            raise missing from None
+        return OcrStatus(job, run, receipt)
 
     async def latest(self, receipt_id: str) -> LatestOcr | None:
         """The newest run of a receipt, with its job."""

@@ -16,7 +16,7 @@ from cachetools import TTLCache
 
 from roa2web.accounting.cif import is_ascii_digits, normalize_cif
 from roa2web.accounting.vat import vat_rates_on
-from roa2web.companies import Company, all_companies
+from roa2web.companies import Company, CompanyNotFound, all_companies
 from roa2web.ledger.base import Ledger
 
 
@@ -111,6 +111,11 @@ class Nomenclature:
         """One company (None when the ledger does not know it)."""
         return (await self.companies()).get(company_id)
 
+    async def ensure_company(self, company_id: int) -> None:
+        """CompanyNotFound unless the ledger has `company_id` (from the cached list of companies)."""
+        if await self.company(company_id) is None:
+            raise CompanyNotFound.of(company_id)
+
     async def partners(self, company_id: int) -> list[Partner]:
         """Every partner of a company, by name."""
 
@@ -126,7 +131,11 @@ class Nomenclature:
         return next((p for p in await self.partners(company_id) if p.partner_id == partner_id), None)
 
     async def search_partners(self, company_id: int, query: str | None, *, limit: int = 50) -> list[Partner]:
-        """Partners whose name contains `query` or whose CIF starts with it (RO and spaces ignored)."""
+        """Partners whose name contains `query` or whose CIF starts with it (RO and spaces ignored).
+
+        CompanyNotFound when the ledger has no such company.
+        """
+        await self.ensure_company(company_id)
         partners = await self.partners(company_id)
         if not query:
             return partners[:limit]
@@ -148,7 +157,8 @@ class Nomenclature:
         return result
 
     async def search_accounts(self, company_id: int, query: str | None, *, limit: int = 50) -> list[ExpenseAccount]:
-        """Expense accounts whose code starts with `query` or whose name contains it."""
+        """Expense accounts whose code starts with `query` or whose name contains it (CompanyNotFound as above)."""
+        await self.ensure_company(company_id)
         accounts = await self.expense_accounts(company_id)
         if not query:
             return accounts[:limit]

@@ -65,11 +65,10 @@ class ReceiptService:
 
     # --- reading
     async def get(self, principal: Principal, receipt_id: str) -> Receipt:
-        """A receipt the caller may see."""
+        """A receipt the caller may see; another company's is NotFound, as if it did not exist (no hint it does)."""
         receipt = await receipt_store.get_receipt(self.db, receipt_id)
-        if receipt is None:
+        if receipt is None or not principal.may_see_company(receipt.company_id):
             raise NotFound(f"Nu există bonul {receipt_id}.")
-        ensure_can_read(principal, receipt.company_id)
         return receipt
 
     async def search(

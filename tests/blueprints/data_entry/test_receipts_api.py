@@ -90,7 +90,8 @@ async def test_rights_and_roles(de_client, as_user):
     receipt = await create(de_client, ana)
     # dan has no rights on company 2, victor may only look
     assert (await de_client.post(BASE, json=receipt_payload(), headers=dan)).status_code == 403
-    assert (await de_client.get(f"{BASE}/{receipt['id']}", headers=dan)).status_code == 403
+    hidden = await de_client.get(f"{BASE}/{receipt['id']}", headers=dan)  # as if it did not exist
+    assert hidden.status_code == 404 and (await hidden.get_json())["detail"] == f"Nu există bonul {receipt['id']}."
     assert (await de_client.post(BASE, json=receipt_payload(), headers=victor)).status_code == 403
     assert (await de_client.get(f"{BASE}/{receipt['id']}", headers=victor)).status_code == 200
     edit = await de_client.patch(f"{BASE}/{receipt['id']}", json={"notes": "x"}, headers=victor)
