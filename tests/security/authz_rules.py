@@ -2,7 +2,7 @@
 
 What the API promises (DESIGN.md §6, §10), and what every rule below predicts:
 
-- no token, or an invalid one → 401 on every route but the public ones;
+- no token, or an invalid one (a disabled user's too) → 401 on every route but the public ones;
 - a role the route needs is missing → 403 `role-forbidden`, checked at the door before anything is
   looked up, so it says nothing about the object named;
 - a company the caller names (query or body `company_id`) outside their companies → 403
@@ -28,7 +28,8 @@ UNAUTH = frozenset({401})
 FORBID = frozenset({403})
 HIDDEN = frozenset({404})
 INVALID = frozenset({400})
-OUTCOME_NAMES = {ALLOW: "allowed", UNAUTH: "401", FORBID: "403", HIDDEN: "404", INVALID: "400"}
+OUTCOME_NAMES = {ALLOW: "allowed", UNAUTH: "401", FORBID: "403", HIDDEN: "404", INVALID: "400",
+                 ALLOW | UNAUTH: "allowed or 401"}
 READ_ROLES = ("viewer", "operator", "approver")
 RECEIPTS = "/api/data-entry/receipts"
 
@@ -63,9 +64,14 @@ class Rule:
         raise NotImplementedError
 
     def predict(self, actor: Actor, target: str, world: World) -> frozenset[int]:
-        """The reply class: 401 for anonymous callers of a non-public route, else the rule's own."""
-        if actor.anonymous and not self.public:
+        """The reply class: 401 for callers without a good token on a non-public route, else the rule's own.
+
+        A disabled user's token gets no more than no token does (a public route may refuse it: /health reads it).
+        """
+        if actor.locked_out and not self.public:
             return UNAUTH
+        if actor.disabled:
+            return ALLOW | UNAUTH
         return self.expect(actor, target, world)
 
 

@@ -39,10 +39,16 @@ class Actor:
     roles: frozenset[str] = frozenset()
     companies: frozenset[int] | None = frozenset()
     anonymous: bool = False
+    disabled: bool = False  # logged in, then disabled: the token it holds names a user who may no longer come in
+
+    @property
+    def locked_out(self) -> bool:
+        """Comes without a token that is still good."""
+        return self.anonymous or self.disabled
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.roles
+        return "admin" in self.roles and not self.locked_out
 
     def has(self, *roles: str) -> bool:
         """Holds one of `roles` (admins hold every role)."""
@@ -61,10 +67,10 @@ ACTORS: tuple[Actor, ...] = (
     Actor("approver_a", frozenset({"approver"}), frozenset({1})),
     Actor("opappr_b", frozenset({"operator", "approver"}), frozenset({2})),
     Actor("nobody", frozenset({"viewer"}), frozenset()),
+    Actor("disabled", frozenset({"admin"}), None, disabled=True),
 )
 CLERKS = {"A": Actor("clerk_a", frozenset({"operator"}), frozenset({1})),
           "B": Actor("clerk_b", frozenset({"operator"}), frozenset({2}))}
-DISABLED = Actor("disabled", frozenset({"admin"}), None)
 
 
 def png(size: tuple[int, int] = (48, 32)) -> bytes:
@@ -197,6 +203,9 @@ async def build_world(app: Quart, password_hash: str) -> World:
         objects.draft_id, objects.attachment_id = await world.new_receipt(key, attachment=True)
         objects.pending_id, _ = await world.new_receipt(key, state="PENDING")
     await _start_jobs(world)
+    for actor in ACTORS:
+        if actor.disabled:
+            assert await app.extensions["roa2web"].auth.set_disabled(user_ids[actor.name], True)
     return world
 
 
