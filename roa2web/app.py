@@ -14,6 +14,7 @@ from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings, load_settings
+from roa2web.web.body_limit import install_body_limit
 from roa2web.web.guards import install_token_auth
 from roa2web.web.limits import install_rate_limits
 from roa2web.web.request import request_class
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     for module in enabled_modules(settings):
         if module.http:
             importlib.import_module(module.http).install_routes(app, runtime)
+    install_body_limit(app, json_limit=settings.max_json_body_bytes, upload_limit=settings.max_content_length,
+                       security=security)
 
     app.before_serving(runtime.start)
     app.after_serving(runtime.stop)

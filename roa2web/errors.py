@@ -24,6 +24,8 @@ from werkzeug.exceptions import HTTPException
 
 from roa2web.logs import request_id_var
 from roa2web.problems import (
+    PROBLEM_BASE,
+    PROBLEM_JSON,
     BadRequest,
     Conflict,
     FieldError,
@@ -44,8 +46,6 @@ from roa2web.problems import (
 from roa2web.validation_messages import FALLBACK, field_errors
 
 log = logging.getLogger("roa2web.errors")
-PROBLEM_JSON = "application/problem+json"
-PROBLEM_BASE = "https://roa2web.local/problems/"
 
 GENERIC_PROBLEMS: dict[int, type[Problem]] = {
     problem.status: problem

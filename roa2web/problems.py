@@ -19,6 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://roa2web.local/problems/"  # + a problem's kind: its `type`
+
 
 @dataclass(frozen=True, slots=True)
 class FieldError:

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     # --- HTTP
     allowed_origins: CsvList = []
     trusted_proxies: CsvList = ["127.0.0.1", "::1"]
-    max_content_length: int = Field(20 * 1024 * 1024, ge=1024)
+    max_content_length: int = Field(20 * 1024 * 1024, ge=1024)  # the largest body: an upload (a form with a file)
+    max_json_body_bytes: int = Field(256 * 1024, ge=1024)  # the largest body of every other route (JSON)
     rate_limit_per_user_per_minute: int = Field(600, ge=1)
     login_rate_limit: int = Field(5, ge=1)  # failed logins per client address within the period
     login_rate_period_s: int = Field(300, ge=1)

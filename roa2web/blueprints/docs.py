@@ -33,7 +33,7 @@ from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
 
 from roa2web.blueprints.common import ProblemOut
-from roa2web.errors import PROBLEM_JSON
+from roa2web.problems import PROBLEM_JSON
 from roa2web.web.guards import public
 
 blueprint = Blueprint("docs", __name__)

@@ -60,6 +60,11 @@ def new_request_id() -> str:
     return secrets.token_hex(8)
 
 
+def request_id_for(incoming: str | None) -> str:
+    """The id of a request whose X-Request-ID header is `incoming`: kept when a short safe token, else new."""
+    return incoming if incoming and _SAFE_ID.match(incoming) else new_request_id()
+
+
 def current_client_ip() -> str:
     """The address of this request's client, as resolved through trusted proxies."""
     return client_ip_var.get()
@@ -77,8 +82,7 @@ def install_request_context(app: Quart, trusted_proxies: list[str], security: Se
 
     @app.before_request
     async def identify_request() -> None:
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id_var.set(incoming if _SAFE_ID.match(incoming) else new_request_id())
+        request_id_var.set(request_id_for(request.headers.get("X-Request-ID")))
         client_ip_var.set(client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"), trusted))
 
     @app.after_request
