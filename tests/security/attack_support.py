@@ -4,7 +4,12 @@ app's own OpenAPI document lists them, and what every refusal must look like."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +97,39 @@ def assert_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
     loud = [(record.name, record.getMessage()) for record in caplog.records
             if record.levelno >= logging.ERROR or record.exc_info]
     assert loud == []
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | getattr(os, "O_TMPFILE", 0)
+_watchers: list[list[Path]] = []  # one list per `written_files()` block in progress
+_hooked = threading.Event()
+
+
+@contextmanager
+def written_files() -> Iterator[list[Path]]:
+    """The paths this process opens for writing meanwhile (Python's `open` audit event: open(), os.open,
+    tempfile's O_TMPFILE open, which names the directory). Audit hooks cannot be removed: one is added once."""
+    if not _hooked.is_set():
+        sys.addaudithook(_record_open)
+        _hooked.set()
+    paths: list[Path] = []
+    _watchers.append(paths)
+    try:
+        yield paths
+    finally:
+        _watchers.remove(paths)
+
+
+def _record_open(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or not _watchers or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path, mode, flags = args
+    by_mode = isinstance(mode, str) and any(letter in mode for letter in "wax+")
+    if by_mode or (isinstance(flags, int) and flags & _WRITE_FLAGS):
+        for paths in _watchers:
+            paths.append(Path(os.fsdecode(path)).resolve())
+
+
+def outside(paths: list[Path], data_dir: Path) -> list[Path]:
+    """The paths not under `data_dir`."""
+    root = data_dir.resolve()
+    return [path for path in paths if not path.is_relative_to(root)]

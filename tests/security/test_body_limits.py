@@ -10,12 +10,7 @@ hook on every file the process opens for writing). The real server is in test_bo
 from __future__ import annotations
 
 import io
-import os
-import sys
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -23,7 +18,7 @@ from quart.datastructures import FileStorage
 
 from roa2web.app import create_app
 from tests.conftest import add_user, login
-from tests.security.attack_support import new_receipt
+from tests.security.attack_support import new_receipt, outside, written_files
 from tests.support.romanian import is_romanian
 from tests.support.upload_files import image_bytes
 
@@ -159,39 +154,3 @@ async def test_a_form_file_larger_than_memory_spools_under_the_data_dir(settings
         spool = (settings.data_dir / "tmp").resolve()
         assert any(path == spool or path.parent == spool for path in opened), opened
         assert outside(opened, settings.data_dir) == []
-
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | getattr(os, "O_TMPFILE", 0)
-_watchers: list[list[Path]] = []  # one list per `written_files()` block in progress
-_hooked = threading.Event()
-
-
-@contextmanager
-def written_files() -> Iterator[list[Path]]:
-    """The paths this process opens for writing meanwhile (Python's `open` audit event: open(), os.open,
-    tempfile's O_TMPFILE open, which names the directory). Audit hooks cannot be removed: one is added once."""
-    if not _hooked.is_set():
-        sys.addaudithook(_record_open)
-        _hooked.set()
-    paths: list[Path] = []
-    _watchers.append(paths)
-    try:
-        yield paths
-    finally:
-        _watchers.remove(paths)
-
-
-def _record_open(event: str, args: tuple[Any, ...]) -> None:
-    if event != "open" or not _watchers or not isinstance(args[0], (str, bytes, os.PathLike)):
-        return
-    path, mode, flags = args
-    by_mode = isinstance(mode, str) and any(letter in mode for letter in "wax+")
-    if by_mode or (isinstance(flags, int) and flags & _WRITE_FLAGS):
-        for paths in _watchers:
-            paths.append(Path(os.fsdecode(path)).resolve())
-
-
-def outside(paths: list[Path], data_dir: Path) -> list[Path]:
-    """The paths not under `data_dir`."""
-    root = data_dir.resolve()
-    return [path for path in paths if not path.is_relative_to(root)]
