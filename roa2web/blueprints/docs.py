@@ -14,6 +14,8 @@ If-None-Match parameter) and the bodiless responses quart-schema cannot see (`EX
 e.g. the 204 of logout), marks the required query parameters `required` (quart-schema looks for
 `required` on each property, while JSON schema lists it on the model, so every query parameter came
 out optional), and makes operation ids unique (two blueprints may have handlers of the same name).
+It refuses two different schemas under one component name (quart-schema names a component after
+its model's class and keeps the last one, so a second `PartnerOut` silently redefined the first).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from quart_schema.casing import snake_to_camel
 from quart_schema.conversion import model_schema
 from quart_schema.openapi import OpenAPIProvider
 from quart_schema.typing import Model
+from werkzeug.routing import Rule
 
 from roa2web.blueprints.common import ProblemOut
 from roa2web.problems import PROBLEM_JSON
@@ -103,10 +106,27 @@ def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+class SchemaNameClash(RuntimeError):
+    """Two different models would share one name under components/schemas."""
+
+
 class ApiOpenAPIProvider(OpenAPIProvider):
     """quart-schema's OpenAPI generator, its output corrected (see the module docstring) and kept."""
 
     _spec: dict[str, Any] | None = None
+    _components: dict[str, tuple[str, dict[str, Any]]] | None = None
+
+    def build_paths(self, rule: Rule) -> tuple[dict[str, Any], dict[str, Any]]:
+        """quart-schema's path objects; a component named like an earlier, different one is an error."""
+        paths, components = super().build_paths(rule)
+        seen = self._components if self._components is not None else {}
+        self._components = seen
+        for name, schema in components.items():
+            first = seen.setdefault(name, (rule.rule, schema))
+            if first[1] != schema:
+                raise SchemaNameClash(f"two different schemas are named {name!r} (routes {first[0]} and "
+                                      f"{rule.rule}); rename one of the models")
+        return paths, components
 
     def build_response_object(
         self, model: type[Model], headers_model: type[Model] | None
@@ -139,5 +159,6 @@ class ApiOpenAPIProvider(OpenAPIProvider):
     def schema(self) -> dict[str, Any]:
         """The finished spec, built on first use (every route is registered by then); a copy each call."""
         if self._spec is None:
+            self._components = {}
             self._spec = finish_spec(super().schema())
         return copy.deepcopy(self._spec)

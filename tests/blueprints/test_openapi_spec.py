@@ -104,3 +104,49 @@ async def test_job_resources_show_their_states_as_an_enum(client):
         schema = _schema(spec, spec["paths"][path][method]["responses"][status])
         assert schema["properties"]["state"]["enum"] == states, path
         assert {"job_id", "status_url", "progress", "message", "downloads"} <= set(schema["required"]), path
+
+
+def _clashing_app():
+    """Two routes whose replies nest two different models, both named `Twin`."""
+    from pydantic import BaseModel
+    from quart import Quart
+    from quart_schema import QuartSchema, validate_response
+
+    from roa2web.blueprints.docs import ApiOpenAPIProvider
+
+    def twin(*fields: str) -> type[BaseModel]:
+        return type("Twin", (BaseModel,), {"__annotations__": dict.fromkeys(fields, int)})
+
+    class First(BaseModel):
+        twin: twin("partner_id")  # type: ignore[valid-type]
+
+    class Second(BaseModel):
+        twin: twin("id")  # type: ignore[valid-type]
+
+    app = Quart(__name__)
+    QuartSchema(app, openapi_provider_class=ApiOpenAPIProvider)
+    for path, model in (("/first", First), ("/second", Second)):
+        async def view() -> dict[str, int]:
+            return {}
+        app.add_url_rule(path, path, validate_response(model)(view))
+    return app
+
+
+def test_two_different_schemas_under_one_name_are_refused():
+    import pytest
+
+    from roa2web.blueprints.docs import SchemaNameClash
+
+    with pytest.raises(SchemaNameClash, match=r"'Twin'.*/first.*/second"):
+        _clashing_app().extensions["QUART_SCHEMA"].openapi_provider.schema()
+
+
+async def test_every_schema_name_in_the_document_is_one_model(app):
+    """Each name under components/schemas is one model: no second PartnerOut hides the first."""
+    from roa2web.blueprints.docs import ApiOpenAPIProvider
+
+    fresh = ApiOpenAPIProvider(app, app.extensions["QUART_SCHEMA"])  # builds the document anew, checking names
+    schemas = fresh.schema()["components"]["schemas"]
+    assert {"PartnerOut", "NomenclaturePartnerOut"} <= set(schemas)
+    assert "partner_id" in schemas["NomenclaturePartnerOut"]["properties"]
+    assert "id" in schemas["PartnerOut"]["properties"]

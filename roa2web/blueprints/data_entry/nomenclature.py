@@ -26,7 +26,7 @@ class SearchQuery(BaseModel):
     limit: int = Field(50, ge=1, le=500)
 
 
-class PartnerOut(BaseModel):
+class NomenclaturePartnerOut(BaseModel):
     """A ledger partner."""
 
     partner_id: int
@@ -38,7 +38,7 @@ class PartnerOut(BaseModel):
 class PartnerList(BaseModel):
     """Matching partners, by name."""
 
-    items: list[PartnerOut]
+    items: list[NomenclaturePartnerOut]
 
 
 class AccountOut(BaseModel):
@@ -85,7 +85,7 @@ async def partners(query_args: SearchQuery) -> PartnerList:
     ensure_company(query_args.company_id)
     found = await data_entry().nomenclature.search_partners(query_args.company_id, query_args.q,
                                                             limit=query_args.limit)
-    return PartnerList(items=[PartnerOut(partner_id=p.partner_id, name=p.name, cif=p.cif, kind=p.kind)
+    return PartnerList(items=[NomenclaturePartnerOut(partner_id=p.partner_id, name=p.name, cif=p.cif, kind=p.kind)
                               for p in found])
 
 
