@@ -10,10 +10,11 @@ app and then serves that copy. It puts response headers where OpenAPI wants them
 (`responses[code].headers`; quart-schema 0.25 writes them under `content` as if "headers" were a
 media type), documents problems as application/problem+json (quart-schema says application/json
 for every body), documents the 304 of every route whose 200 carries an ETag (with its
-If-None-Match parameter) and the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`,
-e.g. the 204 of logout), marks the required query parameters `required` (quart-schema looks for
-`required` on each property, while JSON schema lists it on the model, so every query parameter came
-out optional), and makes operation ids unique (two blueprints may have handlers of the same name).
+If-None-Match parameter), the bodiless responses quart-schema cannot see (`EXTRA_RESPONSES`,
+e.g. the 204 of logout) and the 400/415 any body or query can earn, marks the required query
+parameters `required` (quart-schema looks for `required` on each property, while JSON schema lists
+it on the model, so every query parameter came out optional), and makes operation ids unique (two
+blueprints may have handlers of the same name).
 It refuses two different schemas under one component name (quart-schema names a component after
 its model's class and keeps the last one, so a second `PartnerOut` silently redefined the first).
 """
@@ -82,14 +83,29 @@ def _header_object(header: dict[str, Any]) -> dict[str, Any]:
     return {"schema": schema} | ({"description": description} if description else {})
 
 
-def finish_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Add 304s, EXTRA_RESPONSES and unique operation ids to a generated spec (in place; returned)."""
+def _document_input_problems(operation: dict[str, Any], responses: dict[str, Any], problem: dict[str, Any]) -> None:
+    """The problems any input can earn: 400 where a body or query is read, 415 for a body not in its format."""
+    reads_body = "requestBody" in operation
+    if reads_body or any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+        responses.setdefault("400", copy.deepcopy(problem))
+    if reads_body:
+        responses.setdefault("415", copy.deepcopy(problem))
+
+
+def finish_spec(spec: dict[str, Any], problem: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Add 304s, EXTRA_RESPONSES and unique operation ids to a generated spec (in place; returned).
+
+    With `problem` (the problem+json response object), every operation reading a body or query
+    parameters also documents the 400 and 415 its input may earn.
+    """
     operations = [(method, path, operation) for path, item in spec.get("paths", {}).items()
                   for method, operation in item.items()]
     for method, path, operation in operations:
         # quart-schema keys responses by int status; ours are strings, as in JSON (and sortable together)
         responses = {str(code): value for code, value in operation.get("responses", {}).items()}
         operation["responses"] = responses
+        if problem is not None:
+            _document_input_problems(operation, responses, problem)
         for code, response in EXTRA_RESPONSES.get((method, path), {}).items():
             responses.setdefault(code, response)
         headers = responses.get("200", {}).get("headers", {})
@@ -160,5 +176,6 @@ class ApiOpenAPIProvider(OpenAPIProvider):
         """The finished spec, built on first use (every route is registered by then); a copy each call."""
         if self._spec is None:
             self._components = {}
-            self._spec = finish_spec(super().schema())
+            problem, _ = self.build_response_object(ProblemOut, None)
+            self._spec = finish_spec(super().schema(), problem)
         return copy.deepcopy(self._spec)

@@ -150,3 +150,18 @@ async def test_every_schema_name_in_the_document_is_one_model(app):
     assert {"PartnerOut", "NomenclaturePartnerOut"} <= set(schemas)
     assert "partner_id" in schemas["NomenclaturePartnerOut"]["properties"]
     assert "id" in schemas["PartnerOut"]["properties"]
+
+
+async def test_input_problems_are_documented_where_input_is_read(client):
+    """A body can be malformed or sent as the wrong type (400, 415); query parameters can be invalid (400)."""
+    spec = await (await client.get("/openapi.json")).get_json()
+    operations = [(f"{method.upper()} {path}", operation) for path, item in spec["paths"].items()
+                  for method, operation in item.items()]
+    with_body = [(name, op["responses"]) for name, op in operations if "requestBody" in op]
+    with_query = [(name, op["responses"]) for name, op in operations
+                  if any(parameter["in"] == "query" for parameter in op.get("parameters", []))]
+    assert len(with_body) >= 10 and len(with_query) >= 10
+    assert [name for name, responses in with_body if not {"400", "415"} <= set(responses)] == []
+    assert [name for name, responses in with_query if "400" not in responses] == []
+    download = spec["paths"]["/api/data-entry/exports/{job_id}/download"]["get"]["responses"]["400"]
+    assert list(download["content"]) == ["application/problem+json"]
