@@ -7,12 +7,12 @@ ReportParameterError, so a direct call is as safe as one through a model.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from roa2web.bounds import Id64
+from roa2web.dates import IsoDate
 
 CompanyId = Annotated[Id64, Field(description="ROA company id")]
 
@@ -38,9 +38,9 @@ class InvoiceFilterParams(ReportParams):
     kind: Literal["sales", "purchases"] = "sales"
     status: Literal["unpaid", "overdue", "paid", "all"] = "unpaid"
     partner_id: Id64 | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    as_of: dt.date | None = Field(default=None, description="payments up to this day; default today")
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    as_of: IsoDate | None = Field(default=None, description="payments up to this day; default today")
 
 
 class InvoiceListParams(InvoiceFilterParams):
@@ -54,15 +54,15 @@ class AgingParams(ReportParams):
     """Aging of open invoices at a date."""
 
     kind: Literal["sales", "purchases"] = "sales"
-    as_of: dt.date
+    as_of: IsoDate
     basis: Literal["due_date", "issue_date"] = "due_date"
 
 
 class TreasuryParams(ReportParams):
     """Cash and bank over a date range inside one fiscal year."""
 
-    date_from: dt.date
-    date_to: dt.date
+    date_from: IsoDate
+    date_to: IsoDate
 
 
 class TrialBalanceParams(ReportParams):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel
@@ -17,6 +16,7 @@ from roa2web.bounds import Int64
 from roa2web.data_entry.errors import Conflict
 from roa2web.data_entry.export.service import EXPORT_JOB
 from roa2web.data_entry.workflow.rules import DECIDE_ROLES
+from roa2web.dates import IsoDate
 from roa2web.jobs.store import Job, JobState
 from roa2web.problems import Gone
 from roa2web.web.caching import private_no_store
@@ -33,8 +33,8 @@ class ExportRequest(BaseModel):
     """The company and the period (receipt dates, inclusive) to export."""
 
     company_id: Int64
-    date_from: dt.date
-    date_to: dt.date
+    date_from: IsoDate
+    date_to: IsoDate
 
 
 class ReceiptExportOut(JobOut):

@@ -13,6 +13,7 @@ from roa2web.blueprints.data_entry.common import data_entry
 from roa2web.bounds import Int64
 from roa2web.data_entry.workflow.nomenclature import vat_rates
 from roa2web.data_entry.workflow.rules import READ_ROLES
+from roa2web.dates import IsoDate
 from roa2web.web.guards import ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_nomenclature", __name__, url_prefix="/api/data-entry/nomenclature")
@@ -58,7 +59,7 @@ class AccountList(BaseModel):
 class RatesQuery(BaseModel):
     """The day the rates are for (default today)."""
 
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
 
 class VatRateOut(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -16,6 +15,7 @@ from roa2web.data_entry.model import Attachment, HistoryEntry, OcrRun, PaymentMe
 from roa2web.data_entry.ocr.flow import LatestOcr
 from roa2web.data_entry.workflow.entries import paid_from
 from roa2web.data_entry.workflow.service import Notice
+from roa2web.dates import IsoDate
 
 # API name → domain name, where they differ
 _DOMAIN_NAMES = {"total": "total_bani"}
@@ -47,7 +47,7 @@ class ReceiptFieldsIn(BaseModel):
     supplier_name: str | None = Field(None, max_length=200, examples=["ALFA PETROL SRL"])
     supplier_cif: str | None = Field(None, max_length=20, examples=["RO12345674"])
     document_number: str | None = Field(None, max_length=50, examples=["37"])
-    receipt_date: dt.date | None = Field(None, examples=["2025-09-15"])
+    receipt_date: IsoDate | None = Field(None, examples=["2025-09-15"])
     payment_method: PaymentMethod | None = None
     total: Money | None = None
     vat_lines: list[VatLineIn] | None = Field(None, max_length=10)
@@ -187,8 +187,8 @@ class ReceiptQuery(BaseModel):
 
     company_id: Int64 | None = None
     state: State | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     supplier: str | None = Field(None, max_length=100, description="part of the supplier's name or CIF")
     created_by: str | None = Field(None, max_length=64, description="the creator's user id")
     cursor: str | None = Field(None, max_length=200)

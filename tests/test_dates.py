@@ -1,0 +1,63 @@
+"""A date is `YYYY-MM-DD` text: `0` is not 1970-01-01, in a query or in a body (a Romanian 400, not a day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from roa2web.dates import IsoDate
+from tests.support.data_entry import receipt_payload
+
+DAY = TypeAdapter(IsoDate)
+NOT_DAYS = [0, "0", 0.0, 86400, "86400", "2025-01-01T00:00:00", "20250101", "2025-1-1", True, "٢٠٢٥-٠١-٠١"]
+ROMANIAN = "Trebuie să fie o dată calendaristică validă, de forma AAAA-LL-ZZ (de exemplu 2025-03-31)"
+
+
+@pytest.mark.parametrize("value", NOT_DAYS)
+def test_only_a_day_is_a_day(value):
+    with pytest.raises(ValidationError) as error:
+        DAY.validate_python(value)
+    assert error.value.errors()[0]["type"] == "date_parsing"
+
+
+def test_a_day_and_its_text_are_days_and_an_impossible_day_is_not():
+    assert DAY.validate_python("2025-03-31") == dt.date(2025, 3, 31)
+    assert DAY.validate_python(dt.date(2025, 3, 31)) == dt.date(2025, 3, 31)
+    assert DAY.validate_json(b'"2025-03-31"') == dt.date(2025, 3, 31)
+    with pytest.raises(ValidationError):
+        DAY.validate_python("2025-02-30")
+    with pytest.raises(ValidationError):
+        DAY.validate_json(b"0")
+
+
+def _errors(body):
+    assert body["status"] == 400 and body["title"] == "Date invalide", body
+    return {tuple(error["loc"]): error["msg"] for error in body["errors"]}
+
+
+async def test_zero_is_not_a_date_in_a_report_query(client, user_headers):
+    viewer = await user_headers("vera", roles={"viewer"})
+    for query in ("date_from=0", "date_to=0", "as_of=0"):
+        response = await client.get(f"/api/reports/invoices?company_id=1&{query}", headers=viewer)
+        assert response.status_code == 400
+        assert _errors(await response.get_json()) == {(query.split("=")[0],): ROMANIAN}
+    aging = await client.get("/api/reports/invoices/aging?company_id=1&as_of=0", headers=viewer)
+    assert _errors(await aging.get_json()) == {("as_of",): ROMANIAN}
+    fine = await client.get("/api/reports/invoices?company_id=1&date_from=2025-01-01", headers=viewer)
+    assert fine.status_code == 200
+
+
+async def test_zero_is_not_a_date_in_a_receipt_or_an_export_body(client, user_headers):
+    operator = await user_headers("otilia", roles={"operator", "approver"})
+    created = await client.post("/api/data-entry/receipts", json=receipt_payload(receipt_date=0), headers=operator)
+    assert created.status_code == 400
+    assert _errors(await created.get_json()) == {("receipt_date",): ROMANIAN}
+    listed = await client.get("/api/data-entry/receipts?date_from=0", headers=operator)
+    assert _errors(await listed.get_json()) == {("date_from",): ROMANIAN}
+    export = await client.post("/api/data-entry/exports", headers=operator,
+                               json={"company_id": 2, "date_from": 0, "date_to": "2025-12-31"})
+    assert _errors(await export.get_json()) == {("date_from",): ROMANIAN}
+    rates = await client.get("/api/data-entry/nomenclature/vat-rates?date=0", headers=operator)
+    assert _errors(await rates.get_json()) == {("date",): ROMANIAN}
