@@ -105,10 +105,11 @@ async def test_required_in_the_schema_is_exactly_what_the_server_refuses_to_miss
 
 
 def _unwrap(annotation: Any) -> Any:
-    """The annotation without `| None`."""
+    """The annotation without `| None` and without `Annotated` metadata (IsoDate is a date)."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return inner
+        (annotation,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if typing.get_origin(annotation) is typing.Annotated:
+        return typing.get_args(annotation)[0]
     return annotation
 
 
