@@ -169,10 +169,15 @@ def wait_all_final(inst: Install, timeout_s: float) -> dict[str, int]:
 def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
     """Everything the kill part promises, read from the stopped server's files."""
     app_db, receipts_db = inst.data_dir / "app.db", inst.data_dir / "receipts.db"
-    jobs = {row[0]: row for row in read_db(app_db, "SELECT id, kind, state, attempts, error FROM jobs")}
-    lost = sorted(job_id for job_id in book.jobs if job_id not in jobs or jobs[job_id][2] != "done")
+    jobs = {row[0]: row for row in read_db(app_db, "SELECT id, kind, state, attempts, error, max_attempts, params "
+                                                   "FROM jobs")}
+    # retired by design: a job whose every attempt died with its worker fails (a poison job must not loop)
+    retired = {job_id for job_id, row in jobs.items()
+               if row[2] == "failed" and row[3] >= row[5] and "exited during attempt" in (row[4] or "")}
+    lost = sorted(job_id for job_id in book.jobs
+                  if job_id not in jobs or (jobs[job_id][2] != "done" and job_id not in retired))
     not_done = {job_id: f"{row[1]} {row[2]} after {row[3]} attempts: {row[4]}" for job_id, row in jobs.items()
-                if row[2] != "done"}
+                if row[2] != "done" and job_id not in retired}
     export_problems = {}
     for job_id, row in jobs.items():
         if row[1] not in ("report_export", "receipts_export") or row[2] != "done":
@@ -183,10 +188,12 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
         expected = 1 if row[1] == "report_export" else 2  # one XLSX or PDF; a receipts export writes XLSX + CSV
         if len(files) != expected or len(set(suffixes)) != len(suffixes) or any(".partial" in n for n in files):
             export_problems[job_id] = files
-    ocr_jobs = [job_id for job_id, row in jobs.items() if row[1] == "ocr"]
-    runs = Counter(row[0] for row in read_db(receipts_db,
-                                             "SELECT job_id FROM receipt_ocr_runs WHERE job_id IS NOT NULL"))
-    ocr_problems = {job_id: runs[job_id] for job_id in ocr_jobs if runs[job_id] != 1}
+    run_ids = {row[0] for row in read_db(receipts_db, "SELECT id FROM receipt_ocr_runs")}
+    linked = Counter(row[0] for row in read_db(receipts_db,
+                                               "SELECT job_id FROM receipt_ocr_runs WHERE job_id IS NOT NULL"))
+    ocr_problems = {job_id: f"run {json.loads(row[6]).get('run_id')}, linked by {linked[job_id]} runs"
+                    for job_id, row in jobs.items() if row[1] == "ocr"
+                    and (json.loads(row[6]).get("run_id") not in run_ids or linked[job_id] > 1)}
     duplicate_numbers = read_db(receipts_db, "SELECT company_id, document_number, COUNT(*) FROM receipts "
                                 "WHERE document_number LIKE 'CHAOS-%' GROUP BY 1, 2 HAVING COUNT(*) > 1")
     present = {row[0] for row in read_db(receipts_db, "SELECT id FROM receipts")}
@@ -204,7 +211,8 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
         "acknowledged_jobs": dict(Counter(book.jobs.values())), "jobs_in_table": len(jobs),
         "job_states": dict(Counter(row[2] for row in jobs.values())),
         "attempts": dict(Counter(str(row[3]) for row in jobs.values())),
-        "lost": lost, "not_done": not_done, "export_problems": export_problems, "ocr_run_problems": ocr_problems,
+        "lost": lost, "not_done": not_done, "retired_after_worker_deaths": len(retired),
+        "export_problems": export_problems, "ocr_run_problems": ocr_problems,
         "duplicate_receipts": [list(row) for row in duplicate_numbers], "missing_receipts": missing_receipts,
         "history_twice": [list(row) for row in history_twice], "vat_line_problems": [list(row) for row in vat_lines],
         "receipt_steps": dict(book.steps), "requests_cut_by_kill": book.in_flight_lost, "refused": dict(book.refused),
@@ -369,7 +377,8 @@ def print_kill(result: dict[str, Any]) -> None:
     print(f"kill -9 x {result['rounds']}: acknowledged jobs {result['acknowledged_jobs']}, jobs in the table "
           f"{result['jobs_in_table']} -> {result['job_states']} (attempts {result['attempts']}); drained in "
           f"{result['drain_s']} s")
-    print(f"  lost {len(result['lost'])}, not done {len(result['not_done'])}, export problems "
+    print(f"  lost {len(result['lost'])}, not done {len(result['not_done'])} (besides "
+          f"{result['retired_after_worker_deaths']} retired: every attempt died with its worker), export problems "
           f"{len(result['export_problems'])}, OCR run problems {len(result['ocr_run_problems'])}, duplicate receipts "
           f"{len(result['duplicate_receipts'])}, missing receipts {len(result['missing_receipts'])}, history actions "
           f"twice {len(result['history_twice'])}, VAT line problems {len(result['vat_line_problems'])}")
