@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import random
 import sqlite3
+import ssl
 import sys
 import tempfile
 import threading
@@ -226,12 +227,22 @@ def describe(response: httpx.Response) -> str:
     return f"{response.status_code} {response.headers.get('content-type', '')}: {text}"
 
 
-async def client_loop(index: int, plan: Plan, args: argparse.Namespace, t0: float, samples: list[Sample]) -> None:
+def browser(args: argparse.Namespace, tls: ssl.SSLContext) -> httpx.AsyncClient:
+    """One person's HTTP client (two connections, like a browser's few).
+
+    Made before the clock starts, with one shared TLS context: building httpx's default context
+    loads the CA bundle (tens of ms of CPU each), which for 200 clients would block the bench's
+    event loop for seconds inside the measured time, though the requests are plain http.
+    """
+    return httpx.AsyncClient(timeout=args.timeout, limits=httpx.Limits(max_connections=2), verify=tls)
+
+
+async def client_loop(index: int, client: httpx.AsyncClient, plan: Plan, args: argparse.Namespace, t0: float,
+                      samples: list[Sample]) -> None:
     """One person: pick, ask, wait, think; until the run's time is up."""
     rng = random.Random(args.seed * 100_003 + index)
     kinds, weights = list(MIX), list(MIX.values())
-    limits = httpx.Limits(max_connections=2)
-    async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
+    async with client:
         while time.monotonic() - t0 < args.seconds:
             samples.append(await request(client, plan, rng.choices(kinds, weights)[0], rng, t0))
             if args.think_ms:
@@ -337,6 +348,8 @@ async def drive(server: Server, args: argparse.Namespace, plan: Plan) -> tuple[l
     """The clients, the RSS sampler and (with --ledger-down) the lock and the /health watch."""
     samples: list[Sample] = []
     extra: dict[str, Any] = {}
+    tls = ssl.create_default_context()
+    browsers = [browser(args, tls) for _ in range(args.clients)]
     t0 = time.monotonic()
     lock = watch = None
     if args.ledger_down:
@@ -347,7 +360,8 @@ async def drive(server: Server, args: argparse.Namespace, plan: Plan) -> tuple[l
         lock.thread.start()
         watcher.start()
     with RssSampler(server.process.pid) as rss:
-        clients = [asyncio.create_task(client_loop(i, plan, args, t0, samples)) for i in range(args.clients)]
+        clients = [asyncio.create_task(client_loop(i, client, plan, args, t0, samples))
+                   for i, client in enumerate(browsers)]
         done, pending = await asyncio.wait(clients, timeout=args.seconds + args.timeout + 10)
         for task in pending:
             task.cancel()
