@@ -61,3 +61,15 @@ async def test_zero_is_not_a_date_in_a_receipt_or_an_export_body(client, user_he
     assert _errors(await export.get_json()) == {("date_from",): ROMANIAN}
     rates = await client.get("/api/data-entry/nomenclature/vat-rates?date=0", headers=operator)
     assert _errors(await rates.get_json()) == {("date",): ROMANIAN}
+
+
+async def test_a_report_date_before_1900_is_a_400_not_an_overflow(client, user_headers):
+    """as_of=0001-01-01 made the aging's cut-offs (90 days earlier) overflow: a 500 (found by the fuzzer)."""
+    viewer = await user_headers("vali", roles={"viewer"})
+    for url in ("/api/reports/invoices/aging?company_id=1&as_of=0001-01-01",
+                "/api/reports/invoices?company_id=1&as_of=0001-01-01",
+                "/api/reports/treasury?company_id=1&date_from=0001-01-01&date_to=2025-01-31"):
+        response = await client.get(url, headers=viewer)
+        assert response.status_code == 400, url
+        [error] = (await response.get_json())["errors"]
+        assert error["msg"] == "Trebuie să fie o dată din anii 1900–9999 (nu 01.01.0001)", url

@@ -86,9 +86,16 @@ def check_positive_id(field: str, value: Any) -> int:
 
 
 def check_date(field: str, value: Any) -> dt.date:
-    """A calendar date (a datetime is refused: reports work on whole days)."""
+    """A calendar date in a plausible fiscal year, 1900..9999 as for check_year.
+
+    A datetime is refused (reports work on whole days); 0001-01-01 would overflow the aging's
+    cut-offs 90 days earlier.
+    """
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ReportParameterError(field, f"Trebuie să fie o dată calendaristică (nu {value!r})")
+    if not 1900 <= value.year <= 9999:
+        day = f"{value.day:02d}.{value.month:02d}.{value.year:04d}"  # %Y gives "1", not "0001", on glibc
+        raise ReportParameterError(field, f"Trebuie să fie o dată din anii 1900–9999 (nu {day})")
     return value
 
 
