@@ -76,20 +76,6 @@ class Rule:
 
 
 @dataclass
-class Public(Rule):
-    """Reachable without a token; a token changes nothing about whether it answers."""
-
-    body: Body = no_body
-    public = True
-
-    async def request(self, world: World, target: str) -> Request:
-        return Request(kwargs=await self.body(world, 0))
-
-    def expect(self, actor: Actor, target: str, world: World) -> frozenset[int]:
-        return ALLOW
-
-
-@dataclass
 class Authenticated(Rule):
     """Any logged-in user."""
 
@@ -100,6 +86,13 @@ class Authenticated(Rule):
 
     def expect(self, actor: Actor, target: str, world: World) -> frozenset[int]:
         return ALLOW
+
+
+@dataclass
+class Public(Authenticated):
+    """Reachable without a token; a token changes nothing about whether it answers."""
+
+    public = True
 
 
 @dataclass
