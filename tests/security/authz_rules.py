@@ -235,22 +235,20 @@ class OwnJob(Rule):
         if target == "missing":
             return HIDDEN
         key, kind = target.split(":")
-        if kind not in self.kinds:
-            return HIDDEN
-        return ALLOW if actor.is_admin or JOB_OWNERS[(key, kind)] == actor.name else HIDDEN
+        return ALLOW if kind in self.kinds and self.may_see(actor, key, kind) else HIDDEN
+
+    def may_see(self, actor: Actor, key: str, kind: str) -> bool:
+        """Whether `actor` sees company `key`'s job of `kind`: its owner and admins."""
+        return actor.is_admin or JOB_OWNERS[(key, kind)] == actor.name
 
 
 @dataclass
 class CompanyJob(OwnJob):
     """A job in the path that any user of its company holding `door` sees (receipt exports, OCR)."""
 
-    def expect(self, actor: Actor, target: str, world: World) -> frozenset[int]:
-        if self.door is not None and not actor.has(*self.door):
-            return FORBID
-        if target == "missing":
-            return HIDDEN
-        key, kind = target.split(":")
-        return ALLOW if kind in self.kinds and actor.sees(COMPANY_IDS[key]) else HIDDEN
+    def may_see(self, actor: Actor, key: str, kind: str) -> bool:
+        """Any user of the job's company."""
+        return actor.sees(COMPANY_IDS[key])
 
 
 # --- bodies
