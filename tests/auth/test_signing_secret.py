@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +15,9 @@ from roa2web.auth.principal import Principal
 from roa2web.auth.secret import SECRET_FILE_NAME, configured_secret, refusal
 from roa2web.auth.tokens import issue_access_token
 from roa2web.settings import DEFAULT_JWT_SECRET, load_settings
+from tests.support.cli_env import deployer_env
 
 SERVE_TIMEOUT_S = 120
-
-
-def cli_env(tmp_path: Path, demo_ledger_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a deployer's shell: no settings but the data dir (and `extra`)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("ORACLE_", "DATA_", "QUEUE_")) and key not in ("HOST", "ENV", "JWT_SECRET_KEY")}
-    env.update(DATA_DIR=str(tmp_path / "data"), LEDGER_PATH=str(demo_ledger_path),
-               ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false", **extra)
-    return env
 
 
 def roa2web(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +45,7 @@ async def test_a_default_install_refuses_a_token_forged_with_the_public_developm
 
 
 def test_init_writes_a_random_owner_only_secret_once(tmp_path, demo_ledger_path):
-    env = cli_env(tmp_path, demo_ledger_path)
+    env = deployer_env(tmp_path, demo_ledger_path)
     first = roa2web(env, "init")
     assert first.returncode == 0, first.stderr
     path = tmp_path / "data" / SECRET_FILE_NAME
@@ -68,7 +59,7 @@ def test_init_writes_a_random_owner_only_secret_once(tmp_path, demo_ledger_path)
 
 
 def test_init_writes_no_file_when_jwt_secret_key_is_set(tmp_path, demo_ledger_path):
-    result = roa2web(cli_env(tmp_path, demo_ledger_path, JWT_SECRET_KEY="k" * 40), "init")
+    result = roa2web(deployer_env(tmp_path, demo_ledger_path, JWT_SECRET_KEY="k" * 40), "init")
     assert result.returncode == 0, result.stderr
     assert "jwt secret: JWT_SECRET_KEY (sha256 " in result.stdout
     assert not (tmp_path / "data" / SECRET_FILE_NAME).exists()
@@ -80,7 +71,7 @@ def test_init_writes_no_file_when_jwt_secret_key_is_set(tmp_path, demo_ledger_pa
     ({"JWT_SECRET_KEY": "short"}, "is shorter than 32 characters"),
 ])
 def test_serve_refuses_a_missing_or_weak_secret_off_loopback(tmp_path, demo_ledger_path, extra, expected):
-    result = roa2web(cli_env(tmp_path, demo_ledger_path, **extra), "serve", "--host", "0.0.0.0", "--port", "0")
+    result = roa2web(deployer_env(tmp_path, demo_ledger_path, **extra), "serve", "--host", "0.0.0.0", "--port", "0")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "refusing to start" in result.stderr and expected in result.stderr
     assert "Traceback" not in result.stderr
@@ -88,7 +79,7 @@ def test_serve_refuses_a_missing_or_weak_secret_off_loopback(tmp_path, demo_ledg
 
 
 def test_production_refuses_to_serve_without_a_secret_even_on_loopback(tmp_path, demo_ledger_path):
-    result = roa2web(cli_env(tmp_path, demo_ledger_path, ENV="production"), "serve", "--port", "0")
+    result = roa2web(deployer_env(tmp_path, demo_ledger_path, ENV="production"), "serve", "--port", "0")
     assert result.returncode == 2 and "no JWT secret (ENV=production)" in result.stderr, result.stderr
 
 
@@ -108,7 +99,7 @@ def test_the_refusal_rule(tmp_path):
 
 
 def test_check_names_the_secret_in_use_never_its_value(tmp_path, demo_ledger_path):
-    env = cli_env(tmp_path, demo_ledger_path)
+    env = deployer_env(tmp_path, demo_ledger_path)
     assert roa2web(env, "init").returncode == 0
     value = (tmp_path / "data" / SECRET_FILE_NAME).read_text().strip()
     result = roa2web(env, "check")
@@ -116,14 +107,15 @@ def test_check_names_the_secret_in_use_never_its_value(tmp_path, demo_ledger_pat
     assert line.startswith("OK") and f"file {tmp_path / 'data' / SECRET_FILE_NAME} (sha256 " in line
     assert value not in result.stdout + result.stderr
 
-    exposed = roa2web(cli_env(tmp_path, demo_ledger_path, JWT_SECRET_KEY=DEFAULT_JWT_SECRET, HOST="0.0.0.0"), "check")
+    exposed_env = deployer_env(tmp_path, demo_ledger_path, JWT_SECRET_KEY=DEFAULT_JWT_SECRET, HOST="0.0.0.0")
+    exposed = roa2web(exposed_env, "check")
     line = next(line for line in exposed.stdout.splitlines() if "jwt secret:" in line)
     assert exposed.returncode == 1 and line.startswith("FAIL") and "public development value" in line
     assert DEFAULT_JWT_SECRET not in exposed.stdout
 
 
 def test_check_creates_nothing_when_the_data_dir_is_missing(tmp_path, demo_ledger_path):
-    env = cli_env(tmp_path, demo_ledger_path)
+    env = deployer_env(tmp_path, demo_ledger_path)
     result = roa2web(env, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "does not exist: run `roa2web init`" in result.stdout

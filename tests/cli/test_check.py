@@ -16,6 +16,7 @@ from roa2web.cli.check import DEFAULT_TIMEOUT_S
 from roa2web.cli.main import build_parser
 from roa2web.jobs.store import JobState
 from roa2web.settings import load_settings
+from tests.support.cli_env import deployer_env
 
 PLUGINS = Path(__file__).resolve().parents[1] / "jobs" / "plugins"
 
@@ -27,12 +28,8 @@ def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def check_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("ORACLE_", "DATA_", "QUEUE_")) and key not in ("HOST", "ENV", "JWT_SECRET_KEY")}
     (tmp_path / "data").mkdir()  # as `roa2web init` leaves it: check creates no data dir
-    env.update(DATA_DIR=str(tmp_path / "data"), LEDGER_PATH=str(demo_ledger_path),
-               ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false")
-    return env
+    return deployer_env(tmp_path, demo_ledger_path)
 
 
 def test_a_setting_that_fails_only_when_the_app_is_built_gives_a_clear_line(check_env):
