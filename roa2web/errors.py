@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -24,7 +23,6 @@ from werkzeug.exceptions import HTTPException
 
 from roa2web.logs import request_id_var
 from roa2web.problems import (
-    PROBLEM_BASE,
     PROBLEM_JSON,
     BadRequest,
     Conflict,
@@ -42,6 +40,7 @@ from roa2web.problems import (
     UnsupportedMediaType,
     ValidationFailed,
     disk_full,
+    problem_document,
 )
 from roa2web.validation_messages import FALLBACK, field_errors
 
@@ -75,15 +74,8 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Build a problem+json response carrying the request id; the title defaults to the status's generic one."""
-    body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (kind or _slug(status)),
-        "title": title or generic_problem(status).title,
-        "status": status,
-        "detail": detail,
-        "request_id": request_id_var.get(),
-    }
-    if errors is not None:
-        body["errors"] = [error.to_dict() for error in errors]
+    body = problem_document(kind=kind or _slug(status), title=title or generic_problem(status).title, status=status,
+                            detail=detail, request_id=request_id_var.get(), errors=errors)
     response = Response(orjson.dumps(body), status=status, content_type=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -36,6 +36,22 @@ class FieldError:
         return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
 
 
+def problem_document(
+    *, kind: str, title: str, status: int, detail: str, request_id: str, errors: Sequence[FieldError] | None = None,
+) -> dict[str, object]:
+    """The problem+json body every error reply carries (RFC 9457 fields and our request id)."""
+    body: dict[str, object] = {
+        "type": PROBLEM_BASE + kind,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "request_id": request_id,
+    }
+    if errors is not None:
+        body["errors"] = [error.to_dict() for error in errors]
+    return body
+
+
 class Problem(Exception):
     """Base of every error rendered to a client; a bare Problem is a 500.
 

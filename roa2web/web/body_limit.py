@@ -36,7 +36,7 @@ from quart_schema.validation import QUART_SCHEMA_REQUEST_ATTRIBUTE
 from werkzeug.exceptions import HTTPException
 
 from roa2web.logs import request_id_var
-from roa2web.problems import PROBLEM_BASE, PROBLEM_JSON, PayloadTooLarge
+from roa2web.problems import PROBLEM_JSON, PayloadTooLarge, problem_document
 from roa2web.web.request_context import request_id_for
 from roa2web.web.security import SecurityHeaders
 
@@ -166,14 +166,12 @@ class BodyLimit:
     async def _refuse(self, scope: HTTPScope, send: ASGISendCallable, limit: int) -> None:
         headers = {name.decode("latin1").lower(): value.decode("latin1") for name, value in scope["headers"]}
         request_id = request_id_for(headers.get("x-request-id"))
-        body = orjson.dumps({
-            "type": PROBLEM_BASE + PayloadTooLarge.kind,
-            "title": PayloadTooLarge.title,
-            "status": PayloadTooLarge.status,
-            "detail": f"Corpul cererii depășește limita de {_size(limit)} pentru această adresă; cererea nu a "
-                      "fost citită mai departe.",
-            "request_id": request_id,
-        })
+        body = orjson.dumps(problem_document(
+            kind=PayloadTooLarge.kind, title=PayloadTooLarge.title, status=PayloadTooLarge.status,
+            detail=f"Corpul cererii depășește limita de {_size(limit)} pentru această adresă; cererea nu a "
+                   "fost citită mai departe.",
+            request_id=request_id,
+        ))
         response_headers = [
             ("content-type", PROBLEM_JSON), ("content-length", str(len(body))), ("connection", "close"),
             ("x-request-id", request_id),
