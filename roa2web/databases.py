@@ -13,6 +13,7 @@ from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
 from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
 from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
+from roa2web.rates.store import MIGRATIONS as EXCHANGE_RATES_MIGRATIONS
 from roa2web.settings import Settings
 
 
@@ -22,6 +23,7 @@ def database_parts(settings: Settings) -> dict[str, DatabasePart]:
     app_db.add_migrations("auth", AUTH_MIGRATIONS)
     app_db.add_migrations("jobs", JOBS_MIGRATIONS)
     app_db.add_migrations("queue_consumers", QUEUE_CONSUMERS_MIGRATIONS)
+    app_db.add_migrations("exchange_rates", EXCHANGE_RATES_MIGRATIONS)
     parts = {"app_db": app_db}
     if settings.module_data_entry_enabled:
         data_entry_db = DatabasePart("data_entry_db", settings.data_entry_database_url)

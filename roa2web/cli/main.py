@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "roa2web.cli.worker",
     "roa2web.cli.queue",
     "roa2web.cli.cache",
+    "roa2web.cli.rates",
 )
 
 

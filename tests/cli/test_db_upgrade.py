@@ -17,10 +17,12 @@ from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
 from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
 from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
+from roa2web.rates.store import MIGRATIONS as EXCHANGE_RATES_MIGRATIONS
 from roa2web.settings import load_settings
 
 CODE_VERSIONS = {
-    "app.db": {"auth": AUTH_MIGRATIONS, "jobs": JOBS_MIGRATIONS, "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS},
+    "app.db": {"auth": AUTH_MIGRATIONS, "exchange_rates": EXCHANGE_RATES_MIGRATIONS, "jobs": JOBS_MIGRATIONS,
+               "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS},
     "receipts.db": {"data_entry": DATA_ENTRY_MIGRATIONS},
 }
 
