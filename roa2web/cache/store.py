@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS cache_ledgers (
     location TEXT PRIMARY KEY,
     tag TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cache_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 SELECT_ONE = "SELECT value, etag, created, expires, report, company_id FROM cache_entries WHERE key = ?"
 UPSERT = (
@@ -52,6 +56,8 @@ BY_REPORT = (
 )
 REMEMBER_LEDGER = "INSERT OR REPLACE INTO cache_ledgers (location, tag) VALUES (?, ?)"
 LEDGER_TAG = "SELECT tag FROM cache_ledgers WHERE location = ?"
+SET_META = "INSERT OR REPLACE INTO cache_meta (key, value) VALUES (?, ?)"
+GET_META = "SELECT value FROM cache_meta WHERE key = ?"
 BY_COMPANY = "SELECT company_id, count(*) FROM cache_entries GROUP BY company_id ORDER BY company_id"
 
 BUSY_TIMEOUT_S = 5.0
@@ -119,6 +125,15 @@ class SqliteTier:
     def ledger_tag(self, location: str) -> str | None:
         """The tag of the generation last read at the ledger `location`, if any."""
         row = self._connection().execute(LEDGER_TAG, (location,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Remember `value` under `key` beside the entries (e.g. the last cache-bus message applied)."""
+        self._connection().execute(SET_META, (key, value))
+
+    def meta(self, key: str) -> str | None:
+        """The value remembered under `key`, if any."""
+        row = self._connection().execute(GET_META, (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def delete(self, key: str) -> None:

@@ -13,6 +13,10 @@ are served as STALE while it is down, as Oracle's are while Oracle is unreachabl
 
 Invalidation bumps a generation counter before it deletes. A computation or promotion that started
 under an older generation does not keep its entry, so no invalidated data survives in either tier.
+
+Several instances (QUEUE_BACKEND=redis) each have their own tiers: an observer (`announce_to`,
+`roa2web.cache.bus.CacheBus`) is told of every invalidation and ledger change made here, and
+tells the other instances, which apply it with `announce=False`.
 """
 
 from __future__ import annotations
@@ -56,6 +60,18 @@ class LedgerId(Protocol):
         ...
 
 
+class CacheObserver(Protocol):
+    """Told of this process's invalidations and ledger changes (to tell other instances)."""
+
+    def invalidated(self, company_id: int | None, report: str | None) -> None:
+        """Entries of `company_id` and/or `report` (None matches any) were dropped here."""
+        ...
+
+    def ledger_changed(self) -> None:
+        """The cache now serves another ledger generation."""
+        ...
+
+
 class TwoTierCache:
     """Serialized report responses, shared by the event loop and worker threads of one process.
 
@@ -84,6 +100,11 @@ class TwoTierCache:
         self._generation = 0
         self.path = path
         self.ledger = self._tag_of(ledger)
+        self._observer: CacheObserver | None = None
+
+    def announce_to(self, observer: CacheObserver | None) -> None:
+        """Tell `observer` (None: no one) of every announced invalidation and ledger change from now on."""
+        self._observer = observer
 
     def _tag_of(self, ledger: LedgerId) -> str:
         """The key tag of `ledger`'s generation; for an unreadable one, the last generation seen there."""
@@ -97,12 +118,17 @@ class TwoTierCache:
         log.warning("the ledger at %s cannot be read: its last generation's copies may be served", ledger.location)
         return known
 
-    def use_ledger(self, ledger: LedgerId) -> None:
-        """Key entries on `ledger` from now on (the ledger was replaced while the process ran). Blocking."""
+    def use_ledger(self, ledger: LedgerId, *, announce: bool = True) -> None:
+        """Key entries on `ledger` from now on (the ledger was replaced while the process ran). Blocking.
+
+        With `announce`, the observer is told when the tag changed.
+        """
         tag = self._tag_of(ledger)
         if tag != self.ledger:
             log.warning("the report cache now serves the ledger at %s#%s", ledger.location, ledger.generation)
             self.ledger = tag
+            if announce and self._observer is not None:
+                self._observer.ledger_changed()
 
     def _key(self, report: str, company_id: int | None, params: Mapping[str, Any]) -> str:
         return cache_key(report, company_id, params, ledger=self.ledger)
@@ -246,16 +272,35 @@ class TwoTierCache:
                         exc_info=not full)
 
     # --- maintenance
-    def invalidate(self, company_id: int | None = None, report: str | None = None) -> int:
+    def invalidate(self, company_id: int | None = None, report: str | None = None, *, announce: bool = True) -> int:
         """Remove the entries of `company_id` and/or `report` (None matches any) from both tiers.
 
-        Returns how many distinct keys were removed. Blocking.
+        Returns how many distinct keys were removed. Blocking. With `announce`, the observer is
+        told afterwards (other instances drop theirs); without, this process alone drops them.
         """
         self._generation = next(self._generations)
         keys = self._memory.invalidate(company_id, report)
-        keys |= self._store.invalidate(company_id, report)
+        try:
+            keys |= self._store.invalidate(company_id, report)
+        finally:
+            if announce and self._observer is not None:
+                self._observer.invalidated(company_id, report)
         log.info("cache invalidated company=%s report=%s: %d entries", company_id, report, len(keys))
         return len(keys)
+
+    def forget_memory(self) -> None:
+        """Empty L1 only (what it holds comes back from L2 on the next lookup)."""
+        self._generation = next(self._generations)
+        self._memory.invalidate()
+
+    def bus_epoch(self, channel: str) -> int | None:
+        """The epoch of the last message of `channel` these tiers are known to reflect (L2), if any."""
+        value = self._store.meta(f"bus_epoch:{channel}")
+        return None if value is None else int(value)
+
+    def remember_bus_epoch(self, channel: str, epoch: int) -> None:
+        """Record that these tiers reflect every message of `channel` up to `epoch`. Blocking."""
+        self._store.set_meta(f"bus_epoch:{channel}", str(epoch))
 
     def clear(self) -> int:
         """Remove every entry from both tiers; return how many distinct keys were removed. Blocking."""

@@ -1,7 +1,9 @@
 """`roa2web cache stats|clear`: look at and empty the report cache file (DATA_DIR/cache.db).
 
-These work on the SQLite tier only: a running server keeps what its memory tier holds until
-CACHE_L1_TTL_S passes.
+These work on the SQLite tier only: with QUEUE_BACKEND=sqlite a running server keeps what its
+memory tier holds until CACHE_L1_TTL_S passes. With QUEUE_BACKEND=redis `clear` also announces
+the invalidation on the cache bus (`roa2web.cache.bus`): every running instance, on this machine
+or another, drops the same entries from both its tiers.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from roa2web.cache.bus_message import Kind, draft, new_origin
 from roa2web.cache.store import SqliteTier
 from roa2web.settings import Settings
 
@@ -62,7 +65,7 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.data_path("cache.db")
     if not path.exists():
         print(f"no report cache yet at {path}")
-        return 0
+        return _announce(settings, "invalidate", args.company_id, args.report)
     store = SqliteTier(path)
     try:
         removed = store.invalidate(args.company_id, args.report)
@@ -77,6 +80,24 @@ def _clear(args: argparse.Namespace, settings: Settings) -> int:
         if part
     )
     print(f"removed {len(removed)} entries ({scope or 'all'}) from {path}")
+    return _announce(settings, "invalidate", args.company_id, args.report)
+
+
+def _announce(settings: Settings, kind: Kind, company_id: int | None = None, report: str | None = None) -> int:
+    """Tell running instances over Redis (QUEUE_BACKEND=redis); 1 when Redis could not be told."""
+    if settings.queue_backend != "redis":
+        return 0
+    import redis
+
+    from roa2web.cache.bus import announce_once
+
+    try:
+        epoch = announce_once(settings.queue_url, settings.queue_name, draft(kind, new_origin(), company_id, report))
+    except redis.RedisError as exc:
+        print(f"could not tell the running instances over Redis ({exc}): they keep their copies until their "
+              "TTL ends, or until they next reconnect to Redis")
+        return 1
+    print(f"told the running instances over Redis (cache bus epoch {epoch})")
     return 0
 
 
@@ -84,10 +105,12 @@ def clear_after_ledger_replaced(settings: Settings, written: Path) -> None:
     """Empty the report cache file when `written` is the ledger this data dir serves (it was just replaced).
 
     The cache is keyed on the ledger's identity, so nothing of the old ledger would be served
-    anyway; this frees the file of entries no one can read any more.
+    anyway; this frees the file of entries no one can read any more. With QUEUE_BACKEND=redis,
+    running instances are told to re-read their ledger's identity at once.
     """
     if settings.oracle_configured or written.resolve() != settings.embedded_ledger_path.resolve():
         return
+    _announce(settings, "ledger")
     path = settings.data_path("cache.db")
     if not path.exists():
         return
@@ -109,7 +132,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     stats.set_defaults(handler=_stats)
     clear = cache.add_parser(
         "clear",
-        help="delete cached reports (all, or one company and/or report); running servers drop theirs after L1 TTL",
+        help="delete cached reports (all, or one company and/or report); with QUEUE_BACKEND=redis running "
+        "instances drop theirs at once, otherwise a running server drops its memory copies after CACHE_L1_TTL_S",
     )
     clear.add_argument("--company-id", type=int, help="only this company")
     clear.add_argument("--report", help="only this report (e.g. trial_balance)")

@@ -17,6 +17,7 @@ replaced, reports are keyed on the new one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -92,12 +93,21 @@ class ReportService:
             stale_first=self.ledger.breaker.state is not BreakerState.CLOSED,
         )
 
-    async def _follow_ledger(self) -> None:
-        """Key the cache on the ledger's identity again if a probe found it changed (a replaced file)."""
+    async def _follow_ledger(self, *, announce: bool = True) -> None:
+        """Key the cache on the ledger's identity again if a probe found it changed (a replaced file).
+
+        With `announce`, other instances are told (they re-read their ledger's identity).
+        """
         identity = self.ledger.identity
         if identity != self._identity:
             self._identity = identity
-            await asyncio.to_thread(self.cache.use_ledger, identity)
+            await asyncio.to_thread(self.cache.use_ledger, identity, announce=announce)
+
+    async def recheck_ledger(self) -> None:
+        """Probe the ledger now and follow its identity (another instance saw its ledger replaced)."""
+        with contextlib.suppress(LedgerError):
+            await self.ledger.probe()
+        await self._follow_ledger(announce=False)
 
     async def _build(self, spec: CachedReport, params: Mapping[str, Any]) -> bytes:
         """The report's bytes; CompanyNotFound (never cached) when the ledger has no such company.

@@ -1,0 +1,115 @@
+"""Two `roa2web serve` processes on one Redis queue: an invalidation on one is seen by the other's cache."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from server_process import Client, create_admin, free_port, process_env, run_cli, start, wait_ready
+
+from roa2web.cache.bus_message import epoch_key
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+REDIS_URL = "redis://127.0.0.1:6379/0"
+TB = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 11}
+OTHER = {**TB, "company_id": 2}
+
+
+@pytest.fixture
+def queue_name() -> Iterator[str]:
+    """A queue of its own on the shared Redis; its keys are deleted afterwards."""
+    import redis
+
+    name = f"test_cachebus_{uuid.uuid4().hex[:12]}"
+    connection = redis.Redis.from_url(REDIS_URL)
+    yield name
+    for key in [*connection.scan_iter(match=f"huey*{name}*"), epoch_key(name)]:
+        connection.delete(key)
+    connection.close()
+
+
+def cache_status(client: Client, params: dict[str, Any]) -> str:
+    """The X-Cache header of one trial-balance read."""
+    request = urllib.request.Request(f"{client.base}/api/reports/trial-balance?{urlencode(params)}",  # noqa: S310
+                                     headers=client.headers)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return str(response.headers["X-Cache"])
+
+
+def cache_health(client: Client) -> dict[str, Any]:
+    """The cache part of /health, as an admin sees it."""
+    status, body = client.call("GET", "/health")
+    assert status in (200, 503), body
+    return dict(body["modules"]["cache"])
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 20) -> float:
+    """Poll `condition` until true; how long it took (seconds)."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout_s, f"{what}: not within {timeout_s} s"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def stop(server: subprocess.Popen[bytes]) -> int | None:
+    """SIGTERM (a hard stop on Windows) and the exit code."""
+    if server.poll() is None:
+        server.terminate()
+    try:
+        return server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return None
+
+
+def test_invalidation_on_one_instance_is_seen_by_the_other(tmp_path: Path, demo_ledger_path: Path,
+                                                             postgres_database: str, queue_name: str) -> None:
+    envs = [process_env(tmp_path / name / "data", demo_ledger_path, QUEUE_BACKEND="redis", QUEUE_URL=REDIS_URL,
+                        QUEUE_NAME=queue_name, APP_DB_URL=postgres_database, MODULE_DATA_ENTRY_ENABLED="false")
+            for name in ("a", "b")]
+    create_admin(envs[0])  # one app database for both, as the README's scale-out says
+    ports = [free_port(), free_port()]
+    servers = [start(["serve", "--port", str(port)], env, tmp_path / f"{name}.log")
+               for port, env, name in zip(ports, envs, ("a", "b"), strict=True)]
+    try:
+        for port, server in zip(ports, servers, strict=True):
+            wait_ready(port, server)
+        a, b = Client(ports[0]), Client(ports[1])
+        for client in (a, b):
+            wait_until(lambda client=client: cache_health(client)["bus"]["connected"], "the bus connects")
+            assert [cache_status(client, TB), cache_status(client, TB)] == ["MISS", "HIT-L1"]
+            assert cache_status(client, OTHER) == "MISS"
+
+        status, body = a.call("POST", "/api/reports/cache/invalidate", {"company_id": 1})
+        assert (status, body["removed"]) == (200, 1), body
+        seen_after_s = wait_until(lambda: cache_status(b, TB) == "MISS", "B recomputes after A's invalidation")
+        print(f"B dropped company 1 {seen_after_s * 1000:.0f} ms after A's invalidation answered")
+        assert cache_status(a, TB) == "MISS" and cache_status(b, TB) == "HIT-L1"
+        assert cache_status(b, OTHER) == "HIT-L1"  # another company's copy is kept
+
+        bus_a, bus_b = cache_health(a)["bus"], cache_health(b)["bus"]
+        assert (bus_a["published"], bus_a["own"], bus_a["applied"]) == (1, 1, 0)
+        assert (bus_b["published"], bus_b["applied"], bus_b["malformed"], bus_b["resyncs"]) == (0, 1, 0, 0)
+        assert cache_health(b)["status"] == "ok"
+
+        cleared = run_cli(["cache", "clear", "--report", "trial_balance"], envs[0])  # on A's machine
+        assert cleared.returncode == 0, cleared.stdout + cleared.stderr
+        assert "told the running instances over Redis" in cleared.stdout
+        wait_until(lambda: cache_status(b, OTHER) == "MISS", "B drops the report the CLI cleared on A")
+        assert cache_health(b)["bus"]["applied"] == 2
+    finally:
+        codes = [stop(server) for server in servers]
+    logs = [(tmp_path / f"{name}.log").read_text(encoding="utf-8") for name in ("a", "b")]
+    if sys.platform != "win32":
+        assert codes == [0, 0], logs
+    for log in logs:
+        assert "Traceback" not in log and "did not stop" not in log, log
