@@ -12,6 +12,7 @@ from roa2web.problems import FieldError
 __all__ = [
     "Conflict",
     "DataEntryError",
+    "ExportReleased",
     "FieldError",
     "Forbidden",
     "FourEyes",
@@ -47,6 +48,12 @@ class Conflict(DataEntryError, problems.Conflict):
     """The receipt is not in a state that allows this, or it changed meanwhile."""
 
     kind = "wrong-state"
+
+
+class ExportReleased(Conflict):
+    """An admin released the export: its receipts are APPROVED again, and it is neither rebuilt nor claimed."""
+
+    kind = "export-released"
 
 
 class ValidationFailed(DataEntryError, problems.ValidationFailed):

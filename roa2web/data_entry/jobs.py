@@ -18,3 +18,7 @@ class JobQueue(Protocol):
     async def get(self, job_id: str) -> Job | None:
         """A job by id, or None."""
         ...
+
+    async def rerun(self, job_id: str, message: str) -> Job:
+        """Queue a finished job again (same id, fresh attempts); a Conflict problem unless it is finished."""
+        ...

@@ -48,6 +48,8 @@ ACTION_LABELS: dict[str, str] = {
     "approve": "Aprobat",
     "reject": "Respins",
     "export": "Exportat pentru ROA",
+    "rebuild": "Fișierul exportului pentru ROA refăcut",
+    "release": "Scos din exportul anulat; din nou aprobat",
     "delete": "Bon șters",
 }
 

@@ -138,6 +138,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportRelease:
+    """An export an admin released: its receipts went back to APPROVED (how many, when, by whom); it is void."""
+
+    job_id: str
+    company_id: int
+    receipts: int
+    released_at: dt.datetime
+    released_by: str
+    released_by_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class OcrRun:
     """One OCR pass over an attachment of a receipt: what it read, once read (`raw_text` is None until then).
 

@@ -48,14 +48,16 @@ class JobNotFound(JobError, NotFound):
         self.job_id = job_id
 
 
-JobAction = Literal["retry", "cancel"]
-ALLOWED_STATES: dict[JobAction, tuple[JobState, JobState]] = {
+JobAction = Literal["retry", "cancel", "rerun"]
+ALLOWED_STATES: dict[JobAction, tuple[JobState, ...]] = {
     "retry": (JobState.FAILED, JobState.CANCELLED),
     "cancel": (JobState.QUEUED, JobState.RUNNING),
+    "rerun": (JobState.DONE, JobState.FAILED, JobState.CANCELLED),
 }
 _ACTION_WORDING: dict[JobAction, tuple[str, str]] = {  # (the verb, the jobs it applies to)
     "retry": ("relua", "lucrările eșuate sau anulate"),
     "cancel": ("anula", "lucrările în așteptare sau în lucru"),
+    "rerun": ("reface", "lucrările încheiate"),
 }
 
 
@@ -149,11 +151,21 @@ class JobService:
         Read before the message is enqueued: a consumer may start it at once, and the caller is told
         what retrying did (queued), not a state it may have moved on from.
         """
+        return await self._requeue(job_id, "retry", "Repornit la cerere")
+
+    async def rerun(self, job_id: str, message: str) -> Job:
+        """Run a finished job (done too) again under its id, with a fresh set of attempts; `message` says why.
+
+        For a module whose job's output can be made again (a receipt export whose files expired).
+        """
+        return await self._requeue(job_id, "rerun", message)
+
+    async def _requeue(self, job_id: str, action: JobAction, message: str) -> Job:
         job = await self._require(job_id)
         task = self.queue.new_task(job.kind, job.id)
-        if not await transitions.reset_job(self.db, job.id, task.id):
+        if not await transitions.reset_job(self.db, job.id, task.id, states=ALLOWED_STATES[action], message=message):
             current = await self._require(job_id)
-            raise JobStateError(job_id, current.state, "retry")
+            raise JobStateError(job_id, current.state, action)
         queued = await self._require(job_id)
         await self._enqueue(job, task)
         return queued

@@ -146,15 +146,22 @@ async def request_cancel(db: AppDatabase, job_id: str) -> bool:
     return await _update(db, _is(job_id, JobState.RUNNING), cancel_requested=True)
 
 
-async def reset_job(db: AppDatabase, job_id: str, task_id: str) -> bool:
-    """Failed or cancelled → queued, with a fresh set of attempts (an operator's retry)."""
+async def reset_job(
+    db: AppDatabase,
+    job_id: str,
+    task_id: str,
+    *,
+    states: tuple[JobState, ...] = (JobState.FAILED, JobState.CANCELLED),
+    message: str = "Repornit la cerere",
+) -> bool:
+    """One of `states` → queued, with a fresh set of attempts (an operator's retry; a module's re-run of a done job)."""
     return await _update(
         db,
-        _is(job_id, JobState.FAILED, JobState.CANCELLED),
+        _is(job_id, *states),
         state=JobState.QUEUED.value,
         attempts=0,
         progress=0,
-        message="Repornit la cerere",
+        message=message,
         error=None,
         result_ref=None,
         cancel_requested=False,

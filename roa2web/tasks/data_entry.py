@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from roa2web.data_entry.errors import DataEntryError, NotFound, OcrUnavailable, UploadRejected
+from roa2web.data_entry.errors import DataEntryError, ExportReleased, NotFound, OcrUnavailable, UploadRejected
 from roa2web.data_entry.export.service import EXPORT_JOB, ExportBatch, ReceiptExports
 from roa2web.data_entry.module import DataEntry
 from roa2web.data_entry.ocr.errors import ImageRejected, ReaderUnavailable
@@ -76,9 +76,12 @@ def run_ocr(ctx: JobContext) -> str | None:
     return receipt_id
 
 
-@job_handler(EXPORT_JOB, max_attempts=3)
+@job_handler(EXPORT_JOB)  # as many attempts as QUEUE_MAX_ATTEMPTS
 def export_receipts(ctx: JobContext) -> str | None:
-    """Compute the period's rows, write them as XLSX and CSV, then mark those receipts EXPORTED."""
+    """Compute the period's rows, write them as XLSX and CSV, then mark those receipts EXPORTED.
+
+    The same job rebuilds an export's files (ReceiptExports.rebuild): it then holds its receipts already.
+    """
     exports = _data_entry(ctx).exports
     job_id = ctx.job.id
     ctx.progress(10, "Se calculează notele contabile")
@@ -90,20 +93,27 @@ def export_receipts(ctx: JobContext) -> str | None:
         log.warning("receipts export %s: the ledger did not answer: %s", job_id, error)
         raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from error
     ctx.progress(40, f"Se scriu {count_of(len(batch.rows), 'rând')}")
-    result = _write(exports, job_id, batch)
+    result = _write(ctx, exports, batch)
     if not batch.claimed:
         ctx.progress(80, "Se marchează bonurile exportate")
-        held = ctx.run(exports.claim(job_id, ctx.params, batch))
+        try:
+            held = ctx.run(exports.claim(job_id, ctx.params, batch))
+        except ExportReleased as error:
+            raise PermanentJobError(str(error)) from error
         if held is not None:  # another export took some of these receipts meanwhile
-            result = _write(exports, job_id, held)
+            result = _write(ctx, exports, held)
     ctx.progress(100, "Gata")
     return result
 
 
-def _write(exports: ReceiptExports, job_id: str, batch: ExportBatch) -> str:
-    """Write the files; a full disk or a locked file is worth another attempt (nothing is marked yet)."""
+def _write(ctx: JobContext, exports: ReceiptExports, batch: ExportBatch) -> str:
+    """Write the files; a full disk or a locked file is worth another attempt (nothing is marked yet).
+
+    Stamped with the job's start, so a rebuild writes the bytes the first run wrote.
+    """
+    job_id = ctx.job.id
     try:
-        return exports.write(job_id, batch.company_id, batch.rows)
+        return exports.write(job_id, batch.company_id, batch.rows, made_at=ctx.job.created_at)
     except OSError as error:
         log.warning("receipts export %s: the files could not be written: %s", job_id, error)
         raise TransientJobError("Fișierele exportului nu au putut fi scrise pe server.") from error

@@ -106,6 +106,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", f"{DE}/exports"): Company(json_body(receipt_export), ("approver",), missing=ALLOW),
     ("GET", f"{DE}/exports/<job_id>"): CompanyJob(("receipt-export",), ("approver",)),
     ("GET", f"{DE}/exports/<job_id>/download"): CompanyJob(("receipt-export",), ("approver",)),
+    # last: an admin's release voids the company's export (the routes above would read a released one)
+    ("POST", f"{DE}/exports/<job_id>/rebuild"): CompanyJob(("receipt-export",), ("approver",)),
+    ("POST", f"{DE}/exports/<job_id>/release"): CompanyJob(("receipt-export",), ("admin",)),
 }
 DOCS_ASSET = "roa2web-init.js"
 

@@ -9,6 +9,12 @@ A re-run of the job after a crash plans the receipts the job already claimed, if
 neither exports a receipt twice nor loses a mark; if another export claimed some receipts in the
 meantime, the files are written again with what this job holds.
 
+Once done, an export keeps its id. `rebuild` runs its job again when its files expired
+(EXPORT_TTL_HOURS): the re-run plans exactly the receipts the export holds, which cannot change
+while they are EXPORTED, and writes the same files (the XLSX stamped with the export's start, so
+byte for byte). `release` (an admin) voids the export instead and sends its receipts back to
+APPROVED, for a new export; a released export is neither downloaded, rebuilt nor run again.
+
 One row per journal line (D = C amount). Amounts are `Decimal` RON with two decimals (never a
 float): a number cell formatted 0.00 in the XLSX, text with a dot and two decimals in the UTF-8 CSV
 (which has a header row). Every cell goes through `roa2web.exports.cells`: a supplier name or
@@ -20,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,16 +34,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
+from roa2web import problems
 from roa2web.auth.principal import Principal
-from roa2web.data_entry.errors import FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.errors import Conflict, ExportReleased, FieldError, Forbidden, NotFound, ValidationFailed
+from roa2web.data_entry.export.reproducible import save_reproducibly
 from roa2web.data_entry.jobs import JobQueue
-from roa2web.data_entry.model import Actor, Receipt
+from roa2web.data_entry.model import Actor, ExportRelease, Receipt
 from roa2web.data_entry.store import export_store
 from roa2web.data_entry.workflow.entries import EntriesUnavailable, receipt_entries
 from roa2web.data_entry.workflow.rules import ensure_can_read
-from roa2web.data_entry.workflow.service import ReceiptService
+from roa2web.data_entry.workflow.service import ReceiptService, actor_of
 from roa2web.exports.files import ExportFiles
-from roa2web.jobs.store import Job
+from roa2web.jobs.store import STATE_LABELS, Job
 
 EXPORT_JOB = "receipts_export"
 HEADER = ("ID bon", "Data", "Număr bon", "Furnizor", "CIF furnizor", "ID partener",
@@ -100,8 +109,11 @@ def write_csv(rows: Sequence[Row], path: Path) -> None:
             writer.writerow(csv_row((*row[:_AMOUNT], row[_AMOUNT].quantize(_CENT), *row[_AMOUNT + 1:])))
 
 
-def write_xlsx(rows: Sequence[Row], path: Path) -> None:
-    """The rows as one XLSX sheet with a header row; amounts as number cells formatted 0.00."""
+def write_xlsx(rows: Sequence[Row], path: Path, made_at: dt.datetime | None = None) -> None:
+    """The rows as one XLSX sheet with a header row; amounts as number cells formatted 0.00.
+
+    With `made_at` (the export's start), the same rows give the same bytes (roa2web.data_entry.export.reproducible).
+    """
     from openpyxl import Workbook
 
     from roa2web.exports.cells import xlsx_cell, xlsx_value
@@ -115,10 +127,17 @@ def write_xlsx(rows: Sequence[Row], path: Path) -> None:
         amount.number_format = "0.00"
         values[_AMOUNT] = amount
         sheet.append(values)
-    workbook.save(path)
+    if made_at is None:
+        workbook.save(path)
+    else:
+        save_reproducibly(workbook, path, made_at)
 
 
-_WRITERS: dict[Format, Callable[[Sequence[Row], Path], None]] = {"xlsx": write_xlsx, "csv": write_csv}
+def released_detail(release: ExportRelease) -> str:
+    """How people read that an export was released (who, when, how many receipts went back to APPROVED)."""
+    return (f"Exportul {release.job_id} a fost anulat de {release.released_by_name} pe "
+            f"{release.released_at:%d.%m.%Y, %H:%M} (UTC); bonurile lui ({release.receipts}) au revenit la "
+            "„aprobat” și pot intra într-un export nou.")
 
 
 class ReceiptExports:
@@ -154,6 +173,9 @@ class ReceiptExports:
         """
         company_id = int(params["company_id"])
         db = self.receipts.db
+        release = await export_store.release_of(db, job_id)
+        if release is not None:  # a run after the release (an operator's retry, a rebuild that lost the race)
+            raise ExportReleased(f"{released_detail(release)} Exportul nu se mai face.")
         receipts = await export_store.exported_by(db, job_id)
         claimed = bool(receipts)
         if not claimed:
@@ -184,16 +206,81 @@ class ReceiptExports:
         """How many receipts an export holds."""
         return await export_store.count_exported(self.receipts.db, job_id)
 
-    def write(self, job_id: str, company_id: int, rows: Sequence[Row]) -> str:
+    async def release_of(self, job_id: str) -> ExportRelease | None:
+        """The export's release, if an admin released it (it is void then)."""
+        return await export_store.release_of(self.receipts.db, job_id)
+
+    async def rebuild(self, principal: Principal, job_id: str) -> Job:
+        """Run a finished export's job again: new files with the receipts it holds, under the same export id.
+
+        Conflict when the export was released, is still running, or holds no receipt (a re-run would
+        plan the period's APPROVED receipts instead: a new export's work). The job is queued again
+        first, its conditional update letting one of two simultaneous rebuilds through; then each
+        receipt's history says who had the file rebuilt (roa2web.data_entry.store.export_store.record_rebuild).
+        """
+        job = await self.job(principal, job_id)
+        db = self.receipts.db
+        release = await export_store.release_of(db, job.id)
+        if release is not None:
+            raise ExportReleased(f"{released_detail(release)} Nu se mai poate reface.")
+        if not job.finished:
+            raise _not_finished(job, "reface")
+        if not await export_store.count_exported(db, job.id):
+            raise Conflict(f"Exportul {job.id} nu conține niciun bon, deci nu are ce reface; porniți un export nou "
+                           "pentru perioadă.", kind="export-empty")
+        try:
+            queued = await self.jobs().rerun(job.id, "Se reface fișierul exportului")
+        except problems.Conflict:  # another rebuild queued it a moment ago
+            current = await self.job(principal, job.id)
+            raise _not_finished(current, "reface") from None
+        held = await export_store.record_rebuild(db, job_id=job.id, company_id=job.company_id or 0,
+                                                 actor=actor_of(principal))
+        if held is None:  # released meanwhile: the queued run finds the release and fails without writing
+            release = await export_store.release_of(db, job.id)
+            raise ExportReleased(f"{released_detail(release)} Nu se mai poate reface." if release else
+                                 f"Exportul {job.id} a fost anulat; nu se mai poate reface.")
+        return queued
+
+    async def release(self, principal: Principal, job_id: str) -> ExportRelease:
+        """Void a finished export (an admin): the receipts it holds go back to APPROVED, with history; its files go.
+
+        Conflict when it was released before (the reply says when and by whom) or is still running.
+        """
+        job = await self.job(principal, job_id)
+        if not principal.is_admin:
+            raise Forbidden("Doar un administrator poate anula un export.", kind="role-forbidden")
+        if not job.finished:
+            raise _not_finished(job, "anula")
+        release = await export_store.release_export(self.receipts.db, job_id=job.id, company_id=job.company_id or 0,
+                                                    actor=actor_of(principal))
+        if release is None:
+            earlier = await export_store.release_of(self.receipts.db, job.id)
+            raise ExportReleased(released_detail(earlier) if earlier else f"Exportul {job.id} a fost deja anulat.")
+        return release
+
+    def discard_files(self, job_id: str) -> None:
+        """Remove an export's files (a released export's). Blocking: run it in a worker thread."""
+        shutil.rmtree(self.files.job_dir(job_id), ignore_errors=True)
+
+    def write(self, job_id: str, company_id: int, rows: Sequence[Row], made_at: dt.datetime | None = None) -> str:
         """Write both files of the export, each atomically, into DATA_DIR/exports/<job id>/.
 
-        Blocking: run it in a worker thread. Returns the job's result_ref ('<job id>/<xlsx name>').
+        `made_at`: the export's start, which makes the XLSX the same bytes each time (a rebuild). Blocking:
+        run it in a worker thread. Returns the job's result_ref ('<job id>/<xlsx name>').
         """
         names = {fmt: export_file_name(company_id, job_id, fmt) for fmt in FORMATS}
+        writers: dict[Format, Callable[[Path], None]] = {
+            "csv": partial(write_csv, rows), "xlsx": partial(write_xlsx, rows, made_at=made_at)}
         for fmt in ("csv", "xlsx"):  # the XLSX, the result_ref, last
-            self.files.write(job_id, names[fmt], partial(_WRITERS[fmt], rows))
+            self.files.write(job_id, names[fmt], writers[fmt])
         return f"{job_id}/{names['xlsx']}"
 
     def file(self, job_id: str, company_id: int, fmt: Format) -> Path | None:
         """A written file of the export, or None when it expired (or was never written)."""
         return self.files.resolve(f"{job_id}/{export_file_name(company_id, job_id, fmt)}")
+
+
+def _not_finished(job: Job, verb: str) -> Conflict:
+    """The export's job is queued or running: it can be `verb`-ed ("reface", "anula") once it ends."""
+    return Conflict(f"Exportul {job.id} este {STATE_LABELS[job.state]}; se poate {verb} după ce se termină.",
+                    kind="export-not-ready")

@@ -145,4 +145,16 @@ MIGRATIONS = (
          *(f"UPDATE receipts SET {column} = ({_LATEST.format(value=value, actions=_SUBMITS)})"
            for column, value in (("submitted_by", "user_id"), ("submitted_by_name", "username")))),
     ),
+    Migration(
+        7,
+        "released ROA exports: an admin sent an export's receipts back to APPROVED, and the export is void",
+        ("""CREATE TABLE receipt_export_releases (
+                job_id TEXT PRIMARY KEY,
+                company_id INTEGER NOT NULL,
+                receipts INTEGER NOT NULL,
+                released_at TIMESTAMP NOT NULL,
+                released_by TEXT NOT NULL,
+                released_by_name TEXT NOT NULL
+            )""",),
+    ),
 )

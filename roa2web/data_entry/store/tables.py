@@ -116,3 +116,17 @@ class OcrRunRow(AioModel):
 
     class Meta:
         table_name = "receipt_ocr_runs"
+
+
+class ExportReleaseRow(AioModel):
+    """A row of `receipt_export_releases`: an export an admin released (its receipts went back to APPROVED)."""
+
+    job_id = peewee.TextField(primary_key=True)
+    company_id = peewee.IntegerField()
+    receipts = peewee.IntegerField()
+    released_at = peewee.DateTimeField()
+    released_by = peewee.TextField()
+    released_by_name = peewee.TextField()
+
+    class Meta:
+        table_name = "receipt_export_releases"

@@ -33,7 +33,7 @@ async def run_export(client, headers, body) -> dict:
     assert response.status_code == 202, await response.get_data()
     accepted = await response.get_json()
     assert set(accepted) == {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at",
-                             "finished_at", "error", "company_id", "receipts"}  # the job resource, plus its own
+                             "finished_at", "error", "company_id", "receipts", "release"}  # the job resource + its own
     assert response.headers["Location"] == accepted["status_url"] == f"{EXPORTS}/{accepted['job_id']}"
     assert accepted["downloads"] == {} and accepted["finished_at"] is None
 

@@ -28,8 +28,9 @@ COMPLETE = {
 
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url):
-    """A quick first retry, so a transient failure is retried within the test."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=False, queue_retry_delay_s=1)
+    """A quick first retry, so a transient failure is retried within the test; not the default attempts."""
+    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=False, queue_retry_delay_s=1,
+                            queue_max_attempts=5)
 
 
 @pytest.fixture
@@ -160,3 +161,10 @@ async def test_an_export_that_lost_its_receipts_to_another_rewrites_its_files(se
     assert csv_receipts(service, slow) == []
     assert csv_receipts(service, fast) == [first]
     assert await export_actions(service, first) == 1
+
+
+async def test_an_export_job_has_the_attempts_queue_max_attempts_gives(de_app, service):
+    job = await service.exports.start(BOGDAN, 2, *DECEMBER)
+    assert job.max_attempts == de_app.extensions["roa2web"].settings.queue_max_attempts == 5
+    assert (await de_app.extensions["roa2web"].jobs.get(job.id)).max_attempts == 5
+    await finished(de_app.extensions["roa2web"].jobs, job.id)
