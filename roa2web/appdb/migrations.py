@@ -2,6 +2,11 @@
 
 Each migration is a list of SQL statements written to run unchanged on SQLite and
 PostgreSQL (TEXT ids generated in Python, no autoincrement, TIMESTAMP, BOOLEAN, BIGINT).
+
+Several processes may start at once on one database (two instances, or the app and data-entry
+parts on one PostgreSQL database): every schema change runs in a transaction that first takes the
+schema lock (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL, where a plain transaction
+would let two `CREATE TABLE` race and one fail with "already exists").
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from dataclasses import dataclass
 
 from peewee_async.databases import fetchall
 
-from roa2web.appdb.database import AppDatabase, write_transaction
+from roa2web.appdb.database import AppDatabase, engine_name, write_transaction
+
+# pg_advisory_xact_lock key of schema changes (any constant every roa2web process agrees on)
+SCHEMA_LOCK_KEY = 0x524F4132_5745424D  # "ROA2WEBM"
 
 _VERSIONS_DDL = """
 CREATE TABLE IF NOT EXISTS schema_versions (
@@ -34,15 +42,28 @@ class Migration:
     statements: Sequence[str]
 
 
-async def current_version(db: AppDatabase, component: str) -> int:
-    """The highest applied version of `component` (0 when none)."""
-    await db.aio_execute_sql(_VERSIONS_DDL)
+async def _lock_schema(db: AppDatabase) -> None:
+    """Inside a write transaction: wait until no other process changes the schema (PostgreSQL)."""
+    if engine_name(db) == "postgresql":
+        await db.aio_execute_sql(f"SELECT pg_advisory_xact_lock({db.param})", (SCHEMA_LOCK_KEY,),
+                                 fetch_results=fetchall)
+
+
+async def _read_version(db: AppDatabase, component: str) -> int:
     rows = await db.aio_execute_sql(
         f"SELECT MAX(version) FROM schema_versions WHERE component = {db.param}",
         (component,),
         fetch_results=fetchall,
     )
     return int(rows[0][0] or 0) if rows else 0
+
+
+async def current_version(db: AppDatabase, component: str) -> int:
+    """The highest applied version of `component` (0 when none)."""
+    async with write_transaction(db):
+        await _lock_schema(db)
+        await db.aio_execute_sql(_VERSIONS_DDL)
+    return await _read_version(db, component)
 
 
 async def apply_migrations(db: AppDatabase, component: str, migrations: Sequence[Migration]) -> list[int]:
@@ -53,7 +74,8 @@ async def apply_migrations(db: AppDatabase, component: str, migrations: Sequence
         if migration.version <= done:
             continue
         async with write_transaction(db):
-            if await current_version(db, component) >= migration.version:
+            await _lock_schema(db)
+            if await _read_version(db, component) >= migration.version:
                 continue  # another process applied it meanwhile
             for statement in migration.statements:
                 await db.aio_execute_sql(statement)

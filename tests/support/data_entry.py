@@ -89,7 +89,7 @@ def password_hash() -> str:
 @pytest.fixture
 def de_settings(settings_factory: Callable[..., Settings], data_entry_db_url: str | None) -> Settings:
     """Test settings with the data-entry database on the engine under test; OCR off (its tests turn it on)."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=False)
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url, ocr_enabled=False)
 
 
 @pytest.fixture
