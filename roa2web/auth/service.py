@@ -11,7 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from roa2web.appdb import AppDatabase
+from roa2web.appdb import AppDatabase, write_transaction
 from roa2web.auth import accounts, store
 from roa2web.auth.principal import Principal
 from roa2web.auth.providers import AuthProvider
@@ -141,28 +141,47 @@ class AuthService:
         return await store.get_user_state(self.db, user_id)
 
     async def refresh(self, refresh_token: str) -> TokenPair:
-        """Spend a refresh token for a new pair; reuse of a spent one revokes its family."""
+        """Spend a refresh token for a new pair; reuse of a spent one revokes its family.
+
+        The rotation (spend the old token, store the new one) is one transaction under the user's
+        row lock, as logout and account changes take it: a concurrent reuse, logout or password
+        change sees the new token and revokes it, never runs between the two writes.
+        """
         token_hash = hash_refresh_token(refresh_token)
-        spent = await store.spend_refresh_token(self.db, token_hash)
-        if spent is None:
-            known = await store.find_refresh_token(self.db, token_hash)
-            if known is not None and known.spent_at is not None:
-                revoked = await store.revoke_family(self.db, known.family_id)
-                log.warning("refresh token reused: family %s revoked (%d tokens)", known.family_id, revoked)
-            raise RefreshFailed(
-                "Tokenul de reîmprospătare nu este valid (expirat, folosit deja sau revocat); autentificați-vă din nou."
-            )
-        user = await store.get_user(self.db, spent.user_id)
-        if user is None or user.disabled:
-            await store.revoke_family(self.db, spent.family_id)
-            raise RefreshFailed("Utilizatorul este dezactivat.")
-        return await self._issue(user, family_id=spent.family_id)
+        known = await store.find_refresh_token(self.db, token_hash)
+        if known is not None:
+            async with write_transaction(self.db):
+                await store.lock_user(self.db, known.user_id)
+                spent = await store.spend_refresh_token(self.db, token_hash)
+                user = await store.get_user(self.db, known.user_id) if spent else None
+                if user is not None and not user.disabled:
+                    return await self._issue(user, family_id=known.family_id)
+            if spent is not None:
+                await self._end_family(known)
+                raise RefreshFailed("Utilizatorul este dezactivat.")
+            await self._revoke_if_reused(token_hash)
+        raise RefreshFailed(
+            "Tokenul de reîmprospătare nu este valid (expirat, folosit deja sau revocat); autentificați-vă din nou."
+        )
+
+    async def _revoke_if_reused(self, token_hash: str) -> None:
+        """A spent token presented again (stolen, or a second refresh racing the first): end its family."""
+        known = await store.find_refresh_token(self.db, token_hash)
+        if known is not None and known.spent_at is not None:
+            revoked = await self._end_family(known)
+            log.warning("refresh token reused: family %s revoked (%d tokens)", known.family_id, revoked)
+
+    async def _end_family(self, token: store.RefreshTokenRow) -> int:
+        """Revoke a token's family under its user's row lock (so a rotation in flight is seen)."""
+        async with write_transaction(self.db):
+            await store.lock_user(self.db, token.user_id)
+            return await store.revoke_family(self.db, token.family_id)
 
     async def logout(self, refresh_token: str) -> None:
         """Revoke the family of this refresh token (unknown tokens are ignored)."""
         known = await store.find_refresh_token(self.db, hash_refresh_token(refresh_token))
         if known is not None:
-            await store.revoke_family(self.db, known.family_id)
+            await self._end_family(known)
 
     async def _issue(self, user: store.User, family_id: str) -> TokenPair:
         refresh, refresh_hash = new_refresh_token()

@@ -159,6 +159,16 @@ async def get_user_state(db: AppDatabase, user_id: str) -> UserState | None:
     return UserState(int(rows[0].token_version), bool(rows[0].disabled)) if rows else None
 
 
+async def lock_user(db: AppDatabase, user_id: str) -> bool:
+    """Inside a write transaction: take the user's row lock (a no-op UPDATE) until the transaction ends.
+
+    Every session change of a user takes it first (refresh, logout, password, disable), so on
+    PostgreSQL they run one after the other instead of each missing the other's new rows.
+    """
+    count = await UserRow.update(token_version=UserRow.token_version).where(UserRow.id == user_id).aio_execute(db)
+    return bool(count)
+
+
 async def raise_token_version(db: AppDatabase, user_id: str) -> bool:
     """End every access token of a user issued so far (False when there is no such user)."""
     count = await (
