@@ -1,7 +1,9 @@
-"""Two `roa2web serve` processes on one Redis queue: an invalidation on one is seen by the other's cache."""
+"""Two `roa2web serve` processes on one Redis queue: an invalidation on one is seen by the other's cache,
+and so is a ledger replaced under both."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -73,7 +75,9 @@ def stop(server: subprocess.Popen[bytes]) -> int | None:
 
 def test_invalidation_on_one_instance_is_seen_by_the_other(tmp_path: Path, demo_ledger_path: Path,
                                                              postgres_database: str, queue_name: str) -> None:
-    envs = [process_env(tmp_path / name / "data", demo_ledger_path, QUEUE_BACKEND="redis", QUEUE_URL=REDIS_URL,
+    ledger = tmp_path / "ledger.sqlite"  # both read it; replaced below
+    shutil.copyfile(demo_ledger_path, ledger)
+    envs = [process_env(tmp_path / name / "data", ledger, QUEUE_BACKEND="redis", QUEUE_URL=REDIS_URL,
                         QUEUE_NAME=queue_name, APP_DB_URL=postgres_database, MODULE_DATA_ENTRY_ENABLED="false")
             for name in ("a", "b")]
     create_admin(envs[0])  # one app database for both, as the README's scale-out says
@@ -106,6 +110,12 @@ def test_invalidation_on_one_instance_is_seen_by_the_other(tmp_path: Path, demo_
         assert "told the running instances over Redis" in cleared.stdout
         wait_until(lambda: cache_status(b, OTHER) == "MISS", "B drops the report the CLI cleared on A")
         assert cache_health(b)["bus"]["applied"] == 2
+
+        served = cache_health(b)["ledger"]  # /health probes the ledger; only a report read or the bus rekeys
+        replaced = run_cli(["demo", "--months", "2", "--until", "2026-01", "--seed", "7"], envs[0])
+        assert replaced.returncode == 0, replaced.stdout + replaced.stderr
+        wait_until(lambda: cache_health(b)["ledger"] != served, "B keys its cache on the new ledger")
+        assert cache_health(b)["bus"]["ledger_changes"] == 1
     finally:
         codes = [stop(server) for server in servers]
     logs = [(tmp_path / f"{name}.log").read_text(encoding="utf-8") for name in ("a", "b")]
