@@ -8,6 +8,8 @@ app-database store (`roa2web.appdb`) only runs the migrations it is given.
 
 from __future__ import annotations
 
+from roa2web.appdb.installation import COMPONENT as INSTALLATION
+from roa2web.appdb.installation import MIGRATIONS as INSTALLATION_MIGRATIONS
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
@@ -24,6 +26,7 @@ def database_parts(settings: Settings) -> dict[str, DatabasePart]:
     app_db.add_migrations("jobs", JOBS_MIGRATIONS)
     app_db.add_migrations("queue_consumers", QUEUE_CONSUMERS_MIGRATIONS)
     app_db.add_migrations("exchange_rates", EXCHANGE_RATES_MIGRATIONS)
+    app_db.add_migrations(INSTALLATION, INSTALLATION_MIGRATIONS)
     parts = {"app_db": app_db}
     if settings.module_data_entry_enabled:
         data_entry_db = DatabasePart("data_entry_db", settings.data_entry_database_url)

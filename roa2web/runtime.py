@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the types only: the ground floor imports no module at run t
     from roa2web.cache import TwoTierCache
     from roa2web.data_entry.module import DataEntry
     from roa2web.data_entry.ocr.service import OcrService
+    from roa2web.jobs.instances import InstancePart
     from roa2web.jobs.part import QueuePart
     from roa2web.jobs.queue import JobQueue
     from roa2web.jobs.service import JobService
@@ -77,6 +78,7 @@ class Services:
     queue: JobQueue | None = None
     jobs: JobService | None = None
     queue_part: QueuePart | None = None
+    instances: InstancePart | None = None  # with a Redis queue
     report_cache: TwoTierCache | None = None
     reports: ReportService | None = None
     data_entry_db: AppDatabase | None = None

@@ -13,6 +13,7 @@ from hypercorn.config import Config
 
 from roa2web.access_log import AccessLogger
 from roa2web.aio import run_async
+from roa2web.jobs.instances import join
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.server")
@@ -62,7 +63,11 @@ async def _freeze_startup_heap() -> None:
 async def _serve(settings: Settings) -> None:
     from roa2web.app import create_app
 
+    member = await join(settings, "serve")  # raises InstanceRefused before anything starts
     app = create_app(settings)
+    instances = app.extensions["roa2web"].services.instances
+    if instances is not None:
+        instances.adopt(member)
     app.before_serving(_freeze_startup_heap)  # after the runtime's own startup, registered by create_app
     stop = asyncio.Event()
     _install_shutdown_signals(asyncio.get_running_loop(), stop)
@@ -72,7 +77,7 @@ async def _serve(settings: Settings) -> None:
 
 
 def run_server(settings: Settings) -> None:
-    """Serve until a shutdown signal."""
+    """Serve until a shutdown signal; `InstanceRefused` when the Redis queue is shared with another app database."""
     run_async(_serve(settings))  # the selector loop on Windows: psycopg's async mode refuses the Proactor loop
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from roa2web.auth.secret import configured_secret, refusal
+from roa2web.jobs.instances import InstanceRefused
 from roa2web.logs import configure_logging
 from roa2web.server import run_server, run_with_reload
 from roa2web.settings import Settings
@@ -21,7 +22,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     if args.reload:
         return run_with_reload(settings)
-    run_server(settings)
+    try:
+        run_server(settings)
+    except InstanceRefused as exc:
+        print(f"roa2web serve: refusing to start: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

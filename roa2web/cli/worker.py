@@ -13,9 +13,11 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 from typing import Any
 
 from roa2web.aio import run_async
+from roa2web.jobs.instances import InstanceRefused, join
 from roa2web.logs import configure_logging
 from roa2web.settings import Settings
 
@@ -42,7 +44,10 @@ async def run_worker(settings: Settings) -> int:
     """Start every service with an in-process consumer, wait for a stop signal, stop gracefully."""
     from roa2web.app import build_runtime
 
+    member = await join(settings, "worker")  # raises InstanceRefused before anything starts
     runtime = build_runtime(settings)
+    if runtime.services.instances is not None:
+        runtime.services.instances.adopt(member)
     stop = asyncio.Event()
     _install_signals(asyncio.get_running_loop(), stop)
     try:
@@ -69,7 +74,11 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         updates["queue_workers"] = args.threads
     settings = settings.model_copy(update=updates)
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
-    return run_async(run_worker(settings))
+    try:
+        return run_async(run_worker(settings))
+    except InstanceRefused as exc:
+        print(f"roa2web worker: refusing to start: {exc}", file=sys.stderr)
+        return 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

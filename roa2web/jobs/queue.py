@@ -14,12 +14,19 @@ from typing import Any, ClassVar
 
 from huey import Huey, RedisExpireHuey
 from huey.api import Task, TaskWrapper
+from huey.exceptions import CancelExecution
 from huey.storage import SqliteStorage
 
+from roa2web.jobs.instances import public_url
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.jobs.queue")
 Executor = Callable[[str, str], str | None]  # (kind, job_id) -> result_ref
+UNKNOWN_JOB_TRIES = 5  # a message for a job this app database does not know goes back this many times
+
+
+class JobUnknown(LookupError):
+    """The job of a message is not in this process's app database (the executor raises it)."""
 
 
 class ExpiringSqliteStorage(SqliteStorage):
@@ -130,15 +137,40 @@ class JobQueue:
             wrapper = self._tasks.get(kind)
             if wrapper is None:
 
-                def run_job(job_id: str) -> str | None:
+                def run_job(job_id: str, tries: int = 0) -> str | None:
                     if self._executor is None:
                         raise RuntimeError("no job executor in this process (it does not consume the queue)")
-                    return self._executor(kind, job_id)
+                    try:
+                        return self._executor(kind, job_id)
+                    except JobUnknown:
+                        self._send_back_unknown(kind, job_id, tries)
+                        raise CancelExecution(retry=False) from None
 
                 run_job.__module__ = "roa2web.jobs"
                 wrapper = self.huey.task(name=kind)(run_job)
                 self._tasks[kind] = wrapper
             return wrapper
+
+    def _send_back_unknown(self, kind: str, job_id: str, tries: int) -> None:
+        """A message for a job our app database does not know: leave it to its owner a few times, then drop it.
+
+        With the instance registration (`roa2web.jobs.instances`) it does not happen; when it does,
+        another instance on this queue accepted the job into another app database.
+        """
+        settings = self.settings
+        where = (f"job {job_id} ({kind}) is not in this instance's app database "
+                 f"({public_url(settings.app_database_url)}): an instance on another app database shares "
+                 f"queue {settings.queue_name!r} (every instance on one queue needs the same APP_DB_URL; "
+                 "`roa2web check` lists them)")
+        if tries >= UNKNOWN_JOB_TRIES:
+            log.error("%s; dropped after %d tries: the job stays queued where it was accepted until that "
+                      "instance restarts and sends it again", where, tries + 1)
+            return
+        delay_s = settings.queue_retry_delay_s
+        self.enqueue(self.task_for(kind).s(job_id, tries=tries + 1),
+                     eta=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay_s))
+        log.error("%s; sent back to the queue for its owner in %.1f s (try %d of %d)", where, delay_s, tries + 1,
+                  UNKNOWN_JOB_TRIES + 1)
 
     def new_task(self, kind: str, job_id: str) -> Task:
         """A message for job `job_id`, not yet enqueued (its id goes into the job row first)."""

@@ -29,8 +29,8 @@ from roa2web.jobs.handlers import (
     TransientJobError,
     handler_for,
 )
-from roa2web.jobs.queue import JobQueue
-from roa2web.jobs.store import Job, now_utc
+from roa2web.jobs.queue import JobQueue, JobUnknown
+from roa2web.jobs.store import Job, get_job, now_utc
 from roa2web.runtime import Runtime
 
 log = logging.getLogger("roa2web.jobs.runner")
@@ -125,6 +125,8 @@ class JobRunner:
         """The body of every job's Huey task."""
         job = self.run(transitions.claim_job(self.db, job_id, self.worker))
         if job is None:
+            if self.run(get_job(self.db, job_id)) is None:
+                raise JobUnknown(job_id)  # the queue logs it and leaves the message to the job's owner
             log.info("job %s (%s) is not queued any more: nothing to do", job_id, kind)
             raise CancelExecution(retry=False)
         spec = handler_for(job.kind)

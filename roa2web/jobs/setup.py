@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 
+from roa2web.jobs.instances import InstancePart
 from roa2web.jobs.part import QueuePart
 from roa2web.jobs.queue import JobQueue
 from roa2web.jobs.service import JobService
@@ -22,7 +23,7 @@ def import_handler_modules(runtime: Runtime) -> None:
 
 
 def install_services(runtime: Runtime) -> None:
-    """The queue, `runtime.jobs` and the "queue" part (consumer when QUEUE_IN_PROCESS)."""
+    """The queue, `runtime.jobs`, the "queue" part (consumer when QUEUE_IN_PROCESS) and, on Redis, "instances"."""
     import_handler_modules(runtime)
     queue = JobQueue(runtime.settings)
     service = JobService(runtime.app_db, queue, runtime.settings, stats_database(runtime.settings))
@@ -34,3 +35,9 @@ def install_services(runtime: Runtime) -> None:
     runtime.add_part(Part("queue", part.health, start=part.start, stop=part.stop, required=True, background=True,
                           stop_priority=STOP_FIRST))
 
+    if runtime.settings.queue_backend == "redis":
+        instances = InstancePart(runtime.settings, runtime.app_db)
+        runtime.services.instances = instances
+        # In the background: it reads the app database's installation id, migrated by then.
+        runtime.add_part(Part("instances", instances.health, start=instances.start, stop=instances.stop,
+                              required=False, background=True))

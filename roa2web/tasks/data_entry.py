@@ -45,7 +45,7 @@ def _service_closed(flow: OcrFlow, error: Exception) -> bool:
     return callable(status) and status().get("state") == "closed"
 
 
-@job_handler(OCR_JOB, max_attempts=3)
+@job_handler(OCR_JOB)  # QUEUE_MAX_ATTEMPTS
 def run_ocr(ctx: JobContext) -> str | None:
     """Read the receipt's photo and fill its DRAFT; the result is the receipt id.
 

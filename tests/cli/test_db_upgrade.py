@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from roa2web.appdb import Migration
+from roa2web.appdb.installation import MIGRATIONS as INSTALLATION_MIGRATIONS
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
@@ -22,7 +23,7 @@ from roa2web.settings import load_settings
 
 CODE_VERSIONS = {
     "app.db": {"auth": AUTH_MIGRATIONS, "exchange_rates": EXCHANGE_RATES_MIGRATIONS, "jobs": JOBS_MIGRATIONS,
-               "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS},
+               "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS, "installation": INSTALLATION_MIGRATIONS},
     "receipts.db": {"data_entry": DATA_ENTRY_MIGRATIONS},
 }
 

@@ -84,3 +84,10 @@ async def test_an_engine_that_failed_to_load_refuses_uploads_with_503(queue_sett
         assert body["type"].endswith("/ocr-engine-error") and "nu a pornit" in body["detail"]
         assert await jobs_of(app).list() == []  # nothing queued that could only fail
         assert not (runtime.settings.data_dir / "receipts").exists()  # and no draft created
+
+
+async def test_ocr_jobs_get_their_attempts_from_queue_max_attempts(queue_settings):
+    app = create_app(queue_settings(queue_max_attempts=5, queue_in_process=False))  # nobody runs the job
+    async with app.test_app():
+        job = await jobs_of(app).submit("ocr", {"run_id": "r1", "receipt_id": "b1"}, owner_id="u1", company_id=2)
+        assert job.max_attempts == 5

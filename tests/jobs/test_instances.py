@@ -1,0 +1,104 @@
+"""A shared Redis queue is shared with one app database: instances register, a stranger may not join,
+and a message for a job this database does not know is logged as an error and left to its owner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from queue_helpers import jobs_of, queue_ready, wait_for
+
+from roa2web.app import create_app
+from roa2web.jobs.instances import InstanceRefused, InstanceRegistry, join
+from roa2web.jobs.queue import UNKNOWN_JOB_TRIES
+from roa2web.jobs.store import JobState
+
+pytestmark = pytest.mark.redis
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def queue_name() -> Iterator[str]:
+    """A queue of its own on the shared Redis; its keys (Huey's and the instances') are deleted afterwards."""
+    import redis
+
+    name = f"test_scaleout_{uuid.uuid4().hex[:12]}"
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis at {REDIS_URL} is needed for the redis tests: {error}")
+    yield name
+    for pattern in (f"huey*{name}*", f"roa2web.instances.{name}.*"):
+        for key in connection.scan_iter(match=pattern):
+            connection.delete(key)
+    connection.close()
+
+
+@pytest.mark.postgres
+async def test_an_instance_on_another_app_database_may_not_join_the_queue(settings_factory, queue_name,
+                                                                          postgres_database, tmp_path):
+    def on_queue(data_dir: str, app_db_url: str | None):
+        return settings_factory(queue_backend="redis", queue_url=REDIS_URL, queue_name=queue_name,
+                                app_db_url=app_db_url, data_dir=tmp_path / data_dir)
+
+    web = on_queue("web", postgres_database)
+    first = await join(web, "serve")
+    second = await join(on_queue("worker", postgres_database), "worker")  # same database, other machine
+    assert first is not None and second is not None and first.installation == second.installation
+
+    alone = on_queue("alone", None)  # its own SQLite app database
+    with pytest.raises(InstanceRefused) as refused:
+        await join(alone, "serve")
+    line = str(refused.value)
+    assert "\n" not in line and f"serve {first.host}:{first.pid}" in line
+    assert postgres_database.rsplit("/", 1)[1] in line and str(tmp_path / "alone" / "app.db") in line
+
+    registry = InstanceRegistry(web)
+    try:
+        live = await asyncio.to_thread(registry.live)
+        assert [(instance.role, instance.data_dir) for instance in live] == [
+            ("serve", str(tmp_path / "web")), ("worker", str(tmp_path / "worker"))]  # the refused one left no key
+        assert 0 < registry.client.ttl(registry.prefix + first.id) <= registry.ttl_s
+    finally:
+        registry.close()
+    assert await join(settings_factory(queue_backend="sqlite", data_dir=tmp_path / "alone"), "serve") is None
+
+
+async def test_a_job_unknown_to_this_app_database_is_an_error_and_stays_with_its_owner(
+        queue_settings, queue_name, tmp_path, caplog):
+    def on_queue(data_dir: str, **extra: object):
+        return queue_settings(queue_backend="redis", queue_url=REDIS_URL, queue_name=queue_name,
+                              data_dir=tmp_path / data_dir, **extra)
+
+    owner = create_app(on_queue("owner", queue_in_process=False))  # accepts jobs, consumes none
+    stranger = create_app(on_queue("stranger"))  # its own SQLite app database, consuming the same queue
+    caplog.set_level(logging.INFO, logger="roa2web.jobs")
+    async with owner.test_app(), stranger.test_app():
+        await queue_ready(stranger)
+        job = await jobs_of(owner).submit("test_steps", {"steps": 1})
+
+        def errors() -> list[str]:
+            return [record.getMessage() for record in caplog.records
+                    if record.levelno == logging.ERROR and job.id in record.getMessage()]
+
+        for _ in range(3000):
+            if any("dropped" in line for line in errors()):
+                break
+            await asyncio.sleep(0.02)
+        lines = errors()
+        assert len(lines) == UNKNOWN_JOB_TRIES + 1, lines
+        assert all("is not in this instance's app database" in line and queue_name in line for line in lines)
+        assert "sent back to the queue for its owner" in lines[0] and "dropped after" in lines[-1]
+        assert not any("nothing to do" in record.getMessage() for record in caplog.records)
+        assert (await jobs_of(owner).get(job.id)).state == JobState.QUEUED  # not pretended done
+        assert await jobs_of(stranger).get(job.id) is None
+
+    again = create_app(on_queue("owner"))  # the owner starts consuming: its recovery sends the job again
+    async with again.test_app():
+        await queue_ready(again)
+        done = await wait_for(jobs_of(again), job.id, timeout_s=60)
+        assert (done.state, done.attempts) == (JobState.DONE, 1)
