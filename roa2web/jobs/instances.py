@@ -149,15 +149,27 @@ async def join(settings: Settings, role: str) -> Instance | None:
 
     Registering before looking means two processes starting at once see each other: at least one refuses.
     With the SQLite queue (one machine, DATA_DIR/queue.db) there is nothing to join: None.
+    An unreachable app database or Redis does not stop the process here: the database part fails
+    the startup with its own message, and a Redis that comes back gets the key at the next heartbeat.
     """
     if settings.queue_backend != "redis":
         return None
-    installation = await app_installation(settings)
-    registry = InstanceRegistry(settings)
     try:
-        me = new_instance(settings, role, installation)
-        await asyncio.to_thread(registry.put, me)
-        others = strangers(installation, await asyncio.to_thread(registry.live))
+        installation = await app_installation(settings)
+    except Exception as exc:
+        log.warning("could not read the app database's installation id (%s); the queue's instances are not checked",
+                    exc)
+        return None
+    registry = InstanceRegistry(settings)
+    me = new_instance(settings, role, installation)
+    try:
+        try:
+            await asyncio.to_thread(registry.put, me)
+            others = strangers(installation, await asyncio.to_thread(registry.live))
+        except Exception as exc:
+            log.warning("could not register on queue %r (%s); registering at the next heartbeat",
+                        settings.queue_name, exc)
+            return me
         if others:
             await asyncio.to_thread(registry.remove, me.id)
             raise InstanceRefused(mismatch(settings, installation, others[0]))
