@@ -154,8 +154,8 @@ async def _on_unexpected(exc: Exception) -> Response:
     if disk_full(exc):  # the operator's problem, not a defect: one clear line, a 507 the client understands
         log.error("disk full on %s %s: %s", request.method, request.path, exc)
         return _render(InsufficientStorage(
-            "Discul serverului (dosarul de date) este plin; nimic din această cerere nu a fost salvat. "
-            "Încercați din nou după ce administratorul face loc pe disc."))
+            "Discul serverului (dosarul de date sau cel de fișiere) este plin; nimic din această cerere nu a fost "
+            "salvat. Încercați din nou după ce administratorul face loc pe disc."))
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(500, "A apărut o eroare internă; identificatorul cererii (request_id) o regăsește "
                                  "în jurnale.")

@@ -187,7 +187,7 @@ class ServiceUnavailable(Problem):
 
 
 class InsufficientStorage(Problem):
-    """The disk holding the data dir is full: nothing of the request was saved; it may be tried again."""
+    """The disk holding the data dir or FILES_DIR is full: nothing of the request was saved; it may be tried again."""
 
     status = 507
     kind = "insufficient-storage"

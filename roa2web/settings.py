@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     data_dir: Path = Path("./data")
+    # receipts/ and exports/: one folder every instance of a scale-out install shares (a network share
+    # on Windows, e.g. \\server\share\roa2web); unset: DATA_DIR, which keeps what is per instance
+    files_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     log_file: Path | None = None
@@ -204,8 +207,25 @@ class Settings(BaseSettings):
         return self.data_entry_db_url or f"sqlite:///{self.data_dir / 'receipts.db'}"
 
     def data_path(self, *parts: str) -> Path:
-        """A path under DATA_DIR (every file the app writes lives there)."""
+        """A path under DATA_DIR (what is this instance's own: databases, cache, queue, secret, logs)."""
         return self.data_dir.joinpath(*parts)
+
+    @property
+    def files_root(self) -> Path:
+        """FILES_DIR, else DATA_DIR: where receipt files and exports live (shared by every instance)."""
+        return self.files_dir or self.data_dir
+
+    def files_path(self, *parts: str) -> Path:
+        """A path under FILES_DIR (receipts/, exports/)."""
+        return self.files_root.joinpath(*parts)
+
+    @property
+    def files_shared(self) -> bool:
+        """Whether FILES_DIR is a folder of its own rather than DATA_DIR."""
+        if self.files_dir is None:
+            return False
+        same = os.path.normcase(os.path.abspath(self.files_dir)) == os.path.normcase(os.path.abspath(self.data_dir))
+        return not same
 
 
 def parse_ttl_overrides(raw: dict[Any, Any]) -> dict[str, int]:

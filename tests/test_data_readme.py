@@ -27,9 +27,10 @@ async def test_data_readme_names_every_file_a_started_app_writes(app, settings):
     written |= {
         defaults.embedded_ledger_path.name,  # the tests read a shared ledger; by default it is here
         Path(queue_path(defaults)).name,
-        FileStore(defaults.data_dir).root.name,
+        FileStore(defaults.files_root).root.name,
         ReportExportFiles.from_settings(defaults).files.root.name,
     }
     assert {"app.db", "receipts.db", "queue.db", "cache.db"} <= written  # what a started app opened
     missing = sorted(name for name in written if f"`{name}" not in text)
     assert not missing, f"data/README.md does not say what these are: {missing}"
+    assert "`FILES_DIR`" in text  # where receipts/ and exports/ go instead when set

@@ -1,10 +1,12 @@
 """The data dir's disk full: every write answers a clear 507 problem+json; the log holds one clear line
 per failure and no traceback (requests, the queue's maintenance, the report cache); everything works
-again once space is back. A real server on a real full file system (an 8 MB tmpfs as DATA_DIR)."""
+again once space is back. A real server on a real full file system (an 8 MB tmpfs as DATA_DIR); then
+FILES_DIR alone on a full disk."""
 
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import shutil
@@ -18,8 +20,13 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
+from quart.datastructures import FileStorage
 
+from roa2web.app import create_app
+from tests.conftest import add_user, login
 from tests.jobs.server_process import free_port, wait_ready
+from tests.support.data_entry import receipt_payload
+from tests.support.upload_files import image_bytes
 
 pytestmark = [
     pytest.mark.slow,
@@ -117,3 +124,26 @@ def test_a_full_data_dir_answers_507_problems_then_recovers(small_disk: Path, tm
     finally:
         server.terminate()
         server.wait(60)
+
+
+async def test_a_full_files_dir_answers_507_and_the_data_dir_keeps_working(small_disk: Path, settings_factory):
+    """FILES_DIR (receipts/, exports/) on its own full disk: an upload is a 507 problem; nothing is left behind."""
+    files_dir = small_disk / "files"
+    app = create_app(settings_factory(files_dir=files_dir))
+    async with app.test_app():
+        await add_user(app, "olga", roles={"operator"})
+        client = app.test_client()
+        headers = await login(client, "olga")
+        created = await client.post("/api/data-entry/receipts", json=receipt_payload(), headers=headers)
+        assert created.status_code == 201, await created.get_data()  # the data dir (databases) is not full
+        receipt_id = (await created.get_json())["id"]
+        files_dir.mkdir()
+        fill(small_disk)
+        response = await client.post(f"/api/data-entry/receipts/{receipt_id}/attachments", headers=headers,
+                                     files={"file": FileStorage(io.BytesIO(image_bytes("PNG")), filename="bon.png")})
+        assert response.status_code == 507 and response.headers["Content-Type"] == "application/problem+json"
+        body = await response.get_json()
+        assert body["type"].endswith("/insufficient-storage") and "plin" in body["detail"]
+        assert not [path for path in files_dir.rglob("*") if path.is_file()]  # no half-written photo left behind
+        receipt = await (await client.get(f"/api/data-entry/receipts/{receipt_id}", headers=headers)).get_json()
+        assert receipt["attachments"] == []

@@ -38,6 +38,29 @@ def _data_dir_line(settings: Settings) -> tuple[str, str]:
         return "down", f"data dir {settings.data_dir}: {exc}"
 
 
+def files_line(settings: Settings) -> tuple[str, str]:
+    """Where receipt files and exports live (FILES_DIR), whether it is writable, and whether instances share it."""
+    where = settings.files_root.resolve()
+    if not settings.files_shared:
+        if settings.queue_backend == "redis":
+            return "degraded", (
+                f"files: in the data dir {where}, not shared: with QUEUE_BACKEND=redis each instance keeps its own "
+                "receipts/ and exports/, so an export downloaded from another instance and OCR of a photo "
+                "uploaded to another instance fail; set FILES_DIR on every instance to one shared folder"
+            )
+        return "ok", f"files: receipts/ and exports/ in the data dir {where}"
+    if not settings.files_root.is_dir():
+        return "down", (
+            f"files dir {where} does not exist: run `roa2web init`, or mount the shared folder, or set FILES_DIR"
+        )
+    try:
+        with tempfile.NamedTemporaryFile(dir=settings.files_root):
+            pass
+    except OSError as exc:
+        return "down", f"files dir {where}: {exc}"
+    return "ok", f"files: receipts/ and exports/ in {where} (FILES_DIR), writable"
+
+
 def secret_line(settings: Settings) -> tuple[str, str]:
     """Which JWT secret the server will sign with (its source and fingerprint, never the value)."""
     try:
@@ -129,6 +152,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if status == "down":
         print("SKIP the parts: they would create their files in a data dir that is not there")
         return 1
+    status, message = files_line(settings)
+    print(f"{_MARK[status]} {message}")
+    failed = failed or status == "down"
     for status, name, detail in run_async(_check_parts(settings, args.timeout)):
         print(f"{_MARK.get(status, 'FAIL')} {name}: {detail}")
         failed = failed or status == "down"

@@ -70,6 +70,9 @@ async def _migrate_and_seed_admin(settings: Settings) -> tuple[str, str] | None:
 
 def _init(args: argparse.Namespace, settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.files_shared:
+        settings.files_root.mkdir(parents=True, exist_ok=True)
+        print(f"files: receipts/ and exports/ under {settings.files_root} (FILES_DIR)")
     if settings.oracle_configured:
         print(f"ledger: Oracle at {settings.oracle_connect_dsn} (no demo ledger generated)")
     elif args.force or not settings.embedded_ledger_path.exists():

@@ -75,7 +75,7 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ReceiptFields))
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A stored file of a receipt; `storage_path` is relative to DATA_DIR and built by the app."""
+    """A stored file of a receipt; `storage_path` is relative to FILES_DIR and built by the app."""
 
     id: str
     receipt_id: str

@@ -33,21 +33,23 @@ class DataEntry:
 
 
 def build_data_entry(
-    *, db: AppDatabase, ledger: Ledger, data_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
+    *, db: AppDatabase, ledger: Ledger, files_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
     reader: OcrReader | None, jobs: Callable[[], JobQueue], ocr_enabled: bool | None = None,
     max_image_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> DataEntry:
     """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader).
 
+    `files_dir` (FILES_DIR, else DATA_DIR): receipt files go under its receipts/, ROA exports under its exports/.
+
     `max_image_pixels` (DATA_ENTRY_MAX_IMAGE_MP): larger images are refused at upload, from their header.
     """
     nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
     receipts = ReceiptService(db, ledger, nomenclature)
-    files = ReceiptFiles(receipts, FileStore(data_dir), max_bytes=max_upload_bytes, max_pixels=max_image_pixels)
+    files = ReceiptFiles(receipts, FileStore(files_dir), max_bytes=max_upload_bytes, max_pixels=max_image_pixels)
     return DataEntry(
         receipts=receipts,
         files=files,
         ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs, enabled=ocr_enabled),
-        exports=ReceiptExports(receipts, data_dir, jobs=jobs),
+        exports=ReceiptExports(receipts, files_dir / "exports", jobs=jobs),
         nomenclature=nomenclature,
     )

@@ -69,7 +69,7 @@ def install_services(runtime: Runtime) -> None:
     runtime.services.data_entry = build_data_entry(
         db=runtime.data_entry_db,
         ledger=runtime.ledger,
-        data_dir=settings.data_dir,
+        files_dir=settings.files_root,
         max_upload_bytes=settings.data_entry_max_upload_mb * 1024 * 1024,
         max_image_pixels=settings.data_entry_max_image_mp * 1_000_000,
         nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,

@@ -4,7 +4,7 @@ The HTTP door checks and submits an export; the queue's task door builds and wri
 
 An export is checked against the report registry (`validate_export`), carried in a job as plain
 params (`ReportExport.job_params`, read back by `export_from_job`), built from the ledger
-(`prepare_export`), then written under DATA_DIR/exports/<job id>/ by `ReportExportFiles`, written
+(`prepare_export`), then written under FILES_DIR/exports/<job id>/ by `ReportExportFiles`, written
 under a temporary name and renamed into place: a re-run after a crash finds the finished file
 (`finished`) or writes it once. Files older than EXPORT_TTL_HOURS are removed (`delete_expired`).
 """
@@ -132,8 +132,8 @@ class ReportExportFiles:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportExportFiles:
-        """DATA_DIR/exports, kept EXPORT_TTL_HOURS."""
-        return cls(settings.data_path("exports"), ttl_hours=settings.export_ttl_hours)
+        """FILES_DIR/exports (shared by every instance), kept EXPORT_TTL_HOURS."""
+        return cls(settings.files_path("exports"), ttl_hours=settings.export_ttl_hours)
 
     def finished(self, job_id: str) -> str | None:
         """The result_ref of the file an earlier attempt of `job_id` finished, if any."""

@@ -2,7 +2,7 @@
 
 The job (roa2web/tasks/data_entry.py) works in three steps, so a failure never leaves receipts
 EXPORTED without a file: `plan` computes the rows of the period's APPROVED receipts, `write` writes
-`DATA_DIR/exports/<job id>/bonuri-<company>-<job id[:8]>.xlsx` and `.csv` through `ExportFiles` (like
+`FILES_DIR/exports/<job id>/bonuri-<company>-<job id[:8]>.xlsx` and `.csv` through `ExportFiles` (like
 report exports: one directory per job, so the exports housekeeping expires them after
 EXPORT_TTL_HOURS), and only then `claim` marks those receipts EXPORTED, stamped with the job id.
 A re-run of the job after a crash plans the receipts the job already claimed, if any, so it
@@ -143,10 +143,9 @@ def released_detail(release: ExportRelease) -> str:
 class ReceiptExports:
     """Starting exports (HTTP) and doing them (the job)."""
 
-    def __init__(self, receipts: ReceiptService, data_dir: Path, *, jobs: Callable[[], JobQueue]) -> None:
+    def __init__(self, receipts: ReceiptService, exports_dir: Path, *, jobs: Callable[[], JobQueue]) -> None:
         self.receipts = receipts
-        self.data_dir = data_dir
-        self.files = ExportFiles(data_dir / "exports")
+        self.files = ExportFiles(exports_dir)
         self.jobs = jobs
 
     async def start(self, principal: Principal, company_id: int, date_from: dt.date, date_to: dt.date) -> Job:
@@ -263,7 +262,7 @@ class ReceiptExports:
         shutil.rmtree(self.files.job_dir(job_id), ignore_errors=True)
 
     def write(self, job_id: str, company_id: int, rows: Sequence[Row], made_at: dt.datetime | None = None) -> str:
-        """Write both files of the export, each atomically, into DATA_DIR/exports/<job id>/.
+        """Write both files of the export, each atomically, into FILES_DIR/exports/<job id>/.
 
         `made_at`: the export's start, which makes the XLSX the same bytes each time (a rebuild). Blocking:
         run it in a worker thread. Returns the job's result_ref ('<job id>/<xlsx name>').

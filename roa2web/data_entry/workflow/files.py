@@ -1,4 +1,4 @@
-"""Attaching files to receipts: check by content, store under DATA_DIR, record, download, remove."""
+"""Attaching files to receipts: check by content, store under FILES_DIR, record, download, remove."""
 
 from __future__ import annotations
 
