@@ -1,4 +1,4 @@
-"""`/api/reports/exports`: request an XLSX or PDF of a report (202), follow it, download it."""
+"""`/api/reports/exports`: request an XLSX, CSV or PDF of a report (202), follow it, download it."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class ExportRequest(BaseModel):
         examples=[{"company_id": 1, "year": 2025, "month_from": 1, "month_to": 3}],
         description="the report's own parameters, company_id included",
     )
-    format: Literal["xlsx", "pdf"] = "xlsx"
+    format: Literal["xlsx", "csv", "pdf"] = Field(
+        default="xlsx", description="xlsx; csv (UTF-8 with BOM, `;`, decimal comma, as Romanian Excel opens it); pdf")
 
 
 @job_links(REPORT_EXPORT_JOB)

@@ -1,4 +1,4 @@
-"""Report exports as files (XLSX, PDF): documents built from a report, rendered and stored.
+"""Report exports as files (XLSX, CSV, PDF): documents streamed from a report, rendered and stored.
 
 Domain only: no HTTP, no queue. `service` is what the doors call: the HTTP door
 (`blueprints/exports.py`) submits an export, the task door (`tasks/exports.py`) builds it.
@@ -10,6 +10,7 @@ from roa2web.exports.naming import export_filename
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
     "pdf": "application/pdf",
 }
 

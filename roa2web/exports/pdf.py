@@ -1,7 +1,9 @@
 """PDF with fpdf2 and an embedded Unicode font (so ș ț ă î â print).
 
 A4 landscape; the title, company, period and generation time on every page with the column
-headings; page numbers; totals.
+headings; page numbers; totals. The rows are read once, as the pages fill: a page is laid out
+from the rows the document hands over, then the next rows are read. fpdf2 keeps the laid-out
+pages until the file is written (about 1 kB a row, compressed when written).
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ _WEIGHTS = {"money": 1.55, "date": 1.15, "int": 0.85}
 _HEADER_FILL = (221, 228, 238)
 
 
-def column_weights(document: ExportDocument, sample: int = 200) -> list[float]:
-    """Relative widths: fixed for numbers and dates, from the first rows' text length for text."""
-    head = document.rows[:sample]
+def column_weights(document: ExportDocument, head: Sequence[Sequence[Any]]) -> list[float]:
+    """Relative widths: fixed for numbers and dates, from the first rows' (`head`) text length for text."""
     weights = []
     for index, column in enumerate(document.columns):
         if column.kind in _WEIGHTS:
@@ -38,7 +39,7 @@ def column_weights(document: ExportDocument, sample: int = 200) -> list[float]:
 class ReportPdf(FPDF):
     """One report: page header (title, company, period, generated, column headings) and footer."""
 
-    def __init__(self, document: ExportDocument) -> None:
+    def __init__(self, document: ExportDocument, head: Sequence[Sequence[Any]]) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.document = document
         regular, bold = font_files()
@@ -48,12 +49,34 @@ class ReportPdf(FPDF):
         self.set_auto_page_break(auto=True, margin=14)
         self.font_size_pt_table = 7.0 if len(document.columns) > 8 else 8.0
         self.row_height = 4.6 if self.font_size_pt_table < 8 else 5.2
-        weights = column_weights(document)
+        weights = column_weights(document, head)
         self.widths = [self.epw * weight / sum(weights) for weight in weights]
+        self._fit_numbers()
         self.aligns = ["R" if column.kind in ("money", "int") else "C" if column.kind == "date" else "L"
                        for column in document.columns]
         self.set_title(document.title)
         self.set_creator("ROA2WEB")
+
+    def _fit_numbers(self) -> None:
+        """Widen number and date columns to their widest likely value, taking the room from the text columns.
+
+        The rows stream in, so the totals (the widest amounts) are not known when the widths are
+        set: a money column fits 9.999.999.999,99 in bold.
+        """
+        self.set_font(FONT, "B", self.font_size_pt_table)
+        samples = {"money": "-9.999.999.999,99", "date": "31.12.2025", "int": "9.999.999"}
+        needed = [self.get_string_width(samples[column.kind]) + 2 * self.c_margin if column.kind in samples else 0.0
+                  for column in self.document.columns]
+        short = sum(max(0.0, need - width) for need, width in zip(needed, self.widths, strict=True))
+        text = [index for index, column in enumerate(self.document.columns) if column.kind not in samples]
+        room = sum(self.widths[index] for index in text)
+        if short <= 0 or room - short < len(text) * 15.0:  # text columns keep 15 mm each, or nothing moves
+            return
+        for index, need in enumerate(needed):
+            self.widths[index] = max(self.widths[index], need)
+        squares = sum(self.widths[index] ** 2 for index in text)  # the wide text columns give the most
+        for index in text:
+            self.widths[index] -= min(short * self.widths[index] ** 2 / squares, self.widths[index] - 15.0)
 
     def header(self) -> None:
         """Title block and the column headings on every page."""
@@ -139,17 +162,22 @@ class ReportPdf(FPDF):
 
 
 def write_pdf(document: ExportDocument, path: Path, progress: ProgressCallback | None = None) -> None:
-    """Write `document` to `path` (.pdf); `progress(done, total)` every 500 rows."""
-    pdf = ReportPdf(document)
+    """Write `document` to `path` (.pdf), reading its rows once; `progress(done, expected)` every 500 rows."""
+    head, rows = document.head_and_rows(200)
+    pdf = ReportPdf(document, head)
+    del head
     pdf.add_page()
-    total = len(document.rows)
-    for index in range(total):
-        pdf.row(document.rows[index])
-        if progress is not None and (index + 1) % 500 == 0:
-            progress(index + 1, total)
-    if document.totals is not None:
-        pdf.totals(list(document.totals))
+    expected = document.rows_expected() or 0
+    count = 0
+    for values in rows:
+        pdf.row(values)
+        count += 1
+        if progress is not None and count % 500 == 0:
+            progress(count, max(expected, count))
+    totals = document.totals_row()
+    if totals is not None:
+        pdf.totals(totals)
     pdf.facts()
     pdf.output(str(path))
     if progress is not None:
-        progress(total, total)
+        progress(count, max(expected, count))

@@ -4,23 +4,27 @@ The HTTP door checks and submits an export; the queue's task door builds and wri
 
 An export is checked against the report registry (`validate_export`), carried in a job as plain
 params (`ReportExport.job_params`, read back by `export_from_job`), built from the ledger
-(`prepare_export`), then written under FILES_DIR/exports/<job id>/ by `ReportExportFiles`, written
+(`prepare_export`: the report opened as a stream, its rows read from the ledger a batch at a time
+while the writer writes them, totals summed on the way, never the whole report in memory), then
+written under FILES_DIR/exports/<job id>/ by `ReportExportFiles`, written
 under a temporary name and renamed into place: a re-run after a crash finds the finished file
 (`finished`) or writes it once. Files older than EXPORT_TTL_HOURS are removed (`delete_expired`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 
 from roa2web.companies import all_companies
-from roa2web.exports.document import ExportDocument, report_document
+from roa2web.exports.csv_table import write_csv
+from roa2web.exports.document import ExportDocument, Runner, loop_runner, stream_document
 from roa2web.exports.files import ExportFiles
 from roa2web.exports.naming import export_filename
 from roa2web.exports.pdf import write_pdf
@@ -31,8 +35,8 @@ from roa2web.reports import REPORTS, ReportSpec
 from roa2web.settings import Settings
 
 REPORT_EXPORT_JOB = "report_export"
-Format = Literal["xlsx", "pdf"]
-WRITERS = {"xlsx": write_xlsx, "pdf": write_pdf}
+Format = Literal["xlsx", "csv", "pdf"]
+WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "pdf": write_pdf}
 Progress = Callable[[int, int], None]
 
 
@@ -78,7 +82,7 @@ class ReportExport:
 
 @dataclass(frozen=True)
 class PreparedExport:
-    """An export built from the ledger, ready to be written."""
+    """An export opened on the ledger, ready to be written (its rows are read while it is written, once)."""
 
     document: ExportDocument
     filename: str
@@ -96,7 +100,7 @@ def validate_export(report: str, fmt: str, params: Mapping[str, Any]) -> ReportE
         raise UnknownReport(f"Nu există raportul {report!r}; se pot exporta: {known}.")
     if fmt not in WRITERS:
         raise UnknownFormat(f"Nu există formatul de export {fmt!r}; formatele sunt: {', '.join(WRITERS)}.")
-    return ReportExport(spec, spec.validate(dict(params)), "pdf" if fmt == "pdf" else "xlsx")
+    return ReportExport(spec, spec.validate(dict(params)), cast(Format, fmt))
 
 
 def export_from_job(job_params: Mapping[str, Any]) -> ReportExport:
@@ -113,11 +117,19 @@ async def company_identity(ledger: Ledger, company_id: int) -> tuple[str, str]:
     raise CompanyNotFound(f"Firma {company_id} nu există în contabilitate.")
 
 
-async def prepare_export(ledger: Ledger, export: ReportExport, *, now: dt.datetime) -> PreparedExport:
-    """Run the report on the ledger and lay it out as a document with its Romanian file name."""
-    result = await export.spec.run(ledger, export.params)
+async def prepare_export(
+    ledger: Ledger, export: ReportExport, *, now: dt.datetime, run: Runner | None = None
+) -> PreparedExport:
+    """Open the report on the ledger as a document with its Romanian file name.
+
+    The document's rows are read from the ledger a batch at a time while it is written, from a
+    thread other than this event loop's: each batch through `run` (the job's `ctx.run`), by default
+    on the loop this was called on.
+    """
     company, cif = await company_identity(ledger, export.company_id)
-    document = report_document(export.spec, result, company=company, company_cif=cif, generated_at=now)
+    stream = await export.spec.open_stream(ledger, export.params)
+    document = stream_document(export.spec, stream, run or loop_runner(asyncio.get_running_loop()),
+                               company=company, company_cif=cif, generated_at=now)
     filename = export_filename(export.spec.title, company, export.params.model_dump(), export.format,
                                today=now.astimezone().date())
     return PreparedExport(document, filename)
@@ -141,7 +153,10 @@ class ReportExportFiles:
         return None if done is None else f"{job_id}/{done.name}"
 
     def write(self, job_id: str, export: ReportExport, prepared: PreparedExport, progress: Progress) -> str:
-        """Render the file (progress: rows written, rows in all); returns its result_ref."""
+        """Render the file, reading the document's rows as it goes (progress: rows written, rows expected).
+
+        Call it from a worker thread, not the event loop the export was prepared on; returns its result_ref.
+        """
         writer = WRITERS[export.format]
 
         def render(path: Path) -> None:

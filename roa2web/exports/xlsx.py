@@ -1,42 +1,42 @@
-"""XLSX in openpyxl's write-only mode: rows stream to disk, so memory stays flat for any row count.
+"""XLSX with XlsxWriter in constant-memory mode: each row goes to disk as soon as the next one starts.
 
-Layout: title, company and period, generation time, the report's summary facts, then the table
-(bold shaded header frozen in place, money as numbers with two decimals, dates as dates) and a
-bold totals row. Every cell goes through `cells`, so no text (a partner's name) becomes a formula.
+Chosen over openpyxl's write-only mode by scripts/bench/export_xlsx.py (both side by side: about
+three times faster for the same file, memory flat in both). Layout: title, company and period,
+generation time, the report's summary facts, then the table (bold shaded header frozen in place,
+money as numbers with two decimals, dates as dates) and a bold totals row. Text is always written
+as a string cell, never a formula, and goes through `cells.neutralized` (a partner called
+`=HYPERLINK(...)` stays text).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from roa2web.exports.cells import xlsx_cell, xlsx_value
+from roa2web.exports.cells import neutralized
 from roa2web.exports.document import ExportDocument
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 DATE_FORMAT = "dd.mm.yyyy"
 INT_FORMAT = "#,##0"
 _WIDTH = {"money": 16.0, "date": 12.0, "int": 10.0}
-_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-_THIN = Side(style="thin", color="8A99B0")
-ProgressCallback = Callable[[int, int], None]  # (rows written, rows in total)
+_HEADER_FILL = "#DDE4EE"
+_THIN = "#8A99B0"
+PROGRESS_EVERY = 2000
+ProgressCallback = Callable[[int, int], None]  # (rows written, rows expected)
+type CellWriter = Callable[[int, int, Any], None]
 
 
-def column_widths(document: ExportDocument, sample: int = 200) -> list[float]:
-    """Widths from the first rows' text (write-only sheets need them before any row is written)."""
+def column_widths(document: ExportDocument, head: Sequence[Sequence[Any]]) -> list[float]:
+    """Widths from the first rows' text (rows stream out, so widths are set before any is written)."""
     widths = []
-    head = document.rows[:sample]
     for index, column in enumerate(document.columns):
         if column.kind in _WIDTH:
             widths.append(_WIDTH[column.kind])  # the header wraps; numbers fit these
@@ -46,83 +46,123 @@ def column_widths(document: ExportDocument, sample: int = 200) -> list[float]:
     return widths
 
 
-def _styled(sheet: WriteOnlyWorksheet, value: Any, kind: str, *, bold: bool = False) -> WriteOnlyCell:
-    cell = xlsx_cell(sheet, value)
-    if kind == "money":
-        cell.number_format = MONEY_FORMAT
-    elif kind == "date":
-        cell.number_format = DATE_FORMAT
-    elif kind == "int":
-        cell.number_format = INT_FORMAT
-    if bold:
-        cell.font = Font(bold=True)
-        cell.border = Border(top=_THIN)
-    return cell
+class _Cells:
+    """Writes one value of a column kind into a cell, with the kind's shared format."""
+
+    def __init__(self, book: xlsxwriter.Workbook, sheet: Worksheet, *, bold: bool = False) -> None:
+        extra: dict[str, Any] = {"bold": True, "top": 1, "top_color": _THIN} if bold else {}
+        self.sheet = sheet
+        self.text_format = book.add_format(extra) if bold else None
+        self.formats: dict[str, Format | None] = {
+            "money": book.add_format({"num_format": MONEY_FORMAT, **extra}),
+            "date": book.add_format({"num_format": DATE_FORMAT, **extra}),
+            "int": book.add_format({"num_format": INT_FORMAT, **extra}),
+            "text": self.text_format,
+        }
+
+    def write(self, row: int, col: int, value: Any, kind: str) -> None:
+        """`value` at (row, col): text as a string cell, numbers as numbers, dates as dates."""
+        sheet, cell_format = self.sheet, self.formats[kind]
+        if value is None:
+            if cell_format is not None and self.text_format is not None:
+                sheet.write_blank(row, col, None, cell_format)
+        elif isinstance(value, str):
+            sheet.write_string(row, col, neutralized(value), self.text_format)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, col, value, cell_format)
+        elif isinstance(value, (int, float, Decimal)):
+            sheet.write_number(row, col, float(value), cell_format)
+        elif isinstance(value, (dt.date, dt.datetime)):
+            sheet.write_datetime(row, col, value, cell_format or self.formats["date"])
+        else:
+            sheet.write_string(row, col, neutralized(str(value)), self.text_format)
 
 
-def _with_style(sheet: WriteOnlyWorksheet, value: Any, style: StyleArray) -> WriteOnlyCell:
-    """A cell sharing a ready style (setting number_format per cell costs more than the cell itself)."""
-    cell = xlsx_cell(sheet, value)
-    cell._style = copy(style)
-    return cell
+def _body_writers(cells: _Cells, kinds: Sequence[str]) -> list[CellWriter]:
+    """One fast writer per column for the body rows (the kind's format bound once)."""
+    sheet = cells.sheet
+    writers: list[CellWriter] = []
+    for kind in kinds:
+        cell_format = cells.formats[kind]
+        if kind == "money" or kind == "int":
+            def number(row: int, col: int, value: Any, cell_format: Any = cell_format, kind: str = kind) -> None:
+                if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                    sheet.write_number(row, col, float(value), cell_format)
+                elif value is not None:
+                    cells.write(row, col, value, kind)
+            writers.append(number)
+        elif kind == "date":
+            def date(row: int, col: int, value: Any, cell_format: Any = cell_format) -> None:
+                if isinstance(value, dt.date):
+                    sheet.write_datetime(row, col, value, cell_format)
+                elif value is not None:
+                    cells.write(row, col, value, "date")
+            writers.append(date)
+        else:
+            def text(row: int, col: int, value: Any) -> None:
+                if isinstance(value, str):
+                    if value:
+                        sheet.write_string(row, col, neutralized(value))
+                elif value is not None:
+                    cells.write(row, col, value, "text")
+            writers.append(text)
+    return writers
 
 
-def _preamble(sheet: WriteOnlyWorksheet, document: ExportDocument) -> int:
-    """Title block above the table; returns how many rows it took."""
-    title = xlsx_cell(sheet, document.title)
-    title.font = Font(bold=True, size=14)
-    rows: list[list[Any]] = [[title], [xlsx_value(sheet, document.subtitle)],
-                             [xlsx_value(sheet, document.generated_label)]]
+def _preamble(book: xlsxwriter.Workbook, sheet: Worksheet, cells: _Cells, document: ExportDocument) -> int:
+    """Title block above the table; returns the index of the row after it."""
+    sheet.write_string(0, 0, neutralized(document.title), book.add_format({"bold": True, "font_size": 14}))
+    sheet.write_string(1, 0, neutralized(document.subtitle))
+    sheet.write_string(2, 0, neutralized(document.generated_label))
+    italic = book.add_format({"italic": True})
+    row = 3
     for label, value in document.facts:
-        label_cell = xlsx_cell(sheet, label)
-        label_cell.font = Font(italic=True)
+        sheet.write_string(row, 0, neutralized(label), italic)
         kind = "money" if isinstance(value, Decimal) else "date" if isinstance(value, dt.date) else "text"
-        rows.append([label_cell, _styled(sheet, value, kind)])
-    rows.append([])
-    for row in rows:
-        sheet.append(row)
-    return len(rows)
+        cells.write(row, 1, value, kind)
+        row += 1
+    return row + 1  # a blank row before the table
 
 
 def write_xlsx(document: ExportDocument, path: Path, progress: ProgressCallback | None = None) -> None:
-    """Write `document` to `path` (.xlsx); `progress(done, total)` every 2,000 rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=document.title[:31])
-    for index, width in enumerate(column_widths(document), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_row = len(document.facts) + 5  # title, subtitle, generated, facts, blank, then the header
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    _preamble(sheet, document)
+    """Write `document` to `path` (.xlsx), reading its rows once; `progress(done, expected)` every 2,000 rows."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "in_memory": False})
+    expected = document.rows_expected() or 0
+    count = 0
+    try:
+        sheet = book.add_worksheet(document.title[:31])
+        head, rows = document.head_and_rows(200)
+        for index, width in enumerate(column_widths(document, head)):
+            sheet.set_column(index, index, width)
+        header_row = len(document.facts) + 4  # title, subtitle, generated, facts, blank, then the header
+        sheet.freeze_panes(header_row + 1, 0)
+        sheet.repeat_rows(header_row)
+        cells = _Cells(book, sheet)
+        _preamble(book, sheet, cells, document)
 
-    header = []
-    for column in document.columns:
-        cell = xlsx_cell(sheet, column.label)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.border = Border(bottom=_THIN)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    sheet.append(header)
+        header = book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1, "bottom": 1,
+                                  "bottom_color": _THIN, "text_wrap": True, "valign": "vcenter"})
+        for col, column in enumerate(document.columns):
+            sheet.write_string(header_row, col, neutralized(column.label), header)
 
-    kinds = [column.kind for column in document.columns]
-    styles = [None if kind == "text" else _styled(sheet, None, kind)._style for kind in kinds]
-    total = len(document.rows)
-    for count, row in enumerate(_iter_rows(document.rows), start=1):
-        sheet.append([xlsx_value(sheet, value) if style is None else _with_style(sheet, value, style)
-                      for value, style in zip(row, styles, strict=True)])
-        if progress is not None and count % 2000 == 0:
-            progress(count, total)
-    if document.totals is not None:
-        totals = list(document.totals)
-        if totals and totals[0] is None:
-            totals[0] = "TOTAL"
-        sheet.append([_styled(sheet, value, kind, bold=True) for value, kind in zip(totals, kinds, strict=True)])
-    workbook.save(path)
+        kinds = [column.kind for column in document.columns]
+        writers = list(enumerate(_body_writers(cells, kinds)))
+        row = header_row
+        for values in rows:
+            row += 1
+            count += 1
+            for (col, writer), value in zip(writers, values, strict=True):
+                writer(row, col, value)
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count, max(expected, count))
+        totals = document.totals_row()
+        if totals is not None:
+            if totals and totals[0] is None:
+                totals[0] = "TOTAL"
+            bold = _Cells(book, sheet, bold=True)
+            for col, (value, kind) in enumerate(zip(totals, kinds, strict=True)):
+                bold.write(row + 1, col, value, kind)
+    finally:
+        book.close()
     if progress is not None:
-        progress(total, total)
-
-
-def _iter_rows(rows: Sequence[Sequence[Any]]) -> Any:
-    for index in range(len(rows)):
-        yield rows[index]
+        progress(count, max(expected, count))

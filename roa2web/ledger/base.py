@@ -8,8 +8,8 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Protocol
 
 from roa2web.ledger.breaker import BreakerState, CircuitBreaker
 from roa2web.ledger.identity import LedgerIdentity, unknown
@@ -19,6 +19,19 @@ from roa2web.problems import ServiceUnavailable
 Row = dict[str, Any]
 log = logging.getLogger("roa2web.ledger")
 HEALTH_BACKSTOP_S = 1.0  # beyond the health query's own timeout, before its caller stops waiting
+STREAM_BATCH_ROWS = 1000  # rows a streamed statement hands over at a time
+
+
+class BatchCursor(Protocol):
+    """One open statement of a ledger, read a batch at a time (`Ledger.stream`)."""
+
+    async def next_batch(self) -> list[Row]:
+        """The next rows (at most the batch size); empty once the statement has no more."""
+        ...
+
+    async def close(self) -> None:
+        """Release the cursor and its connection (safe to call twice)."""
+        ...
 
 
 class LedgerError(ServiceUnavailable):
@@ -81,6 +94,7 @@ class Ledger(abc.ABC):
         self.breaker = CircuitBreaker(failures=breaker_failures, cool_down_s=breaker_cool_down_s, clock=clock)
         self.queries = 0  # statements run since start; tests use it to count ledger work
         self.health_queries = 0
+        self.stream_batches = 0  # batches handed over by `stream`; tests use it to see rows read lazily
         self.last_health_ms: float | None = None
         self._identity: LedgerIdentity | None = None
         self._probe: asyncio.Task[None] | None = None
@@ -110,6 +124,40 @@ class Ledger(abc.ABC):
         if statement not in STATEMENTS:
             raise KeyError(f"unknown ledger statement {statement!r}")
         return await self.guarded(statement, lambda: self._fetch(statement, STATEMENTS[statement], binds))
+
+    async def stream(self, statement: str, *, batch_rows: int = STREAM_BATCH_ROWS,
+                     **binds: Any) -> AsyncIterator[list[Row]]:
+        """Run the named statement and yield its rows `batch_rows` at a time from one open cursor.
+
+        For results too large to hold (an export of every journal line): only one batch is in
+        memory at a time, and the next one is read when the caller asks for it. Every batch is
+        bounded by `timeout_s`. The statement counts once in `queries` and once with the breaker
+        (LedgerCircuitOpen at once while it is open); a failure on any batch counts as its failure.
+        Close the iterator (`aclose`) when stopping early: that releases the cursor.
+        """
+        if statement not in STATEMENTS:
+            raise KeyError(f"unknown ledger statement {statement!r}")
+        if batch_rows < 1:
+            raise ValueError("batch_rows must be at least 1")
+        ticket = self.breaker.admit()
+        if ticket is None:
+            raise LedgerCircuitOpen(
+                f"ledger breaker {self.breaker.state}: {statement} not run (last error: {self.breaker.last_error})",
+                retry_after_s=self.breaker.retry_after_s(),
+            )
+        self.queries += 1
+        try:
+            cursor = await self._open_cursor(statement, STATEMENTS[statement], binds, batch_rows)
+            try:
+                while batch := await cursor.next_batch():
+                    self.stream_batches += 1
+                    yield batch
+            finally:
+                await cursor.close()
+        except LedgerError as exc:
+            self._failed(ticket, exc, trip=isinstance(exc, LedgerUnavailable))
+            raise
+        self.breaker.succeeded(ticket)
 
     async def guarded[T](self, what: str, call: Callable[[], Awaitable[T]]) -> T:
         """Await `call()` (one ledger call, counted in `queries`) through the breaker."""
@@ -189,6 +237,10 @@ class Ledger(abc.ABC):
 
     @abc.abstractmethod
     async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]: ...
+
+    async def _open_cursor(self, name: str, sql: str, binds: Mapping[str, Any], batch_rows: int) -> BatchCursor:
+        """Execute the statement on a connection of its own and return its cursor (LedgerError on failure)."""
+        raise NotImplementedError(f"the {self.kind} ledger cannot stream statements")
 
     @abc.abstractmethod
     async def _health_query(self) -> LedgerIdentity:

@@ -14,7 +14,7 @@ from typing import Any, override
 
 import sqlglot
 
-from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+from roa2web.ledger.base import BatchCursor, Ledger, LedgerError, LedgerUnavailable, Row
 from roa2web.ledger.identity import LedgerIdentity, embedded_identity
 
 
@@ -30,6 +30,9 @@ def _sqlite_bind(value: Any) -> Any:
     if isinstance(value, bool):
         return int(value)
     return value
+
+
+STREAM_CACHE_KIB = 8192  # page cache of a streaming connection: one pass over the rows needs little
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -70,6 +73,74 @@ def check_ledger_file(path: Path, busy_timeout_s: float) -> None:
         raise LedgerUnavailable(f"ledger file {path} cannot be read: {exc}") from exc
     finally:
         conn.close()
+
+
+class _SqliteBatches(BatchCursor):
+    """A statement streamed from a connection of its own; each step runs on the ledger's threads, bounded."""
+
+    def __init__(self, ledger: EmbeddedLedger, name: str, batch_rows: int) -> None:
+        self._ledger = ledger
+        self._name = name
+        self._batch_rows = batch_rows
+        self._conn: sqlite3.Connection | None = None
+        self._cursor: sqlite3.Cursor | None = None
+        self._names: list[str] = []
+
+    def _execute(self, sql: str, binds: Mapping[str, Any]) -> None:
+        conn = _open(self._ledger.path, self._ledger.timeout_s)
+        self._conn = conn
+        try:
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute(f"PRAGMA cache_size = -{STREAM_CACHE_KIB}")
+            self._cursor = conn.execute(sql, {key: _sqlite_bind(value) for key, value in binds.items()})
+        except sqlite3.Error as exc:
+            self._close()
+            raise _ledger_error(exc) from exc
+        self._names = [column[0].lower() for column in self._cursor.description or ()]
+
+    def _fetch(self) -> list[Row]:
+        if self._cursor is None:
+            return []
+        try:
+            rows = self._cursor.fetchmany(self._batch_rows)
+        except sqlite3.Error as exc:
+            self._close()
+            raise _ledger_error(exc) from exc
+        names = self._names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _close(self) -> None:
+        conn, self._conn, self._cursor = self._conn, None, None
+        if conn is not None:
+            conn.close()
+
+    async def _step[T](self, call: Any, *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._ledger._executor, call, *args)
+        try:
+            return await asyncio.wait_for(future, self._ledger.timeout_s)
+        except TimeoutError as exc:
+            raise LedgerUnavailable(f"ledger statement {self._name} took longer than "
+                                    f"{self._ledger.timeout_s}s for a batch") from exc
+
+    async def execute(self, sql: str, binds: Mapping[str, Any]) -> None:
+        """Open the connection and run the statement."""
+        await self._step(self._execute, sql, binds)
+
+    async def next_batch(self) -> list[Row]:
+        """The next batch of rows (empty at the end)."""
+        return await self._step(self._fetch)
+
+    async def close(self) -> None:
+        """Close the statement's connection (on a ledger thread: it may be mid-step on one)."""
+        if self._conn is not None:
+            await asyncio.get_running_loop().run_in_executor(self._ledger._executor, self._close)
+
+
+def _ledger_error(exc: sqlite3.Error) -> LedgerError:
+    if _is_busy(exc):
+        return LedgerUnavailable(f"embedded ledger is locked: {exc}")
+    return LedgerError(f"embedded ledger query failed: {exc}")
 
 
 class EmbeddedLedger(Ledger):
@@ -143,6 +214,16 @@ class EmbeddedLedger(Ledger):
             return await asyncio.wait_for(future, self.timeout_s)
         except TimeoutError as exc:
             raise LedgerUnavailable(f"ledger statement {name} took longer than {self.timeout_s}s") from exc
+
+    @override
+    async def _open_cursor(self, name: str, sql: str, binds: Mapping[str, Any], batch_rows: int) -> BatchCursor:
+        cursor = _SqliteBatches(self, name, batch_rows)
+        try:
+            await cursor.execute(to_sqlite(sql), dict(binds))
+        except BaseException:
+            await cursor.close()
+            raise
+        return cursor
 
     def _check(self) -> LedgerIdentity:
         check_ledger_file(self.path, self.health_timeout_s)

@@ -8,10 +8,66 @@ import re
 from collections.abc import Mapping
 from typing import Any, override
 
-from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
+from roa2web.ledger.base import BatchCursor, Ledger, LedgerError, LedgerUnavailable, Row
 from roa2web.ledger.identity import LedgerIdentity, oracle_identity
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]*(\.[A-Za-z_][A-Za-z0-9_$#]*){0,2}$")
+
+
+class _OracleBatches(BatchCursor):
+    """A statement streamed from a pooled connection held until it is closed; every fetch bounded."""
+
+    def __init__(self, ledger: OracleLedger, name: str, batch_rows: int) -> None:
+        self._ledger = ledger
+        self._name = name
+        self._batch_rows = batch_rows
+        self._connection: Any = None
+        self._cursor: Any = None
+        self._names: list[str] = []
+
+    async def _execute(self, sql: str, binds: Mapping[str, Any]) -> None:
+        import oracledb
+
+        try:
+            self._connection = await self._ledger._pool.acquire()
+            self._cursor = self._connection.cursor()
+            self._cursor.arraysize = self._batch_rows
+            self._cursor.prefetchrows = self._batch_rows
+            await self._cursor.execute(sql, dict(binds))
+        except oracledb.Error as exc:
+            raise LedgerError(f"Oracle query failed: {exc}") from exc
+        self._names = [column[0].lower() for column in self._cursor.description or ()]
+
+    async def execute(self, sql: str, binds: Mapping[str, Any]) -> None:
+        """Take a connection from the pool and run the statement."""
+        if self._ledger._pool is None:
+            raise LedgerUnavailable("the Oracle pool is not started")
+        await self._ledger._bounded(self._execute(sql, binds), self._name)
+
+    async def _fetch(self) -> list[Row]:
+        import oracledb
+
+        if self._cursor is None:
+            return []
+        try:
+            rows = await self._cursor.fetchmany(self._batch_rows)
+        except oracledb.Error as exc:
+            raise LedgerError(f"Oracle query failed: {exc}") from exc
+        names = self._names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    async def next_batch(self) -> list[Row]:
+        """The next batch of rows (empty at the end)."""
+        return list(await self._ledger._bounded(self._fetch(), self._name))
+
+    async def close(self) -> None:
+        """Close the cursor and give the connection back to the pool."""
+        cursor, connection, self._cursor, self._connection = self._cursor, self._connection, None, None
+        with contextlib.suppress(Exception):  # a broken connection is dropped by the pool
+            if cursor is not None:
+                cursor.close()
+            if connection is not None:
+                await asyncio.wait_for(connection.close(), 2.0)
 
 
 class OracleLedger(Ledger):
@@ -88,6 +144,16 @@ class OracleLedger(Ledger):
 
     async def _fetch(self, name: str, sql: str, binds: Mapping[str, Any]) -> list[Row]:
         return list(await self._bounded(self._run(sql, binds), name))
+
+    @override
+    async def _open_cursor(self, name: str, sql: str, binds: Mapping[str, Any], batch_rows: int) -> BatchCursor:
+        cursor = _OracleBatches(self, name, batch_rows)
+        try:
+            await cursor.execute(sql, binds)
+        except BaseException:
+            await cursor.close()
+            raise
+        return cursor
 
     @override
     async def _health_query(self) -> LedgerIdentity:

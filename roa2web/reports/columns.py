@@ -88,6 +88,23 @@ TRIAL_BALANCE = (
 )
 
 
+JOURNAL = (
+    Column("number", "Număr curent", "int"),
+    Column("line_id", "Număr înregistrare", "int"),
+    Column("doc_date", "Data documentului", "date"),
+    Column("period_month", "Luna", "int"),
+    Column("doc_type", "Felul documentului", "text"),
+    Column("doc_number", "Numărul documentului", "text"),
+    Column("description", "Explicații", "text"),
+    Column("debit_account", "Cont debitor", "text"),
+    Column("credit_account", "Cont creditor", "text"),
+    Column("debit", "Sumă debitoare", "money"),
+    Column("credit", "Sumă creditoare", "money"),
+    Column("partner_name", "Partener", "text"),
+    Column("partner_cif", "CIF partener", "text"),
+)
+
+
 def month_label(year: int, month: int) -> str:
     """'martie 2025'."""
     return f"{MONTHS[month - 1]} {year}"
@@ -113,14 +130,36 @@ def dashboard_summary(result: Any) -> list[tuple[str, Any]]:
     ]
 
 
+def months_label(year: int, month_from: int, month_to: int) -> str:
+    """'martie 2025' or 'ianuarie 2025 – martie 2025'."""
+    if month_from == month_to:
+        return month_label(year, month_from)
+    return f"{month_label(year, month_from)} – {month_label(year, month_to)}"
+
+
+def invoice_facts(kind: str, status: str, as_of: Any, count: int) -> list[tuple[str, Any]]:
+    """The summary of an invoice list: kind, status, the day payments count up to, how many."""
+    return [
+        ("Tip", KIND_LABELS[kind]),
+        ("Stare", STATUS_LABELS[status]),
+        ("La data", as_of),  # payments counted up to this day
+        ("Număr facturi", count),
+    ]
+
+
 def invoices_summary(result: Any) -> list[tuple[str, Any]]:
     """What an InvoicePage lists."""
-    return [
-        ("Tip", KIND_LABELS[result.kind]),
-        ("Stare", STATUS_LABELS[result.status]),
-        ("La data", result.as_of),  # payments counted up to this day
-        ("Număr facturi", result.totals.count),
-    ]
+    return invoice_facts(result.kind, result.status, result.as_of, result.totals.count)
+
+
+def journal_facts(year: int, month_from: int, month_to: int, count: int) -> list[tuple[str, Any]]:
+    """The period of a journal and how many lines it lists."""
+    return [("Perioada", months_label(year, month_from, month_to)), ("Număr înregistrări", count)]
+
+
+def journal_summary(result: Any) -> list[tuple[str, Any]]:
+    """What a Journal lists."""
+    return journal_facts(result.year, result.month_from, result.month_to, result.totals.count)
 
 
 def aging_summary(result: Any) -> list[tuple[str, Any]]:
@@ -139,9 +178,5 @@ def treasury_summary(result: Any) -> list[tuple[str, Any]]:
 
 def trial_balance_summary(result: Any) -> list[tuple[str, Any]]:
     """Period and level of a TrialBalance."""
-    period = (
-        month_label(result.year, result.month_from)
-        if result.month_from == result.month_to
-        else f"{month_label(result.year, result.month_from)} – {month_label(result.year, result.month_to)}"
-    )
+    period = months_label(result.year, result.month_from, result.month_to)
     return [("Perioada", period), ("Nivel", LEVEL_LABELS[result.level])]

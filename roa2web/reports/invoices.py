@@ -15,11 +15,13 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from roa2web.ledger.base import Ledger, Row, as_date
+from roa2web.ledger.base import STREAM_BATCH_ROWS, Ledger, Row, as_date
+from roa2web.reports.columns import invoice_facts
 from roa2web.reports.errors import (
     ReportParameterError,
     check_choice,
@@ -28,6 +30,7 @@ from roa2web.reports.errors import (
     check_positive_id,
 )
 from roa2web.reports.money import to_money
+from roa2web.reports.streaming import ReportStream, RunningSums
 
 KINDS = {"sales": "S", "purchases": "P"}
 STATUSES = ("unpaid", "overdue", "paid", "all")
@@ -199,3 +202,41 @@ async def all_invoices(
         )
         items.extend(page.items)
     return InvoicePage(kind, status, as_of, items, page.totals, None)
+
+
+async def invoices_stream(
+    ledger: Ledger,
+    company_id: int,
+    kind: str = "sales",
+    status: str = "unpaid",
+    partner_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    as_of: dt.date | None = None,
+    *,
+    batch_rows: int = STREAM_BATCH_ROWS,
+) -> ReportStream:
+    """Every matching invoice as a stream (for exports): read by cursor a batch at a time, totals summed on the way.
+
+    The count in the facts (and the rows progress is measured against) is the ledger's count
+    when the export starts; the totals row is the sum of the rows actually listed.
+    """
+    as_of = dt.date.today() if as_of is None else as_of
+    binds = _filters(company_id, kind, status, partner_id, date_from, date_to, as_of)
+    counted = await ledger.fetch("reports.invoices_totals", **binds)
+    expected = int(counted[0]["invoice_count"])
+    sums = RunningSums("total", "paid")
+
+    async def batches() -> AsyncIterator[Sequence[InvoiceItem]]:
+        async for rows in ledger.stream("reports.invoices_all", batch_rows=batch_rows, **binds):
+            items = [_item(row, as_of) for row in rows]
+            for row in rows:
+                sums.add(total=int(row["total_bani"]), paid=int(row["paid_bani"] or 0))
+            yield items
+        sums.finished = True
+
+    def totals() -> InvoiceTotals:
+        total, paid = sums["total"], sums["paid"]
+        return InvoiceTotals(sums.count, to_money(total), to_money(paid), to_money(total - paid))
+
+    return ReportStream(invoice_facts(kind, status, as_of, expected), expected, batches(), totals)

@@ -74,3 +74,11 @@ class TrialBalanceParams(ReportParams):
     level: Literal["synthetic", "analytic"] = "synthetic"
     account_prefix: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[0-9.]+$")
     hide_zero: bool = False
+
+
+class JournalParams(ReportParams):
+    """The general journal for a month range of one year."""
+
+    year: int = Field(ge=1900, le=9999)
+    month_from: int = Field(ge=1, le=12)
+    month_to: int = Field(ge=1, le=12)

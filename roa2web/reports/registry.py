@@ -7,15 +7,18 @@ A report the HTTP door serves from the cache has a `cached` form (`CachedReport`
 parameters of what the door serves (for invoices one page, where an export takes every page), the
 last month its figures depend on (which picks its lifetime) and the defaults that depend on the day.
 
-An exporter (XLSX, PDF) does:
+An exporter (XLSX, CSV, PDF) reads a report as a stream, so a large one is never held whole:
 
     spec = REPORTS[name]
-    result = await spec.run(ledger, raw_params)          # validates, then calls the builder
-    title = spec.title; facts = spec.summary(result)     # [(Romanian label, value), ...]
+    stream = await spec.open_stream(ledger, raw_params)  # validates; a report with a `stream` form
+    title = spec.title; facts = stream.facts             #   reads the ledger's cursor in batches
     header = [column.label for column in spec.columns]   # column.kind: text|money|date|int
-    for item in spec.rows(result): write(spec.cells(item))
-    totals = spec.totals(result)                         # None when the report has none
+    async for batch in stream.batches:
+        for item in batch: write(spec.cells(item))
+    totals = stream.totals()                             # summed on the way; None when it has none
     if totals is not None: write(spec.cells(totals))     # keys absent from totals -> None
+
+(`spec.run` builds the whole result, with `spec.rows`, `spec.totals` and `spec.summary` to read it.)
 
 Column keys are attribute paths into a row ("partner.name"). Money cells are Decimal with
 two places; dates are datetime.date.
@@ -24,7 +27,9 @@ two places; dates are datetime.date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import functools
+import operator
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,17 +41,20 @@ from roa2web.reports.aging import invoice_aging
 from roa2web.reports.columns import Column
 from roa2web.reports.dashboard import dashboard
 from roa2web.reports.errors import ReportParameterError
-from roa2web.reports.invoices import all_invoices, list_invoices
+from roa2web.reports.invoices import all_invoices, invoices_stream, list_invoices
+from roa2web.reports.journal import journal, journal_stream
 from roa2web.reports.params import (
     AgingParams,
     DashboardParams,
     InvoiceFilterParams,
     InvoiceListParams,
+    JournalParams,
     ReportParams,
     TreasuryParams,
     TrialBalanceParams,
 )
 from roa2web.reports.periods import Month
+from roa2web.reports.streaming import ReportStream
 from roa2web.reports.treasury import treasury
 from roa2web.reports.trial_balance import trial_balance
 from roa2web.validation_messages import romanian_message
@@ -60,6 +68,14 @@ def resolve(item: Any, key: str) -> Any:
             return None
         value = value.get(part) if isinstance(value, Mapping) else getattr(value, part, None)
     return value
+
+
+@functools.cache
+def _attributes(columns: tuple[Column, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    getter = operator.attrgetter(*(column.key for column in columns))
+    if len(columns) == 1:
+        return lambda item: (getter(item),)
+    return getter
 
 
 def _month_of(day: dt.date) -> Month:
@@ -94,7 +110,9 @@ class CachedReport:
 class ReportSpec:
     """A report: builder, parameters, Romanian title, columns, rows, totals and summary.
 
-    `cached` says how the cache serves it (None: export only).
+    `cached` says how the cache serves it (None: export only). `stream`, for a report that can be
+    long, reads it from the ledger's cursor in batches (`roa2web.reports.streaming`); it takes the
+    builder's arguments.
     """
 
     name: str
@@ -106,6 +124,7 @@ class ReportSpec:
     totals: Callable[[Any], Any | None]
     summary: Callable[[Any], list[tuple[str, Any]]]
     cached: CachedReport | None = None
+    stream: Callable[..., Awaitable[ReportStream]] | None = None
 
     def validate(self, raw: Mapping[str, Any] | BaseModel) -> BaseModel:
         """The parameter model for `raw`; ReportParameterError naming the first bad field."""
@@ -124,9 +143,22 @@ class ReportSpec:
         params = self.validate(raw)
         return await self.builder(ledger, **params.model_dump())
 
+    async def open_stream(self, ledger: Ledger, raw: Mapping[str, Any] | BaseModel) -> ReportStream:
+        """Validate `raw` and open the report as a stream (a report without a `stream` form is built whole)."""
+        params = self.validate(raw)
+        if self.stream is not None:
+            return await self.stream(ledger, **params.model_dump())
+        result = await self.builder(ledger, **params.model_dump())
+        rows = self.rows(result)
+        return ReportStream.of_result(self.summary(result), rows if isinstance(rows, Sequence) else list(rows),
+                                      self.totals(result))
+
     def cells(self, item: Any) -> list[Any]:
         """The values of one row (or of the totals) in column order."""
-        return [resolve(item, column.key) for column in self.columns]
+        try:
+            return list(_attributes(self.columns)(item))  # every key an attribute path: one C call
+        except AttributeError:  # a mapping, a missing attribute (totals) or a None on the way
+            return [resolve(item, column.key) for column in self.columns]
 
 
 def _specs() -> dict[str, ReportSpec]:
@@ -152,6 +184,7 @@ def _specs() -> dict[str, ReportSpec]:
             totals=lambda r: r.totals,
             summary=columns.invoices_summary,
             cached=CachedReport(list_invoices, InvoiceListParams, lambda p: _month_of(p["as_of"]), _as_of_today),
+            stream=invoices_stream,
         ),
         ReportSpec(
             name="invoices_aging",
@@ -185,6 +218,17 @@ def _specs() -> dict[str, ReportSpec]:
             totals=lambda r: r.totals,
             summary=columns.trial_balance_summary,
             cached=CachedReport(trial_balance, TrialBalanceParams, lambda p: (p["year"], p["month_to"])),
+        ),
+        ReportSpec(
+            name="journal",
+            title="Registrul-jurnal",
+            builder=journal,
+            params=JournalParams,
+            columns=columns.JOURNAL,
+            rows=lambda r: r.lines,
+            totals=lambda r: r.totals,
+            summary=columns.journal_summary,
+            stream=journal_stream,
         ),
     ]
     return {spec.name: spec for spec in specs}

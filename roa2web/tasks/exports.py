@@ -31,7 +31,11 @@ log = logging.getLogger("roa2web.exports")
 
 @job_handler(REPORT_EXPORT_JOB)
 def export_report(ctx: JobContext) -> str | None:
-    """Params: {"report": name, "format": "xlsx"|"pdf", "params": the report's parameters}."""
+    """Params: {"report": name, "format": "xlsx"|"csv"|"pdf", "params": the report's parameters}.
+
+    The report's rows are read from the ledger (on the event loop, through `ctx.run`) a batch at a
+    time while this thread writes them; progress counts the rows written.
+    """
     files = ReportExportFiles.from_settings(ctx.runtime.settings)
     try:
         export = export_from_job(ctx.params)
@@ -44,20 +48,25 @@ def export_report(ctx: JobContext) -> str | None:
     ctx.progress(5, "Se citesc datele din contabilitate")
     ledger: Ledger = ctx.runtime.ledger
     try:
-        prepared = ctx.run(prepare_export(ledger, export, now=dt.datetime.now(dt.UTC)))
+        prepared = ctx.run(prepare_export(ledger, export, now=dt.datetime.now(dt.UTC), run=ctx.run))
     except ExportError as exc:
         raise PermanentJobError(str(exc)) from exc
     except LedgerError as exc:  # its message may name files or SQL: the log keeps it, the job says what happened
         log.warning("report export %s: the ledger did not answer: %s", ctx.job.id, exc)
         raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from exc
     ctx.raise_if_cancelled()
-    ctx.progress(40, f"Se scrie fișierul ({count_of(len(prepared.document.rows), 'rând')})")
+    expected = prepared.document.rows_expected()
+    ctx.progress(10, "Se scrie fișierul" if expected is None else f"Se scrie fișierul ({count_of(expected, 'rând')})")
 
     def progress(written: int, total: int) -> None:
-        ctx.progress(40 + int(55 * written / max(total, 1)), f"Rânduri scrise: {written} din {total}")
+        ctx.progress(10 + int(85 * written / max(total, 1)), f"Rânduri scrise: {written} din {total}")
         ctx.raise_if_cancelled()
 
-    return files.write(ctx.job.id, export, prepared, progress)
+    try:
+        return files.write(ctx.job.id, export, prepared, progress)
+    except LedgerError as exc:  # a batch read while writing
+        log.warning("report export %s: the ledger failed while the file was written: %s", ctx.job.id, exc)
+        raise TransientJobError("Contabilitatea (ROA) nu a răspuns.") from exc
 
 
 @housekeeping("exports")

@@ -99,16 +99,17 @@ async def test_pdf_export_has_romanian_text(client, user_headers):
     ("invoices_aging", {"company_id": 2, "as_of": "2025-06-30"}),
     ("treasury", {"company_id": 2, "date_from": "2025-01-01", "date_to": "2025-03-31"}),
     ("trial_balance", {"company_id": 2, "year": 2025, "month_from": 4, "month_to": 4, "level": "analytic"}),
+    ("journal", {"company_id": 2, "year": 2025, "month_from": 4, "month_to": 4}),
 ])
 async def test_every_report_is_exportable(client, user_headers, report, params):
     assert report in REPORTS
     headers = await user_headers("boss", roles={"admin"})
-    for fmt in ("xlsx", "pdf"):
+    for fmt in ("xlsx", "csv", "pdf"):
         status = await _until_finished(client, headers, (await _export(client, headers, report, params, fmt))[
             "status_url"])
         assert status["state"] == "done", status
         download = await client.get(status["downloads"][fmt], headers=headers)
-        assert download.status_code == 200 and len(await download.get_data()) > 1000
+        assert download.status_code == 200 and len(await download.get_data()) > 300
         assert "_BETA-SERVICE_" in download.headers["Content-Disposition"]
 
 
@@ -138,7 +139,7 @@ async def test_bad_requests(client, user_headers):
     assert bad.status_code == 400
     assert (await bad.get_json())["errors"][0]["loc"] == ["params", "month_to"]
     wrong_format = await client.post("/api/reports/exports", json={"report": "trial_balance", "params": TB,
-                                                                   "format": "csv"}, headers=headers)
+                                                                   "format": "ods"}, headers=headers)
     assert wrong_format.status_code == 400
 
 

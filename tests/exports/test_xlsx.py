@@ -31,7 +31,7 @@ def test_trial_balance_rows_and_totals(document, trial_balance, tmp_path):
     assert header == [column.label for column in spec.columns]
     assert all(cell.font.bold and cell.fill.fgColor.rgb.endswith("DDE4EE") for cell in sheet[header_row])
     assert sheet.freeze_panes == f"A{header_row + 1}"
-    assert sheet.column_dimensions["D"].width == 16 and sheet.column_dimensions["B"].width > 20
+    assert 16 <= sheet.column_dimensions["D"].width < 17 and sheet.column_dimensions["B"].width > 20
 
     items = list(spec.rows(result))
     body = list(sheet.iter_rows(min_row=header_row + 1, max_row=header_row + len(items)))

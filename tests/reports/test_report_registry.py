@@ -20,6 +20,7 @@ RAW_PARAMS: dict[str, dict[str, Any]] = {
     "invoices_aging": {"company_id": 1, "kind": "purchases", "as_of": "2025-06-30", "basis": "issue_date"},
     "treasury": {"company_id": 1, "date_from": "2025-02-01", "date_to": "2025-05-31"},
     "trial_balance": {"company_id": 1, "year": 2025, "month_from": 2, "month_to": 5, "level": "analytic"},
+    "journal": {"company_id": 1, "year": 2025, "month_from": 3, "month_to": 3},
 }
 
 
@@ -75,7 +76,8 @@ async def test_json_has_two_decimals_on_every_amount(ledger, name):
     amounts = [value for _, value in scalars if isinstance(value, Decimal)]
     assert amounts and all(amount.as_tuple().exponent == -2 for amount in amounts)
     quoted = [(k, v) for k, v in scalars if isinstance(v, str) and re.fullmatch(r"-?[0-9]+[.][0-9]{2}", v)]
-    assert all(k in {"account", "synthetic"} for k, _ in quoted), quoted  # amounts are numbers, not strings
+    accounts = {"account", "synthetic", "debit_account", "credit_account"}  # account codes look like 5121.01
+    assert all(k in accounts for k, _ in quoted), quoted  # amounts are numbers, not strings
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,15 @@ _INVOICES_PAGE = f"""
     FETCH FIRST :page_size ROWS ONLY
 """
 
+# Every matching invoice, in the page's order, for a streamed export (read by cursor in batches).
+_INVOICES_ALL = f"""
+    SELECT i.invoice_id, i."NUMBER" AS invoice_number, i.issue_date, i.due_date,
+           i.partner_id, pa.name AS partner_name, pa.cif AS partner_cif,
+           i.total_bani, COALESCE(pay.paid_bani, 0) AS paid_bani
+    {_INVOICES_FILTERED}
+    ORDER BY i.issue_date, i.invoice_id
+"""
+
 _INVOICES_TOTALS = f"""
     SELECT COUNT(*) AS invoice_count,
            COALESCE(SUM(i.total_bani), 0) AS total_bani,
@@ -189,6 +198,24 @@ _TREASURY = f"""
     ORDER BY x.account
 """
 
+# The general journal (registrul-jurnal): every line posted in months :month_from..:month_to of
+# :fiscal_year, in the order it was recorded (line_id), with its partner.
+_JOURNAL_PERIOD = """
+    FROM r2w_journal_lines l
+    WHERE l.company_id = :company_id AND l.period_year = :fiscal_year
+      AND l.period_month BETWEEN :month_from AND :month_to
+"""
+
+_JOURNAL = """
+    SELECT l.line_id, l.doc_type, l.doc_number, l.doc_date, l.period_month, l.description,
+           l.debit_account, l.credit_account, l.amount_bani, pa.name AS partner_name, pa.cif AS partner_cif
+    FROM r2w_journal_lines l
+    LEFT JOIN r2w_partners pa ON pa.company_id = l.company_id AND pa.partner_id = l.partner_id
+    WHERE l.company_id = :company_id AND l.period_year = :fiscal_year
+      AND l.period_month BETWEEN :month_from AND :month_to
+    ORDER BY l.line_id
+"""
+
 STATEMENTS: dict[str, str] = {
     "reports.accounts": """
         SELECT account, name, function, synthetic, parent, is_analytic, partner_id
@@ -200,7 +227,10 @@ STATEMENTS: dict[str, str] = {
     "reports.kpi_monthly": _KPI_MONTHLY,
     "reports.invoices_overdue": _OVERDUE_BY_KIND,
     "reports.invoices_page": _INVOICES_PAGE,
+    "reports.invoices_all": _INVOICES_ALL,
     "reports.invoices_totals": _INVOICES_TOTALS,
+    "reports.journal": _JOURNAL,
+    "reports.journal_count": f"SELECT COUNT(*) AS line_count {_JOURNAL_PERIOD}",
     "reports.aging": _AGING,
     "reports.treasury": _TREASURY,
 }
