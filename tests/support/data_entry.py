@@ -4,6 +4,7 @@ server (a database of its own per test session, wiped before each test), and rec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -43,9 +44,9 @@ def _connect(dbname: str) -> Any:
                            autocommit=True, connect_timeout=5)
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session, dropped at the end; its URL."""
+@contextlib.contextmanager
+def throwaway_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped on exit; its URL."""
     import psycopg
 
     name = f"roa2web_test_{uuid.uuid4().hex[:12]}"
@@ -60,6 +61,19 @@ def postgres_database() -> Iterator[str]:
     finally:
         with _connect("postgres") as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end; its URL."""
+    with throwaway_postgres_database() as url:
+        yield url
+
+
+def postgres_query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one query on the PostgreSQL database at `url` (what a test checks the app wrote)."""
+    with _connect(url.rsplit("/", 1)[1]) as connection:
+        return list(connection.execute(sql, params).fetchall())
 
 
 def wipe_postgres(url: str) -> None:
