@@ -17,6 +17,7 @@ from roa2web.settings import Settings, load_settings
 from roa2web.web.body_limit import install_body_limit
 from roa2web.web.guards import install_token_auth
 from roa2web.web.limits import install_rate_limits
+from roa2web.web.nul_guard import install_nul_guard
 from roa2web.web.request import request_class
 from roa2web.web.request_context import install_request_context
 from roa2web.web.security import SecurityHeaders
@@ -86,9 +87,10 @@ def create_app(settings: Settings | None = None) -> Quart:
         security=[{"bearer": []}],
         openapi_provider_class=docs.ApiOpenAPIProvider,
     )
-    # Before-request hooks run in this order: request id and client address, token, rate limits.
+    # Before-request hooks run in this order: request id and client address, U+0000 refused, token, rate limits.
     security = SecurityHeaders(allowed_origins=settings.allowed_origins, production=settings.env == "production")
     install_request_context(app, settings.trusted_proxies, security)
+    install_nul_guard(app)
     install_token_auth(app, runtime)
     install_rate_limits(app, settings)
     register_error_handlers(app)

@@ -22,6 +22,7 @@ from quart import Request
 from quart.formparser import FormDataParser
 
 from roa2web.problems import BadRequest
+from roa2web.web.nul_guard import REFUSED, NulCharacter, holds_nul
 
 log = logging.getLogger("roa2web.web.request")
 SPOOL_MEMORY_BYTES = 500 * 1024  # werkzeug's own threshold for keeping a part in memory
@@ -41,13 +42,22 @@ class AppRequest(Request):
     spool_dir: Path | None = None
 
     async def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        """Quart's `get_json`, with a non-UTF-8 or too deeply nested body handled as a parse error."""
+        """Quart's `get_json`, with a non-UTF-8 or too deeply nested body handled as a parse error.
+
+        A body with U+0000 in any string is a 400 (`NulCharacter`): no database of the app stores it.
+        """
         try:
-            return await super().get_json(force=force, silent=silent, cache=cache)
+            value = await super().get_json(force=force, silent=silent, cache=cache)
         except (UnicodeDecodeError, RecursionError) as error:
             if silent:
                 return None
             return self.on_json_loading_failed(error)
+        if holds_nul(value):
+            if silent:
+                return None
+            log.warning("JSON body with U+0000 on %s %s", self.method, self.path)
+            raise NulCharacter(REFUSED)
+        return value
 
     def on_json_loading_failed(self, error: Exception) -> NoReturn:
         """A 400 problem saying the body is not JSON; one warning line in the log, no traceback."""
