@@ -1,10 +1,11 @@
 """Who runs on a shared (Redis) queue, and whether they all use one app database.
 
 Every `roa2web serve` and `roa2web worker` on a Redis queue registers itself under the queue's
-name: one key per process, its TTL refreshed every QUEUE_HEARTBEAT_S, holding the installation
-id of its app database (`roa2web.appdb.installation`), host, pid and DATA_DIR. The jobs table is
-the truth about every job, so a process whose app database differs from a live instance's would
-take messages for jobs it cannot see: it refuses to start instead (`join`).
+name: one key per process (indexed by a set of the same name), its TTL refreshed every
+QUEUE_HEARTBEAT_S, holding the installation id of its app database (`roa2web.appdb.installation`),
+host, pid and DATA_DIR. The jobs table is the truth about every job, so a process whose app
+database differs from a live instance's would take messages for jobs it cannot see: it refuses to
+start instead (`join`).
 
 Every call of `InstanceRegistry` blocks (Redis I/O): from async code, go through `asyncio.to_thread`.
 """
@@ -68,35 +69,46 @@ def key_ttl_s(settings: Settings) -> int:
 
 
 class InstanceRegistry:
-    """The instance keys of one Redis queue."""
+    """The instance keys of one Redis queue, and the set that indexes them (no SCAN over the keyspace)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.prefix = f"{KEY_PREFIX}{settings.queue_name}."
-        self.ttl_s = key_ttl_s(settings)
         import redis  # the `scale` extra: only a Redis queue needs it
 
+        self.settings = settings
+        self.index = f"{KEY_PREFIX}{settings.queue_name}"
+        self.prefix = f"{self.index}."
+        self.ttl_s = key_ttl_s(settings)
         self.client = redis.Redis.from_url(settings.queue_url, socket_timeout=5, socket_connect_timeout=5)
 
     def put(self, instance: Instance) -> None:
         """Register (or refresh) `instance` for another TTL."""
-        self.client.set(self.prefix + instance.id, json.dumps(asdict(instance)), ex=self.ttl_s)
+        with self.client.pipeline() as pipe:
+            pipe.set(self.prefix + instance.id, json.dumps(asdict(instance)), ex=self.ttl_s)
+            pipe.sadd(self.index, instance.id)
+            pipe.execute()
 
     def remove(self, instance_id: str) -> None:
         """Unregister (a clean stop)."""
-        self.client.delete(self.prefix + instance_id)
+        with self.client.pipeline() as pipe:
+            pipe.delete(self.prefix + instance_id)
+            pipe.srem(self.index, instance_id)
+            pipe.execute()
 
     def live(self) -> list[Instance]:
-        """Every instance whose key has not expired, oldest first."""
-        keys = list(self.client.scan_iter(match=self.prefix + "*", count=100))
-        found = []
-        for raw in self.client.mget(keys) if keys else []:
+        """Every instance whose key has not expired, oldest first; expired ones leave the index."""
+        ids = sorted(m.decode() if isinstance(m, bytes) else str(m) for m in self.client.smembers(self.index))
+        values = self.client.mget([self.prefix + instance_id for instance_id in ids]) if ids else []
+        found, expired = [], []
+        for instance_id, raw in zip(ids, values, strict=True):
             if raw is None:
-                continue  # expired between SCAN and MGET
+                expired.append(instance_id)  # killed: its key expired, its index entry stays until now
+                continue
             try:
                 found.append(Instance(**json.loads(raw)))
             except (TypeError, ValueError):
                 log.warning("ignoring an instance key of queue %r written by another version", self.settings.queue_name)
+        if expired:
+            self.client.srem(self.index, *expired)
         return sorted(found, key=lambda instance: instance.started_at)
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import pytest
 from queue_helpers import jobs_of, queue_ready, wait_for
 
 from roa2web.app import create_app
-from roa2web.jobs.instances import InstanceRefused, InstanceRegistry, join
+from roa2web.jobs.instances import InstanceRefused, InstanceRegistry, join, new_instance
 from roa2web.jobs.queue import UNKNOWN_JOB_TRIES
 from roa2web.jobs.store import JobState
 
@@ -32,7 +32,7 @@ def queue_name() -> Iterator[str]:
     except redis.RedisError as error:
         pytest.fail(f"Redis at {REDIS_URL} is needed for the redis tests: {error}")
     yield name
-    for pattern in (f"huey*{name}*", f"roa2web.instances.{name}.*"):
+    for pattern in (f"huey*{name}*", f"roa2web.instances.{name}*"):
         for key in connection.scan_iter(match=pattern):
             connection.delete(key)
     connection.close()
@@ -102,3 +102,40 @@ async def test_a_job_unknown_to_this_app_database_is_an_error_and_stays_with_its
         await queue_ready(again)
         done = await wait_for(jobs_of(again), job.id, timeout_s=60)
         assert (done.state, done.attempts) == (JobState.DONE, 1)
+
+
+async def test_a_stranger_registered_later_is_an_error_and_fails_health_until_it_expires(
+        queue_settings, queue_name, tmp_path, caplog):
+    settings = queue_settings(queue_backend="redis", queue_url=REDIS_URL, queue_name=queue_name,
+                              data_dir=tmp_path / "web", queue_in_process=False)
+    member = await join(settings, "serve")
+    app = create_app(settings)
+    runtime = app.extensions["roa2web"]
+    runtime.services.instances.adopt(member)
+    registry = InstanceRegistry(settings)
+    caplog.set_level(logging.INFO, logger="roa2web.jobs.instances")
+    try:
+        async with app.test_app():
+            health = (await runtime.health(timeout_s=5))["modules"]["instances"]
+            assert (health["status"], health["registered"]) == ("ok", 1)
+            assert str(tmp_path / "web") in health["instances"]
+
+            # An instance of an older release, or one that started in the same instant, on another app database.
+            stranger = new_instance(settings.model_copy(update={"data_dir": tmp_path / "other"}), "worker", "f" * 32)
+            await asyncio.to_thread(registry.put, stranger)
+            for _ in range(1000):
+                if any(stranger.describe() in record.getMessage() for record in caplog.records):
+                    break
+                await asyncio.sleep(0.02)
+            errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
+            assert len(errors) == 1 and errors[0].startswith("jobs will be lost: ") and "ffffffffffff" in errors[0]
+            health = (await runtime.health(timeout_s=5))["modules"]["instances"]
+            assert health["status"] == "down" and stranger.describe() in health["error"] and health["registered"] == 2
+
+            await asyncio.to_thread(registry.client.delete, registry.prefix + stranger.id)  # as its TTL would
+            health = (await runtime.health(timeout_s=5))["modules"]["instances"]
+            assert health["status"] == "ok" and health["registered"] == 1
+            assert await asyncio.to_thread(registry.client.smembers, registry.index) == {member.id.encode()}
+        assert await asyncio.to_thread(registry.live) == []  # a clean stop unregisters
+    finally:
+        registry.close()
