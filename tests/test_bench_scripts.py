@@ -1,4 +1,4 @@
-"""scripts/bench/load.py and chaos.py keep working: run short, their JSON figures read back.
+"""scripts/bench/load.py, chaos.py and export_xlsx.py keep working: run short, their JSON figures read back.
 
 Not a benchmark: nothing here depends on the machine's speed, only on what the scripts found.
 """
@@ -63,3 +63,18 @@ def test_chaos_two_rounds_lose_and_duplicate_nothing(tmp_path: Path):
         assert disk["ok"], disk
         assert {row["status"] for row in disk["while_full"].values()} <= {"200", "507"}
     assert result["ok"]
+
+
+@pytest.mark.timeout(600)
+def test_export_bench_runs_every_writer_side_by_side(tmp_path: Path):
+    result = run_script("export_xlsx.py", ["--rows", "2000", "--pdf-rows", "300"], tmp_path / "export.json")
+    cases = result["cases"]
+    assert set(cases) == {"xlsx (XlsxWriter constant_memory)", "xlsx (openpyxl write-only)", "csv", "pdf",
+                          "4 x xlsx at once (threads)"}
+    assert [name for name, row in cases.items() if row["chosen"]] == ["xlsx (XlsxWriter constant_memory)"]
+    for name, row in cases.items():
+        assert row["rows"] == row["expected_rows"] and row["all_rows"] == [row["rows"]] * row["copies"], name
+        assert row["progress_increasing"] and row["file_mb"] > 0 and row["rss_start_mb"] > 0, name
+    assert cases["4 x xlsx at once (threads)"]["copies"] == 4
+    assert cases["pdf"]["rows"] < cases["csv"]["rows"] and cases["csv"]["rows"] >= 2000
+    assert {"xlsx_seconds_ok", "xlsx_rss_ok", "four_rss_ok", "fastest_xlsx_writer"} <= set(result)

@@ -38,6 +38,9 @@ REPORT_EXPORT_JOB = "report_export"
 Format = Literal["xlsx", "csv", "pdf"]
 WRITERS = {"xlsx": write_xlsx, "csv": write_csv, "pdf": write_pdf}
 Progress = Callable[[int, int], None]
+# fpdf2 keeps every laid-out page (about 3 kB a row) until it writes the file: a PDF of more rows
+# would hold too much memory (and is no longer read on paper); XLSX and CSV stream any size.
+PDF_MAX_ROWS = 20_000
 
 
 class ExportError(Problem):
@@ -54,6 +57,12 @@ class UnknownFormat(ExportError, BadRequest):
     """No writer for this format."""
 
     kind = "unknown-format"
+
+
+class TooManyRowsForPdf(ExportError, BadRequest):
+    """A PDF of more rows than PDF_MAX_ROWS: fpdf2 holds every page until the file is written."""
+
+    kind = "too-many-rows-for-pdf"
 
 
 class CompanyNotFound(ExportError, NotFound):
@@ -128,6 +137,10 @@ async def prepare_export(
     """
     company, cif = await company_identity(ledger, export.company_id)
     stream = await export.spec.open_stream(ledger, export.params)
+    if export.format == "pdf" and (stream.expected_rows or 0) > PDF_MAX_ROWS:
+        raise TooManyRowsForPdf(
+            f"Raportul are {stream.expected_rows:,} de rânduri; un PDF se face pentru cel mult "
+            f"{PDF_MAX_ROWS:,} de rânduri. Alegeți XLSX sau CSV, ori o perioadă mai scurtă.".replace(",", "."))
     document = stream_document(export.spec, stream, run or loop_runner(asyncio.get_running_loop()),
                                company=company, company_cif=cif, generated_at=now)
     filename = export_filename(export.spec.title, company, export.params.model_dump(), export.format,

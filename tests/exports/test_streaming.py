@@ -169,3 +169,14 @@ async def test_invoices_stream_totals_match_the_ledger_totals(ledger):
     assert (totals.total, totals.paid, totals.balance) == (built.totals.total, built.totals.paid,
                                                            built.totals.balance)
     assert [item.invoice_id for item in items] == [item.invoice_id for item in built.items]
+
+
+async def test_a_pdf_of_more_rows_than_it_can_hold_is_refused_before_a_row_is_read(ledger, monkeypatch):
+    from roa2web.exports import service
+
+    monkeypatch.setattr(service, "PDF_MAX_ROWS", 1000)
+    with pytest.raises(service.TooManyRowsForPdf, match=r"cel mult 1\.000 de rânduri\. Alegeți XLSX sau CSV"):
+        await service.prepare_export(ledger, service.validate_export("journal", "pdf", YEAR), now=NOW)
+    assert ledger.stream_batches == 0
+    prepared = await service.prepare_export(ledger, service.validate_export("journal", "csv", YEAR), now=NOW)
+    assert prepared.document.rows_expected() > 1000
