@@ -185,3 +185,40 @@ async def test_not_ready_and_failed_exports(settings_factory, tmp_path):
         assert status["error"].startswith("TransientJobError: Contabilitatea (ROA) nu a răspuns.")
         assert "missing.sqlite" not in status["error"]  # the ledger's own message names its file: log only
         assert status["error"].endswith("(after 2 attempts)")
+
+
+async def test_a_journal_export_job_reports_progress_by_rows_written(client, user_headers, demo_ledger_path,
+                                                                     monkeypatch):
+    from roa2web.exports import xlsx
+    from roa2web.jobs import transitions
+
+    monkeypatch.setattr(xlsx, "PROGRESS_EVERY", 500)
+    recorded: list[tuple[int, str]] = []
+    record_progress = transitions.record_progress
+
+    async def recording(db, job_id, worker, progress, message):
+        recorded.append((progress, message))
+        return await record_progress(db, job_id, worker, progress, message)
+
+    monkeypatch.setattr(transitions, "record_progress", recording)
+    headers = await user_headers("boss", roles={"admin"})
+    params = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 12}
+    status = await _until_finished(client, headers, (await _export(client, headers, "journal", params))["status_url"])
+    assert status["state"] == "done" and status["progress"] == 100, status
+
+    ledger = EmbeddedLedger(demo_ledger_path)
+    count = (await ledger.fetch("reports.journal_count", company_id=1, fiscal_year=2025, month_from=1,
+                                month_to=12))[0]["line_count"]
+    await ledger.close()
+    rows = [(percent, int(message.split()[2])) for percent, message in recorded
+            if message.startswith("Rânduri scrise:")]
+    assert all(message.endswith(f"din {count}") for _, message in recorded if message.startswith("Rânduri scrise:"))
+    written = [done for _, done in rows]
+    assert written == sorted(set(written)) and written[0] == 500 and written[-1] == count  # one step per 500 rows
+    assert [percent for percent, _ in rows] == sorted(percent for percent, _ in rows)
+    assert rows[0][0] < rows[-1][0] <= 95
+    sheet = openpyxl.load_workbook(io.BytesIO(await (await client.get(status["downloads"]["xlsx"],
+                                                                       headers=headers)).get_data()),
+                                   read_only=True).active
+    body = [row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert len(body) == count and body[-1][0] == count
