@@ -6,6 +6,8 @@ import abc
 import logging
 from typing import override
 
+import peewee
+
 from roa2web.appdb import AppDatabase
 from roa2web.auth import store
 from roa2web.auth.passwords import verify_password
@@ -54,18 +56,10 @@ class OracleProvider(AuthProvider):
         self.db = db
         self.ledger = ledger
 
-    @override
-    async def authenticate(self, username: str, password: str) -> store.User | None:
-        verify = getattr(self.ledger, "verify_user", None)
-        if verify is None:
-            raise LedgerError("the configured ledger cannot verify users")
-        if not await verify(username, password):
-            return None
-        companies = await self.ledger.fetch("companies.for_user", username=username)
-        company_ids = frozenset(int(row["company_id"]) for row in companies)
-        user = await store.get_user_by_name(self.db, username)
-        if user is None:
-            log.info("first login of ROA user %s: recorded as viewer", username)
+    async def _record(self, username: str, company_ids: frozenset[int]) -> store.User:
+        """The local record of a user's first login; the one another login (tab, instance) made meanwhile."""
+        log.info("first login of ROA user %s: recorded as viewer", username)
+        try:
             return await store.create_user(
                 self.db,
                 username=username,
@@ -75,9 +69,25 @@ class OracleProvider(AuthProvider):
                 company_ids=company_ids,
                 source="oracle",
             )
+        except peewee.IntegrityError:
+            user = await store.get_user_by_name(self.db, username)
+            if user is None:
+                raise
+            return user
+
+    @override
+    async def authenticate(self, username: str, password: str) -> store.User | None:
+        verify = getattr(self.ledger, "verify_user", None)
+        if verify is None:
+            raise LedgerError("the configured ledger cannot verify users")
+        if not await verify(username, password):
+            return None
+        companies = await self.ledger.fetch("companies.for_user", username=username)
+        company_ids = frozenset(int(row["company_id"]) for row in companies)
+        user = await store.get_user_by_name(self.db, username) or await self._record(username, company_ids)
         if user.disabled:
             return None
         if user.company_ids != company_ids and not user.principal().is_admin:
             await store.update_user(self.db, user.id, company_ids=company_ids)
-            user = await store.get_user(self.db, user.id)
+            return await store.get_user(self.db, user.id)
         return user

@@ -6,15 +6,18 @@ the `companies.for_user` statement from in-memory ROA data, the way OracleLedger
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
+from roa2web.appdb import apply_migrations, open_database
 from roa2web.auth import store
 from roa2web.auth.providers import OracleProvider
 from roa2web.ledger.base import Ledger, LedgerError, LedgerUnavailable, Row
 from roa2web.ledger.identity import LedgerIdentity
+from tests.support.data_entry import ENGINES, wipe_postgres
 
 
 class RoaLedger(Ledger):
@@ -166,3 +169,26 @@ async def test_oracle_users_sessions_follow_their_local_record(app, client, roa)
     assert await companies(third) == 401
     refused = await client.post("/api/auth/login", json={"username": "popescu", "password": "parola-roa"})
     assert refused.status_code == 401
+
+
+@pytest.fixture(params=ENGINES)
+async def any_db(request, tmp_path):
+    """An app database with the auth tables, on SQLite or on the real PostgreSQL."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_database")
+        wipe_postgres(url)
+    database = open_database(url)
+    await database.aio_connect()
+    await apply_migrations(database, "auth", store.MIGRATIONS)
+    yield database
+    await database.aio_close()
+
+
+async def test_two_first_logins_at_once_record_the_user_once(any_db, roa):
+    """Two tabs (or two instances on one PostgreSQL) log a new ROA user in at the same moment."""
+    provider = OracleProvider(any_db, roa)
+    first, second = await asyncio.gather(provider.authenticate("popescu", "parola-roa"),
+                                         provider.authenticate("POPESCU", "parola-roa"))
+    assert first is not None and second is not None and first.id == second.id
+    assert [user.username for user in await store.list_users(any_db)] == ["popescu"]
