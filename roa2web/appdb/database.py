@@ -59,13 +59,17 @@ def open_database(url: str, *, pool_size: int = 8) -> AppDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteAppDatabase(str(path), pool_params={"size": pool_size, "timeout": 30})
     if parsed.scheme in {"postgresql", "postgres"}:
+        from psycopg_pool import AsyncConnectionPool  # the postgres extra: only imported when configured
+
         # peewee-async rebuilds a DSN URL from these, so user and password stay percent-encoded
         params: dict[str, Any] = {
             "host": parsed.hostname or "127.0.0.1",
             "port": parsed.port or 5432,
             "user": parsed.username or "postgres",
             "password": parsed.password or "",
-            "pool_params": {"min_size": 1, "max_size": pool_size},
+            # checked at checkout: a connection the server closed (restart, failover, idle timeout) is
+            # replaced instead of failing the request that drew it
+            "pool_params": {"min_size": 1, "max_size": pool_size, "check": AsyncConnectionPool.check_connection},
         }
         return peewee_async.Psycopg3Database(parsed.path.lstrip("/") or "postgres", **params)
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r} (use sqlite:/// or postgresql://)")
