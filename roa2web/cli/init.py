@@ -13,6 +13,7 @@ from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.auth.secret import ensure_secret
 from roa2web.cli.cache import clear_after_ledger_replaced
+from roa2web.cli.db import up_to_date
 from roa2web.databases import database_parts
 from roa2web.demo import DEFAULT_MONTHS, YearMonth, generate_demo_ledger
 from roa2web.settings import Settings
@@ -47,8 +48,9 @@ def _generate(path: Path, seed: int, until: YearMonth | None, months: int, lines
 
 async def _migrate_and_seed_admin(settings: Settings) -> tuple[str, str] | None:
     parts = database_parts(settings)
-    for part in parts.values():
+    for name, part in parts.items():
         await part.start()
+        print(up_to_date(name, part))
     try:
         app_db = parts["app_db"]
         if await store.list_users(app_db.db):
@@ -85,7 +87,6 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
     if secret.weakness:
         print(f"  warning: it {secret.weakness}; `roa2web serve` refuses it off loopback and in production")
     created = run_async(_migrate_and_seed_admin(settings))
-    print(f"databases: up to date under {settings.data_dir}")
     if created:
         username, password = created
         print(

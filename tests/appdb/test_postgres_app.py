@@ -88,6 +88,9 @@ async def initialised(environment: tuple[str, str], capsys: pytest.CaptureFixtur
     """`roa2web init` done; the admin's password."""
     code, out, err = await roa2web(capsys, "init")
     assert code == 0, err
+    app_db, data_entry_db = environment
+    assert f"app_db: up to date ({app_db.split('@')[-1]})" in out.splitlines()  # where they are, not DATA_DIR
+    assert f"data_entry_db: up to date ({data_entry_db.split('@')[-1]})" in out.splitlines()
     yield next(line.split(": ", 1)[1] for line in out.splitlines() if line.strip().startswith("password: "))
 
 
