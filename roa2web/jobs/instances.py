@@ -29,6 +29,7 @@ from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.jobs.instances")
 KEY_PREFIX = "roa2web.instances."
+MIN_KEY_TTL_S = 5  # outlives the start-up between `join` and the first heartbeat, whatever the queue knobs
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def public_url(url: str) -> str:
 
 def key_ttl_s(settings: Settings) -> int:
     """How long a key outlives its last heartbeat: a killed process drops out after this."""
-    return max(int(settings.queue_stale_after_s), int(3 * settings.queue_heartbeat_s) + 1)
+    return max(int(settings.queue_stale_after_s), int(3 * settings.queue_heartbeat_s) + 1, MIN_KEY_TTL_S)
 
 
 class InstanceRegistry:
@@ -201,6 +202,7 @@ class InstancePart:
         self.installation: str | None = None
         self._beat: asyncio.Task[None] | None = None
         self._reported: set[str] = set()
+        self._unreachable = False
 
     def adopt(self, member: Instance | None) -> None:
         """This process registered as `member` at startup (`join`): keep its key alive until stop."""
@@ -214,16 +216,21 @@ class InstancePart:
 
     async def _heartbeat(self, member: Instance) -> None:
         while True:
-            await asyncio.sleep(self.settings.queue_heartbeat_s)
             try:
                 await asyncio.to_thread(self.registry.put, member)
                 for stranger in strangers(member.installation, await asyncio.to_thread(self.registry.live)):
                     if stranger.id not in self._reported:  # one error per stranger, not one per heartbeat
                         self._reported.add(stranger.id)
                         log.error("jobs will be lost: %s", mismatch(self.settings, member.installation, stranger))
+                if self._unreachable:
+                    self._unreachable = False
+                    log.info("this instance's key on queue %r is registered again", self.settings.queue_name)
             except Exception as exc:
-                log.warning("could not refresh this instance's key on the queue (%s); trying again in %.0f s",
-                            exc, self.settings.queue_heartbeat_s)
+                if not self._unreachable:  # one warning per outage, not one per heartbeat
+                    self._unreachable = True
+                    log.warning("could not refresh this instance's key on the queue (%s); trying every %.0f s",
+                                exc, self.settings.queue_heartbeat_s)
+            await asyncio.sleep(self.settings.queue_heartbeat_s)
 
     async def stop(self) -> None:
         """Unregister (the key would expire by itself after a kill)."""
@@ -232,6 +239,9 @@ class InstancePart:
         try:
             if self.member is not None:
                 await asyncio.to_thread(self.registry.remove, self.member.id)
+        except Exception as exc:
+            log.warning("could not unregister from queue %r (%s); the key expires by itself",
+                        self.settings.queue_name, exc)
         finally:
             await asyncio.to_thread(self.registry.close)
 

@@ -166,6 +166,10 @@ def test_an_instance_on_its_own_sqlite_app_database_may_not_join(tmp_path, demo_
             assert app_db.rsplit("/", 1)[1] in line and str(tmp_path / "alone" / "app.db") in line
             assert "APP_DB_URL" in line
 
+            worker_refused = run_cli(["worker"], alone)
+            assert worker_refused.returncode == 2, worker_refused.stdout + worker_refused.stderr
+            assert worker_refused.stderr.strip() == line.replace("roa2web serve:", "roa2web worker:", 1)
+
             check = run_cli(["check"], alone)
             assert check.returncode == 1, check.stdout
             instances = next(line for line in check.stdout.splitlines() if " instances: " in line)
