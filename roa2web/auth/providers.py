@@ -6,8 +6,6 @@ import abc
 import logging
 from typing import override
 
-import peewee
-
 from roa2web.appdb import AppDatabase
 from roa2web.auth import store
 from roa2web.auth.passwords import verify_password
@@ -57,23 +55,17 @@ class OracleProvider(AuthProvider):
         self.ledger = ledger
 
     async def _record(self, username: str, company_ids: frozenset[int]) -> store.User:
-        """The local record of a user's first login; the one another login (tab, instance) made meanwhile."""
+        """The local record of a user's first login (or the one another login, tab or instance, made meanwhile)."""
         log.info("first login of ROA user %s: recorded as viewer", username)
-        try:
-            return await store.create_user(
-                self.db,
-                username=username,
-                display_name=username.upper(),
-                password_hash=None,
-                roles=frozenset({"viewer"}),
-                company_ids=company_ids,
-                source="oracle",
-            )
-        except peewee.IntegrityError:
-            user = await store.get_user_by_name(self.db, username)
-            if user is None:
-                raise
-            return user
+        return await store.create_user_once(
+            self.db,
+            username=username,
+            display_name=username.upper(),
+            password_hash=None,
+            roles=frozenset({"viewer"}),
+            company_ids=company_ids,
+            source="oracle",
+        )
 
     @override
     async def authenticate(self, username: str, password: str) -> store.User | None:

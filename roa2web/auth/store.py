@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import peewee
 from peewee_async import AioModel
@@ -216,6 +217,17 @@ async def create_user(
     user = await get_user(db, user_id)
     assert user is not None
     return user
+
+
+async def create_user_once(db: AppDatabase, *, username: str, **fields: Any) -> User:
+    """`create_user`, or the user of that name another request (tab, instance) created meanwhile."""
+    try:
+        return await create_user(db, username=username, **fields)
+    except peewee.IntegrityError:
+        user = await get_user_by_name(db, username)
+        if user is None:
+            raise
+        return user
 
 
 async def update_user(db: AppDatabase, user_id: str, **changes: object) -> bool:
