@@ -15,6 +15,7 @@ from roa2web.databases import database_parts
 from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.ledger.breaker import BreakerState
 from roa2web.ledger.factory import build_ledger
+from roa2web.rates.service import ExchangeRates
 from roa2web.runtime import Part, Runtime
 from roa2web.settings import Settings
 
@@ -62,7 +63,7 @@ def _signing_secret(settings: Settings) -> str:
 
 
 def install_core(runtime: Runtime) -> None:
-    """Build the ledger, the app database and the auth service into `runtime`."""
+    """Build the ledger, the app database, the exchange rates and the auth service into `runtime`."""
     settings = runtime.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ledger = build_ledger(settings)
@@ -75,6 +76,7 @@ def install_core(runtime: Runtime) -> None:
     app_db = runtime.services.app_db = parts["app_db"].db
     if "data_entry_db" in parts:
         runtime.services.data_entry_db = parts["data_entry_db"].db
+    runtime.services.rates = ExchangeRates(app_db)
 
     provider: AuthProvider = OracleProvider(app_db, ledger) if settings.use_oracle_auth else LocalProvider(app_db)
     runtime.services.auth = AuthService(

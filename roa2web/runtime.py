@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the types only: the ground floor imports no module at run t
     from roa2web.jobs.queue import JobQueue
     from roa2web.jobs.service import JobService
     from roa2web.ledger.base import Ledger
+    from roa2web.rates.service import ExchangeRates
     from roa2web.reports.service import ReportService
 
 log = logging.getLogger("roa2web.runtime")
@@ -66,8 +67,8 @@ class ServiceMissing(RuntimeError):
 class Services:
     """Every service a process can hold, each None until its installer sets it.
 
-    The core (`roa2web.core`) sets `ledger`, `app_db` and `auth`; the job engine (`roa2web.jobs`) `queue`, `jobs`
-    and `queue_part`; the optional modules their own (left None when switched off). Read them
+    The core (`roa2web.core`) sets `ledger`, `app_db`, `auth` and `rates`; the job engine (`roa2web.jobs`)
+    `queue`, `jobs` and `queue_part`; the optional modules their own (left None when switched off). Read them
     through the Runtime's properties, which raise `ServiceMissing` instead of returning None; read
     them here to ask whether one is installed.
     """
@@ -75,6 +76,7 @@ class Services:
     ledger: Ledger | None = None
     app_db: AppDatabase | None = None
     auth: AuthService | None = None
+    rates: ExchangeRates | None = None
     queue: JobQueue | None = None
     jobs: JobService | None = None
     queue_part: QueuePart | None = None
@@ -121,6 +123,11 @@ class Runtime:
     def auth(self) -> AuthService:
         """Login, refresh and logout."""
         return _installed(self.services.auth, "auth")
+
+    @property
+    def rates(self) -> ExchangeRates:
+        """The BNR exchange rates in the app database."""
+        return _installed(self.services.rates, "rates")
 
     @property
     def queue(self) -> JobQueue:

@@ -17,6 +17,7 @@ __all__ = [
     "Forbidden",
     "FourEyes",
     "ImageTooLarge",
+    "NoExchangeRate",
     "NotFound",
     "OcrUnavailable",
     "UploadRejected",
@@ -54,6 +55,13 @@ class ExportReleased(Conflict):
     """An admin released the export: its receipts are APPROVED again, and it is neither rebuilt nor claimed."""
 
     kind = "export-released"
+
+
+class NoExchangeRate(Conflict):
+    """The 100 EUR limit decides the receipt's entries and no BNR rate is stored for the day before its date."""
+
+    kind = "exchange-rate-missing"
+    title = "Lipsește cursul BNR"
 
 
 class ValidationFailed(DataEntryError, problems.ValidationFailed):

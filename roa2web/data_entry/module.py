@@ -15,6 +15,7 @@ from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.jobs import JobQueue
 from roa2web.data_entry.ocr.flow import OcrFlow, OcrReader
 from roa2web.data_entry.store.file_store import FileStore
+from roa2web.data_entry.workflow.exchange import EurRateLookup
 from roa2web.data_entry.workflow.files import ReceiptFiles
 from roa2web.data_entry.workflow.nomenclature import Nomenclature
 from roa2web.data_entry.workflow.service import ReceiptService
@@ -34,7 +35,7 @@ class DataEntry:
 
 def build_data_entry(
     *, db: AppDatabase, ledger: Ledger, files_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
-    reader: OcrReader | None, jobs: Callable[[], JobQueue], ocr_enabled: bool | None = None,
+    reader: OcrReader | None, jobs: Callable[[], JobQueue], eur_rate: EurRateLookup, ocr_enabled: bool | None = None,
     max_image_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> DataEntry:
     """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader).
@@ -42,9 +43,10 @@ def build_data_entry(
     `files_dir` (FILES_DIR, else DATA_DIR): receipt files go under its receipts/, ROA exports under its exports/.
 
     `max_image_pixels` (DATA_ENTRY_MAX_IMAGE_MP): larger images are refused at upload, from their header.
+    `eur_rate`: the BNR EUR rate published before a receipt's date (the 100 EUR limit).
     """
     nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
-    receipts = ReceiptService(db, ledger, nomenclature)
+    receipts = ReceiptService(db, ledger, nomenclature, eur_rate=eur_rate)
     files = ReceiptFiles(receipts, FileStore(files_dir), max_bytes=max_upload_bytes, max_pixels=max_image_pixels)
     return DataEntry(
         receipts=receipts,

@@ -10,10 +10,12 @@ A web process with QUEUE_IN_PROCESS=false still accepts OCR uploads (OCR_ENABLED
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
 from roa2web.data_entry.module import build_data_entry
+from roa2web.data_entry.workflow.exchange import EurRate, EurRateLookup
 from roa2web.runtime import Part, Runtime
 
 if TYPE_CHECKING:
@@ -56,8 +58,18 @@ def install_ocr(runtime: Runtime) -> OcrService:
     return service
 
 
+def eur_rate_lookup(runtime: Runtime) -> EurRateLookup:
+    """The EUR rate published before a day, from the core's exchange rates (in the app database)."""
+
+    async def lookup(day: dt.date) -> EurRate | None:
+        rate = await runtime.rates.before("EUR", day)
+        return None if rate is None else EurRate(rate.day, rate.ron_per_unit)
+
+    return lookup
+
+
 def install_services(runtime: Runtime) -> None:
-    """Build the module into `runtime` (needs the core's ledger and data-entry database)."""
+    """Build the module into `runtime` (needs the core's ledger, data-entry database and exchange rates)."""
     settings = runtime.settings
     reader = None
     if not settings.ocr_enabled:
@@ -76,4 +88,5 @@ def install_services(runtime: Runtime) -> None:
         reader=reader,
         ocr_enabled=settings.ocr_enabled,
         jobs=lambda: runtime.jobs,
+        eur_rate=eur_rate_lookup(runtime),
     )

@@ -16,12 +16,12 @@ TAIL = b"</Body></DataSet>"
 
 def test_the_daily_feed_gives_one_day_exact_decimals_and_multipliers():
     feed = parse_feed(DAILY.read_bytes())
-    assert feed.days == (dt.date(2026, 1, 8),)
-    assert feed.publishing_date == dt.date(2026, 1, 8)
+    assert feed.days == (dt.date(2026, 12, 4),)
+    assert feed.publishing_date == dt.date(2026, 12, 4)
     by_currency = {quote.currency: quote for quote in feed.quotes}
-    assert by_currency["EUR"].rate == Decimal("5.0968") and by_currency["EUR"].multiplier == 1
+    assert by_currency["EUR"].rate == Decimal("5.1133") and by_currency["EUR"].multiplier == 1
     huf = by_currency["HUF"]
-    assert (huf.rate, huf.multiplier, huf.ron_per_unit) == (Decimal("1.3207"), 100, Decimal("0.013207"))
+    assert (huf.rate, huf.multiplier, huf.ron_per_unit) == (Decimal("1.3082"), 100, Decimal("0.013082"))
 
 
 def test_the_yearly_file_gives_every_banking_day_of_the_year():

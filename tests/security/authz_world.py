@@ -24,6 +24,7 @@ from quart.typing import TestClientProtocol
 from roa2web.auth import store
 from tests.conftest import PASSWORD, login
 from tests.support.data_entry import receipt_payload, wait_for
+from tests.support.rates import load_recorded_rates
 
 RECEIPTS = "/api/data-entry/receipts"
 COMPANY_IDS = {"A": 1, "B": 2}
@@ -184,6 +185,7 @@ class World:
 
 async def build_world(app: Quart, password_hash: str) -> World:
     """Users (matrix actors and clerks, all with `password_hash` of PASSWORD) and the objects of companies A and B."""
+    await load_recorded_rates(app.extensions["roa2web"].app_db)  # receipts' entries and approvals need the BNR rate
     client = app.test_client()
     headers: dict[str, dict[str, str]] = {"anonymous": {}}
     user_ids: dict[str, str] = {}

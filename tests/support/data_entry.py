@@ -18,6 +18,7 @@ from roa2web.app import create_app
 from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.settings import Settings
+from tests.support.rates import load_recorded_rates
 
 PG_HOST = os.environ.get("ROA2WEB_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("ROA2WEB_TEST_PG_PORT", "5432"))
@@ -108,9 +109,10 @@ def de_settings(settings_factory: Callable[..., Settings], data_entry_db_url: st
 
 @pytest.fixture
 async def de_app(de_settings: Settings) -> AsyncIterator[Quart]:
-    """A started app for data-entry tests."""
+    """A started app for data-entry tests, with the recorded BNR rates 2024-2026 (the 100 EUR rule of approvals)."""
     application = create_app(de_settings)
     async with application.test_app():
+        await load_recorded_rates(application.extensions["roa2web"].app_db)
         yield application
 
 

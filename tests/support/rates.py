@@ -10,8 +10,9 @@ from roa2web.rates.bnr import Feed, parse_feed
 from roa2web.rates.store import save_quotes
 
 BNR_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bnr"
-YEAR_2025 = BNR_FIXTURES / "nbrfxrates2025.xml"  # every banking day of 2025
-DAILY = BNR_FIXTURES / "nbrfxrates.xml"  # the daily feed of 2026-01-08
+YEARS = tuple(BNR_FIXTURES / f"nbrfxrates{year}.xml" for year in (2024, 2025, 2026))  # 2026 up to 4 December
+YEAR_2025 = YEARS[1]  # every banking day of 2025
+DAILY = BNR_FIXTURES / "nbrfxrates.xml"  # the daily feed of Friday 2026-12-04
 
 
 @cache
@@ -20,6 +21,6 @@ def recorded_feed(path: Path = YEAR_2025) -> Feed:
     return parse_feed(path.read_bytes())
 
 
-async def load_recorded_rates(db: AppDatabase, path: Path = YEAR_2025) -> int:
-    """Store a recorded document's rates in an app database (as `roa2web rates import` would); how many."""
-    return await save_quotes(db, recorded_feed(path).quotes)
+async def load_recorded_rates(db: AppDatabase, paths: tuple[Path, ...] = YEARS) -> int:
+    """Store recorded documents' rates (by default 2024 to 4 December 2026) in an app database; how many."""
+    return sum([await save_quotes(db, recorded_feed(path).quotes) for path in paths])

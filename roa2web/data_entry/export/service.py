@@ -27,7 +27,7 @@ import csv
 import datetime as dt
 import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -41,7 +41,7 @@ from roa2web.data_entry.export.reproducible import save_reproducibly
 from roa2web.data_entry.jobs import JobQueue
 from roa2web.data_entry.model import Actor, ExportRelease, Receipt
 from roa2web.data_entry.store import export_store
-from roa2web.data_entry.workflow.entries import EntriesUnavailable, receipt_entries
+from roa2web.data_entry.workflow.entries import EntriesUnavailable, limit_matters, receipt_entries
 from roa2web.data_entry.workflow.rules import ensure_can_read
 from roa2web.data_entry.workflow.service import ReceiptService, actor_of
 from roa2web.exports.files import ExportFiles
@@ -80,13 +80,14 @@ def ron(bani: int) -> Decimal:
     return Decimal(bani).scaleb(-2)
 
 
-def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool) -> list[Row]:
-    """One row per journal line of each receipt."""
+def entry_rows(receipts: Iterable[Receipt], *, vat_payer: bool, eur_rates: Mapping[dt.date, Decimal]) -> list[Row]:
+    """One row per journal line of each receipt; `eur_rates`: receipt date → the BNR EUR rate published before it."""
     rows: list[Row] = []
     for receipt in receipts:
         fields = receipt.fields
+        rate = eur_rates.get(fields.receipt_date) if fields.receipt_date else None
         try:
-            lines = receipt_entries(fields, vat_payer=vat_payer).lines
+            lines = receipt_entries(fields, vat_payer=vat_payer, ron_per_eur=rate).lines
         except EntriesUnavailable as error:
             raise EntriesUnavailable(f"Bonul {receipt.id}: {error}") from error
         for line in lines:
@@ -198,8 +199,20 @@ class ReceiptExports:
 
     async def _batch(self, company_id: int, receipts: list[Receipt], *, claimed: bool) -> ExportBatch:
         company = await self.receipts.nomenclature.company(company_id)
-        rows = entry_rows(receipts, vat_payer=bool(company and company.vat_payer))
+        vat_payer = bool(company and company.vat_payer)
+        rows = entry_rows(receipts, vat_payer=vat_payer, eur_rates=await self._eur_rates(receipts, vat_payer))
         return ExportBatch(company_id, tuple(r.id for r in receipts), rows, claimed)
+
+    async def _eur_rates(self, receipts: Iterable[Receipt], vat_payer: bool) -> dict[dt.date, Decimal]:
+        """The EUR rate of each receipt date whose receipts need it (dates without a rate left out)."""
+        days = {r.fields.receipt_date for r in receipts
+                if r.fields.receipt_date and limit_matters(r.fields, vat_payer=vat_payer)}
+        rates: dict[dt.date, Decimal] = {}
+        for day in sorted(d for d in days if d is not None):
+            rate = await self.receipts.eur_rate(day)
+            if rate is not None:
+                rates[day] = rate.ron_per_eur
+        return rates
 
     async def count(self, job_id: str) -> int:
         """How many receipts an export holds."""

@@ -15,6 +15,7 @@ Every line is one debit and one credit of the same positive amount, so Σ debit 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
@@ -23,12 +24,11 @@ from roa2web.accounting.vat import is_rate_valid_on
 from roa2web.data_entry.model import PaymentMethod, ReceiptFields
 
 # A receipt counts as a simplified invoice (its VAT deductible) up to this value, VAT included:
-# art. 319(12) of the Fiscal Code (Law 227/2015).
+# art. 319(12) of the Fiscal Code (Law 227/2015), converted at the BNR reference rate published
+# before the receipt's date (art. 290): the caller looks that rate up and passes it as `ron_per_eur`.
+# There is no default rate: when the limit decides the entries and no rate is given, they are
+# unavailable (ExchangeRateMissing), never computed at a guessed rate.
 SIMPLIFIED_INVOICE_LIMIT_EUR = Decimal(100)
-# RON per EUR used to convert that limit when the caller has no rate of its own. The Fiscal Code
-# (art. 319(12) → art. 290) wants the BNR reference rate last published before the receipt date;
-# this default is about the 2025 rate. Pass `ron_per_eur` to use the exact rate of the day.
-DEFAULT_RON_PER_EUR = Decimal("5.08")
 DEDUCTIBLE_VAT = "4426"
 SUPPLIERS = "401"
 CASH_DESK = "5311"
@@ -63,6 +63,18 @@ PAID_HOW = {
 
 class EntriesUnavailable(ValueError):
     """The receipt lacks what its entries need, or its amounts are inconsistent."""
+
+
+class ExchangeRateMissing(EntriesUnavailable):
+    """The 100 EUR limit decides the receipt's entries, and no EUR rate was given for its date."""
+
+    def __init__(self, day: dt.date | None) -> None:
+        """The receipt is dated `day`."""
+        when = f"dinaintea datei de {day:%d.%m.%Y}" if day else "dinaintea datei bonului"
+        super().__init__(f"Lipsește cursul euro al BNR din ultima zi bancară {when}: plafonul de 100 EUR "
+                         "al bonului cu CIF nu poate fi verificat. Importați cursurile BNR "
+                         "(roa2web rates import) sau așteptați preluarea lor automată.")
+        self.day = day
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,32 +116,48 @@ def fits_payment_method(fields: ReceiptFields) -> bool:
     return fields.settlement_account is None or fields.settlement_account in accounts
 
 
-def simplified_invoice_limit_bani(ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> int:
+def simplified_invoice_limit_bani(ron_per_eur: Decimal) -> int:
     """SIMPLIFIED_INVOICE_LIMIT_EUR in bani at `ron_per_eur`, rounded down (a total up to it qualifies)."""
     if ron_per_eur <= 0:
         raise ValueError(f"an exchange rate must be positive, got {ron_per_eur}")
     return int((SIMPLIFIED_INVOICE_LIMIT_EUR * ron_per_eur * 100).to_integral_value(ROUND_FLOOR))
 
 
-def is_simplified_invoice(total_bani: int, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> bool:
+def is_simplified_invoice(total_bani: int, ron_per_eur: Decimal) -> bool:
     """True when a receipt's total (VAT included) is within the simplified-invoice limit."""
     return total_bani <= simplified_invoice_limit_bani(ron_per_eur)
 
 
-def deducts_vat(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> bool:
-    """Whether the VAT goes to 4426.
+def limit_matters(fields: ReceiptFields, *, vat_payer: bool) -> bool:
+    """Whether the 100 EUR limit decides the receipt's entries (so they need the EUR rate).
 
-    Only for a VAT-paying company, a receipt showing its CIF, a deductible expense, and a total within
-    the simplified-invoice limit (100 EUR at `ron_per_eur`).
+    Only for a VAT-paying company, a receipt showing its CIF, a deductible expense, with a total
+    and some VAT: otherwise no VAT is deducted whatever the total.
     """
     return (vat_payer and fields.buyer_cif_present and fields.deductible and fields.total_bani is not None
-            and is_simplified_invoice(fields.total_bani, ron_per_eur))
+            and any(line.vat_bani for line in fields.vat_lines))
 
 
-def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal = DEFAULT_RON_PER_EUR) -> Entries:
+def deducts_vat(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal | None) -> bool:
+    """Whether the VAT goes to 4426: the limit matters (see `limit_matters`) and the total is within it.
+
+    `ron_per_eur` is the BNR rate of the last banking day before the receipt's date; without it,
+    when the limit matters, ExchangeRateMissing.
+    """
+    if not limit_matters(fields, vat_payer=vat_payer):
+        return False
+    if ron_per_eur is None:
+        raise ExchangeRateMissing(fields.receipt_date)
+    assert fields.total_bani is not None  # limit_matters
+    return is_simplified_invoice(fields.total_bani, ron_per_eur)
+
+
+def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Decimal | None) -> Entries:
     """The balanced entries of a complete receipt (raises EntriesUnavailable otherwise).
 
-    `ron_per_eur` converts the 100 EUR simplified-invoice limit (DEFAULT_RON_PER_EUR unless given).
+    `ron_per_eur` (the BNR rate of the last banking day before the receipt's date, None when there
+    is none) converts the 100 EUR simplified-invoice limit; ExchangeRateMissing when the limit
+    decides the entries and it is None.
     """
     total, method, expense, day = fields.total_bani, fields.payment_method, fields.expense_account, fields.receipt_date
     if total is None or total <= 0 or method is None or expense is None or day is None:
@@ -151,7 +179,7 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
     paid = _PAID_WITH[method]
     document = f"bon {fields.document_number or 'fără număr'}"
     has_vat = any(line.vat_bani for line in groups)
-    deducted = deducts_vat(fields, vat_payer=vat_payer, ron_per_eur=ron_per_eur) and has_vat
+    deducted = deducts_vat(fields, vat_payer=vat_payer, ron_per_eur=ron_per_eur)
     lines: list[EntryLine] = []
     if deducted:
         for group in groups:
@@ -162,7 +190,7 @@ def receipt_entries(fields: ReceiptFields, *, vat_payer: bool, ron_per_eur: Deci
     else:
         reason = "fără TVA"
         if has_vat:
-            over = not is_simplified_invoice(total, ron_per_eur)
+            over = limit_matters(fields, vat_payer=vat_payer)  # it mattered, and the total is above it
             reason = "bon peste 100 EUR, fără drept de deducere a TVA" if over else "fără drept de deducere a TVA"
         lines.append(EntryLine(expense, credit, total, f"Cheltuială {document} (valoare brută, {reason}), {paid}"))
     if method is PaymentMethod.SUPPLIER:

@@ -16,12 +16,19 @@ from roa2web.accounting.cif import canonical_cif
 from roa2web.appdb import AppDatabase
 from roa2web.auth.principal import Principal
 from roa2web.companies import is_period_closed
-from roa2web.data_entry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from roa2web.data_entry.errors import Conflict, FieldError, NoExchangeRate, NotFound, ValidationFailed
 from roa2web.data_entry.labels import STATE_LABELS
 from roa2web.data_entry.model import FIELD_NAMES, Actor, HistoryEntry, Receipt, ReceiptFields, State, utc_now
 from roa2web.data_entry.store import receipt_lookups, receipt_store
 from roa2web.data_entry.workflow.completion import completed
-from roa2web.data_entry.workflow.entries import Entries, EntriesUnavailable, receipt_entries
+from roa2web.data_entry.workflow.entries import (
+    Entries,
+    EntriesUnavailable,
+    ExchangeRateMissing,
+    limit_matters,
+    receipt_entries,
+)
+from roa2web.data_entry.workflow.exchange import EurRate, EurRateLookup
 from roa2web.data_entry.workflow.nomenclature import Nomenclature
 from roa2web.data_entry.workflow.rules import (
     EDITABLE,
@@ -32,7 +39,7 @@ from roa2web.data_entry.workflow.rules import (
     transition_for,
 )
 from roa2web.data_entry.workflow.validation import closed_period_error, field_errors, missing_for_submission
-from roa2web.ledger.base import Ledger
+from roa2web.ledger.base import Ledger, LedgerError
 
 _EDIT_RETRIES = 5
 
@@ -55,12 +62,14 @@ class ReceiptService:
     """The receipt workflow over the data-entry database and the ledger."""
 
     def __init__(
-        self, db: AppDatabase, ledger: Ledger, nomenclature: Nomenclature,
+        self, db: AppDatabase, ledger: Ledger, nomenclature: Nomenclature, *, eur_rate: EurRateLookup,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        """`eur_rate` finds the BNR EUR rate published before a receipt's date (the 100 EUR limit)."""
         self.db = db
         self.ledger = ledger
         self.nomenclature = nomenclature
+        self.eur_rate = eur_rate
         self.today = today
 
     # --- reading
@@ -88,7 +97,11 @@ class ReceiptService:
         return await receipt_store.list_history(self.db, receipt_id)
 
     async def notices(self, receipt: Receipt) -> list[Notice]:
-        """Warnings about a receipt: another receipt with the same supplier CIF, number and date."""
+        """Warnings about a receipt: a probable duplicate; no BNR rate for the 100 EUR limit when it matters."""
+        return await self._duplicates(receipt) + await self._missing_rate(receipt)
+
+    async def _duplicates(self, receipt: Receipt) -> list[Notice]:
+        """Another receipt with the same supplier CIF, number and date."""
         fields = receipt.fields
         if not (fields.supplier_cif and fields.document_number and fields.receipt_date):
             return []
@@ -101,6 +114,34 @@ class ReceiptService:
         return [Notice("duplicate", f"{count} același CIF al furnizorului, același număr și aceeași dată.",
                        tuple(others))]
 
+    async def _missing_rate(self, receipt: Receipt) -> list[Notice]:
+        """No EUR rate before the receipt's date, while the 100 EUR limit decides its VAT."""
+        fields = receipt.fields
+        if fields.receipt_date is None or not limit_matters(fields, vat_payer=True):
+            return []
+        if await self.eur_rate(fields.receipt_date) is not None:
+            return []
+        try:
+            company = await self.nomenclature.company(receipt.company_id)
+        except LedgerError:
+            company = None  # the ledger is down: say it, rather than hide it for a company that may pay VAT
+        if company is not None and not company.vat_payer:
+            return []
+        return [Notice("exchange-rate-missing", str(ExchangeRateMissing(fields.receipt_date)))]
+
+    async def rate_for(self, fields: ReceiptFields, *, vat_payer: bool) -> EurRate | None:
+        """The EUR rate the receipt's 100 EUR limit is converted at, when it matters (None when it does not).
+
+        Raises NoExchangeRate when it matters and the app database has no rate for the last banking day
+        before the receipt's date (within the lookup's window).
+        """
+        if not limit_matters(fields, vat_payer=vat_payer) or fields.receipt_date is None:
+            return None
+        rate = await self.eur_rate(fields.receipt_date)
+        if rate is None:
+            raise NoExchangeRate(str(ExchangeRateMissing(fields.receipt_date)))
+        return rate
+
     async def entries(self, principal: Principal, receipt_id: str) -> Entries:
         """The balanced accounting entries of a receipt."""
         receipt = await self.get(principal, receipt_id)
@@ -108,7 +149,9 @@ class ReceiptService:
         if company is None:
             raise Conflict(f"Contabilitatea nu are firma {receipt.company_id}.", kind="unknown-company")
         try:
-            return receipt_entries(receipt.fields, vat_payer=company.vat_payer)
+            rate = await self.rate_for(receipt.fields, vat_payer=company.vat_payer)
+            return receipt_entries(receipt.fields, vat_payer=company.vat_payer,
+                                   ron_per_eur=rate.ron_per_eur if rate else None)
         except EntriesUnavailable as error:
             raise Conflict(str(error), kind="receipt-incomplete") from None
 
@@ -211,6 +254,9 @@ class ReceiptService:
         if day is not None and await is_period_closed(self.ledger, receipt.company_id, day):
             raise Conflict(f"Luna din {day:%d.%m.%Y} s-a închis; respingeți bonul ca să poată primi altă dată.",
                            kind="period-closed")
+        if limit_matters(receipt.fields, vat_payer=True):  # the company's VAT status asked only then
+            company = await self.nomenclature.company(receipt.company_id)
+            await self.rate_for(receipt.fields, vat_payer=bool(company and company.vat_payer))
         values = {"decided_by": principal.user_id, "decided_at": utc_now()}
         return await self._move(receipt, principal, step.action, comment, values, four_eyes=True)
 

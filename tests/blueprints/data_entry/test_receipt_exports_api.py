@@ -17,6 +17,7 @@ from tests.support.data_entry import receipt_payload, wait_for
 
 RECEIPTS = "/api/data-entry/receipts"
 EXPORTS = "/api/data-entry/exports"
+RATE = Decimal("5.0968")  # RON per EUR
 DECEMBER = {"company_id": 2, "date_from": "2025-12-01", "date_to": "2025-12-31"}
 
 
@@ -139,7 +140,8 @@ async def test_amounts_are_decimals_never_floats(de_app, de_client, as_user):
                                 vat_lines=[{"rate": 21, "base": 82.73, "vat": 17.37}])
     service = de_app.extensions["roa2web"].data_entry
     receipt = await service.receipts.get(service_principal(), receipt_id)
-    amounts = [row[8] for row in entry_rows([receipt], vat_payer=True)]
+    rates = {receipt.fields.receipt_date: RATE}
+    amounts = [row[8] for row in entry_rows([receipt], vat_payer=True, eur_rates=rates)]
     assert amounts == [Decimal("82.73"), Decimal("17.37")]
     assert all(isinstance(a, Decimal) and a.as_tuple().exponent == -2 for a in amounts)
     assert ron(10) == Decimal("0.10") and str(ron(10)) == "0.10"
