@@ -4,7 +4,8 @@
 
 The report is the general journal (Registrul-jurnal, 13 columns: 4 numbers and dates, 7 texts,
 2 amounts) of company 1 in a demo ledger made big enough (`roa2web demo --lines-per-month K`,
-kept with `--ledger FILE` so a second run reuses it): the first months whose lines reach `--rows`.
+kept with `--ledger FILE` so a second run reuses it): the months whose lines are the fewest that
+reach `--rows`.
 Each case runs in a fresh process, exactly as an export job does: the ledger read on an event
 loop thread a batch at a time (`Ledger.stream`) while a worker thread writes the file
 (`prepare_export` + `ReportExportFiles.write`). RSS is sampled every 5 ms by a thread (psutil);
@@ -59,17 +60,19 @@ def make_ledger(path: Path, rows: int) -> None:
           f"in {time.perf_counter() - started:.1f} s: {path}", flush=True)
 
 
-def months_for(path: Path, rows: int) -> tuple[int, int]:
-    """(month_to, lines): the first months of 2025 whose company-1 lines reach `rows` (all 12 if none do)."""
+def months_for(path: Path, rows: int) -> tuple[int, int, int]:
+    """(month_from, month_to, lines): the months of 2025 whose company-1 lines are the fewest that reach `rows`.
+
+    The whole year when no range does.
+    """
     with sqlite3.connect(path) as conn:
         counts = dict(conn.execute("SELECT period_month, COUNT(*) FROM r2w_journal_lines WHERE company_id = 1 "
                                    "AND period_year = 2025 GROUP BY period_month").fetchall())
-    lines = 0
-    for month in range(1, 13):
-        lines += counts.get(month, 0)
-        if lines >= rows:
-            return month, lines
-    return 12, lines
+    ranges = [(sum(counts.get(month, 0) for month in range(first, last + 1)), first, last)
+              for first in range(1, 13) for last in range(first, 13)]
+    reaching = [found for found in ranges if found[0] >= rows]
+    lines, first, last = min(reaching) if reaching else max(ranges)
+    return first, last, lines
 
 
 class PeakRss:
@@ -97,7 +100,8 @@ class PeakRss:
         self.peak = max(self.peak, self.process.memory_info().rss)
 
 
-def run_case(ledger_path: Path, fmt: str, writer_name: str, copies: int, month_to: int, out: Path) -> dict[str, Any]:
+def run_case(ledger_path: Path, fmt: str, writer_name: str, copies: int, months: tuple[int, int],
+             out: Path) -> dict[str, Any]:
     """One case in this process: `copies` exports of the journal, each on its own thread; figures."""
     import gc
 
@@ -116,7 +120,7 @@ def run_case(ledger_path: Path, fmt: str, writer_name: str, copies: int, month_t
 
     ledger = EmbeddedLedger(ledger_path)
     files = ReportExportFiles(out / "exports", ttl_hours=1)
-    params = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": month_to}
+    params = {"company_id": 1, "year": 2025, "month_from": months[0], "month_to": months[1]}
     export = validate_export("journal", fmt, params)
     run(ledger.fetch("companies.all"))  # the ledger's threads and connection, as a running app has them
     progress: list[list[int]] = [[] for _ in range(copies)]
@@ -152,23 +156,25 @@ def main() -> None:
     parser.add_argument("--ledger", type=Path, help="demo ledger to use, made if missing")
     parser.add_argument("--json", type=Path, help="write the figures here too")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # one case, in a child process
+    parser.add_argument("--month-from", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--month-to", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         fmt, writer_name, copies = CASES[args.case]
-        print(json.dumps(run_case(args.ledger, fmt, writer_name, copies, args.month_to, args.out)))
+        print(json.dumps(run_case(args.ledger, fmt, writer_name, copies, (args.month_from, args.month_to), args.out)))
         return
 
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         ledger = args.ledger or Path(tmp) / "ledger.sqlite"
-        if not ledger.exists() or months_for(ledger, args.rows)[1] < args.rows:
+        if not ledger.exists() or months_for(ledger, args.rows)[2] < args.rows:
             make_ledger(ledger, args.rows)
         figures: dict[str, Any] = {}
         for name, (fmt, _writer, _copies) in CASES.items():
-            month_to, lines = months_for(ledger, args.pdf_rows if fmt == "pdf" else args.rows)
+            month_from, month_to, lines = months_for(ledger, args.pdf_rows if fmt == "pdf" else args.rows)
             done = subprocess.run(
-                [sys.executable, __file__, "--case", name, "--ledger", str(ledger), "--month-to", str(month_to),
+                [sys.executable, __file__, "--case", name, "--ledger", str(ledger), "--month-from", str(month_from),
+                 "--month-to", str(month_to),
                  "--out", str(Path(tmp) / f"case{len(figures)}")],
                 capture_output=True, text=True, check=False)
             if done.returncode != 0:

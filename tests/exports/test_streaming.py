@@ -180,3 +180,16 @@ async def test_a_pdf_of_more_rows_than_it_can_hold_is_refused_before_a_row_is_re
     assert ledger.stream_batches == 0
     prepared = await service.prepare_export(ledger, service.validate_export("journal", "csv", YEAR), now=NOW)
     assert prepared.document.rows_expected() > 1000
+
+
+async def test_a_stream_of_a_missing_ledger_fails_like_any_ledger_call(tmp_path):
+    from roa2web.ledger.base import LedgerUnavailable
+
+    ledger = EmbeddedLedger(tmp_path / "missing.sqlite")
+    try:
+        binds = {"company_id": 1, "fiscal_year": 2025, "month_from": 1, "month_to": 12}
+        with pytest.raises(LedgerUnavailable, match="does not exist"):
+            [batch async for batch in ledger.stream("reports.journal", **binds)]
+        assert ledger.breaker.state == "open" and ledger.stream_batches == 0
+    finally:
+        await ledger.close()

@@ -92,6 +92,21 @@ async def test_statement_runs_on_oracle(name: str) -> None:
 
 
 @pytest.mark.oracle
+@pytest.mark.parametrize("name", ["reports.journal", "reports.invoices_all"])
+async def test_a_streamed_statement_reads_the_same_rows_in_batches(name: str) -> None:
+    ledger = live_ledger()
+    await ledger.start()
+    try:
+        binds = sample_binds(STATEMENTS[name])
+        batches = [batch async for batch in ledger.stream(name, batch_rows=7, **binds)]
+        assert all(len(batch) == 7 for batch in batches[:-1]) and all(batches)
+        assert [row for batch in batches for row in batch] == await ledger.fetch(name, **binds)
+        assert ledger.stats()["pool_busy"] in (0, None)  # the streaming connection went back to the pool
+    finally:
+        await ledger.close()
+
+
+@pytest.mark.oracle
 async def test_verify_user_calls_roas_function() -> None:
     """ROA's function answers: a wrong password is refused; a known user's right one accepted."""
     ledger = live_ledger()
