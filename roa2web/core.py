@@ -15,6 +15,7 @@ from roa2web.databases import database_parts
 from roa2web.ledger.base import Ledger, LedgerError
 from roa2web.ledger.breaker import BreakerState
 from roa2web.ledger.factory import build_ledger
+from roa2web.rates.health import rates_part
 from roa2web.rates.service import ExchangeRates
 from roa2web.runtime import Part, Runtime
 from roa2web.settings import Settings
@@ -76,7 +77,8 @@ def install_core(runtime: Runtime) -> None:
     app_db = runtime.services.app_db = parts["app_db"].db
     if "data_entry_db" in parts:
         runtime.services.data_entry_db = parts["data_entry_db"].db
-    runtime.services.rates = ExchangeRates(app_db)
+    rates = runtime.services.rates = ExchangeRates(app_db)
+    runtime.add_part(rates_part(rates, fetch_url=settings.bnr_rates_fetch_url))
 
     provider: AuthProvider = OracleProvider(app_db, ledger) if settings.use_oracle_auth else LocalProvider(app_db)
     runtime.services.auth = AuthService(

@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     queue_handler_modules: CsvList = []  # extra modules that register job handlers (plug-ins)
     export_ttl_hours: int = Field(24, ge=1)
 
+    # --- exchange rates (the 100 EUR limit of receipts)
+    bnr_rates_enabled: bool = True  # false (or an empty BNR_RATES_URL): no fetch; `roa2web rates import` instead
+    bnr_rates_url: str = "https://www.bnr.ro/nbrfxrates.xml"
+    bnr_rates_timeout_s: float = Field(20.0, gt=0)
+    bnr_rates_retry_minutes: int = Field(60, ge=1)  # after a failure, or while the day's rates are not out yet
+
     # --- data entry and OCR
     data_entry_max_upload_mb: int = Field(15, ge=1)
     data_entry_max_image_mp: int = Field(40, ge=1)  # megapixels an uploaded image may have (read from its header)
@@ -117,6 +123,14 @@ class Settings(BaseSettings):
     def _split_csv(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("bnr_rates_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """Empty (no fetch) or an http(s) address."""
+        if value.strip() and not value.strip().startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) address (leave it empty to fetch nothing)")
         return value
 
     @field_validator("trusted_proxies")
@@ -190,6 +204,12 @@ class Settings(BaseSettings):
         if self.auth_provider == "auto":
             return self.oracle_configured
         return self.auth_provider == "oracle"
+
+    @property
+    def bnr_rates_fetch_url(self) -> str | None:
+        """The feed the server fetches the BNR rates from; None when fetching is switched off."""
+        url = self.bnr_rates_url.strip()
+        return url if self.bnr_rates_enabled and url else None
 
     @property
     def embedded_ledger_path(self) -> Path:

@@ -76,7 +76,8 @@ def test_a_full_data_dir_answers_507_problems_then_recovers(small_disk: Path, tm
     data = small_disk / "data"
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
     env.update(DATA_DIR=str(data), LEDGER_PATH=str(demo_ledger_path), ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
-               OCR_ENABLED="false", LOG_FORMAT="json", QUEUE_HEARTBEAT_S="0.5")
+               OCR_ENABLED="false", BNR_RATES_ENABLED="false", LOG_FORMAT="json",
+               QUEUE_HEARTBEAT_S="0.5")
     subprocess.run([sys.executable, "-m", "roa2web", "init"], env=env, check=True, capture_output=True, timeout=120)
     subprocess.run([sys.executable, "-m", "roa2web", "users", "add", "ana", "--role", "operator", "--company", "all",
                     "--password-stdin"], env=env, input=f"{PASSWORD}\n".encode(), check=True, capture_output=True,

@@ -46,6 +46,7 @@ def test_serve_ready_then_graceful_sigterm(tmp_path: Path, demo_ledger_path: Pat
         ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
         LOG_FORMAT="json",
         OCR_ENABLED="false",
+        BNR_RATES_ENABLED="false",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "roa2web", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

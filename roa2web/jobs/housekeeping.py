@@ -3,7 +3,7 @@
 It runs the engine's own steps (old Huey results, old consumer lines) and the steps the task doors
 register with `@housekeeping("name")` (roa2web.tasks.periodic, roa2web.tasks.exports).
 
-Each step is `async def step(runtime) -> int` (how many things it removed); it runs on the event
+Each step is `async def step(runtime) -> int` (how many things it removed, or stored); it runs on the event
 loop, so blocking work inside it goes through `asyncio.to_thread`.
 """
 

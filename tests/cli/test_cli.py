@@ -36,6 +36,7 @@ def cli_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
         LEDGER_PATH=str(demo_ledger_path),
         ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
         OCR_ENABLED="false",
+        BNR_RATES_ENABLED="false",
     )
     return env
 

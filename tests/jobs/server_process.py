@@ -35,7 +35,8 @@ def process_env(data_dir: Path, ledger: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ORACLE_", "QUEUE_", "DATA_"))}
     env.update(
         DATA_DIR=str(data_dir), LEDGER_PATH=str(ledger), ROA2WEB_ENV_FILE=str(data_dir.parent / "none.env"),
-        OCR_ENABLED="false", LOG_FORMAT="json", PYTHONPATH=os.pathsep.join([str(PLUGINS), os.getcwd()]),
+        OCR_ENABLED="false", BNR_RATES_ENABLED="false", LOG_FORMAT="json",
+        PYTHONPATH=os.pathsep.join([str(PLUGINS), os.getcwd()]),
         QUEUE_HANDLER_MODULES="roa2web_test_slow_report,roa2web_test_jobs", QUEUE_MAX_DELAY_S="0.1",
         QUEUE_HEARTBEAT_S="0.5",
     )

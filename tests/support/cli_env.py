@@ -15,5 +15,6 @@ def deployer_env(tmp_path: Path, demo_ledger_path: Path, **extra: str) -> dict[s
            if not key.startswith(("ORACLE_", "DATA_", "FILES_", "QUEUE_"))
            and key not in ("HOST", "ENV", "JWT_SECRET_KEY")}
     env.update(DATA_DIR=str(tmp_path / "data"), LEDGER_PATH=str(demo_ledger_path),
-               ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false", **extra)
+               ROA2WEB_ENV_FILE=str(tmp_path / "none.env"), OCR_ENABLED="false", BNR_RATES_ENABLED="false",
+               **extra)
     return env

@@ -114,7 +114,12 @@ class AttachmentOut(BaseModel):
 
 
 class NoticeOut(BaseModel):
-    """A warning about the receipt (e.g. a probable duplicate)."""
+    """A warning about the receipt (its `kind`).
+
+    `duplicate`: a probable duplicate, named in `receipt_ids`; `exchange-rate-missing`: the 100 EUR
+    limit decides its VAT and no BNR rate is stored for the banking day before its date, so it
+    cannot be approved until one is.
+    """
 
     kind: str
     message: str
