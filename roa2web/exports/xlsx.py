@@ -4,8 +4,8 @@ Chosen over openpyxl's write-only mode by scripts/bench/export_xlsx.py (both sid
 three times faster for the same file, memory flat in both). Layout: title, company and period,
 generation time, the report's summary facts, then the table (bold shaded header frozen in place,
 money as numbers with two decimals, dates as dates) and a bold totals row. Text is always written
-as a string cell, never a formula, and goes through `cells.neutralized` (a partner called
-`=HYPERLINK(...)` stays text).
+as a string cell, never a formula, and goes through `write_text` (a partner called
+`=HYPERLINK(...)` stays text, and one called `<r>…</r>` cannot write the sheet's XML).
 """
 
 from __future__ import annotations
@@ -32,6 +32,22 @@ _THIN = "#8A99B0"
 PROGRESS_EVERY = 2000
 ProgressCallback = Callable[[int, int], None]  # (rows written, rows expected)
 type CellWriter = Callable[[int, int, Any], None]
+
+
+def write_text(sheet: Worksheet, row: int, col: int, value: str, cell_format: Format | None = None) -> None:
+    """`value` as a string cell, neutralized (`cells.neutralized`), its characters escaped whatever they are.
+
+    In constant-memory mode XlsxWriter copies a string that starts with `<r>` and ends with `</r>`
+    into the sheet's XML as it is (its own rich strings look like that): a partner named so could
+    write any cell, a formula included. Such a text is written as rich text of plain pieces instead,
+    which XlsxWriter escapes; the cell reads the same.
+    """
+    text = neutralized(value)
+    if text.startswith("<r>") and text.endswith("</r>"):
+        pieces: list[Any] = [text[:1], text[1:-1], text[-1:]]
+        sheet.write_rich_string(row, col, *pieces, *([cell_format] if cell_format is not None else []))
+    else:
+        sheet.write_string(row, col, text, cell_format)
 
 
 def column_widths(document: ExportDocument, head: Sequence[Sequence[Any]]) -> list[float]:
@@ -67,7 +83,7 @@ class _Cells:
             if cell_format is not None and self.text_format is not None:
                 sheet.write_blank(row, col, None, cell_format)
         elif isinstance(value, str):
-            sheet.write_string(row, col, neutralized(value), self.text_format)
+            write_text(sheet, row, col, value, self.text_format)
         elif isinstance(value, bool):
             sheet.write_boolean(row, col, value, cell_format)
         elif isinstance(value, (int, float, Decimal)):
@@ -75,7 +91,7 @@ class _Cells:
         elif isinstance(value, (dt.date, dt.datetime)):
             sheet.write_datetime(row, col, value, cell_format or self.formats["date"])
         else:
-            sheet.write_string(row, col, neutralized(str(value)), self.text_format)
+            write_text(sheet, row, col, str(value), self.text_format)
 
 
 def _body_writers(cells: _Cells, kinds: Sequence[str]) -> list[CellWriter]:
@@ -102,7 +118,7 @@ def _body_writers(cells: _Cells, kinds: Sequence[str]) -> list[CellWriter]:
             def text(row: int, col: int, value: Any) -> None:
                 if isinstance(value, str):
                     if value:
-                        sheet.write_string(row, col, neutralized(value))
+                        write_text(sheet, row, col, value)
                 elif value is not None:
                     cells.write(row, col, value, "text")
             writers.append(text)
@@ -111,13 +127,13 @@ def _body_writers(cells: _Cells, kinds: Sequence[str]) -> list[CellWriter]:
 
 def _preamble(book: xlsxwriter.Workbook, sheet: Worksheet, cells: _Cells, document: ExportDocument) -> int:
     """Title block above the table; returns the index of the row after it."""
-    sheet.write_string(0, 0, neutralized(document.title), book.add_format({"bold": True, "font_size": 14}))
-    sheet.write_string(1, 0, neutralized(document.subtitle))
-    sheet.write_string(2, 0, neutralized(document.generated_label))
+    write_text(sheet, 0, 0, document.title, book.add_format({"bold": True, "font_size": 14}))
+    write_text(sheet, 1, 0, document.subtitle)
+    write_text(sheet, 2, 0, document.generated_label)
     italic = book.add_format({"italic": True})
     row = 3
     for label, value in document.facts:
-        sheet.write_string(row, 0, neutralized(label), italic)
+        write_text(sheet, row, 0, label, italic)
         kind = "money" if isinstance(value, Decimal) else "date" if isinstance(value, dt.date) else "text"
         cells.write(row, 1, value, kind)
         row += 1
@@ -143,7 +159,7 @@ def write_xlsx(document: ExportDocument, path: Path, progress: ProgressCallback 
         header = book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1, "bottom": 1,
                                   "bottom_color": _THIN, "text_wrap": True, "valign": "vcenter"})
         for col, column in enumerate(document.columns):
-            sheet.write_string(header_row, col, neutralized(column.label), header)
+            write_text(sheet, header_row, col, column.label, header)
 
         kinds = [column.kind for column in document.columns]
         writers = list(enumerate(_body_writers(cells, kinds)))

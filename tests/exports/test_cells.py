@@ -77,3 +77,24 @@ def test_csv_rows_read_back_as_neutralized_text():
         writer.writerow(csv_row([text, Decimal("-5.00")]))
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert rows[1:] == [["'" + text, "-5.00"] for text in ATTACKS]
+
+
+def test_text_shaped_like_xlsxwriters_rich_xml_stays_text(tmp_path):
+    """XlsxWriter copies a string `<r>…</r>` into the sheet's XML as it is; a partner named so writes no cell."""
+    injected = '<r><t>x</t></r></is></c><c r="Z1"><f>1+1</f></c><c r="Z2" t="inlineStr"><is><r><t>y</t></r>'
+    columns = [ExportColumn("Partener", "text"), ExportColumn("Sold", "money")]
+    document = ExportDocument(
+        title="Facturi", company=injected, company_cif="RO1", period="", generated_at=dt.datetime(2025, 4, 3,
+                                                                                                   tzinfo=dt.UTC),
+        facts=[(injected, injected)], columns=columns, rows=[[injected, Decimal("1.00")], ["<r>", None]],
+        totals=[injected, Decimal("1.00")])
+    path = tmp_path / "xml.xlsx"
+    write_xlsx(document, path)
+
+    sheet = openpyxl.load_workbook(path).active
+    cells = {cell.coordinate: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert not [cell.coordinate for cell in cells.values() if cell.data_type == "f" or cell.column > 2]
+    header_row = len(document.facts) + 5
+    assert sheet.cell(header_row + 1, 1).value == injected and sheet.cell(header_row + 2, 1).value == "<r>"
+    assert sheet.cell(header_row + 3, 1).value == injected and sheet["A4"].value == sheet["B4"].value == injected
+    assert sheet["A2"].value == f"{injected} (CIF RO1)"
