@@ -21,7 +21,7 @@ SAMPLES = [(0, "clean"), (20, "clean"), (28, "degraded"), (118, "degraded")]
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url):
     """OCR on."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=True)
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url, ocr_enabled=True)
 
 
 def photo(data: bytes, name: str = "bon.jpg") -> dict[str, FileStorage]:

@@ -29,7 +29,8 @@ COMPLETE = {
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url):
     """A quick first retry, so a transient failure is retried within the test; not the default attempts."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=False, queue_retry_delay_s=1,
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url,
+                            ocr_enabled=False, queue_retry_delay_s=1,
                             queue_max_attempts=5)
 
 

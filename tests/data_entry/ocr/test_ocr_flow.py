@@ -31,7 +31,7 @@ DECEMBER = dt.date(2025, 12, 20)
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url):
     """OCR on (the last test runs real OCR jobs through the queue)."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=True)
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url, ocr_enabled=True)
 
 
 def reading(raw_text: str = "", **values) -> ReceiptReading:

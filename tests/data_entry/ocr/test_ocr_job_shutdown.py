@@ -18,7 +18,8 @@ ANA = Principal("u-ana", "ana", "Ana", frozenset({"operator"}), frozenset({1, 2,
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url):
     """OCR on; a retry far in the future, so the test sees the job waiting for it."""
-    return settings_factory(data_entry_db_url=data_entry_db_url, ocr_enabled=True, queue_retry_delay_s=600)
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url,
+                            ocr_enabled=True, queue_retry_delay_s=600)
 
 
 def test_the_data_entry_handlers_are_doors_in_the_tasks_package():

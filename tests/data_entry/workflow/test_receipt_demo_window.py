@@ -26,7 +26,8 @@ def default_window_ledger(tmp_path_factory):
 
 @pytest.fixture
 def de_settings(settings_factory, data_entry_db_url, default_window_ledger):
-    return settings_factory(data_entry_db_url=data_entry_db_url, ledger_path=default_window_ledger)
+    return settings_factory(data_entry_db_url=data_entry_db_url, app_db_url=data_entry_db_url,
+                            ledger_path=default_window_ledger)
 
 
 @pytest.fixture
