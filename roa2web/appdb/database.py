@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from urllib.parse import unquote, urlparse
 import peewee
 import peewee_async
 from peewee_async.connection import connection_context
+from peewee_async.databases import fetchall
 from peewee_async.transactions import Transaction
 
 from roa2web.appdb.sqlite_pool import ReusingSqlitePool
@@ -79,6 +81,18 @@ def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager
     """A transaction for work that reads then writes (BEGIN IMMEDIATE on SQLite)."""
     transaction: contextlib.AbstractAsyncContextManager[None] = db.aio_atomic()
     return transaction
+
+
+async def transaction_lock(db: AppDatabase, key: str) -> None:
+    """Inside a write transaction: wait until no other transaction holds `key`, and hold it until this one ends.
+
+    For transactions that must not overlap although they touch no common row (yet): on PostgreSQL an
+    advisory lock; on SQLite nothing, as BEGIN IMMEDIATE already runs write transactions one at a time.
+    """
+    if isinstance(db, SqliteAppDatabase):
+        return
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    await db.aio_execute_sql(f"SELECT pg_advisory_xact_lock({db.param})", (number,), fetch_results=fetchall)
 
 
 def engine_name(db: AppDatabase) -> str:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from peewee_async.databases import fetchall
 
-from roa2web.appdb.database import AppDatabase, engine_name, write_transaction
+from roa2web.appdb.database import AppDatabase, transaction_lock, write_transaction
 
-# pg_advisory_xact_lock key of schema changes (any constant every roa2web process agrees on)
-SCHEMA_LOCK_KEY = 0x524F4132_5745424D  # "ROA2WEBM"
+SCHEMA_LOCK = "roa2web schema"  # every process that changes the schema holds it
+
 
 _VERSIONS_DDL = """
 CREATE TABLE IF NOT EXISTS schema_versions (
@@ -42,13 +42,6 @@ class Migration:
     statements: Sequence[str]
 
 
-async def _lock_schema(db: AppDatabase) -> None:
-    """Inside a write transaction: wait until no other process changes the schema (PostgreSQL)."""
-    if engine_name(db) == "postgresql":
-        await db.aio_execute_sql(f"SELECT pg_advisory_xact_lock({db.param})", (SCHEMA_LOCK_KEY,),
-                                 fetch_results=fetchall)
-
-
 async def _read_version(db: AppDatabase, component: str) -> int:
     rows = await db.aio_execute_sql(
         f"SELECT MAX(version) FROM schema_versions WHERE component = {db.param}",
@@ -61,7 +54,7 @@ async def _read_version(db: AppDatabase, component: str) -> int:
 async def current_version(db: AppDatabase, component: str) -> int:
     """The highest applied version of `component` (0 when none)."""
     async with write_transaction(db):
-        await _lock_schema(db)
+        await transaction_lock(db, SCHEMA_LOCK)
         await db.aio_execute_sql(_VERSIONS_DDL)
     return await _read_version(db, component)
 
@@ -74,7 +67,7 @@ async def apply_migrations(db: AppDatabase, component: str, migrations: Sequence
         if migration.version <= done:
             continue
         async with write_transaction(db):
-            await _lock_schema(db)
+            await transaction_lock(db, SCHEMA_LOCK)
             if await _read_version(db, component) >= migration.version:
                 continue  # another process applied it meanwhile
             for statement in migration.statements:

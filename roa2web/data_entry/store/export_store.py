@@ -13,13 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from roa2web.appdb import AppDatabase, write_transaction
+from roa2web.appdb import AppDatabase, transaction_lock, write_transaction
 from roa2web.data_entry.errors import ExportReleased
 from roa2web.data_entry.model import Actor, ExportRelease, Receipt, State, utc_now
 from roa2web.data_entry.store.receipt_store import ReceiptFilter, add_history, list_receipts
 from roa2web.data_entry.store.tables import ExportReleaseRow, ReceiptRow
 
 _PAGE = 500
+
+
+def _export_lock(job_id: str) -> str:
+    """The lock claiming, releasing and rebuilding one export take first.
+
+    A release cannot see receipts a claim has updated but not committed (PostgreSQL): without it,
+    the release found nothing to send back and the claim, not yet seeing the release, committed,
+    leaving the receipts EXPORTED by a voided export for good.
+    """
+    return f"receipts export {job_id}"
 
 
 async def claim_for_export(
@@ -36,6 +46,7 @@ async def claim_for_export(
     """
     mine = ReceiptRow.export_job_id == job_id
     async with write_transaction(db):
+        await transaction_lock(db, _export_lock(job_id))
         held = [row.id for row in await ReceiptRow.select(ReceiptRow.id).where(mine).aio_execute(db)]
         if held:
             return sorted(held)
@@ -80,6 +91,7 @@ async def release_export(db: AppDatabase, *, job_id: str, company_id: int, actor
     """
     now = utc_now()
     async with write_transaction(db):
+        await transaction_lock(db, _export_lock(job_id))
         inserted = await ExportReleaseRow.insert(
             job_id=job_id, company_id=company_id, receipts=0, released_at=now, released_by=actor.user_id or "",
             released_by_name=actor.username,
@@ -110,6 +122,7 @@ async def record_rebuild(db: AppDatabase, *, job_id: str, company_id: int, actor
     time either comes first (the export then holds nothing and its release is seen) or waits for this.
     """
     async with write_transaction(db):
+        await transaction_lock(db, _export_lock(job_id))
         rows = await ReceiptRow.update(state=ReceiptRow.state).where(
             (ReceiptRow.export_job_id == job_id) & (ReceiptRow.company_id == company_id)
             & (ReceiptRow.state == State.EXPORTED.value)

@@ -111,3 +111,18 @@ def test_the_xlsx_of_one_export_is_the_same_bytes_whenever_it_is_written(tmp_pat
         assert {info.date_time for info in archive.infolist()} == {(2025, 12, 1, 8, 30, 14)}  # 2-second steps
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2025-12-01T08:30:15Z") == 2  # created and modified: the export's start, not the clock
+
+
+async def test_a_claim_and_a_release_at_once_never_leave_receipts_with_a_released_export(service):
+    """On PostgreSQL the two transactions overlap: the release must not miss receipts the claim is taking."""
+    db = service.receipts.db
+    for round_ in range(8):
+        job_id = f"{round_:x}" * 32
+        receipts = [await approved(service, f"{round_}-{n}") for n in range(2)]
+        claimed, release = await asyncio.gather(
+            export_store.claim_for_export(db, company_id=2, receipt_ids=receipts, job_id=job_id, actor=CARMEN),
+            export_store.release_export(db, job_id=job_id, company_id=2, actor=ADMIN), return_exceptions=True)
+        assert release is not None and not isinstance(release, BaseException)
+        assert isinstance(claimed, ExportReleased) or sorted(claimed) == sorted(receipts)
+        # released: whatever the order, no receipt stays held by the voided export
+        assert await states(service, *receipts) == [State.APPROVED] * 2, (round_, claimed, release)
