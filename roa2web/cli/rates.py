@@ -40,7 +40,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await part.stop()
         skipped = f", {imported.skipped} without a value skipped" if imported.skipped else ""
-        print(f"loaded {imported.days} days and {imported.rates} rates ({imported.first_day} to "
+        days = f"{imported.days} day{'' if imported.days == 1 else 's'}"
+        print(f"loaded {days} and {imported.rates} rates ({imported.first_day} to "
               f"{imported.last_day}){skipped} from {path}")
         return 0
 

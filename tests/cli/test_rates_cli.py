@@ -21,7 +21,7 @@ def test_import_a_yearly_file_then_show_a_day(tmp_path: Path, demo_ledger_path: 
     assert loaded.returncode == 0, loaded.stderr
     assert "loaded 248 days and 1488 rates (2025-01-03 to 2025-12-31)" in loaded.stdout
     again = run("rates", "import", str(DAILY), env=env)
-    assert "loaded 1 days and 6 rates (2026-12-04 to 2026-12-04)" in again.stdout
+    assert "loaded 1 day and 6 rates (2026-12-04 to 2026-12-04)" in again.stdout
 
     shown = run("rates", "show", "--day", "2025-12-12", env=env)
     assert shown.returncode == 0, shown.stderr

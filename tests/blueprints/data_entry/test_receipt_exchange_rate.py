@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 
 from roa2web.rates.store import RateRow
-from tests.support.data_entry import receipt_payload
+from tests.support.data_entry import receipt_payload, wait_for
 from tests.support.rates import YEAR_2025
 
 RECEIPTS = "/api/data-entry/receipts"
@@ -111,3 +111,23 @@ async def test_a_rate_older_than_the_window_is_not_used(de_app, de_client, as_us
     receipt_id = await submitted(de_client, ana, payload_of(30000, "2025-12-15"))  # 2 December: 13 days before
     entries = await de_client.get(f"{RECEIPTS}/{receipt_id}/entries", headers=ana)
     assert entries.status_code == 409 and (await entries.get_json())["type"].endswith("/exchange-rate-missing")
+
+
+async def test_an_export_without_the_rate_fails_and_marks_nothing(de_app, de_client, as_user):
+    ana, bogdan = await as_user("ana"), await as_user("bogdan")
+    runtime = de_app.extensions["roa2web"]
+    receipt_id = await submitted(de_client, ana, payload_of(30000, "2025-12-15"))
+    assert (await de_client.post(f"{RECEIPTS}/{receipt_id}/approve", json={}, headers=bogdan)).status_code == 200
+    await RateRow.delete().aio_execute(runtime.app_db)  # the rates were lost after the approval
+    accepted = await de_client.post("/api/data-entry/exports", headers=bogdan,
+                                    json={"company_id": 2, "date_from": "2025-12-01", "date_to": "2025-12-31"})
+    assert accepted.status_code == 202, await accepted.get_data()
+
+    async def finished():
+        status = await (await de_client.get((await accepted.get_json())["status_url"], headers=bogdan)).get_json()
+        return status if status["state"] in ("done", "failed") else None
+
+    status = await wait_for(finished, timeout_s=60)
+    assert status["state"] == "failed" and "cursul euro al BNR" in status["error"], status
+    receipt = await (await de_client.get(f"{RECEIPTS}/{receipt_id}", headers=bogdan)).get_json()
+    assert receipt["state"] == "APPROVED"  # not EXPORTED without a file
