@@ -6,6 +6,7 @@ NUL (0x00) bytes"); now, on either engine, an id with one is a 404 and any other
 
 from __future__ import annotations
 
+import base64
 import logging
 
 from tests.security.attack_support import assert_no_traceback, assert_problem
@@ -39,6 +40,9 @@ async def test_nul_in_paths_queries_and_bodies_is_a_4xx_on_either_engine(de_clie
         lambda: de_client.post("/api/data-entry/exports", json={"company_id": 2, "date_from": "2025-12-01\u0000",
                                                         "date_to": "2025-12-31"}, headers=bogdan),
     ]
+    forged_cursor = base64.urlsafe_b64encode(b"2025-12-15T10:00:00|a\x00b").decode()  # base64 hides the NUL
+    cursor = await de_client.get(RECEIPTS, query_string={"company_id": "2", "cursor": forged_cursor}, headers=ana)
+    assert (await assert_problem(cursor, 400))["type"].endswith("/invalid-cursor")
     for request in not_found:
         await assert_problem(await request(), 404)
     for request in refused:

@@ -52,6 +52,8 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, receipt_id = text.split("|", 1)
+        if "\x00" in receipt_id:  # no id holds one (and PostgreSQL's text cannot)
+            raise ValueError("NUL in the cursor's receipt id")
         return dt.datetime.fromisoformat(stamp), receipt_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadRequest("Cursorul paginii nu este valid; reluați lista de la început, fără cursor.",
