@@ -32,7 +32,7 @@ def _sqlite_bind(value: Any) -> Any:
     return value
 
 
-STREAM_CACHE_KIB = 8192  # page cache of a streaming connection: one pass over the rows needs little
+STREAM_CACHE_KIB = 2048  # page cache (and sort memory) of a streaming connection: one pass needs little
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
