@@ -193,3 +193,17 @@ async def test_a_stream_of_a_missing_ledger_fails_like_any_ledger_call(tmp_path)
         assert ledger.breaker.state == "open" and ledger.stream_batches == 0
     finally:
         await ledger.close()
+
+
+@pytest.mark.parametrize(("fmt", "writer"), [("xlsx", write_xlsx), ("csv", write_csv), ("pdf", write_pdf)])
+async def test_an_empty_period_gives_a_file_with_headers_and_zero_totals(ledger, tmp_path, fmt, writer):
+    stream = await journal_stream(ledger, company_id=1, year=2031, month_from=1, month_to=12)
+    document = stream_document(REPORTS["journal"], stream, loop_runner(asyncio.get_running_loop()),
+                               company="ALFA COMERT SRL", company_cif="RO28461357", generated_at=NOW)
+    progress: list[tuple[int, int]] = []
+    await asyncio.to_thread(writer, document, tmp_path / f"gol.{fmt}",
+                            lambda done, total: progress.append((done, total)))
+    assert progress == [(0, 0)] and document.totals_row()[9] == Decimal("0.00")
+    if fmt == "csv":
+        rows = list(csv.reader((tmp_path / "gol.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        assert rows[0][0] == "Număr curent" and rows[1][0] == "TOTAL" and rows[1][9] == "0,00" and len(rows) == 2
