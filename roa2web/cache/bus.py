@@ -11,9 +11,10 @@ reflect (in memory, and in L2 for the next start). On every (re)subscription the
 (cheap: L2 promotes it back), reads the counter, and if it differs from either kept epoch (Redis
 was unreachable, or the instance was down, while others published) drops every entry of both
 tiers: recomputing beats serving figures invalidated elsewhere. A message whose epoch skips one
-is treated the same. A publish that fails (Redis unreachable) is kept and sent once the thread is
-subscribed again. While Redis is unreachable the thread retries with a doubling pause and /health
-shows the cache "degraded".
+is treated the same. A publish that fails (Redis unreachable) is kept and sent by the thread as
+soon as its own connection works (at once if it never broke, else once subscribed again). While
+Redis is unreachable the thread retries with a doubling pause and /health shows the cache
+"degraded".
 """
 
 from __future__ import annotations
@@ -216,6 +217,8 @@ class CacheBus:
             pubsub.subscribe(self.channel)
             while not self._stop.is_set():
                 message = pubsub.get_message(timeout=self._poll_s)
+                if self._pending and self.connected:  # a publish failed while this connection held
+                    self._flush_pending(client)
                 if message is None:
                     continue
                 if message["type"] == "subscribe":  # the first subscription, or redis-py's own resubscription

@@ -11,8 +11,10 @@ regenerated demo replaced. A ledger whose generation cannot be read (its file is
 corrupt) keeps the tag of the last generation seen at its location, so that generation's copies
 are served as STALE while it is down, as Oracle's are while Oracle is unreachable.
 
-Invalidation bumps a generation counter before it deletes. A computation or promotion that started
-under an older generation does not keep its entry, so no invalidated data survives in either tier.
+Invalidation bumps a generation counter before it deletes, and again (emptying L1 once more) after
+the L2 delete. A computation or promotion that started under an older generation does not keep its
+entry, and one that read L2 while the delete ran finds its promotion emptied, so no invalidated
+data survives in either tier.
 
 Several instances (QUEUE_BACKEND=redis) each have their own tiers: an observer (`announce_to`,
 `roa2web.cache.bus.CacheBus`) is told of every invalidation and ledger change made here, and
@@ -283,6 +285,10 @@ class TwoTierCache:
         try:
             keys |= self._store.invalidate(company_id, report)
         finally:
+            # A lookup that began after the first bump may have read L2 before the delete and promoted
+            # what it read: it either finds L1 emptied again, or the generation changed under it.
+            self._generation = next(self._generations)
+            keys |= self._memory.invalidate(company_id, report)
             if announce and self._observer is not None:
                 self._observer.invalidated(company_id, report)
         log.info("cache invalidated company=%s report=%s: %d entries", company_id, report, len(keys))

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from roa2web.cache import TwoTierCache
-from roa2web.cache.bus import CacheBus
+from roa2web.cache.bus import CacheBus, redis_client
 from roa2web.cache.bus_message import epoch_key
 from roa2web.ledger.factory import build_ledger
 from roa2web.ledger.identity import LedgerIdentity
@@ -53,10 +53,13 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 20) -> float:
+def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 20,
+               *buses: CacheBus) -> float:
+    """Poll `condition` until true; how long it took. A timeout names `buses`' figures."""
     started = time.monotonic()
     while not condition():
-        assert time.monotonic() - started < timeout_s, f"{what}: not within {timeout_s} s"
+        assert time.monotonic() - started < timeout_s, f"{what}: not within {timeout_s} s; " + "; ".join(
+            str(bus.figures()) for bus in buses)
         time.sleep(0.01)
     return time.monotonic() - started
 
@@ -157,16 +160,18 @@ def test_two_instances_drop_the_same_entries_and_follow_ledger_changes(caches, b
 
     started = time.monotonic()
     assert cache_a.invalidate(company_id=1) == 1
-    wait_until(lambda: cached(cache_b) == {2}, "B drops company 1")
+    wait_until(lambda: cached(cache_b) == {2}, "B drops company 1", 20, bus_a, bus_b)
     print(f"B dropped company 1 {(time.monotonic() - started) * 1000:.1f} ms after A invalidated it")
-    assert dropped == [1] and cached(cache_a) == {2}
+    wait_until(lambda: dropped == [1], "B's on_drop runs")
+    assert cached(cache_a) == {2}
     wait_until(lambda: bus_a.counts["own"] == 1, "A sees its own echo")
     assert bus_a.counts["applied"] == 0 and bus_b.counts["applied"] == 1
 
     cache_a.use_ledger(LedgerIdentity(LEDGER.location, "generation:two"))
     assert ledger_changed.wait(20)
     assert bus_b.counts["ledger_changes"] == 1 and cached(cache_b) == {2}  # B re-reads its own ledger; nothing dropped
-    assert bus_a.figures()["epoch"] == bus_b.figures()["epoch"] == 2
+    wait_until(lambda: bus_a.figures()["epoch"] == 2, "A sees its own second echo")
+    assert bus_b.figures()["epoch"] == 2 and bus_a.counts["own"] == 2
 
 
 @pytest.mark.redis
@@ -229,6 +234,22 @@ async def test_unreachable_redis_degrades_the_cache_and_announcements_wait(cache
 
     bus_a.url = REDIS_URL  # Redis answers again
     wait_until(lambda: cached(cache_b) == {1}, "the waiting announcement reaches B")
-    assert bus_a.figures()["pending"] == 0 and bus_a.connected
-    assert (await part.health())["status"] == "ok"
+    wait_until(lambda: bus_a.connected, "A listens")
+    assert bus_a.figures()["pending"] == 0 and (await part.health())["status"] == "ok"
     await ledger.close()
+
+
+@pytest.mark.redis
+def test_a_failed_publish_is_sent_by_the_listening_thread(caches, buses, queue_name) -> None:
+    cache_a, cache_b = caches("a"), caches("b")
+    bus_a, bus_b = buses(cache_a, queue_name), buses(cache_b, queue_name)
+    bus_a.start()
+    bus_b.start()
+    wait_until(lambda: bus_a.connected and bus_b.connected, "both buses listen")
+    fill(cache_b)
+    bus_a._publisher = redis_client(f"redis://127.0.0.1:{free_port()}/0")  # this publish alone fails
+    cache_a.invalidate(company_id=1)
+    assert bus_a.counts["publish_errors"] == 1
+    wait_until(lambda: cached(cache_b) == {2}, "the announcement reaches B over A's listening connection")
+    wait_until(lambda: bus_a.counts["published"] == 1, "A counts it sent")
+    assert bus_a.figures()["pending"] == 0
