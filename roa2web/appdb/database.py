@@ -77,6 +77,31 @@ def open_database(url: str, *, pool_size: int = 8) -> AppDatabase:
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r} (use sqlite:/// or postgresql://)")
 
 
+class DatabaseUnreachable(ConnectionError):
+    """The database server did not accept a connection (its own words in the message, never the password)."""
+
+
+async def ensure_reachable(db: AppDatabase, timeout_s: float = 10.0) -> None:
+    """PostgreSQL: one direct connection first, so a server that is down or refuses us fails fast and says why.
+
+    (The pool would retry in the background and fail the first query after 30 s with a bare PoolTimeout.)
+    """
+    if isinstance(db, SqliteAppDatabase):
+        return
+    import psycopg
+
+    params = db.connect_params
+    where = f"{params['host']}:{params['port']}/{db.database}"
+    try:
+        connection = await psycopg.AsyncConnection.connect(
+            host=params["host"], port=params["port"], user=unquote(params["user"]),
+            password=unquote(params["password"]) or None, dbname=db.database, connect_timeout=max(1, round(timeout_s)))
+    except psycopg.OperationalError as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatabaseUnreachable(f"PostgreSQL at {where} did not accept a connection: {reason}") from None
+    await connection.close()
+
+
 def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager[None]:
     """A transaction for work that reads then writes (BEGIN IMMEDIATE on SQLite)."""
     transaction: contextlib.AbstractAsyncContextManager[None] = db.aio_atomic()

@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee_async.databases import fetchall
 
-from roa2web.appdb.database import AppDatabase, SqliteAppDatabase, engine_name, open_database
+from roa2web.appdb.database import AppDatabase, SqliteAppDatabase, engine_name, ensure_reachable, open_database
 from roa2web.appdb.migrations import Migration, apply_migrations
 from roa2web.runtime import Part
 
@@ -28,7 +28,8 @@ class DatabasePart:
         self._components.append((component, migrations))
 
     async def start(self) -> None:
-        """Connect and bring every component's schema up to date."""
+        """Connect and bring every component's schema up to date (DatabaseUnreachable when the server is not there)."""
+        await ensure_reachable(self.db)
         await self.db.aio_connect()
         for component, migrations in self._components:
             await apply_migrations(self.db, component, migrations)

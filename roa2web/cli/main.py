@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from roa2web import __version__
+from roa2web.appdb.database import DatabaseUnreachable
 from roa2web.settings import SettingsError, load_settings
 
 # Each module defines `register(subparsers)`, which adds its parsers and sets
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:  # a setting only a module can check, when the app is assembled
         print(exc, file=sys.stderr)
         return 2
+    except DatabaseUnreachable as exc:  # APP_DB_URL / DATA_ENTRY_DB_URL name a server that is not there
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import asyncio
 import io
 import json
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
@@ -230,3 +231,19 @@ async def test_report_export_job_and_the_queue_commands(environment, initialised
     code, out, _ = await roa2web(capsys, "queue", "purge", "--state", "done", "--older-than", "0s")
     assert code == 0 and out.startswith("purged 1 job(s) (done)")
     assert postgres_query(app_db, "SELECT id, state FROM jobs") == [(queued_id, "queued")]
+
+
+async def test_a_database_server_that_is_not_there_is_said_at_once(environment, initialised, capsys, monkeypatch):
+    """A wrong APP_DB_URL: the command says which server refused and why, instead of a PoolTimeout 30 s later."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("APP_DB_URL", f"postgresql://postgres@127.0.0.1:{port}/roa2web")
+    code, _, err = await roa2web(capsys, "users", "list")
+    assert code == 1 and err.startswith(f"PostgreSQL at 127.0.0.1:{port}/roa2web did not accept a connection: ")
+    assert "Traceback" not in err
+    code, out, _ = await roa2web(capsys, "check", "--timeout", "20")
+    assert code != 0 and f"FAIL startup: RuntimeError: app_db failed to start: PostgreSQL at 127.0.0.1:{port}" in out
+    monkeypatch.setenv("APP_DB_URL", environment[0].replace("postgres@", "nobody@"))
+    code, _, err = await roa2web(capsys, "users", "list")
+    assert code == 1 and 'role "nobody" does not exist' in err
