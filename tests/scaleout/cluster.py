@@ -69,10 +69,11 @@ def redis_queue() -> Iterator[str]:
 
 def base_env(tmp_path: Path) -> dict[str, str]:
     """This machine's environment without any roa2web setting (the instances get only the README's)."""
-    dropped = ("ORACLE_", "DATA_", "FILES_", "QUEUE_", "OCR_", "LOG_", "MODULE_")
+    dropped = ("ORACLE_", "DATA_", "FILES_", "QUEUE_", "OCR_", "LOG_", "MODULE_", "BNR_")
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(dropped) and key not in ("HOST", "PORT", "ENV", "JWT_SECRET_KEY", "APP_DB_URL")}
     env.update(ROA2WEB_ENV_FILE=str(tmp_path / "none.env"),
+               BNR_RATES_ENABLED="false",  # no bank here: the instances must not reach for bnr.ro
                PYTHONPATH=os.pathsep.join([str(PLUGINS), os.getcwd()]))
     return env
 
