@@ -8,10 +8,11 @@ database at a time: `enable` points it at this queue's.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 import peewee
@@ -52,11 +53,32 @@ def stats_database(settings: Settings) -> peewee.Database:
     return sync_database(settings.app_database_url)
 
 
+def create_tables(db: peewee.Database) -> None:
+    """The stats tables, if missing; several processes starting at once on PostgreSQL take turns.
+
+    Two concurrent `CREATE TABLE IF NOT EXISTS` of a table with a serial column can both pass the
+    check, and the second fails creating the sequence ("huey_event_id_seq already exists"): an
+    advisory lock held for the transaction makes them run one after the other.
+    """
+    was_closed = db.is_closed()
+    with db.atomic():
+        if isinstance(db, peewee.PostgresqlDatabase):
+            key = int.from_bytes(hashlib.sha256(b"roa2web.jobs.stats").digest()[:8], "big", signed=True)
+            cast(Any, db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+        for model in huey_stats.MODELS:  # on `db` itself: the models' own database is a shared proxy
+            peewee.SchemaManager(model, database=db).create_all(safe=True)
+    if was_closed:
+        db.close()
+
+
 def enable(huey: Huey, db: peewee.Database) -> huey_stats.HueyStats:
     """Record this Huey's signals into `db` (a consumer process calls this before starting)."""
     with _PROXY_LOCK:
         huey_stats.database.initialize(db)
-        recorder = huey_stats.HueyStats(huey, db, retention_hours=RETENTION_HOURS, max_events=MAX_EVENTS)
+        create_tables(db)
+        recorder = huey_stats.HueyStats(
+            huey, db, retention_hours=RETENTION_HOURS, max_events=MAX_EVENTS, create_tables=False
+        )
         huey._stats = recorder  # where huey's enable_stats keeps it
         recorder.connect()
     return recorder
@@ -78,7 +100,10 @@ def reader(huey: Huey, db: peewee.Database) -> huey_stats.HueyStats:
         if huey_stats.database.obj is None or getattr(huey, "_stats", None) is None:
             huey_stats.database.initialize(db)
         existing: huey_stats.HueyStats | None = getattr(huey, "_stats", None)
-        return existing or huey_stats.HueyStats(huey, db, create_tables=True)
+        if existing is not None:
+            return existing
+        create_tables(db)
+        return huey_stats.HueyStats(huey, db, create_tables=False)
 
 
 def _percentile(values: list[float], fraction: float) -> float | None:
