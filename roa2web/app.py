@@ -13,6 +13,7 @@ from roa2web.blueprints import auth, companies, docs, health, home
 from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
+from roa2web.scratch import scratch_dir
 from roa2web.settings import Settings, load_settings
 from roa2web.web.body_limit import install_body_limit
 from roa2web.web.guards import install_token_auth
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     """Build the app and its runtime; nothing starts until the server's startup."""
     settings = settings or load_settings()
     app = Quart("roa2web", static_folder=None)
-    app.request_class = request_class(settings.data_dir / "tmp")
+    app.request_class = request_class(scratch_dir(settings.data_dir))
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_content_length,
         JSON_SORT_KEYS=False,

@@ -18,6 +18,7 @@ from roa2web.ledger.factory import build_ledger
 from roa2web.rates.health import rates_part
 from roa2web.rates.service import ExchangeRates
 from roa2web.runtime import Part, Runtime
+from roa2web.scratch import scratch_dir, sweep_leftovers
 from roa2web.settings import Settings
 
 log = logging.getLogger("roa2web.auth")
@@ -67,6 +68,7 @@ def install_core(runtime: Runtime) -> None:
     """Build the ledger, the app database, the exchange rates and the auth service into `runtime`."""
     settings = runtime.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(scratch_dir(settings.data_dir))
     ledger = build_ledger(settings)
     runtime.services.ledger = ledger
     runtime.add_part(ledger_part(ledger))

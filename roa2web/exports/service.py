@@ -32,6 +32,7 @@ from roa2web.exports.xlsx import write_xlsx
 from roa2web.ledger.base import Ledger
 from roa2web.problems import BadRequest, NotFound, Problem
 from roa2web.reports import REPORTS, ReportSpec
+from roa2web.scratch import scratch_dir
 from roa2web.settings import Settings
 
 REPORT_EXPORT_JOB = "report_export"
@@ -151,14 +152,16 @@ async def prepare_export(
 class ReportExportFiles:
     """The report exports under one directory: written once per job, found again, expired."""
 
-    def __init__(self, root: Path, *, ttl_hours: float) -> None:
+    def __init__(self, root: Path, *, ttl_hours: float, scratch: Path | None = None) -> None:
         self.files = ExportFiles(root)
         self.ttl_hours = ttl_hours
+        self.scratch = scratch
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportExportFiles:
-        """FILES_DIR/exports (shared by every instance), kept EXPORT_TTL_HOURS."""
-        return cls(settings.files_path("exports"), ttl_hours=settings.export_ttl_hours)
+        """FILES_DIR/exports (shared by every instance), kept EXPORT_TTL_HOURS; XLSX scratch in DATA_DIR/tmp."""
+        return cls(settings.files_path("exports"), ttl_hours=settings.export_ttl_hours,
+                   scratch=scratch_dir(settings.data_dir))
 
     def finished(self, job_id: str) -> str | None:
         """The result_ref of the file an earlier attempt of `job_id` finished, if any."""
@@ -173,7 +176,10 @@ class ReportExportFiles:
         writer = WRITERS[export.format]
 
         def render(path: Path) -> None:
-            writer(prepared.document, path, progress)
+            if writer is write_xlsx:
+                write_xlsx(prepared.document, path, progress, scratch=self.scratch)
+            else:
+                writer(prepared.document, path, progress)
 
         target = self.files.write(job_id, prepared.filename, render)
         return f"{job_id}/{target.name}"

@@ -140,9 +140,19 @@ def _preamble(book: xlsxwriter.Workbook, sheet: Worksheet, cells: _Cells, docume
     return row + 1  # a blank row before the table
 
 
-def write_xlsx(document: ExportDocument, path: Path, progress: ProgressCallback | None = None) -> None:
-    """Write `document` to `path` (.xlsx), reading its rows once; `progress(done, expected)` every 2,000 rows."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "in_memory": False})
+def write_xlsx(
+    document: ExportDocument, path: Path, progress: ProgressCallback | None = None, *, scratch: Path | None = None
+) -> None:
+    """Write `document` to `path` (.xlsx), reading its rows once; `progress(done, expected)` every 2,000 rows.
+
+    XlsxWriter keeps each sheet's rows in an unnamed temporary file under `scratch` (DATA_DIR/tmp in
+    the app; the system's temporary folder when None) until it assembles the file.
+    """
+    options: dict[str, object] = {"constant_memory": True, "in_memory": False}
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+        options["tmpdir"] = str(scratch)
+    book = xlsxwriter.Workbook(str(path), options)
     expected = document.rows_expected() or 0
     count = 0
     try:

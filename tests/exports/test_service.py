@@ -80,3 +80,17 @@ async def test_prepare_then_write_once_then_expire(ledger, tmp_path):
 async def test_a_company_the_ledger_does_not_know(ledger):
     with pytest.raises(CompanyNotFound, match="999"):
         await prepare_export(ledger, validate_export("trial_balance", "xlsx", {**TB, "company_id": 999}), now=NOW)
+
+
+async def test_an_xlsx_export_writes_only_under_data_and_files_dirs(ledger, settings_factory, tmp_path):
+    """XlsxWriter's scratch goes to DATA_DIR/tmp, not the system's temporary folder."""
+    from tests.security.attack_support import outside, written_files
+
+    settings = settings_factory(data_dir=tmp_path / "data", files_dir=tmp_path / "files")
+    files = ReportExportFiles.from_settings(settings)
+    export = validate_export("trial_balance", "xlsx", TB)
+    prepared = await prepare_export(ledger, export, now=NOW)
+    with written_files() as written:
+        await asyncio.to_thread(files.write, JOB, export, prepared, lambda written, total: None)
+    assert written and outside(outside(written, tmp_path / "data"), tmp_path / "files") == []
+    assert any(path.is_relative_to((tmp_path / "data" / "tmp").resolve()) for path in written)
