@@ -103,7 +103,14 @@ async def ensure_reachable(db: AppDatabase, timeout_s: float = 10.0) -> None:
 
 
 def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager[None]:
-    """A transaction for work that reads then writes (BEGIN IMMEDIATE on SQLite)."""
+    """A transaction for work that reads then writes.
+
+    On SQLite it is BEGIN IMMEDIATE: write transactions run one at a time. On PostgreSQL it is READ
+    COMMITTED: transactions overlap, and each statement sees what others committed before it began.
+    Work in one must therefore start with what serializes it against its rivals: a conditional
+    UPDATE of the row they share (`WHERE state = ...`, a no-op UPDATE as a row lock, as
+    `auth.store.lock_user` does) or `transaction_lock` when they share no row yet.
+    """
     transaction: contextlib.AbstractAsyncContextManager[None] = db.aio_atomic()
     return transaction
 
