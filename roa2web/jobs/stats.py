@@ -9,6 +9,7 @@ database at a time: `enable` points it at this queue's.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from huey import signals as S
 from huey.contrib import stats as huey_stats
 
 from roa2web.jobs.queue import queue_path
+from roa2web.problems import disk_full
 from roa2web.settings import Settings
 
 _PROXY_LOCK = threading.Lock()
@@ -71,8 +73,23 @@ def create_tables(db: peewee.Database) -> None:
         db.close()
 
 
+class _DiskFullInOneLine(logging.Filter):
+    """A stats flush that failed because the disk is full: one line, no traceback (the operator's to fix)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and disk_full(error):
+            record.msg, record.args = f"{record.getMessage()} Disk full ({error}).", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_DISK_FULL_FILTER = _DiskFullInOneLine()
+
+
 def enable(huey: Huey, db: peewee.Database) -> huey_stats.HueyStats:
     """Record this Huey's signals into `db` (a consumer process calls this before starting)."""
+    huey_stats.logger.addFilter(_DISK_FULL_FILTER)  # a filter is added once, however often this runs
     with _PROXY_LOCK:
         huey_stats.database.initialize(db)
         create_tables(db)

@@ -46,3 +46,30 @@ def test_stats_tables_created_by_several_starters_at_once() -> None:
             tables = {name for (name,) in postgres_query(
                 url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
             assert {model._meta.table_name for model in huey_stats.MODELS} <= tables
+
+
+def test_a_stats_flush_on_a_full_disk_is_one_line(tmp_path, caplog) -> None:
+    """Huey logs a failed flush with its traceback; a full disk is the operator's to fix: one line instead."""
+    import sqlite3
+
+    from huey import SqliteHuey
+
+    huey = SqliteHuey("stats-disk-full", filename=str(tmp_path / "queue.db"))
+    db = stats.sync_database(f"sqlite:///{tmp_path / 'queue.db'}")
+    stats.enable(huey, db)
+    try:
+        with caplog.at_level("ERROR", logger=huey_stats.logger.name):
+            try:
+                raise sqlite3.OperationalError("database or disk is full")
+            except sqlite3.OperationalError:
+                huey_stats.logger.exception("stats flush failed, dropping %s events.", 3)
+            try:
+                raise sqlite3.OperationalError("no such table: huey_event")
+            except sqlite3.OperationalError:
+                huey_stats.logger.exception("stats flush failed, dropping %s events.", 1)
+    finally:
+        stats.disable(huey)
+    full, other = caplog.records
+    assert full.exc_info is None and full.getMessage() == (
+        "stats flush failed, dropping 3 events. Disk full (database or disk is full).")
+    assert other.exc_info is not None  # any other failure keeps its traceback

@@ -25,9 +25,11 @@ ENGLISH_WORDS = {
 def english_words(text: str) -> set[str]:
     """The words of `text` that are in ENGLISH_WORDS (an empty set for Romanian text).
 
-    Paths, media types and API names (`/api/x`, `application/json`, `request_id`) are not words.
+    Paths, media types, API names and ids (`/api/x`, `application/json`, `request_id`,
+    `55be7ac1…`, whose letters between digits would read as "be") are not words.
     """
-    plain = " ".join(token for token in text.split() if "/" not in token and "_" not in token)
+    plain = " ".join(token for token in text.split()
+                     if "/" not in token and "_" not in token and not any(char.isdigit() for char in token))
     return {word for word in re.findall(r"[^\W\d_]+", plain.lower()) if word in ENGLISH_WORDS}
 
 
