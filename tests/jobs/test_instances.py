@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -15,27 +14,16 @@ from roa2web.app import create_app
 from roa2web.jobs.instances import InstanceRefused, InstanceRegistry, join, new_instance
 from roa2web.jobs.queue import UNKNOWN_JOB_TRIES
 from roa2web.jobs.store import JobState
+from tests.support.redis_queue import REDIS_URL, redis_queue
 
 pytestmark = pytest.mark.redis
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
 def queue_name() -> Iterator[str]:
-    """A queue of its own on the shared Redis; its keys (Huey's and the instances') are deleted afterwards."""
-    import redis
-
-    name = f"test_scaleout_{uuid.uuid4().hex[:12]}"
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at {REDIS_URL} is needed for the redis tests: {error}")
-    yield name
-    for pattern in (f"huey*{name}*", f"roa2web.instances.{name}*"):
-        for key in connection.scan_iter(match=pattern):
-            connection.delete(key)
-    connection.close()
+    """A queue of its own on the shared Redis; its keys are deleted afterwards."""
+    with redis_queue("test_scaleout") as name:
+        yield name
 
 
 @pytest.mark.postgres

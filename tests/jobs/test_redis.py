@@ -7,7 +7,6 @@ import io
 import json
 import signal
 import sys
-import uuid
 from collections.abc import Iterator
 
 import openpyxl
@@ -18,27 +17,17 @@ from server_process import process_env, run_cli, start, wait_for_line
 from roa2web.app import create_app
 from roa2web.exports.service import REPORT_EXPORT_JOB as KIND
 from roa2web.jobs.store import JobState
+from tests.support.redis_queue import REDIS_URL, redis_queue
 
 pytestmark = pytest.mark.redis
-REDIS_URL = "redis://127.0.0.1:6379/0"
 TB = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 3}
 
 
 @pytest.fixture
 def queue_name() -> Iterator[str]:
     """A queue of its own on the shared Redis; its keys are deleted afterwards."""
-    import redis
-
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at {REDIS_URL} is needed for the redis tests: {error}")
-    yield name
-    for key in connection.scan_iter(match=f"huey*{name}*"):
-        connection.delete(key)
-    connection.close()
+    with redis_queue("test") as name:
+        yield name
 
 
 def _export(report, fmt, params):

@@ -10,7 +10,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ from urllib.parse import urlencode
 import pytest
 from server_process import Client, create_admin, free_port, process_env, run_cli, start, wait_ready
 
-from roa2web.cache.bus_message import epoch_key
+from tests.support.redis_queue import REDIS_URL, redis_queue
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
-REDIS_URL = "redis://127.0.0.1:6379/0"
 TB = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 11}
 OTHER = {**TB, "company_id": 2}
 
@@ -30,14 +28,8 @@ OTHER = {**TB, "company_id": 2}
 @pytest.fixture
 def queue_name() -> Iterator[str]:
     """A queue of its own on the shared Redis; its keys are deleted afterwards."""
-    import redis
-
-    name = f"test_cachebus_{uuid.uuid4().hex[:12]}"
-    connection = redis.Redis.from_url(REDIS_URL)
-    yield name
-    for key in [*connection.scan_iter(match=f"huey*{name}*"), epoch_key(name)]:
-        connection.delete(key)
-    connection.close()
+    with redis_queue("test_cachebus") as name:
+        yield name
 
 
 def cache_status(client: Client, params: dict[str, Any]) -> str:

@@ -18,8 +18,7 @@ import pytest
 
 from tests.jobs.server_process import PLUGINS
 from tests.support.data_entry import PG_HOST, PG_PASSWORD, PG_PORT, PG_USER
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.support.redis_queue import REDIS_URL
 
 
 def _admin_connection() -> Any:
@@ -48,23 +47,6 @@ def postgres_databases(*roles: str) -> Iterator[list[str]]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@contextlib.contextmanager
-def redis_queue() -> Iterator[str]:
-    """A queue name of its own on the Redis at 127.0.0.1; every key under it is deleted afterwards."""
-    import redis
-
-    name = f"test_scaleout_{uuid.uuid4().hex[:12]}"
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"Redis at {REDIS_URL} is needed for the scale-out tests: {error}")
-    try:
-        yield name
-    finally:
-        for key in connection.scan_iter(match=f"*{name}*"):
-            connection.delete(key)
-        connection.close()
 
 
 def base_env(tmp_path: Path) -> dict[str, str]:

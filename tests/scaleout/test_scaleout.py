@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 
 from tests.jobs.server_process import free_port, run_cli, start, wait_for_line, wait_ready
-from tests.scaleout.cluster import Api, base_env, postgres_databases, redis_queue, shared_settings
+from tests.scaleout.cluster import Api, base_env, postgres_databases, shared_settings
 from tests.support.receipt_images import receipt_sample
+from tests.support.redis_queue import redis_queue
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 TB = {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 3}
@@ -47,7 +48,7 @@ def cli(args: list[str], env: dict[str, str], stdin: str | None = None) -> subpr
 
 
 def test_two_servers_and_a_worker_share_queue_databases_and_files(tmp_path, demo_ledger_path):
-    with postgres_databases("app", "receipts") as (app_db, receipts_db), redis_queue() as queue:
+    with postgres_databases("app", "receipts") as (app_db, receipts_db), redis_queue("test_scaleout") as queue:
         shared = shared_settings(queue=queue, app_db=app_db, receipts_db=receipts_db, files_dir=tmp_path / "shared",
                                  ledger=demo_ledger_path)
         common = {**base_env(tmp_path), **shared, **TEST_KNOBS, "OCR_ENABLED": "true"}
@@ -149,7 +150,7 @@ def wait_for_line_count(path: Path, prefix: str, count: int, timeout_s: float) -
 
 
 def test_an_instance_on_its_own_sqlite_app_database_may_not_join(tmp_path, demo_ledger_path):
-    with postgres_databases("app") as (app_db,), redis_queue() as queue:
+    with postgres_databases("app") as (app_db,), redis_queue("test_scaleout") as queue:
         shared = shared_settings(queue=queue, app_db=app_db, receipts_db=f"sqlite:///{tmp_path / 'receipts.db'}",
                                  files_dir=tmp_path / "shared", ledger=demo_ledger_path)
         common = {**base_env(tmp_path), **shared, "OCR_ENABLED": "false"}
