@@ -48,7 +48,8 @@ if not any(name.startswith("assets/docs/swagger-ui/") for name in data) or missi
 print(f"installed package holds all {len(data)} data files of roa2web/")
 PY
 
-export DATA_DIR="$WORK/data" ENV=development
+# BNR_RATES_ENABLED=false: no bank is reachable here (the fetch is tested against a feed served on loopback)
+export DATA_DIR="$WORK/data" ENV=development BNR_RATES_ENABLED=false
 PORT=$("$WORK/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$WORK/venv/bin/roa2web" init >"$WORK/init.log"
 PASSWORD=$(sed -n 's/^  password: //p' "$WORK/init.log")
