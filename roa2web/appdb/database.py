@@ -115,6 +115,11 @@ def write_transaction(db: AppDatabase) -> contextlib.AbstractAsyncContextManager
     return transaction
 
 
+def advisory_lock_number(key: str) -> int:
+    """The PostgreSQL advisory-lock number (a signed 64-bit int) every process derives from `key`."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
 async def transaction_lock(db: AppDatabase, key: str) -> None:
     """Inside a write transaction: wait until no other transaction holds `key`, and hold it until this one ends.
 
@@ -123,7 +128,7 @@ async def transaction_lock(db: AppDatabase, key: str) -> None:
     """
     if isinstance(db, SqliteAppDatabase):
         return
-    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    number = advisory_lock_number(key)
     await db.aio_execute_sql(f"SELECT pg_advisory_xact_lock({db.param})", (number,), fetch_results=fetchall)
 
 

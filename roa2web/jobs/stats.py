@@ -8,7 +8,6 @@ database at a time: `enable` points it at this queue's.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
@@ -21,6 +20,7 @@ from huey import Huey
 from huey import signals as S
 from huey.contrib import stats as huey_stats
 
+from roa2web.appdb.database import advisory_lock_number
 from roa2web.jobs.queue import queue_path
 from roa2web.problems import disk_full
 from roa2web.settings import Settings
@@ -65,7 +65,7 @@ def create_tables(db: peewee.Database) -> None:
     was_closed = db.is_closed()
     with db.atomic():
         if isinstance(db, peewee.PostgresqlDatabase):
-            key = int.from_bytes(hashlib.sha256(b"roa2web.jobs.stats").digest()[:8], "big", signed=True)
+            key = advisory_lock_number("roa2web.jobs.stats")
             cast(Any, db).execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
         for model in huey_stats.MODELS:  # on `db` itself: the models' own database is a shared proxy
             peewee.SchemaManager(model, database=db).create_all(safe=True)
