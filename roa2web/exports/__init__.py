@@ -10,7 +10,7 @@ from roa2web.exports.naming import export_filename
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # the response adds "; charset=utf-8" to a text/* type
     "pdf": "application/pdf",
 }
 

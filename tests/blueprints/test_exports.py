@@ -93,6 +93,10 @@ async def test_pdf_export_has_romanian_text(client, user_headers):
     assert "Balanța de verificare" in text and "Contribuția" in text and "și" in text and "TOTAL" in text
 
 
+MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
 @pytest.mark.parametrize(("report", "params"), [
     ("dashboard", {"company_id": 2, "year": 2025, "month": 6}),
     ("invoices", {"company_id": 2, "status": "all"}),
@@ -111,6 +115,7 @@ async def test_every_report_is_exportable(client, user_headers, report, params):
         download = await client.get(status["downloads"][fmt], headers=headers)
         assert download.status_code == 200 and len(await download.get_data()) > 300
         assert "_BETA-SERVICE_" in download.headers["Content-Disposition"]
+        assert download.headers["Content-Type"] == MEDIA_TYPES[fmt]
 
 
 async def test_only_owner_or_admin_and_only_visible_companies(client, user_headers):
