@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "roa2web.cli.queue",
     "roa2web.cli.cache",
     "roa2web.cli.rates",
+    "roa2web.cli.openapi",
 )
 
 
