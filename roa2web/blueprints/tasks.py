@@ -1,4 +1,4 @@
-"""`/api/tasks`: the queue as the dashboard shows it (admin), and one job's status (owner or admin)."""
+"""`/api/tasks`: the queue's dashboard (admin), the caller's own jobs, one job's status (owner or admin)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Quart
-from quart_schema import validate_response
+from quart_schema import validate_querystring, validate_response
 
 from roa2web.blueprints.common import problems, runtime
-from roa2web.blueprints.job_resource import JobOut, job_fields, links_of
+from roa2web.blueprints.job_resource import JobOut, JobStateName, job_fields, links_of
 from roa2web.jobs.service import JobNotFound, JobService
 from roa2web.jobs.store import Job
 from roa2web.runtime import Runtime
@@ -22,13 +22,36 @@ blueprint = Blueprint("tasks", __name__, url_prefix="/api/tasks")
 class TaskJobOut(JobOut):
     """The job resource, with what an operator needs besides: kind, attempts, owner, worker times."""
 
-    kind: str = Field(examples=["report_export"])
-    attempts: int
+    kind: str = Field(examples=["report_export"], description="what the job does, by its internal name: "
+                      "report_export, ocr, receipts_export (a client words it for people)")
+    attempts: int = Field(description="runs started so far (a retry after a transient failure is one more)")
     max_attempts: int
-    owner_id: str | None
-    company_id: int | None
-    cancel_requested: bool
-    started_at: dt.datetime | None
+    owner_id: str | None = Field(description="the user who started it; null for the app's own jobs")
+    company_id: int | None = Field(description="the company it is about, when it is about one")
+    cancel_requested: bool = Field(description="a cancel was asked while it ran; it stops at its next step")
+    started_at: dt.datetime | None = Field(description="when its last run started; null while it waits")
+    receipt_id: str | None = Field(default=None, description="the receipt the job works on (an OCR reading "
+                                   "fills it), for a link to it; null for jobs of no one receipt")
+
+
+class MyJobsQuery(BaseModel):
+    """Which of the caller's jobs: how many, and optionally only those in one state."""
+
+    state: JobStateName | None = Field(default=None, description="only jobs in this state")
+    limit: int = Field(50, ge=1, le=200, description="at most this many, newest first")
+
+
+class MyJobList(BaseModel):
+    """The caller's own jobs of every kind (report exports, OCR readings, receipt exports), newest first."""
+
+    jobs: list[TaskJobOut] = Field(examples=[[{
+        "job_id": "3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
+        "status_url": "/api/reports/exports/3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
+        "state": "running", "progress": 40, "message": "Se scrie fișierul", "downloads": {},
+        "created_at": "2025-12-31T12:05:00Z", "finished_at": None, "error": None,
+        "kind": "report_export", "attempts": 1, "max_attempts": 3, "owner_id": "7", "company_id": 1,
+        "cancel_requested": False, "started_at": "2025-12-31T12:05:01Z", "receipt_id": None,
+    }]])
 
 
 class QueueDashboard(BaseModel):
@@ -59,8 +82,14 @@ def task_job_out(job: Job) -> TaskJobOut:
     return TaskJobOut(
         **job_fields(job, status_url=status_url, downloads=downloads), kind=job.kind, attempts=job.attempts,
         max_attempts=job.max_attempts, owner_id=job.owner_id, company_id=job.company_id,
-        cancel_requested=job.cancel_requested, started_at=job.started_at,
+        cancel_requested=job.cancel_requested, started_at=job.started_at, receipt_id=_receipt_id(job),
     )
+
+
+def _receipt_id(job: Job) -> str | None:
+    """The receipt a job's parameters name (an OCR reading's), if any."""
+    receipt_id = job.params.get("receipt_id")
+    return receipt_id if isinstance(receipt_id, str) else None
 
 
 def _service() -> JobService:
@@ -84,6 +113,16 @@ async def queue_dashboard() -> QueueDashboard:
     """Pending, scheduled and running work, recent outcomes, per-task timings, throughput, consumers."""
     figures = await _service().summary()
     return QueueDashboard(**{key: value for key, value in figures.items() if key in QueueDashboard.model_fields})
+
+
+@blueprint.get("/mine")
+@validate_querystring(MyJobsQuery)
+@validate_response(MyJobList, 200)
+@problems(400, 401)
+async def my_jobs(query_args: MyJobsQuery) -> MyJobList:
+    """The caller's own jobs of every kind, newest first (any logged-in user; an admin sees only theirs here)."""
+    jobs = await _service().list(owner_id=current_principal().user_id, state=query_args.state, limit=query_args.limit)
+    return MyJobList(jobs=[task_job_out(job) for job in jobs])
 
 
 @blueprint.get("/<job_id>")

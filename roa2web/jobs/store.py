@@ -264,7 +264,7 @@ async def list_jobs(
         query = query.where(JobRow.state.in_([str(state) for state in states]))
     if kind:
         query = query.where(JobRow.kind == kind)
-    if owner_id:
+    if owner_id is not None:
         query = query.where(JobRow.owner_id == owner_id)
     rows = await query.order_by(JobRow.created_at.desc(), JobRow.id.desc()).limit(limit).aio_execute(db)
     return [job_from_row(row) for row in rows]

@@ -71,6 +71,7 @@ async def _valid_queries(
             "company_id": "1", "kind": "purchases", "as_of": "2025-06-30", "basis": "issue_date"}),
         "/api/reports/treasury": ("/api/reports/treasury", {
             "company_id": "1", "date_from": "2025-01-01", "date_to": "2025-03-31"}),
+        "/api/tasks/mine": ("/api/tasks/mine", {"state": "done", "limit": "5"}),
         "/api/reports/trial-balance": ("/api/reports/trial-balance", {
             "company_id": "1", "year": "2025", "month_from": "1", "month_to": "3", "level": "analytic",
             "account_prefix": "4", "hide_zero": "true"}),

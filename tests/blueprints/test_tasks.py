@@ -92,3 +92,75 @@ async def test_cancel_and_retry_over_http(app, client, user_headers):
     assert retried.status_code == 200 and (await retried.get_json())["state"] == "queued"
     await client.post(f"/api/tasks/{job.id}/cancel", headers=boss)
     assert (await _finished(client, job.id, boss))["state"] == "cancelled"
+
+
+async def _user_id(client, headers):
+    return (await (await client.get("/api/auth/me", headers=headers)).get_json())["id"]
+
+
+async def test_mine_lists_only_the_callers_jobs_newest_first(app, client, user_headers):
+    await _wait_consumer(app)
+    ana = await user_headers("ana", roles={"viewer"})
+    dan = await user_headers("dan", roles={"operator"})
+    boss = await user_headers("boss", roles={"admin"})
+    ana_id, boss_id = await _user_id(client, ana), await _user_id(client, boss)
+    service = app.extensions["roa2web"].jobs
+    first = await service.submit("test_steps", {"steps": 1}, owner_id=ana_id, company_id=1)
+    second = await service.submit("test_steps", {"steps": 1, "receipt_id": "r-42"}, owner_id=ana_id)
+    bosses = await service.submit("test_steps", {"steps": 1}, owner_id=boss_id)
+    await service.submit("test_steps", {"steps": 1})  # nobody's (a system job)
+    for job in (first, second, bosses):
+        await _finished(client, job.id, boss)
+
+    response = await client.get("/api/tasks/mine", headers=ana)
+    assert response.status_code == 200
+    jobs = (await response.get_json())["jobs"]
+    assert [job["job_id"] for job in jobs] == [second.id, first.id]
+    assert jobs[0]["kind"] == "test_steps" and jobs[0]["state"] == "done" and jobs[0]["owner_id"] == ana_id
+    assert jobs[0]["receipt_id"] == "r-42" and jobs[1]["receipt_id"] is None
+    assert jobs[1]["status_url"] == f"/api/tasks/{first.id}" and jobs[1]["company_id"] == 1
+    assert (await (await client.get("/api/tasks/mine", headers=dan)).get_json()) == {"jobs": []}
+    admins = (await (await client.get("/api/tasks/mine", headers=boss)).get_json())["jobs"]
+    assert [job["job_id"] for job in admins] == [bosses.id]  # an admin's own, not everyone's
+    assert (await client.get("/api/tasks/mine")).status_code == 401
+
+
+async def test_mine_filters_by_state_and_bounds_the_limit(app, client, user_headers):
+    await _wait_consumer(app)
+    ana = await user_headers("ana", roles={"viewer"})
+    ana_id = await _user_id(client, ana)
+    service = app.extensions["roa2web"].jobs
+    done = [await service.submit("test_steps", {"steps": 1}, owner_id=ana_id) for _ in range(3)]
+    failed = await service.submit("test_broken", {}, owner_id=ana_id)
+    for job in (*done, failed):
+        await _finished(client, job.id, ana)
+
+    async def ids(**query):
+        response = await client.get("/api/tasks/mine", query_string=query, headers=ana)
+        assert response.status_code == 200, await response.get_data(as_text=True)
+        return [job["job_id"] for job in (await response.get_json())["jobs"]]
+
+    assert await ids(state="failed") == [failed.id]
+    assert await ids(state="done") == [job.id for job in reversed(done)]
+    assert await ids(state="running") == []
+    assert await ids(limit=2) == [failed.id, done[2].id]
+    assert len(await ids(limit=200)) == 4
+    for query in ({"limit": 0}, {"limit": 1000}, {"limit": "multe"}, {"state": "finished"}):
+        response = await client.get("/api/tasks/mine", query_string=query, headers=ana)
+        assert response.status_code == 400, query
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+        body = await response.get_json()
+        assert body["detail"].startswith("Parametrii adresei nu sunt valizi")
+        assert [error["loc"] for error in body["errors"]] == [[next(iter(query))]]
+    zero = await (await client.get("/api/tasks/mine", query_string={"limit": 0}, headers=ana)).get_json()
+    many = await (await client.get("/api/tasks/mine", query_string={"limit": 1000}, headers=ana)).get_json()
+    assert zero["errors"][0]["msg"] == "Trebuie să fie cel puțin 1"
+    assert many["errors"][0]["msg"] == "Trebuie să fie cel mult 200"
+
+
+async def test_mine_is_not_taken_for_a_job_id(app, client, user_headers):
+    ana = await user_headers("ana", roles={"viewer"})
+    response = await client.get("/api/tasks/mine", headers=ana)
+    assert response.status_code == 200 and "jobs" in await response.get_json()
+    assert app.url_map.bind("localhost").match("/api/tasks/mine", method="GET")[0] == "tasks.my_jobs"
+    assert app.url_map.bind("localhost").match("/api/tasks/mine2", method="GET")[0] == "tasks.job_status"

@@ -80,6 +80,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/reports/exports/<job_id>"): OwnJob(("report",)),
     ("GET", "/api/reports/exports/<job_id>/download"): OwnJob(("report",)),
     ("GET", "/api/tasks"): Roles(("admin",)),
+    ("GET", "/api/tasks/mine"): Authenticated(),  # only the caller's own jobs
     ("GET", "/api/tasks/<job_id>"): OwnJob(("report", "receipt-export", "ocr")),
     ("POST", "/api/tasks/<job_id>/cancel"): OwnJob(("report", "receipt-export", "ocr")),
     ("POST", "/api/tasks/<job_id>/retry"): OwnJob(("report", "receipt-export", "ocr"), door=("admin",)),

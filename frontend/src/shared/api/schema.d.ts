@@ -711,6 +711,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own jobs of every kind, newest first (any logged-in user; an admin sees only theirs here). */
+        get: operations["get_my_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{job_id}": {
         parameters: {
             query?: never;
@@ -1402,6 +1419,90 @@ export interface components {
          * @enum {string}
          */
         State: "DRAFT" | "PENDING" | "APPROVED" | "REJECTED" | "EXPORTED";
+        /**
+         * TaskJobOut
+         * @description The job resource, with what an operator needs besides: kind, attempts, owner, worker times.
+         */
+        TaskJobOut: {
+            /**
+             * Attempts
+             * @description runs started so far (a retry after a transient failure is one more)
+             */
+            attempts: number;
+            /**
+             * Cancel Requested
+             * @description a cancel was asked while it ran; it stops at its next step
+             */
+            cancel_requested: boolean;
+            /**
+             * Company Id
+             * @description the company it is about, when it is about one
+             */
+            company_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Downloads
+             * @description {format: url} of the files it wrote; {} until it is done
+             */
+            downloads: {
+                [key: string]: string;
+            };
+            /**
+             * Error
+             * @description the operator's diagnostic of the last failure (exception class and text, English where the code is), as in the log and `roa2web queue show`
+             * @default null
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @description what the job does, by its internal name: report_export, ocr, receipts_export (a client words it for people)
+             * @example report_export
+             */
+            kind: string;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Message
+             * @description where the job is, in Romanian, for people; a failed job's says why when people can act on it ("Eșuat: Firma 999 nu există în contabilitate.")
+             */
+            message: string;
+            /**
+             * Owner Id
+             * @description the user who started it; null for the app's own jobs
+             */
+            owner_id: string | null;
+            /** Progress */
+            progress: number;
+            /**
+             * Receipt Id
+             * @description the receipt the job works on (an OCR reading fills it), for a link to it; null for jobs of no one receipt
+             * @default null
+             */
+            receipt_id: string | null;
+            /**
+             * Started At
+             * @description when its last run started; null while it waits
+             */
+            started_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "failed" | "cancelled";
+            /**
+             * Status Url
+             * @description GET it to follow the job
+             */
+            status_url: string;
+        };
         /**
          * TreasuryRowOut
          * @description One cash or bank account (analytic level).
@@ -8863,6 +8964,107 @@ export interface operations {
             };
         };
     };
+    get_my_jobs: {
+        parameters: {
+            query?: {
+                /** @description only jobs in this state */
+                state?: ("queued" | "running" | "done" | "failed" | "cancelled") | null;
+                /** @description at most this many, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's own jobs of every kind (report exports, OCR readings, receipt exports), newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Jobs
+                         * @example [
+                         *       {
+                         *         "attempts": 1,
+                         *         "cancel_requested": false,
+                         *         "company_id": 1,
+                         *         "created_at": "2025-12-31T12:05:00Z",
+                         *         "downloads": {},
+                         *         "error": null,
+                         *         "finished_at": null,
+                         *         "job_id": "3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
+                         *         "kind": "report_export",
+                         *         "max_attempts": 3,
+                         *         "message": "Se scrie fișierul",
+                         *         "owner_id": "7",
+                         *         "progress": 40,
+                         *         "receipt_id": null,
+                         *         "started_at": "2025-12-31T12:05:01Z",
+                         *         "state": "running",
+                         *         "status_url": "/api/reports/exports/3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b"
+                         *       }
+                         *     ]
+                         */
+                        jobs: components["schemas"]["TaskJobOut"][];
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
     get_job_status: {
         parameters: {
             query?: never;
@@ -8881,11 +9083,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** Attempts */
+                        /**
+                         * Attempts
+                         * @description runs started so far (a retry after a transient failure is one more)
+                         */
                         attempts: number;
-                        /** Cancel Requested */
+                        /**
+                         * Cancel Requested
+                         * @description a cancel was asked while it ran; it stops at its next step
+                         */
                         cancel_requested: boolean;
-                        /** Company Id */
+                        /**
+                         * Company Id
+                         * @description the company it is about, when it is about one
+                         */
                         company_id: number | null;
                         /**
                          * Created At
@@ -8911,6 +9122,7 @@ export interface operations {
                         job_id: string;
                         /**
                          * Kind
+                         * @description what the job does, by its internal name: report_export, ocr, receipts_export (a client words it for people)
                          * @example report_export
                          */
                         kind: string;
@@ -8921,11 +9133,23 @@ export interface operations {
                          * @description where the job is, in Romanian, for people; a failed job's says why when people can act on it ("Eșuat: Firma 999 nu există în contabilitate.")
                          */
                         message: string;
-                        /** Owner Id */
+                        /**
+                         * Owner Id
+                         * @description the user who started it; null for the app's own jobs
+                         */
                         owner_id: string | null;
                         /** Progress */
                         progress: number;
-                        /** Started At */
+                        /**
+                         * Receipt Id
+                         * @description the receipt the job works on (an OCR reading fills it), for a link to it; null for jobs of no one receipt
+                         * @default null
+                         */
+                        receipt_id: string | null;
+                        /**
+                         * Started At
+                         * @description when its last run started; null while it waits
+                         */
                         started_at: string | null;
                         /**
                          * State
@@ -9010,11 +9234,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** Attempts */
+                        /**
+                         * Attempts
+                         * @description runs started so far (a retry after a transient failure is one more)
+                         */
                         attempts: number;
-                        /** Cancel Requested */
+                        /**
+                         * Cancel Requested
+                         * @description a cancel was asked while it ran; it stops at its next step
+                         */
                         cancel_requested: boolean;
-                        /** Company Id */
+                        /**
+                         * Company Id
+                         * @description the company it is about, when it is about one
+                         */
                         company_id: number | null;
                         /**
                          * Created At
@@ -9040,6 +9273,7 @@ export interface operations {
                         job_id: string;
                         /**
                          * Kind
+                         * @description what the job does, by its internal name: report_export, ocr, receipts_export (a client words it for people)
                          * @example report_export
                          */
                         kind: string;
@@ -9050,11 +9284,23 @@ export interface operations {
                          * @description where the job is, in Romanian, for people; a failed job's says why when people can act on it ("Eșuat: Firma 999 nu există în contabilitate.")
                          */
                         message: string;
-                        /** Owner Id */
+                        /**
+                         * Owner Id
+                         * @description the user who started it; null for the app's own jobs
+                         */
                         owner_id: string | null;
                         /** Progress */
                         progress: number;
-                        /** Started At */
+                        /**
+                         * Receipt Id
+                         * @description the receipt the job works on (an OCR reading fills it), for a link to it; null for jobs of no one receipt
+                         * @default null
+                         */
+                        receipt_id: string | null;
+                        /**
+                         * Started At
+                         * @description when its last run started; null while it waits
+                         */
                         started_at: string | null;
                         /**
                          * State
@@ -9164,11 +9410,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** Attempts */
+                        /**
+                         * Attempts
+                         * @description runs started so far (a retry after a transient failure is one more)
+                         */
                         attempts: number;
-                        /** Cancel Requested */
+                        /**
+                         * Cancel Requested
+                         * @description a cancel was asked while it ran; it stops at its next step
+                         */
                         cancel_requested: boolean;
-                        /** Company Id */
+                        /**
+                         * Company Id
+                         * @description the company it is about, when it is about one
+                         */
                         company_id: number | null;
                         /**
                          * Created At
@@ -9194,6 +9449,7 @@ export interface operations {
                         job_id: string;
                         /**
                          * Kind
+                         * @description what the job does, by its internal name: report_export, ocr, receipts_export (a client words it for people)
                          * @example report_export
                          */
                         kind: string;
@@ -9204,11 +9460,23 @@ export interface operations {
                          * @description where the job is, in Romanian, for people; a failed job's says why when people can act on it ("Eșuat: Firma 999 nu există în contabilitate.")
                          */
                         message: string;
-                        /** Owner Id */
+                        /**
+                         * Owner Id
+                         * @description the user who started it; null for the app's own jobs
+                         */
                         owner_id: string | null;
                         /** Progress */
                         progress: number;
-                        /** Started At */
+                        /**
+                         * Receipt Id
+                         * @description the receipt the job works on (an OCR reading fills it), for a link to it; null for jobs of no one receipt
+                         * @default null
+                         */
+                        receipt_id: string | null;
+                        /**
+                         * Started At
+                         * @description when its last run started; null while it waits
+                         */
                         started_at: string | null;
                         /**
                          * State
