@@ -9,7 +9,7 @@ from quart import Quart
 from quart_schema import QuartSchema
 
 from roa2web import __version__
-from roa2web.blueprints import auth, companies, docs, health, home
+from roa2web.blueprints import auth, companies, docs, health, home, spa
 from roa2web.core import install_core
 from roa2web.errors import register_error_handlers
 from roa2web.runtime import Runtime
@@ -96,7 +96,9 @@ def create_app(settings: Settings | None = None) -> Quart:
     install_rate_limits(app, settings)
     register_error_handlers(app)
 
-    app.register_blueprint(home.blueprint)
+    spa_root = spa.built_app(settings.spa_dir)
+    if spa_root is None:  # no built web app: `/` is the welcome page
+        app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(docs.blueprint)
     app.register_blueprint(auth.blueprint)
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> Quart:
     for module in enabled_modules(settings):
         if module.http:
             importlib.import_module(module.http).install_routes(app, runtime)
+    if spa_root is not None:  # last: its catch-all only takes what no other route claims
+        spa.install_spa(app, spa_root)
     install_body_limit(app, json_limit=settings.max_json_body_bytes, upload_limit=settings.max_content_length,
                        security=security)
 

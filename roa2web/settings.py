@@ -8,11 +8,20 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 # The old development default: public, so refused wherever the server is reachable (roa2web.auth.secret).
 DEFAULT_JWT_SECRET = "dev-only-change-me-dev-only-change-me"  # noqa: S105
 CsvList = Annotated[list[str], NoDecode]
+# The built web app inside the checkout (frontend/ next to the package); `npm run build` writes it.
+DEFAULT_SPA_DIR = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
 class SettingsError(Exception):
@@ -47,6 +56,8 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(5, ge=1)  # failed logins per client address within the period
     login_rate_period_s: int = Field(300, ge=1)
     login_rate_limit_per_username: int = Field(50, ge=1)  # failures on one username, all clients together
+    # the built web app, served at / when it holds index.html; empty (SPA_DIR=): not served
+    spa_dir: Path | None = DEFAULT_SPA_DIR
 
     # --- auth
     jwt_secret_key: SecretStr | None = None  # unset: DATA_DIR/jwt-secret, written by `roa2web init`
@@ -161,6 +172,25 @@ class Settings(BaseSettings):
             return value
         return parse_ttl_overrides(value)
 
+    @field_validator("spa_dir", mode="before")
+    @classmethod
+    def _empty_spa_dir_disables(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, and before the environment one that lets an empty SPA_DIR say "none"."""
+        env_file = dotenv_settings.env_file if isinstance(dotenv_settings, DotEnvSettingsSource) else None
+        return (init_settings, EmptyDisables(settings_cls, env_file), env_settings, dotenv_settings,
+                file_secret_settings)
+
     @model_validator(mode="after")
     def _production_rules(self) -> Settings:
         if self.env == "production" and self.jwt_secret_key is not None:
@@ -246,6 +276,38 @@ class Settings(BaseSettings):
             return False
         same = os.path.normcase(os.path.abspath(self.files_dir)) == os.path.normcase(os.path.abspath(self.data_dir))
         return not same
+
+
+class EmptyDisables(PydanticBaseSettingsSource):
+    """SPA_DIR set to an empty value (environment first, then the env file): no web app.
+
+    Every other empty variable means "the default" (`env_ignore_empty`); for SPA_DIR the default is
+    the checkout's built app, so the empty value is kept to switch serving it off.
+    """
+
+    NAMES = ("spa_dir",)
+
+    def __init__(self, settings_cls: type[BaseSettings], env_file: Any) -> None:
+        super().__init__(settings_cls)
+        self.sources = [EnvSettingsSource(settings_cls, env_ignore_empty=False)]
+        if env_file is not None:
+            self.sources.append(DotEnvSettingsSource(settings_cls, env_file=env_file, env_ignore_empty=False))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: `__call__` answers for the whole source."""
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        """`{"spa_dir": ""}` when the first source naming SPA_DIR gives it empty; else nothing."""
+        found: dict[str, Any] = {}
+        for name in self.NAMES:
+            for source in self.sources:
+                value = source.env_vars.get(name)
+                if value is not None:
+                    if not value.strip():
+                        found[name] = ""
+                    break
+        return found
 
 
 def parse_ttl_overrides(raw: dict[Any, Any]) -> dict[str, int]:

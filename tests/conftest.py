@@ -47,6 +47,7 @@ def settings_factory(tmp_path: Path, demo_ledger_path: Path) -> Callable[..., Se
             "login_rate_limit": 1000,  # tests log in often; the limit has its own test
             "ocr_enabled": False,  # the engine loads in the background; OCR tests switch it on
             "bnr_rates_enabled": False,  # no bank here: the fetch tests serve a recorded feed on loopback
+            "spa_dir": None,  # `/` is the welcome page whether or not frontend/dist is built (tests/web/test_spa.py)
         }
         values.update(overrides)
         return load_settings(**values)

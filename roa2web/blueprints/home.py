@@ -1,7 +1,9 @@
 """`GET /`: a short Romanian page that points to the API documentation and the health check.
 
 In production IIS serves the single-page app at `/`; whoever reaches the backend's own port
-directly lands here instead of on a bare 404.
+directly lands here instead of on a bare 404. When SPA_DIR holds the built app, `roa2web serve`
+serves it at `/` instead (roa2web.blueprints.spa) and this page is not registered; it says how to
+build the app.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Quart's `send_file` marks every file `public, max-age=43200` with an Expires 12 
 for a static asset. Report and receipt exports and receipt attachments are one firm's private
 data: each download says `Cache-Control: private, no-store` (`private_no_store`), and the app's
 after-request hook gives the same to any other reply that would say `public`, so a route added
-later cannot forget it. Only the static pages (`/`, `/docs` and its assets) may be public.
+later cannot forget it. Only the static pages (`/`, `/docs` and its assets) and the web app's hashed
+assets (`/assets/`, the same for everyone) may be public.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def private_no_store(response: Response) -> Response:
 
 
 def is_static_page(path: str) -> bool:
-    """Whether `path` is one of the app's static pages (the welcome page, the API docs and their assets)."""
-    return path == "/" or path == "/docs" or path.startswith("/docs/")
+    """Whether `path` is a static page: the welcome page, the API docs and their assets, the web app's assets."""
+    return path == "/" or path == "/docs" or path.startswith(("/docs/", "/assets/"))
 
 
 def never_public(path: str, response: Response) -> Response:

@@ -3,6 +3,7 @@
 API responses (JSON) get nosniff, `X-Frame-Options: DENY` and a CSP that allows nothing, framing
 included; the docs page gets a CSP that lets its own scripts run and `Referrer-Policy`, which
 only matters on a document (a JSON body sends no requests of its own, so there it says nothing).
+The web app's files (roa2web.blueprints.spa) set their own CSP, `SPA_CSP`, and get the rest here.
 HSTS in production. The app's after-request hook (`request_context`) sets them on each response
 that does not set them itself.
 """
@@ -11,6 +12,11 @@ from __future__ import annotations
 
 DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'"
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The web app (roa2web.blueprints.spa): its own scripts, styles and API only; receipt previews are
+# blob: (a picked photo, a fetched attachment) or data: images, a PDF preview a blob: frame.
+SPA_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+           "frame-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+           "frame-ancestors 'none'")
 CORS_EXPOSED = "X-Request-ID, X-Cache, X-Cache-Age, ETag, Retry-After"
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type, If-None-Match, X-Request-ID"
