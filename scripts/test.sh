@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# From scratch: a new venv, every dependency, then ruff, mypy, the import contracts (.importlinter)
-# and the whole test suite.
+# From scratch: a new venv, every dependency, then ruff, mypy, the import contracts (.importlinter),
+# the web app's checks and build (scripts/build_spa.sh --check: API types, vue-tsc, eslint, vitest,
+# vite build) and the whole test suite.
 # PostgreSQL and Redis on 127.0.0.1 are used by the scale-out tests (both run on CI machines).
 # Then the optional paddleocr engine's tests, in their own venv (scripts/test_paddleocr.sh), and the
 # base install without extras, started for real (scripts/check_no_extras.sh).
@@ -18,6 +19,15 @@ if [ ! -x /usr/bin/chromium ]; then
   install_chromium || { apt-get update -q && install_chromium; } || {
     echo "scripts/test.sh: apt-get could not install chromium (run as root, or install it first)" >&2; exit 1; }
 fi
+# The web app is built and checked (scripts/build_spa.sh --check) before pytest: Node.js >= 20.19 and npm.
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "== installing nodejs and npm (apt-get) for the web app"
+  install_node() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; }
+  install_node || { apt-get update -q && install_node; } || echo "scripts/test.sh: apt-get could not install nodejs npm" >&2
+fi
+command -v npm >/dev/null 2>&1 || {
+  echo "scripts/test.sh: npm is missing; the web app's build and checks need Node.js 20 LTS (>= 20.19) with npm," \
+       "from https://nodejs.org/ or your distribution's packages" >&2; exit 1; }
 export ROA2WEB_REQUIRE_BROWSER=1
 rm -rf .venv-test .mypy_cache .import_linter_cache
 "$PY" -m venv .venv-test
@@ -26,6 +36,7 @@ rm -rf .venv-test .mypy_cache .import_linter_cache
 echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
 echo "== mypy"; .venv-test/bin/mypy
 echo "== import contracts"; .venv-test/bin/lint-imports
+echo "== web app (scripts/build_spa.sh --check)"; bash scripts/build_spa.sh --check
 echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" "$@"
 echo "== pytest -m paddleocr (the optional engine, in its own venv)"; bash scripts/test_paddleocr.sh
 echo "== no extras (pip install . in a fresh venv, then init and serve)"; bash scripts/check_no_extras.sh
