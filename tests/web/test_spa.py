@@ -155,3 +155,15 @@ def test_spa_dir_defaults_to_the_checkouts_build_and_empty_switches_it_off(monke
     assert load_settings().spa_dir is None
     monkeypatch.setenv("SPA_DIR", str(tmp_path / "elsewhere"))  # the environment overrides the file
     assert load_settings().spa_dir == tmp_path / "elsewhere"
+
+
+async def test_the_web_apps_files_are_not_rate_limited(settings_factory, spa_dir):
+    # the limit counts per endpoint: one counted view would answer 429 from its second request on
+    application = create_app(settings_factory(spa_dir=spa_dir, rate_limit_per_user_per_minute=1))
+    async with application.test_app():
+        client = application.test_client()
+        for _ in range(3):
+            for path in ("/", "/reports/dashboard", "/assets/index-abc123.js", "/favicon.ico", "/login"):
+                response = await client.get(path)
+                assert response.status_code == 200, path
+                assert "RateLimit-Remaining" not in response.headers, path
