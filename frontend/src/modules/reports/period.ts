@@ -1,0 +1,44 @@
+/** Periods of the report pages: the default from the company's calendar, month ranges as dates. */
+
+export interface CurrentPeriod {
+  year: number
+  month: number
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+/** The last day of a month (1–12) as a number (28–31). */
+export function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/** A month as an ISO date range: 2025, 2 → { date_from: "2025-02-01", date_to: "2025-02-28" }. */
+export function monthRange(year: number, month: number): { date_from: string; date_to: string } {
+  return {
+    date_from: `${year}-${pad(month)}-01`,
+    date_to: `${year}-${pad(month)}-${pad(lastDayOfMonth(year, month))}`,
+  }
+}
+
+/** Today in the browser's time zone as an ISO date ("2025-12-31"). */
+export function todayIso(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+}
+
+/**
+ * The period a page opens on: the calendar's `current` (the first open month), or — while the
+ * calendar is not known or has none — the month of `now`.
+ */
+export function defaultPeriod(current: CurrentPeriod | null | undefined, now: Date = new Date()): CurrentPeriod {
+  if (current && current.year > 0 && current.month >= 1 && current.month <= 12) return { year: current.year, month: current.month }
+  return { year: now.getFullYear(), month: now.getMonth() + 1 }
+}
+
+/** The years to offer in a select: the calendar's, plus the chosen one if the calendar lacks it, newest first. */
+export function yearOptions(years: readonly number[], chosen: number): number[] {
+  const all = new Set(years)
+  if (chosen > 0) all.add(chosen)
+  return [...all].sort((a, b) => b - a)
+}
