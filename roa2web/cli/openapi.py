@@ -7,7 +7,6 @@ so the spec is produced without starting the server: no database, queue or ledge
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import secrets
 import sys
@@ -16,6 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from roa2web.aio import run_async
 from roa2web.settings import Settings
 
 
@@ -31,7 +31,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         document: dict[str, Any] = await response.get_json()
         return document
 
-    return asyncio.run(fetch())
+    return run_async(fetch())
 
 
 def render(document: dict[str, Any]) -> str:
