@@ -3,7 +3,8 @@ import { ref, shallowRef, watch } from 'vue'
 import { errorMessage } from '@/shared/api/problem'
 
 /**
- * `params` gives the query (or null while something it needs, like the calendar, is not known);
+ * `params` gives the query (or null while something it needs, like the calendar, is not known:
+ * then nothing is shown);
  * `load` fetches it. The report reloads when the params change (compared by value); an answer
  * to a request that is no longer the latest is dropped.
  */
@@ -15,7 +16,11 @@ export function useReport<P, T>(params: () => P | null, load: (params: P) => Pro
 
   async function run(current: P | null): Promise<void> {
     const ticket = ++latest
-    if (current === null) return
+    if (current === null) {
+      data.value = null
+      loading.value = false
+      return
+    }
     loading.value = true
     error.value = ''
     try {
