@@ -182,7 +182,7 @@ def xlsx_export(browser: Browser, spa_server: SpaServer) -> XlsxExport:
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
         spa_kit.log_in(page, spa_server.base, spa_server.operator,
-                       path=f"/reports/trial-balance?company={spa_kit.COMPANY}&year={spa_kit.YEAR}")
+                       path=f"/reports/trial-balance?company={spa_kit.COMPANY}&{spa_kit.YEAR_QUERY}")
         page.get_by_test_id("tb-total-closing_debit").wait_for()
         page.get_by_test_id("export-format").select_option("xlsx")
         with (page.expect_response(lambda r: r.url.endswith("/api/reports/exports") and r.request.method == "POST")

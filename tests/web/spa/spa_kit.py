@@ -36,6 +36,7 @@ CENT = Decimal("0.01")
 COMPANY = 1  # the operator's and the approver's company in the browser tests
 VIEWER_COMPANY = 2  # the one company the viewer has
 YEAR = 2025  # a whole year of the pinned demo ledger (tests/support/demo_window.py)
+YEAR_QUERY = f"year={YEAR}&month_from=1&month_to=12"  # the trial balance of that whole year
 SUMMARY: list[str] = []  # lines the browser tests print at the end of the run (screenshot folder, render time)
 
 
@@ -230,13 +231,35 @@ def overflow(page: Page) -> list[str]:
 AMOUNTS = ("opening_debit", "opening_credit", "previous_debit", "previous_credit", "current_debit", "current_credit",
            "total_debit", "total_credit", "closing_debit", "closing_credit")
 ROWS = 2000
-TB_PARAMS = ("year", "month_from", "month_to", "level", "account_prefix", "hide_zero")  # the API's, in the URL
+# the trial balance page's filters: the API's parameter names and their controls
+TB_FILTERS = {"year": "#tb-year", "month_from": "#tb-month-from", "month_to": "#tb-month-to", "level": "#tb-level",
+              "account_prefix": "#tb-prefix", "hide_zero": "#tb-hide-zero"}
+DASHBOARD_FILTERS = {"year": "#dash-year", "month": "#dash-month"}
+
+
+def page_filters(page: Page, controls: dict[str, str]) -> dict[str, str]:
+    """The API query of what the page shows: company from the URL, each filter from its control (the URL holds
+    a filter once chosen, under the API's name, and must agree with the control; a default is only in the
+    control). Empty filters are left out."""
+    query = url_query(page)
+    values = {"company_id": query["company"]}
+    for name, selector in controls.items():
+        control = page.locator(selector)
+        control.wait_for()
+        if control.get_attribute("type") == "checkbox":
+            shown = "true" if control.is_checked() else "false"
+        else:
+            shown = str(control.input_value()).strip()
+        if name in query:
+            assert query[name] == shown, f"?{name}={query[name]} but the page shows {shown!r}"
+        if shown:
+            values[name] = shown
+    return values
 
 
 def trial_balance_query(page: Page) -> dict[str, str]:
-    """The API query of the trial balance the page shows (its URL holds the filters under the API's names)."""
-    query = url_query(page)
-    return {"company_id": query["company"], **{name: query[name] for name in TB_PARAMS if name in query}}
+    """The API query of the trial balance the page shows."""
+    return page_filters(page, TB_FILTERS)
 
 LARGEST_TBODY = "() => Math.max(0, ...Array.from(document.querySelectorAll('table tbody'), (body) => body.rows.length))"
 # Before any script of the page: note when the trial balance's answer reaches the page (its fetch resolves) and
