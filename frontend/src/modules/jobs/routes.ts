@@ -1,3 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router'
 
-export const routes: RouteRecordRaw[] = []
+/** /jobs: the user's own exports and OCR readings (any logged-in user). */
+export const routes: RouteRecordRaw[] = [
+  { path: '/jobs', component: () => import('./JobsPage.vue'), meta: { title: 'Lucrări' } },
+]
