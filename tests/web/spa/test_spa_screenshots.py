@@ -10,6 +10,7 @@ from tests.web.spa import spa_kit
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPORTS = {"invoices": "/reports/invoices", "aging": "/reports/aging", "treasury": "/reports/treasury"}
+RECEIPT_PAGES = {"receipts": "/data-entry/receipts", "receipt-new": "/data-entry/receipts/new"}
 
 
 def open_page(page, base: str, path: str) -> str:
@@ -33,3 +34,13 @@ def test_the_report_pages(spa_server, pages, shoot):
         assert page.locator("table tbody tr").count() > 0, f"{path} shows no table rows"
         shoot(page, name)
 
+
+def test_the_receipt_pages_on_desktop_and_phone(spa_server, pages, shoot):
+    for prefix, viewport in (("", spa_kit.DESKTOP), ("phone-", spa_kit.PHONE)):
+        page = pages.new(viewport)
+        spa_kit.log_in(page, spa_server.base, spa_server.operator,
+                       path=f"/data-entry/receipts?company={spa_kit.COMPANY}")
+        for name, path in RECEIPT_PAGES.items():
+            assert open_page(page, spa_server.base, path), path
+            shoot(page, prefix + name)
+            assert spa_kit.overflow(page) == [], f"{path} is wider than {viewport['width']} px"
