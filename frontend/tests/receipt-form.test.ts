@@ -11,7 +11,7 @@ const receipt = {
   updated_at: '2025-09-15T10:00:00', last_edited_by: 'u1', last_edited_by_name: 'ion', last_edited_at: null,
   submitted_at: null, submitted_by: null, submitted_by_name: null, decided_by: null, decided_at: null,
   rejection_reason: null, exported_at: null, attachments: [], warnings: [],
-  ocr: { job_id: 'j1', state: 'done', confidence: { supplier_cif: 0.99, receipt_date: 0.4, total: 0.3 }, applied: [], warnings: [], error: null },
+  ocr: { job_id: 'j1', state: 'done', confidence: { supplier_cif: 0.99, receipt_date: 0.4, total: 0.3, time: 0.2, buyer_cif: 0 }, applied: [], warnings: [], error: null },
 } as unknown as Receipt
 
 describe('the receipt form', () => {
@@ -61,7 +61,7 @@ describe('the receipt form', () => {
     expect(problemFieldErrors(problem)).toEqual({ 'vat_lines-0-vat': 'TVA-ul nu este 21% din bază', supplier_cif: 'CIF-ul nu este valid' })
   })
 
-  it('marks unsure OCR readings the user has not corrected', () => {
+  it('marks unsure OCR readings of form fields the user has not corrected', () => {
     expect([...unsureFields(receipt)]).toEqual(['receipt_date'])
   })
 })

@@ -133,6 +133,12 @@ export function problemFieldErrors(problem: Problem | undefined): FieldErrors {
   return errors
 }
 
+// the form's fields OCR fills (its other readings — time, items, the buyer's CIF — have no input)
+const READ_FIELDS = new Set([
+  'supplier_name', 'supplier_cif', 'document_number', 'receipt_date', 'payment_method', 'total', 'vat_lines',
+  'expense_account', 'buyer_cif_present',
+])
+
 /**
  * The fields OCR read with low confidence and the user has not corrected since, by field key
  * (a VAT line's fields are keyed as the whole list, `vat_lines`).
@@ -141,7 +147,7 @@ export function unsureFields(receipt: Receipt, threshold = LOW_CONFIDENCE): Set<
   const unsure = new Set<string>()
   const confidence = receipt.ocr?.confidence ?? {}
   for (const [name, value] of Object.entries(confidence)) {
-    if (value < threshold && !receipt.edited_fields.includes(name)) unsure.add(name)
+    if (READ_FIELDS.has(name) && value < threshold && !receipt.edited_fields.includes(name)) unsure.add(name)
   }
   return unsure
 }
