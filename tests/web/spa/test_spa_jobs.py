@@ -1,0 +1,27 @@
+"""/jobs lists the user's trial-balance XLSX export as a `job-<id>` row in the Romanian state "Gata"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.spa import spa_kit
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_export_job_is_listed_as_done(spa_server, pages, shoot, xlsx_export):
+    job = spa_server.api(spa_server.operator).get(f"/api/tasks/{xlsx_export.job_id}")
+    assert job["state"] == "done"
+    page = pages.new()
+    spa_kit.log_in(page, spa_server.base, spa_server.operator, path=f"/jobs?company={spa_kit.COMPANY}")
+    row = page.get_by_test_id(f"job-{xlsx_export.job_id}")
+    row.wait_for()
+    assert "Gata" in row.inner_text()
+    assert row.get_by_test_id("job-state").inner_text().strip() == "Gata"
+    shoot(page, "jobs")
+    # another user's page does not list it
+    other = pages.new()
+    spa_kit.log_in(other, spa_server.base, spa_server.approver, path=f"/jobs?company={spa_kit.COMPANY}")
+    other.get_by_role("heading", level=1).wait_for()
+    other.wait_for_load_state("networkidle")
+    assert other.get_by_test_id(f"job-{xlsx_export.job_id}").count() == 0
