@@ -199,3 +199,9 @@ def xlsx_export(browser: Browser, spa_server: SpaServer) -> XlsxExport:
         context.close()
     assert errors == [], errors
     return export
+
+
+@pytest.fixture
+def spa_requirement() -> Callable[[], None]:
+    """The check every browser test of the SPA makes first (for its own test)."""
+    return require_spa

@@ -3,13 +3,17 @@ without an error box and with its Romanian title; the flows' own tests add the p
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from tests.support.receipt_content import make_receipt
 from tests.web.spa import spa_kit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPORTS = {"invoices": "/reports/invoices", "aging": "/reports/aging", "treasury": "/reports/treasury"}
+PENDING_SEED = 186  # a generated receipt dated 06.01.2026 (an open month): its values, typed in, wait for approval
 RECEIPT_PAGES = {"receipts": "/data-entry/receipts", "receipt-new": "/data-entry/receipts/new"}
 
 
@@ -44,3 +48,24 @@ def test_the_receipt_pages_on_desktop_and_phone(spa_server, pages, shoot):
             assert open_page(page, spa_server.base, path), path
             shoot(page, prefix + name)
             assert spa_kit.overflow(page) == [], f"{path} is wider than {viewport['width']} px"
+
+
+def test_the_approvals_queue_on_a_phone(spa_server, pages, shoot):
+    truth, _ = make_receipt(PENDING_SEED)
+    operator = spa_server.api(spa_server.operator)
+    draft = operator.post("/api/data-entry/receipts", {
+        "company_id": spa_kit.COMPANY, "supplier_name": truth.supplier_name, "supplier_cif": truth.supplier_cif,
+        "document_number": truth.receipt_number, "receipt_date": truth.date.isoformat(),
+        "payment_method": truth.payment_method, "total": str(Decimal(truth.total_bani) / 100),
+        "expense_account": "6028",
+        "vat_lines": [{"rate": group.rate, "base": str(Decimal(group.base_bani) / 100),
+                       "vat": str(Decimal(group.vat_bani) / 100)} for group in truth.vat_groups]})
+    assert operator.post(f"/api/data-entry/receipts/{draft['id']}/submit")["state"] == "PENDING"
+    page = pages.new(spa_kit.PHONE)
+    spa_kit.log_in(page, spa_server.base, spa_server.approver, path=f"/data-entry/approvals?company={spa_kit.COMPANY}")
+    card = page.get_by_test_id(f"approval-{draft['id']}")
+    card.wait_for()
+    assert spa_kit.ro_money_text(Decimal(truth.total_bani) / 100) in card.inner_text()
+    assert card.get_by_test_id("approve").is_visible()
+    shoot(page, "phone-approvals")
+    assert spa_kit.overflow(page) == [], "/data-entry/approvals is wider than a phone"
