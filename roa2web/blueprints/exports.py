@@ -9,10 +9,10 @@ from quart import Blueprint, Response, send_file
 from quart_schema import validate_request, validate_response
 
 from roa2web.blueprints.common import problems, runtime
-from roa2web.blueprints.job_resource import JobOut, job_links, job_out
+from roa2web.blueprints.job_resource import JobOut, job_links, job_out, job_title
 from roa2web.exports import FORMATS
 from roa2web.exports.naming import content_disposition
-from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, validate_export
+from roa2web.exports.service import REPORT_EXPORT_JOB, ReportExportFiles, export_title, validate_export
 from roa2web.jobs.service import JobService
 from roa2web.jobs.store import STATE_LABELS, Job, JobState
 from roa2web.problems import Conflict, FieldError, Gone, NotFound, ValidationFailed
@@ -41,6 +41,12 @@ def export_links(job: Job) -> tuple[str, dict[str, str]]:
     status_url = f"{blueprint.url_prefix}/{job.id}"
     done = job.state == JobState.DONE and bool(job.result_ref)
     return status_url, {str(job.params.get("format", "xlsx")): f"{status_url}/download"} if done else {}
+
+
+@job_title(REPORT_EXPORT_JOB)
+def export_job_title(job: Job) -> str:
+    """'Balanța de verificare, martie 2025 (XLSX)'."""
+    return export_title(job.params)
 
 
 def _service() -> JobService:

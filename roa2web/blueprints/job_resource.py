@@ -17,12 +17,16 @@ from roa2web.jobs.store import Job
 
 JobStateName = Literal["queued", "running", "done", "failed", "cancelled"]
 JobLinks = Callable[[Job], tuple[str, dict[str, str]]]
+JobTitle = Callable[[Job], str]
 
 
 class JobOut(BaseModel):
     """A background job: where it is, and what it produced once it is done."""
 
     job_id: str
+    title: str = Field(examples=["Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)"],
+                       description="what the job makes, in Romanian, for people: the report, its period and "
+                                   "format; \"Citire bon (OCR)\"; \"Export în ROA, noiembrie 2025\"")
     status_url: str = Field(description="GET it to follow the job")
     state: JobStateName
     progress: int = Field(ge=0, le=100)
@@ -39,6 +43,7 @@ def job_fields(job: Job, *, status_url: str, downloads: Mapping[str, str] | None
     """The `JobOut` fields of `job` (for a subclass of `JobOut` that adds its own)."""
     return {
         "job_id": job.id,
+        "title": title_of(job),
         "status_url": status_url,
         "state": job.state.value,
         "progress": job.progress,
@@ -76,3 +81,25 @@ def links_of(job: Job) -> tuple[str, dict[str, str]]:
     """`(status_url, downloads)` of `job`: its module's, or `/api/tasks/<id>` with no downloads."""
     links = _LINKS.get(job.kind)
     return links(job) if links is not None else (f"/api/tasks/{job.id}", {})
+
+
+_TITLES: dict[str, JobTitle] = {}
+
+
+def job_title(kind: str) -> Callable[[JobTitle], JobTitle]:
+    """Register how people read which job of `kind` it is: `title(job) -> Romanian text`.
+
+    The module's blueprint registers it, next to its links, so every door shows the same title.
+    """
+
+    def decorator(title: JobTitle) -> JobTitle:
+        _TITLES[kind] = title
+        return title
+
+    return decorator
+
+
+def title_of(job: Job) -> str:
+    """`job`'s Romanian title by its module, or its kind's internal name for a kind none registered."""
+    title = _TITLES.get(job.kind)
+    return title(job) if title is not None else job.kind

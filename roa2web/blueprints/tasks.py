@@ -46,6 +46,7 @@ class MyJobList(BaseModel):
 
     jobs: list[TaskJobOut] = Field(examples=[[{
         "job_id": "3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
+        "title": "Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)",
         "status_url": "/api/reports/exports/3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
         "state": "running", "progress": 40, "message": "Se scrie fișierul", "downloads": {},
         "created_at": "2025-12-31T12:05:00Z", "finished_at": None, "error": None,

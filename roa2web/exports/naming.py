@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from roa2web.exports.numbers import format_value
+from roa2web.reports.columns import month_label, months_label
+
 _LEGAL_FORMS = {"SRL", "SA", "SRL-D", "SNC", "SCS", "PFA", "II", "IF", "RA", "SCA"}
 
 
@@ -47,6 +50,46 @@ def period_slug(params: Mapping[str, Any], today: dt.date) -> str:
     if params.get("as_of"):
         return str(params["as_of"])
     return today.isoformat()
+
+
+def period_label(params: Mapping[str, Any]) -> str:
+    """The period of a report's parameters in words, as the exports' headers word it.
+
+    'martie 2025', 'ianuarie 2025 – martie 2025', '01.03.2025 – 15.03.2025' (a range of whole months
+    reads as months), 'la 31.12.2025'; '' when the parameters name no period or name it wrongly.
+    """
+    try:
+        year = params.get("year")
+        if year and params.get("month_from") and params.get("month_to"):
+            return months_label(int(year), int(params["month_from"]), int(params["month_to"]))
+        if year and params.get("month"):
+            return month_label(int(year), int(params["month"]))
+        date_from, date_to, as_of = (_day(params.get(key)) for key in ("date_from", "date_to", "as_of"))
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if date_from and date_to:
+        return days_label(date_from, date_to)
+    if date_from:
+        return f"de la {format_value(date_from)}"
+    if date_to:
+        return f"până la {format_value(date_to)}"
+    return f"la {format_value(as_of)}" if as_of else ""
+
+
+def days_label(date_from: dt.date, date_to: dt.date) -> str:
+    """'01.03.2025 – 15.03.2025'; whole months of one year as 'martie 2025' or 'ianuarie 2025 – martie 2025'."""
+    whole_months = (date_from.day == 1 and date_from.year == date_to.year and date_from <= date_to
+                    and (date_to + dt.timedelta(days=1)).day == 1)
+    if whole_months:
+        return months_label(date_from.year, date_from.month, date_to.month)
+    return f"{format_value(date_from)} – {format_value(date_to)}"
+
+
+def _day(value: Any) -> dt.date | None:
+    """A parameter's day (a date or ISO text), None when it has none."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def export_filename(title: str, company: str, params: Mapping[str, Any], fmt: str, *, today: dt.date) -> str:

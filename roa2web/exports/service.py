@@ -26,7 +26,7 @@ from roa2web.companies import all_companies
 from roa2web.exports.csv_table import write_csv
 from roa2web.exports.document import ExportDocument, Runner, loop_runner, stream_document
 from roa2web.exports.files import ExportFiles
-from roa2web.exports.naming import export_filename
+from roa2web.exports.naming import export_filename, period_label
 from roa2web.exports.pdf import write_pdf
 from roa2web.exports.xlsx import write_xlsx
 from roa2web.ledger.base import Ledger
@@ -111,6 +111,20 @@ def validate_export(report: str, fmt: str, params: Mapping[str, Any]) -> ReportE
     if fmt not in WRITERS:
         raise UnknownFormat(f"Nu există formatul de export {fmt!r}; formatele sunt: {', '.join(WRITERS)}.")
     return ReportExport(spec, spec.validate(dict(params)), cast(Format, fmt))
+
+
+def export_title(job_params: Mapping[str, Any]) -> str:
+    """How people read which export a job makes: 'Balanța de verificare, martie 2025 (XLSX)'.
+
+    The report's own title and the period its exports' headers print; 'Export raport' for a report
+    this app no longer knows.
+    """
+    spec = REPORTS.get(str(job_params.get("report")))
+    params = job_params.get("params")
+    period = period_label(params) if isinstance(params, Mapping) else ""
+    fmt = str(job_params.get("format") or "").upper()
+    words = ", ".join(part for part in (spec.title if spec else "Export raport", period) if part)
+    return f"{words} ({fmt})" if fmt else words
 
 
 def export_from_job(job_params: Mapping[str, Any]) -> ReportExport:

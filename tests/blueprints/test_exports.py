@@ -56,6 +56,9 @@ async def test_xlsx_export_round_trip(client, user_headers, demo_ledger_path):
     assert status["downloads"] == {"xlsx": f"{accepted['status_url']}/download"} and status["finished_at"]
     assert status["job_id"] == accepted["job_id"] and status["status_url"] == accepted["status_url"]
     assert status["message"] == "Finalizat"
+    assert accepted["title"] == status["title"] == "Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)"
+    mine = await (await client.get("/api/tasks/mine", headers=headers)).get_json()
+    assert [(job["job_id"], job["title"]) for job in mine["jobs"]] == [(status["job_id"], status["title"])]
     assert seen[0]["state"] in {"queued", "running", "done"}
     assert seen[0]["downloads"] in ({}, status["downloads"])
 

@@ -16,10 +16,10 @@ from quart_schema import validate_querystring, validate_request, validate_respon
 
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry
-from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
+from roa2web.blueprints.job_resource import JobOut, job_fields, job_links, job_title
 from roa2web.bounds import Int64
 from roa2web.data_entry.errors import Conflict, ExportReleased
-from roa2web.data_entry.export.service import EXPORT_JOB, released_detail
+from roa2web.data_entry.export.service import EXPORT_JOB, export_title, released_detail
 from roa2web.data_entry.model import ExportRelease
 from roa2web.data_entry.workflow.rules import DECIDE_ROLES
 from roa2web.dates import IsoDate
@@ -74,6 +74,12 @@ def export_links(job: Job) -> tuple[str, dict[str, str]]:
     status_url = f"{blueprint.url_prefix}/{job.id}"
     done = job.state == JobState.DONE
     return status_url, {fmt: f"{status_url}/download?format={fmt}" for fmt in _MEDIA} if done else {}
+
+
+@job_title(EXPORT_JOB)
+def export_job_title(job: Job) -> str:
+    """'Export în ROA, noiembrie 2025'."""
+    return export_title(job.params)
 
 
 async def _export_out(job: Job, release: ExportRelease | None = None) -> ReceiptExportOut:

@@ -17,9 +17,9 @@ from quart_schema.pydantic import File
 from roa2web.blueprints.common import problems
 from roa2web.blueprints.data_entry.common import data_entry, read_upload
 from roa2web.blueprints.data_entry.schemas import ReceiptOut, api_field_names, ocr_fields, receipt_out
-from roa2web.blueprints.job_resource import JobOut, job_fields, job_links
+from roa2web.blueprints.job_resource import JobOut, job_fields, job_links, job_title
 from roa2web.bounds import Int64
-from roa2web.data_entry.ocr.flow import OCR_JOB, LatestOcr, OcrStatus
+from roa2web.data_entry.ocr.flow import OCR_JOB, OCR_TITLE, LatestOcr, OcrStatus
 from roa2web.data_entry.workflow.rules import ENTRY_ROLES, READ_ROLES
 from roa2web.jobs.store import Job
 from roa2web.web.guards import current_principal, ensure_company, require_roles
@@ -82,6 +82,12 @@ class OcrJobOut(JobOut):
 def ocr_links(job: Job) -> tuple[str, dict[str, str]]:
     """The status URL of an OCR job; it writes no files to download."""
     return f"{blueprint.url_prefix}/ocr/{job.id}", {}
+
+
+@job_title(OCR_JOB)
+def ocr_title(job: Job) -> str:
+    """'Citire bon (OCR)'."""
+    return OCR_TITLE
 
 
 async def ocr_job_out(status: OcrStatus) -> OcrJobOut:

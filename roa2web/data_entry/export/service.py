@@ -45,6 +45,7 @@ from roa2web.data_entry.workflow.entries import EntriesUnavailable, limit_matter
 from roa2web.data_entry.workflow.rules import ensure_can_read
 from roa2web.data_entry.workflow.service import ReceiptService, actor_of
 from roa2web.exports.files import ExportFiles
+from roa2web.exports.naming import period_label
 from roa2web.jobs.store import STATE_LABELS, Job
 
 EXPORT_JOB = "receipts_export"
@@ -132,6 +133,12 @@ def write_xlsx(rows: Sequence[Row], path: Path, made_at: dt.datetime | None = No
         workbook.save(path)
     else:
         save_reproducibly(workbook, path, made_at)
+
+
+def export_title(params: Mapping[str, Any]) -> str:
+    """How people read which receipt export a job makes: 'Export în ROA, noiembrie 2025'."""
+    period = period_label({key: params.get(key) for key in ("date_from", "date_to")})
+    return f"Export în ROA, {period}" if period else "Export în ROA"
 
 
 def released_detail(release: ExportRelease) -> str:

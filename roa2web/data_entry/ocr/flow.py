@@ -27,6 +27,7 @@ from roa2web.data_entry.workflow.service import ReceiptService
 from roa2web.jobs.store import Job
 
 OCR_JOB = "ocr"
+OCR_TITLE = "Citire bon (OCR)"  # how people read an OCR job
 _FILL_RETRIES = 5
 log = logging.getLogger("roa2web.data_entry")
 

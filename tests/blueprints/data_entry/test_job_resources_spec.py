@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STATES = ["queued", "running", "done", "failed", "cancelled"]
-JOB_FIELDS = {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at", "finished_at"}
+JOB_FIELDS = {"job_id", "title", "status_url", "state", "progress", "message", "downloads", "created_at", "finished_at"}
 
 
 def schema_of(spec: dict, path: str, method: str, status: str) -> dict:

@@ -92,8 +92,8 @@ async def test_photos_become_filled_drafts(de_client, as_user):
 async def test_an_ocr_job_is_the_job_resource_plus_what_ocr_read(de_client, as_user):
     ana = await as_user("ana")
     accepted = await upload(de_client, ana, receipt_sample(0, "clean").data)
-    job_keys = {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at", "finished_at",
-                "error"}
+    job_keys = {"job_id", "title", "status_url", "state", "progress", "message", "downloads", "created_at",
+                "finished_at", "error"}
     assert set(accepted) == job_keys | {"receipt_id", "fields", "raw_text", "applied", "warnings", "receipt"}
     assert accepted["state"] in ("queued", "running", "done") and accepted["downloads"] == {}
     assert accepted["receipt"]["ocr"]["job_id"] == accepted["job_id"]
@@ -102,6 +102,7 @@ async def test_an_ocr_job_is_the_job_resource_plus_what_ocr_read(de_client, as_u
     assert status["receipt"]["ocr"]["state"] == "done" and status["receipt"]["ocr"]["error"] is None
     task = await (await de_client.get(f"/api/tasks/{accepted['job_id']}", headers=ana)).get_json()
     assert (task["state"], task["status_url"]) == ("done", accepted["status_url"])  # one state, everywhere
+    assert accepted["title"] == task["title"] == "Citire bon (OCR)"
 
 
 async def test_the_filled_draft_goes_through_the_workflow_and_duplicates_are_flagged(de_client, as_user):

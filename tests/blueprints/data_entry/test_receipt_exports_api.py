@@ -33,7 +33,7 @@ async def run_export(client, headers, body) -> dict:
     response = await client.post(EXPORTS, json=body, headers=headers)
     assert response.status_code == 202, await response.get_data()
     accepted = await response.get_json()
-    assert set(accepted) == {"job_id", "status_url", "state", "progress", "message", "downloads", "created_at",
+    assert set(accepted) == {"job_id", "title", "status_url", "state", "progress", "message", "downloads", "created_at",
                              "finished_at", "error", "company_id", "receipts", "release"}  # the job resource + its own
     assert response.headers["Location"] == accepted["status_url"] == f"{EXPORTS}/{accepted['job_id']}"
     assert accepted["downloads"] == {} and accepted["finished_at"] is None
@@ -60,6 +60,7 @@ async def test_export_writes_the_entries_and_marks_receipts_exported(de_client, 
     assert set(status["downloads"]) == {"xlsx", "csv"}
     task = await (await de_client.get(f"/api/tasks/{status['job_id']}", headers=bogdan)).get_json()
     assert (task["state"], task["status_url"], task["downloads"]) == ("done", status["status_url"], status["downloads"])
+    assert status["title"] == task["title"] == "Export în ROA, decembrie 2025"
 
     csv_response = await de_client.get(status["downloads"]["csv"], headers=bogdan)
     assert csv_response.status_code == 200

@@ -1502,6 +1502,12 @@ export interface components {
              * @description GET it to follow the job
              */
             status_url: string;
+            /**
+             * Title
+             * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+             * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+             */
+            title: string;
         };
         /**
          * TreasuryRowOut
@@ -2493,6 +2499,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -2690,6 +2702,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -3002,6 +3020,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -3199,6 +3223,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -3791,6 +3821,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                         /** Warnings */
                         warnings: string[];
                     };
@@ -4044,6 +4080,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                         /** Warnings */
                         warnings: string[];
                     };
@@ -6327,6 +6369,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                         /** Warnings */
                         warnings: string[];
                     };
@@ -7671,6 +7719,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -7858,6 +7912,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -9005,7 +9065,8 @@ export interface operations {
                          *         "receipt_id": null,
                          *         "started_at": "2025-12-31T12:05:01Z",
                          *         "state": "running",
-                         *         "status_url": "/api/reports/exports/3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b"
+                         *         "status_url": "/api/reports/exports/3f2a9c0e8b7d4e1f9a6b5c4d3e2f1a0b",
+                         *         "title": "Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)"
                          *       }
                          *     ]
                          */
@@ -9161,6 +9222,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -9312,6 +9379,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
@@ -9488,6 +9561,12 @@ export interface operations {
                          * @description GET it to follow the job
                          */
                         status_url: string;
+                        /**
+                         * Title
+                         * @description what the job makes, in Romanian, for people: the report, its period and format; "Citire bon (OCR)"; "Export în ROA, noiembrie 2025"
+                         * @example Balanța de verificare, ianuarie 2025 – martie 2025 (XLSX)
+                         */
+                        title: string;
                     };
                 };
             };
