@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from roa2web.dates import IsoDate
+from roa2web.dates import IsoDate, today
 from tests.support.data_entry import receipt_payload
 
 DAY = TypeAdapter(IsoDate)
@@ -73,3 +73,19 @@ async def test_a_report_date_before_1900_is_a_400_not_an_overflow(client, user_h
         assert response.status_code == 400, url
         [error] = (await response.get_json())["errors"]
         assert error["msg"] == "Trebuie să fie o dată din anii 1900–9999 (nu 01.01.0001)", url
+
+
+@pytest.mark.parametrize(("utc", "day"), [
+    (dt.datetime(2025, 12, 31, 21, 59, tzinfo=dt.UTC), dt.date(2025, 12, 31)),  # 23:59 in Bucharest (EET, +2)
+    (dt.datetime(2025, 12, 31, 22, 0, tzinfo=dt.UTC), dt.date(2026, 1, 1)),  # 00:00: the new year, still 31.12 UTC
+    (dt.datetime(2025, 6, 30, 20, 59, tzinfo=dt.UTC), dt.date(2025, 6, 30)),  # 23:59 in summer (EEST, +3)
+    (dt.datetime(2025, 6, 30, 21, 0, tzinfo=dt.UTC), dt.date(2025, 7, 1)),
+    (dt.datetime(2025, 7, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))), dt.date(2025, 7, 1)),  # 08:30 there
+])
+def test_the_firms_today_is_bucharests_day_whatever_the_servers_zone(utc, day):
+    assert today(utc) == day
+
+
+def test_today_reads_the_clock_in_bucharest():
+    before = dt.datetime.now(dt.UTC)
+    assert today() in {today(before), today(dt.datetime.now(dt.UTC))}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, RootModel
 from quart import Blueprint
 from quart_schema import validate_querystring, validate_response
@@ -11,6 +9,7 @@ from quart_schema import validate_querystring, validate_response
 from roa2web.blueprints.common import problems, runtime
 from roa2web.bounds import Int64
 from roa2web.companies import companies_for, company_calendar
+from roa2web.dates import today as firm_today
 from roa2web.web.guards import current_principal, ensure_company
 
 blueprint = Blueprint("companies", __name__, url_prefix="/api")
@@ -75,7 +74,7 @@ async def list_companies() -> CompanyList:
 async def calendar(query_args: CalendarQuery) -> CalendarOut:
     """Years and months with their closed flag, and the current period (404 for a company the ledger lacks)."""
     ensure_company(query_args.company_id)
-    result = await company_calendar(runtime().ledger, query_args.company_id, today=dt.date.today())
+    result = await company_calendar(runtime().ledger, query_args.company_id, today=firm_today())
     return CalendarOut(
         company_id=query_args.company_id,
         years=result.years,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from roa2web.dates import today as firm_today
 from roa2web.demo.book import Book
 from roa2web.demo.chart import chart_rows, leaf_accounts
 from roa2web.demo.closing import carried_balances, result_transfer
@@ -29,8 +30,8 @@ DEFAULT_MONTHS = 24
 
 
 def default_until(today: dt.date | None = None) -> YearMonth:
-    """The last month of the default window: the month of `today` (the clock's date when None)."""
-    day = today or dt.date.today()
+    """The last month of the default window: the month of `today` (the firm's today when None)."""
+    day = today or firm_today()
     return day.year, day.month
 
 

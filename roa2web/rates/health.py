@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from roa2web.dates import today as firm_today
 from roa2web.rates.service import ExchangeRates
 from roa2web.runtime import Part
 
@@ -24,7 +25,7 @@ def rates_part(rates: ExchangeRates, *, fetch_url: str | None, today: dt.date | 
     async def health() -> dict[str, Any]:
         status = await rates.fetch_status()
         latest = await rates.latest_day("EUR")
-        day = today or dt.date.today()
+        day = today or firm_today()
         info: dict[str, Any] = {
             "fetch": "on" if fetch_url else "off",
             "url": fetch_url,

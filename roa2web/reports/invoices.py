@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from roa2web.dates import today as firm_today
 from roa2web.ledger.base import STREAM_BATCH_ROWS, Ledger, Row, as_date
 from roa2web.reports.columns import invoice_facts
 from roa2web.reports.errors import (
@@ -159,7 +160,7 @@ async def list_invoices(
     cursor: str | None = None,
 ) -> InvoicePage:
     """One page of `kind` invoices ('sales' | 'purchases') with `status` (see the module docstring)."""
-    as_of = dt.date.today() if as_of is None else as_of
+    as_of = firm_today() if as_of is None else as_of
     binds = _filters(company_id, kind, status, partner_id, date_from, date_to, as_of)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
         raise ReportParameterError("limit", f"Trebuie să fie între 1 și {MAX_PAGE} (nu {limit!r})")
@@ -193,7 +194,7 @@ async def all_invoices(
     as_of: dt.date | None = None,
 ) -> InvoicePage:
     """Every matching invoice in one result (walks the pages; for exports)."""
-    as_of = dt.date.today() if as_of is None else as_of
+    as_of = firm_today() if as_of is None else as_of
     page = await list_invoices(ledger, company_id, kind, status, partner_id, date_from, date_to, as_of, MAX_PAGE)
     items = list(page.items)
     while page.next_cursor:
@@ -221,7 +222,7 @@ async def invoices_stream(
     The count in the facts (and the rows progress is measured against) is the ledger's count
     when the export starts; the totals row is the sum of the rows actually listed.
     """
-    as_of = dt.date.today() if as_of is None else as_of
+    as_of = firm_today() if as_of is None else as_of
     binds = _filters(company_id, kind, status, partner_id, date_from, date_to, as_of)
     counted = await ledger.fetch("reports.invoices_totals", **binds)
     expected = int(counted[0]["invoice_count"])

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
 
 from roa2web.companies import calendar_of
+from roa2web.dates import today as firm_today
 from roa2web.ledger.base import Ledger
 
 log = logging.getLogger("roa2web.reports.periods")
@@ -101,7 +101,7 @@ class PeriodStates:
 
     async def _fetch(self, company_id: int) -> None:
         try:
-            calendar = await calendar_of(self._ledger, company_id, today=dt.date.today())
+            calendar = await calendar_of(self._ledger, company_id, today=firm_today())
         except Exception as exc:  # the ledger is down: keep what we knew, retry after refresh_s
             log.warning("calendar of company %s unavailable: %s", company_id, exc)
             old = self._known.get(company_id)

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from roa2web.dates import today as firm_today
 from roa2web.ledger.base import Ledger
 from roa2web.reports import columns
 from roa2web.reports.aging import invoice_aging
@@ -88,7 +89,7 @@ def _as_is(params: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _as_of_today(params: Mapping[str, Any]) -> Mapping[str, Any]:
     if params.get("as_of") is None:
-        return {**params, "as_of": dt.date.today()}
+        return {**params, "as_of": firm_today()}
     return params
 
 

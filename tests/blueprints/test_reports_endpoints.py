@@ -8,6 +8,7 @@ import re
 import pytest
 from reports_api_helpers import CLOSED_TB, YEAR, bani, closing_balance, revenue_without_closing, turnover, url
 
+from roa2web import dates
 from roa2web.blueprints.reports.schemas import AgingOut, DashboardOut, InvoicePageOut, TreasuryOut, TrialBalanceOut
 from roa2web.ledger.embedded import EmbeddedLedger
 from roa2web.reports import dashboard, invoice_aging, list_invoices, treasury, trial_balance
@@ -133,9 +134,9 @@ async def test_aging_buckets_add_up_to_the_open_invoices(client, viewer, ledger)
         assert aging.totals.total == InvoicePageOut.model_validate_json(unpaid).totals.balance > 0
 
 
-async def test_invoices_as_of_defaults_to_today(client, viewer):
+async def test_invoices_as_of_defaults_to_the_firms_today(client, viewer):
     _, body = await fetch(client, viewer, "invoices", company_id=1)
-    assert InvoicePageOut.model_validate_json(body).as_of == dt.date.today()
+    assert InvoicePageOut.model_validate_json(body).as_of == dates.today()  # Bucharest's day, not the server's
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, Field
 from quart import Blueprint
 from quart_schema import validate_querystring, validate_response
@@ -14,6 +12,7 @@ from roa2web.bounds import Int64
 from roa2web.data_entry.workflow.nomenclature import vat_rates
 from roa2web.data_entry.workflow.rules import READ_ROLES
 from roa2web.dates import IsoDate
+from roa2web.dates import today as firm_today
 from roa2web.web.guards import ensure_company, require_roles
 
 blueprint = Blueprint("data_entry_nomenclature", __name__, url_prefix="/api/data-entry/nomenclature")
@@ -110,5 +109,5 @@ async def accounts(query_args: SearchQuery) -> AccountList:
 @problems(400, 401, 403)
 async def rates(query_args: RatesQuery) -> VatRateList:
     """VAT rates valid on a date: 19/9/5 before 2025-08-01, 21/11 from then, and 0 (exempt)."""
-    day = query_args.date or dt.date.today()
+    day = query_args.date or firm_today()
     return VatRateList(date=day.isoformat(), items=[VatRateOut(rate=r.rate, label=r.label) for r in vat_rates(day)])
