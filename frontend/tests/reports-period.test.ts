@@ -3,12 +3,16 @@ import { defaultPeriod, lastDayOfMonth, monthRange, todayIso, yearOptions } from
 
 describe('default period', () => {
   it('is the calendar current period', () => {
-    expect(defaultPeriod({ year: 2025, month: 11 }, new Date(2026, 4, 3))).toEqual({ year: 2025, month: 11 })
+    expect(defaultPeriod({ year: 2025, month: 11 }, new Date(Date.UTC(2026, 4, 3, 12)))).toEqual({ year: 2025, month: 11 })
   })
 
   it('falls back to the month of today without a calendar', () => {
-    expect(defaultPeriod(null, new Date(2026, 4, 3))).toEqual({ year: 2026, month: 5 })
-    expect(defaultPeriod({ year: 2025, month: 13 }, new Date(2026, 0, 31))).toEqual({ year: 2026, month: 1 })
+    expect(defaultPeriod(null, new Date(Date.UTC(2026, 4, 3, 12)))).toEqual({ year: 2026, month: 5 })
+    expect(defaultPeriod({ year: 2025, month: 13 }, new Date(Date.UTC(2026, 0, 31, 12)))).toEqual({ year: 2026, month: 1 })
+  })
+
+  it("takes the firm's month: New Year's Eve 22:30 UTC is already January in Bucharest", () => {
+    expect(defaultPeriod(null, new Date(Date.UTC(2025, 11, 31, 22, 30)))).toEqual({ year: 2026, month: 1 })
   })
 })
 
@@ -25,8 +29,11 @@ describe('month ranges', () => {
     expect(monthRange(2025, 12)).toEqual({ date_from: '2025-12-01', date_to: '2025-12-31' })
   })
 
-  it('writes today in the local calendar', () => {
-    expect(todayIso(new Date(2025, 0, 5, 23, 59))).toBe('2025-01-05')
+  it("writes today as the firm's day in Bucharest, as the server counts it, not the browser's", () => {
+    expect(todayIso(new Date(Date.UTC(2025, 0, 5, 21, 59)))).toBe('2025-01-05') // 23:59 in Bucharest (+2)
+    expect(todayIso(new Date(Date.UTC(2025, 0, 5, 22, 0)))).toBe('2025-01-06') // 00:00 there, still the 5th in UTC
+    expect(todayIso(new Date(Date.UTC(2025, 5, 30, 21, 0)))).toBe('2025-07-01') // summer time (+3)
+    expect(todayIso(new Date(Date.UTC(2025, 5, 30, 20, 59)))).toBe('2025-06-30')
   })
 })
 

@@ -1,4 +1,5 @@
 /** Periods of the report pages: the default from the company's calendar, month ranges as dates. */
+import { firmDay, firmTodayIso } from '@/shared/firmDate'
 
 export interface CurrentPeriod {
   year: number
@@ -22,18 +23,19 @@ export function monthRange(year: number, month: number): { date_from: string; da
   }
 }
 
-/** Today in the browser's time zone as an ISO date ("2025-12-31"). */
+/** The firm's today (Bucharest's day, as the server counts it) as an ISO date ("2025-12-31"). */
 export function todayIso(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
+  return firmTodayIso(now)
 }
 
 /**
  * The period a page opens on: the calendar's `current` (the first open month), or — while the
- * calendar is not known or has none — the month of `now`.
+ * calendar is not known or has none — the firm's month at `now` (Bucharest's).
  */
 export function defaultPeriod(current: CurrentPeriod | null | undefined, now: Date = new Date()): CurrentPeriod {
   if (current && current.year > 0 && current.month >= 1 && current.month <= 12) return { year: current.year, month: current.month }
-  return { year: now.getFullYear(), month: now.getMonth() + 1 }
+  const { year, month } = firmDay(now)
+  return { year, month }
 }
 
 /** The years to offer in a select: the calendar's, plus the chosen one if the calendar lacks it, newest first. */
