@@ -5,6 +5,9 @@ import {
   formatDuration,
   jobDurationSeconds,
   jobKindLabel,
+  jobKindNote,
+  jobTitle,
+  progressText,
   receiptLocation,
   shouldPoll,
   showsProgress,
@@ -22,6 +25,40 @@ describe('job kinds in Romanian', () => {
 
   it('shows a kind it does not know as the API wrote it', () => {
     expect(jobKindLabel('telegram_digest')).toBe('telegram_digest')
+  })
+})
+
+describe('which job it is', () => {
+  it('shows the title the API wrote, and the kind under it when the title does not say it', () => {
+    const report = { kind: 'report_export', title: 'Balanța de verificare, ianuarie 2025 – decembrie 2025 (XLSX)' }
+    expect(jobTitle(report)).toBe('Balanța de verificare, ianuarie 2025 – decembrie 2025 (XLSX)')
+    expect(jobKindNote(report)).toBe('Export raport')
+    const receipts = { kind: 'receipts_export', title: 'Export în ROA, noiembrie 2025' }
+    expect(jobKindNote(receipts)).toBe('')
+    expect(jobKindNote({ kind: 'ocr', title: 'Citire bon (OCR)' })).toBe('')
+  })
+
+  it('falls back to the kind for an empty title', () => {
+    expect(jobTitle({ kind: 'ocr', title: ' ' })).toBe('Citire bon (OCR)')
+    expect(jobKindNote({ kind: 'ocr', title: '' })).toBe('')
+  })
+})
+
+describe('the progress cell', () => {
+  it('says 100 % for a finished job', () => {
+    expect(progressText({ state: 'done', progress: 100 })).toBe('100\u00a0%')
+    expect(progressText({ state: 'done', progress: 0 })).toBe('100\u00a0%')
+  })
+
+  it('says where a failed or cancelled job stopped, nothing if it never started', () => {
+    expect(progressText({ state: 'failed', progress: 40 })).toBe('oprită la 40\u00a0%')
+    expect(progressText({ state: 'cancelled', progress: 5 })).toBe('oprită la 5\u00a0%')
+    expect(progressText({ state: 'cancelled', progress: 0 })).toBe('')
+  })
+
+  it('has no text while the bar shows', () => {
+    expect(progressText({ state: 'queued', progress: 0 })).toBe('')
+    expect(progressText({ state: 'running', progress: 60 })).toBe('')
   })
 })
 

@@ -7,6 +7,8 @@ import { isFinished, JOB_STATE_LABELS, type JobStateName } from '@/shared/jobs'
 /** The fields of a job (the API's TaskJobOut) that these rules read. */
 export interface JobRow {
   kind: string
+  title: string
+  progress: number
   state: string
   created_at: string
   started_at: string | null
@@ -26,6 +28,17 @@ export const JOB_KIND_LABELS: Record<string, string> = {
 /** "report_export" → "Export raport"; a kind this app does not know yet shows as it is. */
 export function jobKindLabel(kind: string): string {
   return JOB_KIND_LABELS[kind] ?? kind
+}
+
+/** What the job makes, as the API words it ("Balanța de verificare, martie 2025 (XLSX)"); its kind if it has none. */
+export function jobTitle(job: Pick<JobRow, 'kind' | 'title'>): string {
+  return job.title.trim() || jobKindLabel(job.kind)
+}
+
+/** The kind under the title ("Export raport") when the title does not already say it; "" otherwise. */
+export function jobKindNote(job: Pick<JobRow, 'kind' | 'title'>): string {
+  const kind = jobKindLabel(job.kind)
+  return jobTitle(job).startsWith(kind) ? '' : kind
 }
 
 /** The states a user can filter on, in the order a job lives them. */
@@ -52,6 +65,16 @@ export function shouldPoll(jobs: readonly Pick<JobRow, 'state'>[]): boolean {
 /** A progress bar for jobs that are waiting or working. */
 export function showsProgress(job: Pick<JobRow, 'state'>): boolean {
   return job.state === 'queued' || job.state === 'running'
+}
+
+/**
+ * The progress cell's text besides the bar: "100 %" for a finished job, "oprită la 40 %" for a
+ * failed or cancelled one that had got somewhere, "" while the bar shows or when it never started.
+ */
+export function progressText(job: Pick<JobRow, 'state' | 'progress'>): string {
+  if (job.state === 'done') return '100\u00a0%'
+  if ((job.state === 'failed' || job.state === 'cancelled') && job.progress > 0) return `oprită la ${job.progress}\u00a0%`
+  return ''
 }
 
 /** "Anulează" applies to a queued job, or a running one not already asked to stop. */
