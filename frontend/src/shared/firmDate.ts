@@ -21,11 +21,11 @@ const parts = new Intl.DateTimeFormat('en-GB', {
 
 /** The day in Bucharest at `now`: 2025-12-31T22:30Z → { year: 2026, month: 1, day: 1 }. */
 export function firmDay(now: Date = new Date()): FirmDay {
-  const found: Record<string, number> = {}
+  const found: FirmDay = { year: 0, month: 0, day: 0 }
   for (const part of parts.formatToParts(now)) {
     if (part.type === 'year' || part.type === 'month' || part.type === 'day') found[part.type] = Number(part.value)
   }
-  return { year: found.year, month: found.month, day: found.day }
+  return found
 }
 
 /** The day in Bucharest at `now` as an ISO date ("2026-01-01"). */
