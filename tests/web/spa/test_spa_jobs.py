@@ -1,4 +1,5 @@
-"""/jobs lists the user's trial-balance XLSX export as a `job-<id>` row in the Romanian state "Gata"."""
+"""/jobs lists the user's trial-balance XLSX export as a `job-<id>` row in the Romanian state "Gata", by its title
+(which report, which period, which format) and at 100 %."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def test_the_export_job_is_listed_as_done(spa_server, pages, shoot, xlsx_export)
     row.wait_for()
     assert "Gata" in row.inner_text()
     assert row.get_by_test_id("job-state").inner_text().strip() == "Gata"
+    assert job["title"] == f"Balanța de verificare, ianuarie {spa_kit.YEAR} – decembrie {spa_kit.YEAR} (XLSX)"
+    assert row.get_by_test_id("job-title").inner_text().strip() == job["title"]
+    assert row.get_by_test_id("job-progress").inner_text().strip() == "100\u00a0%"
     shoot(page, "jobs")
     # another user's page does not list it
     other = pages.new()

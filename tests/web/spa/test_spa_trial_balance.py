@@ -31,6 +31,11 @@ def test_the_totals_equal_the_apis(spa_server, pages, shoot):
     expected = api.get("/api/reports/trial-balance", **query)
     assert shown == {column: spa_kit.money(expected["totals"][column]) for column in spa_kit.AMOUNTS}
     assert shown["total_debit"] == shown["total_credit"] > 0
+    # at 1366 px, beside the sidebar, the ten amount columns fit: no sideways scroll for the last pair
+    assert page.evaluate("window.innerWidth") == spa_kit.DESKTOP["width"] == 1366
+    scroll_width, client_width = page.get_by_test_id("trial-balance").locator("xpath=..").evaluate(
+        "wrap => [wrap.scrollWidth, wrap.clientWidth]")
+    assert scroll_width <= client_width, f"the table scrolls sideways: {scroll_width} px in {client_width} px"
     shoot(page, "trial-balance")
 
 
