@@ -135,6 +135,7 @@ class HistoryEntry:
     from_state: str | None
     to_state: str | None
     comment: str | None
+    name: str | None = None  # the person's display name then; None for entries written before it was kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +176,19 @@ class OcrRun:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who does something: a user, or the system (the OCR job) with user_id None."""
+    """Who does something: a user, or the system (the OCR job) with user_id None.
+
+    `display_name` is the user's name for people ("Ana"); `name` falls back to the username without one.
+    """
 
     user_id: str | None
     username: str
+    display_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name a person reads: the display name, else the username."""
+        return (self.display_name or "").strip() or self.username
 
 
 SYSTEM = Actor(None, "system")

@@ -47,7 +47,7 @@ class ExportReleaseOut(BaseModel):
     """An admin released the export: its receipts went back to APPROVED, and it is void."""
 
     released_at: dt.datetime
-    released_by: str = Field(description="the admin's user name")
+    released_by: str = Field(description="the admin's name: display name, else username")
     receipts: int = Field(description="how many receipts went back to APPROVED")
 
 

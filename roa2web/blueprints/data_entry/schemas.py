@@ -206,6 +206,8 @@ class HistoryOut(BaseModel):
     at: Timestamp
     user_id: str | None
     username: str
+    name: str = Field(description="The person's name to show: their display name, or the username for entries "
+                                  "written before names were kept", examples=["Ana Pop"])
     action: str = Field(examples=["submit"])
     description: str = Field(examples=["Trimis spre aprobare"])
     from_state: str | None
@@ -297,7 +299,7 @@ def receipt_out(receipt: Receipt, notices: list[Notice] | None = None, ocr: Late
 def history_out(entries: list[HistoryEntry]) -> HistoryList:
     """A receipt's history."""
     return HistoryList(items=[
-        HistoryOut(at=e.at, user_id=e.user_id, username=e.username, action=e.action,
+        HistoryOut(at=e.at, user_id=e.user_id, username=e.username, name=e.name or e.username, action=e.action,
                    description=action_label(e.action), from_state=e.from_state, to_state=e.to_state,
                    comment=e.comment)
         for e in entries

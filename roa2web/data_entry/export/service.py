@@ -162,7 +162,8 @@ class ReceiptExports:
         if date_from > date_to:
             raise ValidationFailed([FieldError(("date_to",), "Perioada se termină înainte să înceapă", "date_range")])
         params = {"company_id": company_id, "date_from": date_from.isoformat(), "date_to": date_to.isoformat(),
-                  "user_id": principal.user_id, "username": principal.username}
+                  "user_id": principal.user_id, "username": principal.username,
+                  "display_name": principal.display_name}
         return await self.jobs().submit(EXPORT_JOB, params, owner_id=principal.user_id, company_id=company_id)
 
     async def job(self, principal: Principal, job_id: str) -> Job:
@@ -198,7 +199,7 @@ class ReceiptExports:
         """
         held = await export_store.claim_for_export(
             self.receipts.db, company_id=batch.company_id, receipt_ids=batch.receipt_ids, job_id=job_id,
-            actor=Actor(params.get("user_id"), str(params.get("username", "system"))))
+            actor=Actor(params.get("user_id"), str(params.get("username", "system")), params.get("display_name")))
         if set(held) == set(batch.receipt_ids):
             return None
         receipts = await export_store.exported_by(self.receipts.db, job_id)

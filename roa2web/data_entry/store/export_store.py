@@ -94,7 +94,7 @@ async def release_export(db: AppDatabase, *, job_id: str, company_id: int, actor
         await transaction_lock(db, _export_lock(job_id))
         inserted = await ExportReleaseRow.insert(
             job_id=job_id, company_id=company_id, receipts=0, released_at=now, released_by=actor.user_id or "",
-            released_by_name=actor.username,
+            released_by_name=actor.name,
         ).on_conflict_ignore().returning(ExportReleaseRow.job_id).aio_execute(db)
         if not list(inserted):
             return None
@@ -111,7 +111,7 @@ async def release_export(db: AppDatabase, *, job_id: str, company_id: int, actor
         for receipt_id in released:
             await add_history(db, receipt_id, company_id, actor, "release", State.EXPORTED, State.APPROVED,
                               f"Exportul {job_id} a fost anulat")
-    return ExportRelease(job_id, company_id, len(released), now, actor.user_id or "", actor.username)
+    return ExportRelease(job_id, company_id, len(released), now, actor.user_id or "", actor.name)
 
 
 async def record_rebuild(db: AppDatabase, *, job_id: str, company_id: int, actor: Actor) -> list[str] | None:

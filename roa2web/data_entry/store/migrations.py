@@ -157,4 +157,10 @@ MIGRATIONS = (
                 released_by_name TEXT NOT NULL
             )""",),
     ),
+    Migration(
+        8,
+        "a history entry keeps the person's display name (the receipts' *_by_name columns hold display names from "
+        "now on); older entries have none and show the username",
+        ("ALTER TABLE receipt_history ADD COLUMN name TEXT",),
+    ),
 )

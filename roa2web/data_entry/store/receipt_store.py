@@ -56,7 +56,7 @@ def edited_by(actor: Actor, at: dt.datetime) -> dict[str, Any]:
     """The columns that name a receipt's last editor: `actor` when a user, nothing for the system (OCR)."""
     if actor.user_id is None:
         return {}
-    return {"last_edited_by": actor.user_id, "last_edited_by_name": actor.username, "last_edited_at": at}
+    return {"last_edited_by": actor.user_id, "last_edited_by_name": actor.name, "last_edited_at": at}
 
 
 def _fields(row: ReceiptRow, lines: Iterable[VatLineRow]) -> ReceiptFields:
@@ -145,7 +145,8 @@ async def add_history(
     """Append one audit entry."""
     await HistoryRow.insert(
         id=new_id(), receipt_id=receipt_id, company_id=company_id, at=utc_now(), user_id=actor.user_id,
-        username=actor.username, action=action, from_state=from_state, to_state=to_state, comment=comment,
+        username=actor.username, name=actor.name, action=action, from_state=from_state, to_state=to_state,
+        comment=comment,
     ).returning(HistoryRow.id).aio_execute(db)
 
 
@@ -161,7 +162,7 @@ async def insert_receipt(
         await ReceiptRow.insert(
             id=receipt_id, company_id=company_id, state=State.DRAFT.value, version=1, source=source,
             edited_fields=json.dumps(sorted(edited_fields)), created_by=actor.user_id or "",
-            created_by_name=actor.username, created_at=now, updated_at=now, **edited_by(actor, now),
+            created_by_name=actor.name, created_at=now, updated_at=now, **edited_by(actor, now),
             **_columns(values),
         ).returning(ReceiptRow.id).aio_execute(db)
         await _write_lines(db, receipt_id, fields.vat_lines)
@@ -295,6 +296,7 @@ async def list_history(db: AppDatabase, receipt_id: str) -> list[HistoryEntry]:
     rows = await HistoryRow.select().where(HistoryRow.receipt_id == receipt_id).order_by(
         HistoryRow.at, HistoryRow.id).aio_execute(db)
     return [
-        HistoryEntry(r.id, r.receipt_id, r.at, r.user_id, r.username, r.action, r.from_state, r.to_state, r.comment)
+        HistoryEntry(r.id, r.receipt_id, r.at, r.user_id, r.username, r.action, r.from_state, r.to_state, r.comment,
+                     r.name)
         for r in rows
     ]

@@ -91,6 +91,7 @@ class HistoryRow(AioModel):
     at = peewee.DateTimeField()
     user_id = peewee.TextField(null=True)
     username = peewee.TextField()
+    name = peewee.TextField(null=True)
     action = peewee.TextField()
     from_state = peewee.TextField(null=True)
     to_state = peewee.TextField(null=True)

@@ -55,7 +55,7 @@ class Notice:
 
 def actor_of(principal: Principal) -> Actor:
     """The audit identity of a caller."""
-    return Actor(principal.user_id, principal.username)
+    return Actor(principal.user_id, principal.username, principal.display_name)
 
 
 class ReceiptService:
@@ -241,7 +241,8 @@ class ReceiptService:
         errors = missing_for_submission(receipt.fields) + await self.field_errors(receipt.company_id, receipt.fields)
         if errors:
             raise ValidationFailed(errors, "Bonul nu este gata de trimis spre aprobare.")
-        values = {"submitted_at": utc_now(), "submitted_by": principal.user_id, "submitted_by_name": principal.username,
+        values = {"submitted_at": utc_now(), "submitted_by": principal.user_id,
+                  "submitted_by_name": actor_of(principal).name,
                   "rejection_reason": None, "decided_by": None, "decided_at": None}
         return await self._move(receipt, principal, step.action, comment, values)
 

@@ -61,7 +61,7 @@ async def test_an_operator_approver_who_changes_another_users_draft_cannot_appro
     assert pending["state"] == "PENDING" and pending["total"] == 12100.0
     assert (pending["created_by"], pending["last_edited_by"], pending["submitted_by"]) == (
         receipt["created_by"], carmen_id, carmen_id)
-    assert (pending["last_edited_by_name"], pending["submitted_by_name"]) == ("carmen", "carmen")
+    assert (pending["last_edited_by_name"], pending["submitted_by_name"]) == ("Carmen", "Carmen")
 
     approved = await act(de_client, receipt["id"], "approve", bogdan)  # a third person
     assert approved.status_code == 200

@@ -134,19 +134,20 @@ async def test_an_admin_releases_an_export_its_receipts_approved_again_with_hist
     assert response.status_code == 200, await response.get_data()
     released = await response.get_json()
     assert (released["job_id"], released["receipts"], released["downloads"]) == (job_id, 0, {})
-    assert released["release"]["receipts"] == 2 and released["release"]["released_by"].startswith("admin-")
+    assert released["release"]["receipts"] == 2 and released["release"]["released_by"].startswith("Admin-")
     for receipt_id in (first, second):
         current = await receipt(de_client, ana, receipt_id)
         assert (current["state"], current["exported_at"]) == ("APPROVED", None)
         assert current["version"] == versions[receipt_id] + 1
         last = (await history(de_client, ana, receipt_id))[-1]
         assert (last["action"], last["from_state"], last["to_state"]) == ("release", "EXPORTED", "APPROVED")
-        assert last["username"] == released["release"]["released_by"] and job_id in last["comment"]
+        assert last["name"] == released["release"]["released_by"] and job_id in last["comment"]
+        assert last["username"].startswith("admin-")
         assert last["description"] == "Scos din exportul anulat; din nou aprobat"
 
     again = await problem(await de_client.post(f"{EXPORTS}/{job_id}/release", headers=admin), 409,
                           "export-released")
-    assert "a fost anulat de admin-" in again["detail"] and "(2)" in again["detail"]
+    assert "a fost anulat de Admin-" in again["detail"] and "(2)" in again["detail"]
     rebuild = await problem(await de_client.post(f"{EXPORTS}/{job_id}/rebuild", headers=bogdan), 409,
                             "export-released")
     assert "Nu se mai poate reface" in rebuild["detail"]

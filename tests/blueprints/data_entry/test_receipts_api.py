@@ -22,7 +22,7 @@ async def test_create_and_read_a_receipt_with_exact_money(de_client, as_user):
     assert body["vat_lines"] == [{"rate": 21, "base": 300.0, "vat": 63.0}, {"rate": 11, "base": 10.0, "vat": 1.1}]
     assert body["receipt_date"] == "2025-12-15"
     assert body["created_at"].endswith("Z")
-    assert body["created_by_name"] == "ana"
+    assert body["created_by_name"] == "Ana"  # the display name, not the username
     assert "total" in body["edited_fields"] and "vat_lines" in body["edited_fields"]
     read = await de_client.get(f"{BASE}/{body['id']}", headers=ana)
     assert read.status_code == 200

@@ -1004,7 +1004,7 @@ export interface components {
             released_at: string;
             /**
              * Released By
-             * @description the admin's user name
+             * @description the admin's name: display name, else username
              */
             released_by: string;
         };
@@ -1054,6 +1054,12 @@ export interface components {
             description: string;
             /** From State */
             from_state: string | null;
+            /**
+             * Name
+             * @description The person's name to show: their display name, or the username for entries written before names were kept
+             * @example Ana Pop
+             */
+            name: string;
             /** To State */
             to_state: string | null;
             /** User Id */
