@@ -82,9 +82,13 @@ def spa_server(tmp_path_factory: pytest.TempPathFactory, demo_ledger_path: Path)
         spa_kit.stop_process(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(spa_server: SpaServer) -> Iterator[Browser]:
-    """One headless Chromium for the session (each test opens its own contexts)."""
+    """One headless Chromium per test module (each test opens its own contexts).
+
+    Not per session: Playwright's sync API holds an event loop on the main thread while it runs, and
+    the async tests that follow in the same pytest run could not start theirs.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -171,10 +175,10 @@ class XlsxExport:
     api_query: dict[str, str]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def xlsx_export(browser: Browser, spa_server: SpaServer) -> XlsxExport:
-    """The operator exports the year's trial balance as XLSX from the page, once per session (the jobs test
-    looks for the same job)."""
+    """The operator exports the year's trial balance as XLSX from the page, once per module that asks
+    (the jobs test then looks for that job)."""
     context = browser.new_context(viewport=spa_kit.DESKTOP, accept_downloads=True, locale="ro-RO")  # type: ignore[arg-type]
     context.set_default_timeout(spa_kit.WAIT_MS)
     errors: list[str] = []
