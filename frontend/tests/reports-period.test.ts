@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { defaultPeriod, lastDayOfMonth, monthRange, todayIso, yearOptions } from '../src/modules/reports/period'
+import { defaultPeriod, lastDayOfMonth, monthRange, yearOptions } from '../src/modules/reports/period'
+import { firmTodayIso } from '../src/shared/firmDate'
 
 describe('default period', () => {
   it('is the calendar current period', () => {
@@ -30,10 +31,10 @@ describe('month ranges', () => {
   })
 
   it("writes today as the firm's day in Bucharest, as the server counts it, not the browser's", () => {
-    expect(todayIso(new Date(Date.UTC(2025, 0, 5, 21, 59)))).toBe('2025-01-05') // 23:59 in Bucharest (+2)
-    expect(todayIso(new Date(Date.UTC(2025, 0, 5, 22, 0)))).toBe('2025-01-06') // 00:00 there, still the 5th in UTC
-    expect(todayIso(new Date(Date.UTC(2025, 5, 30, 21, 0)))).toBe('2025-07-01') // summer time (+3)
-    expect(todayIso(new Date(Date.UTC(2025, 5, 30, 20, 59)))).toBe('2025-06-30')
+    expect(firmTodayIso(new Date(Date.UTC(2025, 0, 5, 21, 59)))).toBe('2025-01-05') // 23:59 in Bucharest (+2)
+    expect(firmTodayIso(new Date(Date.UTC(2025, 0, 5, 22, 0)))).toBe('2025-01-06') // 00:00 there, still the 5th in UTC
+    expect(firmTodayIso(new Date(Date.UTC(2025, 5, 30, 21, 0)))).toBe('2025-07-01') // summer time (+3)
+    expect(firmTodayIso(new Date(Date.UTC(2025, 5, 30, 20, 59)))).toBe('2025-06-30')
   })
 })
 

@@ -3,6 +3,7 @@
  * as the server decides it (roa2web/dates.py `today()`), whatever zone the browser is set to —
  * so a default date on a page is the same day the API counts up to.
  */
+import { isoDate } from './format'
 
 export const FIRM_TIME_ZONE = 'Europe/Bucharest'
 
@@ -31,5 +32,5 @@ export function firmDay(now: Date = new Date()): FirmDay {
 /** The day in Bucharest at `now` as an ISO date ("2026-01-01"). */
 export function firmTodayIso(now: Date = new Date()): string {
   const { year, month, day } = firmDay(now)
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+  return isoDate(year, month, day)
 }

@@ -54,6 +54,11 @@ export function parseDate(text: string): string | null {
   const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])]
   const date = new Date(Date.UTC(year, month - 1, day))
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null
+  return isoDate(year, month, day)
+}
+
+/** 2025, 2, 1 → "2025-02-01" (the API's date text). */
+export function isoDate(year: number, month: number, day: number): string {
   return `${year}-${pad(month)}-${pad(day)}`
 }
 

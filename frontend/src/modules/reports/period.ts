@@ -1,13 +1,10 @@
 /** Periods of the report pages: the default from the company's calendar, month ranges as dates. */
-import { firmDay, firmTodayIso } from '@/shared/firmDate'
+import { firmDay } from '@/shared/firmDate'
+import { isoDate } from '@/shared/format'
 
 export interface CurrentPeriod {
   year: number
   month: number
-}
-
-function pad(value: number): string {
-  return String(value).padStart(2, '0')
 }
 
 /** The last day of a month (1–12) as a number (28–31). */
@@ -18,14 +15,9 @@ export function lastDayOfMonth(year: number, month: number): number {
 /** A month as an ISO date range: 2025, 2 → { date_from: "2025-02-01", date_to: "2025-02-28" }. */
 export function monthRange(year: number, month: number): { date_from: string; date_to: string } {
   return {
-    date_from: `${year}-${pad(month)}-01`,
-    date_to: `${year}-${pad(month)}-${pad(lastDayOfMonth(year, month))}`,
+    date_from: isoDate(year, month, 1),
+    date_to: isoDate(year, month, lastDayOfMonth(year, month)),
   }
-}
-
-/** The firm's today (Bucharest's day, as the server counts it) as an ISO date ("2025-12-31"). */
-export function todayIso(now: Date = new Date()): string {
-  return firmTodayIso(now)
 }
 
 /**
