@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     # --- modules
     module_reports_enabled: bool = True
     module_data_entry_enabled: bool = True
+    module_telegram_enabled: bool = True  # /api/telegram; the bot itself runs only with TELEGRAM_BOT_TOKEN
 
     # --- reports and cache
     reports_ttl_open_s: int = Field(300, ge=1)  # reports touching an open (current) period
@@ -128,6 +129,29 @@ class Settings(BaseSettings):
     ocr_enabled: bool = True
     ocr_engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
     ocr_threads: int = Field(2, ge=1)
+
+    # --- Telegram bot
+    telegram_bot_token: SecretStr | None = None  # unset: no bot ("disabled" in /health)
+    telegram_api_base_url: str = "https://api.telegram.org/bot"  # the token is appended; a local Bot API server too
+    telegram_file_base_url: str | None = None  # unset: the API base with /bot turned into /file/bot
+    telegram_webhook_url: str | None = None  # set: the Bot API posts updates there (webhook mode); unset: polling
+    telegram_webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token; unset: derived from the token
+    telegram_internal_token: SecretStr | None = None  # guards POST /api/telegram/auth/verify-user; unset: refused
+    telegram_link_code_minutes: int = Field(10, ge=1, le=60)  # a linking code (web or e-mail) lives this long
+    telegram_code_tries: int = Field(5, ge=1)  # wrong e-mailed codes before the code is spent
+    telegram_rate_limit_per_minute: int = Field(30, ge=1)  # messages and button taps per chat
+    telegram_allow_groups: bool = False  # answer with data in group chats
+    telegram_retry_initial_s: float = Field(2.0, gt=0)  # first wait after the Bot API could not be reached
+    telegram_retry_max_s: float = Field(300.0, gt=0)  # the wait doubles up to this
+
+    # --- SMTP (the bot's e-mailed login codes)
+    smtp_host: str | None = None  # unset: no e-mail login (/login answers that it is not set up)
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "ROA2WEB <roa2web@localhost>"
+    smtp_timeout_s: float = Field(15.0, gt=0)
 
     @field_validator("allowed_origins", "trusted_proxies", "queue_handler_modules", mode="before")
     @classmethod
@@ -240,6 +264,14 @@ class Settings(BaseSettings):
         """The feed the server fetches the BNR rates from; None when fetching is switched off."""
         url = self.bnr_rates_url.strip()
         return url if self.bnr_rates_enabled and url else None
+
+    @property
+    def telegram_file_url(self) -> str:
+        """Where the bot downloads files from: TELEGRAM_FILE_BASE_URL, else the API base's …/file/bot."""
+        if self.telegram_file_base_url:
+            return self.telegram_file_base_url
+        base = self.telegram_api_base_url
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base.rstrip("/") + "/file/bot"
 
     @property
     def embedded_ledger_path(self) -> Path:
