@@ -12,6 +12,8 @@ from roa2web.appdb.installation import COMPONENT as INSTALLATION
 from roa2web.appdb.installation import MIGRATIONS as INSTALLATION_MIGRATIONS
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
+from roa2web.chats.store import COMPONENT as TELEGRAM
+from roa2web.chats.store import MIGRATIONS as TELEGRAM_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
 from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
 from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
@@ -27,6 +29,7 @@ def database_parts(settings: Settings) -> dict[str, DatabasePart]:
     app_db.add_migrations("queue_consumers", QUEUE_CONSUMERS_MIGRATIONS)
     app_db.add_migrations("exchange_rates", EXCHANGE_RATES_MIGRATIONS)
     app_db.add_migrations(INSTALLATION, INSTALLATION_MIGRATIONS)
+    app_db.add_migrations(TELEGRAM, TELEGRAM_MIGRATIONS)
     parts = {"app_db": app_db}
     if settings.module_data_entry_enabled:
         data_entry_db = DatabasePart("data_entry_db", settings.data_entry_database_url)

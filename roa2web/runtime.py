@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the types only: the ground floor imports no module at run t
     from roa2web.appdb import AppDatabase
     from roa2web.auth.service import AuthService
     from roa2web.cache import TwoTierCache
+    from roa2web.chats.links import ChatLinks
     from roa2web.data_entry.module import DataEntry
     from roa2web.data_entry.ocr.service import OcrService
     from roa2web.jobs.instances import InstancePart
@@ -86,6 +87,7 @@ class Services:
     data_entry_db: AppDatabase | None = None
     data_entry: DataEntry | None = None
     ocr: OcrService | None = None
+    chat_links: ChatLinks | None = None
 
 
 def _installed[T](service: T | None, name: str, switch: str | None = None) -> T:
@@ -168,6 +170,11 @@ class Runtime:
     def ocr(self) -> OcrService:
         """The OCR engine, loaded only where OCR jobs are consumed (OCR_ENABLED and QUEUE_IN_PROCESS, or a worker)."""
         return _installed(self.services.ocr, "ocr", "OCR_ENABLED")
+
+    @property
+    def chat_links(self) -> ChatLinks:
+        """Telegram chat links, linking codes and chat state (telegram module)."""
+        return _installed(self.services.chat_links, "chat_links", "MODULE_TELEGRAM_ENABLED")
 
     async def start(self) -> None:
         """Start foreground parts in parallel, then kick off background ones."""

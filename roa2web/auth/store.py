@@ -146,6 +146,13 @@ async def get_user_by_name(db: AppDatabase, username: str) -> User | None:
     return _user(rows[0]) if rows else None
 
 
+async def users_with_email(db: AppDatabase, email: str) -> list[User]:
+    """The users whose e-mail is `email` (compared case-insensitively), by name."""
+    rows = await (UserRow.select().where(peewee.fn.LOWER(UserRow.email) == email.strip().lower())
+                  .order_by(UserRow.username).aio_execute(db))
+    return [_user(row) for row in rows]
+
+
 async def get_user(db: AppDatabase, user_id: str) -> User | None:
     """The user with this id."""
     rows = await UserRow.select().where(UserRow.id == user_id).aio_execute(db)
