@@ -30,13 +30,15 @@ class Module:
 
     `services` names a module with `install_services(runtime)` (domain services and parts, also
     used by a standalone worker); `http` one with `install_routes(app, runtime)` (blueprints);
-    `tasks` the Huey task door whose job handlers and housekeeping steps register at import.
+    `tasks` the Huey task door whose job handlers and housekeeping steps register at import;
+    `door` one with `install_door(runtime)`: a door outside HTTP (the Telegram bot), in the server only.
     """
 
     flag: str | None  # Settings attribute that switches it on; None = always on
     services: str | None
     http: str | None
     tasks: str | None = None
+    door: str | None = None
 
 
 # Order is startup order.
@@ -45,7 +47,8 @@ MODULES: tuple[Module, ...] = (
     Module(None, "roa2web.jobs.setup", "roa2web.blueprints.tasks", "roa2web.tasks.periodic"),
     Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry",
            "roa2web.tasks.data_entry"),
-    Module("module_telegram_enabled", "roa2web.chats.setup", None),
+    Module("module_telegram_enabled", "roa2web.chats.setup", "roa2web.blueprints.telegram_webhook",
+           door="roa2web.bot.setup"),
 )
 
 
@@ -77,6 +80,9 @@ def create_app(settings: Settings | None = None) -> Quart:
         QUART_SCHEMA_CONVERSION_PREFERENCE="pydantic",
     )
     runtime = build_runtime(settings)
+    for module in enabled_modules(settings):
+        if module.door:
+            importlib.import_module(module.door).install_door(runtime)
     app.extensions["roa2web"] = runtime
 
     QuartSchema(

@@ -14,6 +14,7 @@ from roa2web.settings import Settings
 if TYPE_CHECKING:  # the types only: the ground floor imports no module at run time
     from roa2web.appdb import AppDatabase
     from roa2web.auth.service import AuthService
+    from roa2web.bot.part import BotPart
     from roa2web.cache import TwoTierCache
     from roa2web.chats.links import ChatLinks
     from roa2web.data_entry.module import DataEntry
@@ -88,6 +89,7 @@ class Services:
     data_entry: DataEntry | None = None
     ocr: OcrService | None = None
     chat_links: ChatLinks | None = None
+    bot: BotPart | None = None  # in a server with the Telegram module (a worker has none)
 
 
 def _installed[T](service: T | None, name: str, switch: str | None = None) -> T:
@@ -237,7 +239,7 @@ class Runtime:
         statuses = {part.name: result.get("status", "down") for part, result in zip(self.parts, results, strict=True)}
         overall = "ok"
         for part in self.parts:
-            if statuses[part.name] == "ok":
+            if statuses[part.name] in ("ok", "disabled"):  # "disabled": switched off on purpose
                 continue
             if part.required and statuses[part.name] == "down":
                 overall = "down"

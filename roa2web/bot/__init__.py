@@ -1,1 +1,1 @@
-"""The Telegram bot: a door like the blueprints (handlers, their messages), calling the same domain services."""
+"""The Telegram bot: a door like the blueprints, in the server's own event loop, calling the same domain services."""

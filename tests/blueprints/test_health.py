@@ -35,7 +35,10 @@ async def test_health_without_an_admin_token_tells_only_statuses(app, client, us
         response = await client.get("/health", headers=headers)
         assert response.status_code == 200
         body = await response.get_json()
-        assert body == {"status": "ok", "modules": {name: {"status": "ok"} for name in admin["modules"]}}
+        statuses = {name: {"status": module["status"]} for name, module in admin["modules"].items()}
+        assert body == {"status": "ok", "modules": statuses}
+        assert statuses.pop("telegram") == {"status": "disabled"}  # no TELEGRAM_BOT_TOKEN: off, not degraded
+        assert set(map(str, statuses.values())) == {"{'status': 'ok'}"}
         text = (await response.get_data()).decode()
         assert str(settings.data_dir) not in text and "sqlite" not in text and "size" not in text
 

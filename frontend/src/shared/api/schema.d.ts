@@ -779,6 +779,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telegram/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take one Telegram update (the Bot API calls this when TELEGRAM_WEBHOOK_URL is set).
+         * @description The body is Telegram's Update object. 403 without the right X-Telegram-Bot-Api-Secret-Token
+         *     header, 404 when the bot is not in webhook mode, 503 while the bot has not started.
+         */
+        post: operations["post_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -9653,6 +9674,117 @@ export interface operations {
             };
             /** @description RFC 7807 problem details, as every error is returned. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
+    post_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 7807 problem details, as every error is returned. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

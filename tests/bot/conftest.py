@@ -1,10 +1,12 @@
-"""Fixtures of the Telegram module's tests: an app on SQLite or PostgreSQL, users with e-mail, a real SMTP server."""
+"""Fixtures of the Telegram module's tests: the fake Bot API, an app on SQLite or PostgreSQL, users, a real SMTP server.
+
+(The folder is not named `telegram`: a test package of that name would shadow python-telegram-bot.)
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,17 +23,10 @@ from roa2web.auth import store
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings
 from tests.support.data_entry import ENGINES, wipe_postgres
+from tests.support.fake_bot_api import FakeBotApi, free_port
 
 SMTP_USER = "roa2web"
 SMTP_PASSWORD = "parola-smtp"
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (right now)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -127,3 +122,11 @@ async def make_user(
         roles=frozenset({"viewer"}), company_ids=None if company_ids is None else frozenset(company_ids),
         email=email_address,
     )
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeBotApi]:
+    """A running fake Bot API (its own thread), stopped after the test."""
+    fake = FakeBotApi().start()
+    yield fake
+    fake.stop()

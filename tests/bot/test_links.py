@@ -24,7 +24,7 @@ from roa2web.chats.errors import (
 from roa2web.chats.links import CODE_ALPHABET, ChatLinks, ChatState
 from roa2web.chats.mail import MailError, SmtpMailer
 from roa2web.runtime import Runtime
-from tests.telegram.conftest import SMTP_PASSWORD, SMTP_USER, SmtpServer, free_port, make_user
+from tests.bot.conftest import SMTP_PASSWORD, SMTP_USER, SmtpServer, free_port, make_user
 
 CHAT = 7_000_000_001  # beyond 32 bits, as Telegram's ids may be
 TG_USER = 6_000_000_001

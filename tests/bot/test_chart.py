@@ -13,7 +13,7 @@ from PIL import Image
 
 from roa2web.bot.texts import dashboard_params
 from roa2web.exports.chart import ChartUnavailable, month_label, revenue_chart_png, thousands
-from tests.telegram.report_bodies import COMPANY_ID, TODAY, report_body
+from tests.bot.report_bodies import COMPANY_ID, TODAY, report_body
 
 
 @pytest.fixture

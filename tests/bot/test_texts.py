@@ -32,7 +32,7 @@ from roa2web.bot.texts import (
     unpaid_invoices_params,
     unpaid_order,
 )
-from tests.telegram.report_bodies import COMPANY_ID, TODAY, report_body
+from tests.bot.report_bodies import COMPANY_ID, TODAY, report_body
 
 NASTY = "Alfa <b>&</b> Beta SRL"  # a name that would break parse_mode=HTML unescaped
 ESCAPED = html.escape(NASTY, quote=False)
