@@ -10,6 +10,7 @@ does not run.
 from __future__ import annotations
 
 import functools
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -62,7 +63,7 @@ class ChatRateLimiter:
         while seen and now - seen[0] >= RATE_WINDOW_S:
             seen.popleft()
         if len(seen) >= self.per_minute:
-            wait_s = int(RATE_WINDOW_S - (now - seen[0])) + 1
+            wait_s = math.ceil(RATE_WINDOW_S - (now - seen[0]))
             raise TooManyMessages(f"Prea multe mesaje într-un minut. Încercați din nou peste {wait_s} secunde.")
         seen.append(now)
         if len(self._seen) > 10_000:  # forget chats that have been quiet for a minute
