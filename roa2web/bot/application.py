@@ -16,7 +16,7 @@ from roa2web.runtime import Runtime
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0  # a document upload (an export) may take a while
 POLL_TIMEOUT_S = 25  # getUpdates waits this long for an update before answering empty
-UPDATES_GROUP = -1  # runs before every handler group
+UPDATES_GROUP = -10  # runs before every handler group
 
 
 def build_application(runtime: Runtime, status: BotStatus, *, webhook: bool) -> BotApplication:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from roa2web.bot.context import BotApplication
-from roa2web.bot.handlers import fallback
+from roa2web.bot.handlers import awaiting, fallback
 
 
 def register_handlers(application: BotApplication) -> None:
-    """Add every handler, in the order they are tried (the fallback answers what nobody took)."""
+    """Add every handler, in the order they are tried (the fallback answers what nobody took).
+
+    The answers to the bot's questions come first (their own group), then each module's commands,
+    buttons and files in the default group, where only the first matching handler runs; the
+    fallback is added last.
+    """
+    awaiting.register(application)
     fallback.register(application)
