@@ -13,7 +13,7 @@ from quart import Quart
 from roa2web.app import create_app
 from roa2web.bot.part import BotPart
 from roa2web.logs import configure_logging
-from roa2web.runtime import Runtime
+from roa2web.runtime import Part, Runtime
 from roa2web.settings import Settings
 from tests.conftest import admin_headers
 from tests.support.fake_bot_api import FakeBotApi, bot_settings, free_port
@@ -40,10 +40,22 @@ async def wait_until(condition: Callable[[], bool], what: str) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_without_a_token_the_bot_is_disabled_and_the_app_ok(app: Quart) -> None:
+async def test_without_a_token_the_bot_is_disabled(app: Quart) -> None:
     body = await (await app.test_client().get("/health")).get_json()
     assert body["modules"]["telegram"] == {"status": "disabled"}
-    assert body["status"] == "ok"
+
+
+async def test_a_disabled_part_does_not_degrade_the_app(settings: Settings) -> None:
+    async def ok() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    async def disabled() -> dict[str, Any]:
+        return {"status": "disabled"}
+
+    runtime = Runtime(settings)
+    runtime.add_part(Part("ledger", ok))
+    runtime.add_part(Part("telegram", disabled, required=False))
+    assert (await runtime.health())["status"] == "ok"
 
 
 async def test_the_app_starts_while_the_bot_api_is_down_and_the_bot_connects_when_it_comes_up(

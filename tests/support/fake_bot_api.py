@@ -44,14 +44,33 @@ def free_port() -> int:
         return port
 
 
-@dataclass(frozen=True)
+@dataclass
 class ApiCall:
-    """One request the bot made: the method, its parameters (decoded), uploaded files by field name."""
+    """One request the bot made: the method, its parameters (decoded), uploaded files by field name.
+
+    `result` is what the fake answered (set just after the call is recorded: read it via `answer()`).
+    """
 
     index: int
     method: str
     params: dict[str, Any]
     files: dict[str, bytes]
+    arrived: float = field(default_factory=time.perf_counter)
+    result: Any = None
+    answered: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def answer(self, timeout_s: float = 30.0) -> Any:
+        """The fake's answer to this call (waits until it was given)."""
+        if not self.answered.wait(timeout_s):
+            raise TimeoutError(f"{self.method} was not answered within {timeout_s} s")
+        return self.result
+
+    @property
+    def message_id(self) -> int:
+        """The id of the message this call sent or edited."""
+        if "message_id" in self.params:
+            return int(self.params["message_id"])
+        return int(self.answer()["message_id"])
 
     @property
     def chat_id(self) -> int | None:
@@ -304,8 +323,11 @@ def _app(fake: FakeBotApi) -> Quart:
         if request.is_json:
             params.update(await request.get_json())
         files = {name: storage.read() for name, storage in uploads.items()}
-        fake.record(method, params, files)
-        return await answer(method, params)
+        call = fake.record(method, params, files)
+        response = await answer(method, params)
+        call.result = json.loads(await response.get_data()).get("result")
+        call.answered.set()
+        return response
 
     async def answer(method: str, params: dict[str, Any]) -> Response:
         if method == "getMe":
