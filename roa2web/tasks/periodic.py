@@ -1,6 +1,7 @@
 """Housekeeping steps of the core and the reports module.
 
-Expired refresh tokens, the report cache's L2 vacuum and the BNR exchange rates' fetch (when due);
+Expired refresh tokens, Telegram linking codes expired a day ago, the report cache's L2 vacuum and
+the BNR exchange rates' fetch (when due);
 the engine runs them with its own steps, and the exports step is in `tasks.exports`.
 """
 
@@ -19,6 +20,13 @@ from roa2web.runtime import Runtime
 async def delete_expired_tokens(runtime: Runtime) -> int:
     """Refresh tokens past their expiry."""
     return await delete_expired_refresh_tokens(runtime.app_db)
+
+
+@housekeeping("telegram_codes")
+async def delete_old_linking_codes(runtime: Runtime) -> int:
+    """Telegram linking codes (web and e-mailed) that expired over a day ago; 0 when the module is off."""
+    links = runtime.services.chat_links
+    return 0 if links is None else await links.delete_old_codes()
 
 
 @housekeeping("report_cache")
