@@ -40,7 +40,8 @@ class ExportDocument:
 
     `rows`: value lists in column order, read once; `totals`: the totals row, or a function giving
     it once every row was read (a stream's totals, summed on the way), or None;
-    `expected_rows`: how many rows to expect, for progress (a sized `rows` says it itself).
+    `expected_rows`: how many rows to expect, for progress (a sized `rows` says it itself);
+    `picture`: a PNG drawn under the facts where the format shows pictures (the dashboard's chart in a PDF).
     """
 
     title: str
@@ -53,6 +54,7 @@ class ExportDocument:
     rows: Iterable[Sequence[Any]]
     totals: Sequence[Any] | Callable[[], Sequence[Any] | None] | None
     expected_rows: int | None = None
+    picture: bytes | None = None
 
     def rows_expected(self) -> int | None:
         """How many rows the writer should expect (None: unknown)."""

@@ -26,5 +26,5 @@ def format_value(value: Any, kind: str | None = None) -> str:
     if isinstance(value, Decimal) or kind == "money":
         return format_money(value)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+        return str(value) if kind == "text" else f"{value:,}".replace(",", ".")
     return str(value)

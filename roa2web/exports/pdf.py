@@ -8,11 +8,13 @@ pages until the file is written (about 1 kB a row, compressed when written).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from PIL import Image
 
 from roa2web.exports.document import ExportDocument
 from roa2web.exports.fonts import font_files
@@ -20,6 +22,7 @@ from roa2web.exports.numbers import format_value
 
 ProgressCallback = Callable[[int, int], None]
 FONT = "roa2web-sans"
+PICTURE_BESIDE_SHARE = 0.55  # of the page's width, right of the facts (which take the left 40 %)
 _WEIGHTS = {"money": 1.55, "date": 1.15, "int": 0.85}
 _HEADER_FILL = (221, 228, 238)
 
@@ -161,6 +164,26 @@ class ReportPdf(FPDF):
             self.cell(0, 4.5, format_value(value), new_x="LMARGIN", new_y="NEXT")
 
 
+    def picture(self, beside_from: float) -> None:
+        """The document's picture (a chart), right of the facts if it fits there, else under them.
+
+        `beside_from`: where the facts start. Under them it is as wide as the page, on a new page if need be.
+        """
+        if self.document.picture is None:
+            return
+        with Image.open(io.BytesIO(self.document.picture)) as image:
+            ratio = image.height / image.width
+        width = self.epw * PICTURE_BESIDE_SHARE
+        if beside_from + width * ratio <= self.page_break_trigger:
+            self.image(io.BytesIO(self.document.picture), x=self.l_margin + self.epw - width, y=beside_from,
+                       w=width, h=width * ratio)
+            return
+        self.ln(4)
+        if self.will_page_break(self.epw * ratio):
+            self.add_page()
+        self.image(io.BytesIO(self.document.picture), x=self.l_margin, w=self.epw, h=self.epw * ratio)
+
+
 def write_pdf(document: ExportDocument, path: Path, progress: ProgressCallback | None = None) -> None:
     """Write `document` to `path` (.pdf), reading its rows once; `progress(done, expected)` every 500 rows."""
     head, rows = document.head_and_rows(200)
@@ -177,7 +200,9 @@ def write_pdf(document: ExportDocument, path: Path, progress: ProgressCallback |
     totals = document.totals_row()
     if totals is not None:
         pdf.totals(totals)
+    facts_top = pdf.get_y()
     pdf.facts()
+    pdf.picture(beside_from=facts_top + 3)
     pdf.output(str(path))
     if progress is not None:
         progress(count, max(expected, count))

@@ -14,15 +14,18 @@ under a temporary name and renamed into place: a re-run after a crash finds the 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+import orjson
 from pydantic import BaseModel
 
 from roa2web.companies import all_companies
+from roa2web.exports.chart import ChartUnavailable, revenue_chart_png
 from roa2web.exports.csv_table import write_csv
 from roa2web.exports.document import ExportDocument, Runner, loop_runner, stream_document
 from roa2web.exports.files import ExportFiles
@@ -32,6 +35,7 @@ from roa2web.exports.xlsx import write_xlsx
 from roa2web.ledger.base import Ledger
 from roa2web.problems import BadRequest, NotFound, Problem
 from roa2web.reports import REPORTS, ReportSpec
+from roa2web.reports.money import dumps
 from roa2web.scratch import scratch_dir
 from roa2web.settings import Settings
 
@@ -141,6 +145,20 @@ async def company_identity(ledger: Ledger, company_id: int) -> tuple[str, str]:
     raise CompanyNotFound(f"Firma {company_id} nu există în contabilitate.")
 
 
+async def report_picture(ledger: Ledger, export: ReportExport, *, title: str) -> bytes | None:
+    """The dashboard's twelve-month chart for its PDF, the picture the bot sends; None for other exports.
+
+    None too where matplotlib is missing (a base install): the PDF is then the table and facts alone.
+    """
+    if export.format != "pdf" or export.spec.name != "dashboard":
+        return None
+    dashboard = orjson.loads(dumps(await export.spec.builder(ledger, **export.params.model_dump())))
+    try:
+        return await asyncio.to_thread(revenue_chart_png, dashboard, title=title)
+    except ChartUnavailable:
+        return None
+
+
 async def prepare_export(
     ledger: Ledger, export: ReportExport, *, now: dt.datetime, run: Runner | None = None
 ) -> PreparedExport:
@@ -158,6 +176,9 @@ async def prepare_export(
             f"{PDF_MAX_ROWS:,} de rânduri. Alegeți XLSX sau CSV, ori o perioadă mai scurtă.".replace(",", "."))
     document = stream_document(export.spec, stream, run or loop_runner(asyncio.get_running_loop()),
                                company=company, company_cif=cif, generated_at=now)
+    picture = await report_picture(ledger, export, title=f"{company} · {document.period}")
+    if picture is not None:
+        document = dataclasses.replace(document, picture=picture)
     filename = export_filename(export.spec.title, company, export.params.model_dump(), export.format,
                                today=now.astimezone().date())
     return PreparedExport(document, filename)

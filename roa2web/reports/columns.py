@@ -32,7 +32,7 @@ BASIS_LABELS = {"due_date": "după data scadenței", "issue_date": "după data e
 LEVEL_LABELS = {"synthetic": "sintetică", "analytic": "analitică"}
 
 DASHBOARD_SERIES = (
-    Column("year", "An", "int"),
+    Column("year", "An", "text"),  # 2025, not 2.025
     Column("month", "Luna", "int"),
     Column("revenue", "Venituri", "money"),
     Column("expenses", "Cheltuieli", "money"),

@@ -94,3 +94,22 @@ async def test_an_xlsx_export_writes_only_under_data_and_files_dirs(ledger, sett
         await asyncio.to_thread(files.write, JOB, export, prepared, lambda written, total: None)
     assert written and outside(outside(written, tmp_path / "data"), tmp_path / "files") == []
     assert any(path.is_relative_to((tmp_path / "data" / "tmp").resolve()) for path in written)
+
+
+async def test_the_dashboard_pdf_carries_the_chart_the_bot_sends(ledger, tmp_path):
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    files = ReportExportFiles(tmp_path / "exports", ttl_hours=1)
+    export = validate_export("dashboard", "pdf", {"company_id": 1, "year": 2025, "month": 3})
+    prepared = await prepare_export(ledger, export, now=NOW)
+    assert prepared.document.picture is not None and prepared.document.picture.startswith(b"\x89PNG")
+    ref = await asyncio.to_thread(files.write, JOB, export, prepared, lambda written, total: None)
+    path = files.resolve(ref)
+    assert path is not None
+    pdf = pypdfium2.PdfDocument(path)
+    images = [obj for page in pdf for obj in page.get_objects() if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == 1
+    xlsx = await prepare_export(ledger, validate_export("dashboard", "xlsx", {"company_id": 1, "year": 2025,
+                                                                              "month": 3}), now=NOW)
+    assert xlsx.document.picture is None  # only a PDF shows it
