@@ -47,7 +47,7 @@ MODULES: tuple[Module, ...] = (
     Module(None, "roa2web.jobs.setup", "roa2web.blueprints.tasks", "roa2web.tasks.periodic"),
     Module("module_data_entry_enabled", "roa2web.data_entry.setup", "roa2web.blueprints.data_entry",
            "roa2web.tasks.data_entry"),
-    Module("module_telegram_enabled", "roa2web.chats.setup", "roa2web.blueprints.telegram_webhook",
+    Module("module_telegram_enabled", "roa2web.chats.setup", "roa2web.blueprints.telegram",
            door="roa2web.bot.setup"),
 )
 
