@@ -779,6 +779,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telegram/auth/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time code (TELEGRAM_LINK_CODE_MINUTES, 10) that links the caller's Telegram chat: `/start CODE`.
+         * @description A new code replaces the caller's unused one. Linking a chat replaces the caller's earlier chat.
+         */
+        post: operations["post_issue_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/auth/verify-user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * For an external bot: link `chat_id` with a user's code, as `/start CODE` does. No user token.
+         * @description Needs the `X-Internal-Token` header equal to TELEGRAM_INTERNAL_TOKEN (unset: always 403).
+         *     400: the code is unknown or used; 410: it expired; 403: the token, or the user is disabled.
+         */
+        post: operations["post_verify_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unlink the caller's Telegram chat (the bot then answers it only /start, /login and /ajutor). */
+        delete: operations["delete_unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller is linked to a Telegram chat (and the bot's state, when this server runs one). */
+        get: operations["get_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/telegram/webhook": {
         parameters: {
             query?: never;
@@ -966,6 +1041,23 @@ export interface components {
             uploaded_at: string;
             /** Uploaded By */
             uploaded_by: string;
+        };
+        /**
+         * BotOut
+         * @description The bot of this server.
+         */
+        BotOut: {
+            /**
+             * Status
+             * @description disabled, connecting, running or error
+             * @example running
+             */
+            status: string;
+            /**
+             * Username
+             * @example roa2web_bot
+             */
+            username: string | null;
         };
         /**
          * CompanyOut
@@ -9674,6 +9766,339 @@ export interface operations {
             };
             /** @description RFC 7807 problem details, as every error is returned. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
+    post_issue_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A one-time linking code: type `/start CODE` to the bot, or open the deep link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Code
+                         * @example K7PM4XQ2
+                         */
+                        code: string;
+                        /**
+                         * Deep Link
+                         * @description https://t.me/<bot>?start=<code>; null while the bot's username is not known (no bot running)
+                         * @example https://t.me/roa2web_bot?start=K7PM4XQ2
+                         */
+                        deep_link: string | null;
+                        /**
+                         * Expires At
+                         * Format: date-time
+                         */
+                        expires_at: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
+    post_verify_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Chat Id
+                     * @example 6000000001
+                     */
+                    chat_id: number;
+                    /**
+                     * Code
+                     * @example K7PM4XQ2
+                     */
+                    code: string;
+                    /**
+                     * Telegram User Id
+                     * @example 6000000001
+                     */
+                    telegram_user_id: number;
+                    /**
+                     * Telegram Username
+                     * @default null
+                     * @example ana_pop
+                     */
+                    telegram_username?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The user the chat is now linked to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Display Name */
+                        display_name: string;
+                        /** User Id */
+                        user_id: string;
+                        /** Username */
+                        username: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
+    delete_unlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 7807 problem details, as every error is returned. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Errors
+                         * @default null
+                         */
+                        errors: components["schemas"]["FieldError"][] | null;
+                        /** Request Id */
+                        request_id: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /** Type */
+                        type: string;
+                    };
+                };
+            };
+        };
+    };
+    get_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller's account is linked to a Telegram chat. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description null where no bot part is installed (a worker)
+                         * @default null
+                         */
+                        bot: components["schemas"]["BotOut"] | null;
+                        /** Linked */
+                        linked: boolean;
+                        /** Linked At */
+                        linked_at: string | null;
+                        /** Telegram Username */
+                        telegram_username: string | null;
+                    };
+                };
+            };
+            /** @description RFC 7807 problem details, as every error is returned. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
