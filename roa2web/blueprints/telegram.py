@@ -20,6 +20,7 @@ from quart_schema import validate_request, validate_response
 from roa2web.auth import store as users
 from roa2web.blueprints import telegram_webhook
 from roa2web.blueprints.common import problems, runtime
+from roa2web.bounds import Id64, Int64
 from roa2web.chats.errors import NotLinked, UserDisabled
 from roa2web.chats.links import ChatLinks
 from roa2web.problems import Forbidden
@@ -45,8 +46,8 @@ class VerifyUserRequest(BaseModel):
     """A linking code a user typed in an external bot, and the chat to link."""
 
     code: str = Field(min_length=1, max_length=64, examples=["K7PM4XQ2"])
-    telegram_user_id: int = Field(examples=[6000000001])
-    chat_id: int = Field(examples=[6000000001])
+    telegram_user_id: Id64 = Field(examples=[6000000001])
+    chat_id: Int64 = Field(examples=[6000000001], description="negative for a group")
     telegram_username: str | None = Field(default=None, max_length=64, examples=["ana_pop"])
 
 

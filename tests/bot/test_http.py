@@ -101,6 +101,10 @@ async def test_verify_user_needs_the_internal_token_and_is_not_rate_limited(tg_a
     await _problem(await client.post("/api/telegram/auth/verify-user", json={"nonsense": 1}), 403)
     await _problem(await client.post("/api/telegram/auth/verify-user", headers={"X-Internal-Token": INTERNAL},
                                      json={"code": code}), 400)
+    for unreadable in (b'{"code": "\xff\xfe"}', b"[" * 100_000, b"null"):
+        refused = await client.post("/api/telegram/auth/verify-user", data=unreadable,
+                                    headers={"X-Internal-Token": INTERNAL, "Content-Type": "application/json"})
+        await _problem(refused, 400)
     for _ in range(10):  # above RATE_LIMIT_PER_USER_PER_MINUTE=6: verify-user is exempt
         await _problem(await client.post("/api/telegram/auth/verify-user", headers={"X-Internal-Token": INTERNAL},
                                          json=_verify("ABCDEFGH")), 400)

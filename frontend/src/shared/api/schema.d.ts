@@ -9865,6 +9865,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Chat Id
+                     * @description negative for a group
                      * @example 6000000001
                      */
                     chat_id: number;
