@@ -26,7 +26,9 @@ VALID: dict[str, Any] = {
     "date_to": "2025-03-31", "as_of": "2025-03-31", "username": "nimeni", "password": "parola",
     "refresh_token": "x" * 40, "reason": "lipsește CIF-ul", "report": "trial_balance",
     "params": {"company_id": 1, "year": 2025, "month_from": 1, "month_to": 3},
+    "code": "ABCDEFGH", "telegram_user_id": 6000000001, "chat_id": 6000000001,
 }
+INTERNAL_TOKEN = "token-intern-de-test-0123456789"  # TELEGRAM_INTERNAL_TOKEN of the tests that set it
 
 
 async def power_user(app: Quart, client: TestClientProtocol) -> dict[str, str]:

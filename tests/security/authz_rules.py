@@ -29,7 +29,7 @@ FORBID = frozenset({403})
 HIDDEN = frozenset({404})
 INVALID = frozenset({400})
 OUTCOME_NAMES = {ALLOW: "allowed", UNAUTH: "401", FORBID: "403", HIDDEN: "404", INVALID: "400",
-                 ALLOW | UNAUTH: "allowed or 401"}
+                 ALLOW | UNAUTH: "allowed or 401", ALLOW | HIDDEN: "allowed or 404"}
 READ_ROLES = ("viewer", "operator", "approver")
 RECEIPTS = "/api/data-entry/receipts"
 
@@ -93,6 +93,28 @@ class Public(Authenticated):
     """Reachable without a token; a token changes nothing about whether it answers."""
 
     public = True
+
+
+@dataclass
+class OwnLink(Authenticated):
+    """Any logged-in user, on their own Telegram link: a 404 when they have none."""
+
+    def expect(self, actor: Actor, target: str, world: World) -> frozenset[int]:
+        return ALLOW | HIDDEN
+
+
+@dataclass
+class InternalToken(Rule):
+    """No user token: only X-Internal-Token, which the matrix does not hold (a 403 for every caller, token or not)."""
+
+    public = True
+    body: Body = no_body
+
+    async def request(self, world: World, target: str) -> Request:
+        return Request(kwargs=await self.body(world, 0))
+
+    def predict(self, actor: Actor, target: str, world: World) -> frozenset[int]:
+        return FORBID
 
 
 @dataclass

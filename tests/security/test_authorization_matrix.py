@@ -29,7 +29,9 @@ from tests.security.authz_rules import (
     Authenticated,
     Company,
     CompanyJob,
+    InternalToken,
     OwnJob,
+    OwnLink,
     Public,
     Receipt,
     Request,
@@ -69,6 +71,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/auth/me"): Authenticated(),
     ("GET", "/api/companies"): Authenticated(),
     ("GET", "/api/calendar"): Company(query()),
+    ("POST", "/api/telegram/auth/code"): Authenticated(),
+    ("GET", "/api/telegram/status"): Authenticated(),
+    ("DELETE", "/api/telegram/link"): OwnLink(),
+    ("POST", "/api/telegram/auth/verify-user"): InternalToken(json_body(
+        lambda _: {"code": "ABCDEFGH", "telegram_user_id": 6000000001, "chat_id": 6000000001})),
     # reports: any user of the company; a company the ledger lacks is 404 for those who may see every company
     **{("GET", f"/api/reports/{name}"): Company(body) for name, body in REPORT_QUERIES.items()},
     ("GET", "/api/reports/cache/stats"): Roles(("admin",)),

@@ -7,8 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pytest
+
 from roa2web.bounds import INT64_MAX, INT64_MIN
 from tests.security.attack_support import (
+    INTERNAL_TOKEN,
     VALID,
     assert_no_traceback,
     assert_problem,
@@ -21,6 +24,12 @@ from tests.security.attack_support import (
 )
 
 HUGE = 2**70
+
+
+@pytest.fixture
+def settings(settings_factory):
+    """With an internal token, sent with every request: verify-user reads its body only then."""
+    return settings_factory(telegram_internal_token=INTERNAL_TOKEN)
 
 
 def _is_integer(document: dict[str, Any], schema: dict[str, Any]) -> bool:
@@ -78,7 +87,7 @@ def _with(value: dict[str, Any], field: tuple[str, ...], huge: int) -> dict[str,
 
 
 async def test_a_huge_integer_in_any_query_or_json_field_is_a_400_naming_it(app, client, caplog):
-    headers = await power_user(app, client)
+    headers = {**await power_user(app, client), "X-Internal-Token": INTERNAL_TOKEN}
     receipt_id = await new_receipt(client, headers)
     document = await (await client.get("/openapi.json")).get_json()
     caplog.clear()
