@@ -8,14 +8,9 @@ from roa2web.runtime import Runtime
 
 
 def bot_username(runtime: Runtime) -> str | None:
-    """The bot's @username once the bot part knows it (getMe), else None.
-
-    Read defensively: the bot part (`runtime.services.bot`, with its `username`) is installed by
-    the bot's own door when TELEGRAM_BOT_TOKEN is set; without it there is no username to name.
-    """
-    bot = getattr(runtime.services, "bot", None)
-    username = getattr(bot, "username", None)
-    return username if isinstance(username, str) and username else None
+    """The bot's @username once the bot part knows it (getMe), else None (no bot door, or no answer yet)."""
+    bot = runtime.services.bot
+    return bot.username if bot is not None else None
 
 
 def install_services(runtime: Runtime) -> None:

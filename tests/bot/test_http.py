@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from roa2web.chats import store
 from roa2web.runtime import Runtime, ServiceMissing
 from roa2web.settings import Settings
 from tests.conftest import add_user, login
+from tests.support.fake_bot_api import FakeBotApi, bot_settings
 from tests.support.romanian import is_romanian
 
 INTERNAL = "token-intern-de-test-0123456789"
@@ -55,7 +55,8 @@ async def test_code_verify_user_status_and_unlink(tg_app: Quart):
     ana = await add_user(tg_app, "ana", roles={"viewer"}, company_ids={1})
     headers = await login(client, "ana")
     status = await client.get("/api/telegram/status", headers=headers)
-    assert await status.get_json() == {"linked": False, "telegram_username": None, "linked_at": None, "bot": None}
+    assert await status.get_json() == {"linked": False, "telegram_username": None, "linked_at": None,
+                                       "bot": {"status": "disabled", "username": None}}  # no TELEGRAM_BOT_TOKEN
 
     before = dt.datetime.now(dt.UTC)
     response = await client.post("/api/telegram/auth/code", headers=headers)
@@ -78,7 +79,7 @@ async def test_code_verify_user_status_and_unlink(tg_app: Quart):
     assert (await _problem(again, 400))["detail"] == "Codul nu este valid sau a fost deja folosit."
 
     body = await (await client.get("/api/telegram/status", headers=headers)).get_json()
-    assert body["linked"] is True and body["telegram_username"] == "ana_tg" and body["bot"] is None
+    assert body["linked"] is True and body["telegram_username"] == "ana_tg"
     assert before <= dt.datetime.fromisoformat(body["linked_at"]) <= dt.datetime.now(dt.UTC)
 
     assert (await client.delete("/api/telegram/link", headers=headers)).status_code == 204
@@ -133,16 +134,21 @@ async def test_verify_user_refuses_expired_codes_and_disabled_users(tg_app: Quar
     assert await runtime.chat_links.link_of_chat(CHAT) is None
 
 
-async def test_the_deep_link_and_the_bot_state_once_the_bot_part_knows_its_name(tg_app: Quart):
-    client = tg_app.test_client()
-    await add_user(tg_app, "ana", roles={"viewer"})
-    headers = await login(client, "ana")
-    # What the bot door installs as runtime.services.bot: a part with `status` and `username`.
-    setattr(tg_app.extensions["roa2web"].services, "bot", SimpleNamespace(status="running", username="roa2web_bot"))  # noqa: B010
-    issued = await (await client.post("/api/telegram/auth/code", headers=headers)).get_json()
-    assert issued["deep_link"] == f"https://t.me/roa2web_bot?start={issued['code']}"
-    body = await (await client.get("/api/telegram/status", headers=headers)).get_json()
-    assert body["bot"] == {"status": "running", "username": "roa2web_bot"}
+@pytest.mark.parametrize("app_db_url", ["sqlite"], indirect=True)
+async def test_the_deep_link_and_the_bot_state_once_the_bot_knows_its_name(
+    settings_factory: Callable[..., Settings], app_db_url: str | None, fake_api: FakeBotApi
+):
+    app = create_app(settings_factory(module_data_entry_enabled=False, **bot_settings(fake_api)))
+    async with app.test_app():
+        bot = app.extensions["roa2web"].services.bot
+        assert await bot.wait_started(30.0)
+        client = app.test_client()
+        await add_user(app, "ana", roles={"viewer"})
+        headers = await login(client, "ana")
+        issued = await (await client.post("/api/telegram/auth/code", headers=headers)).get_json()
+        assert issued["deep_link"] == f"https://t.me/{fake_api.username}?start={issued['code']}"
+        body = await (await client.get("/api/telegram/status", headers=headers)).get_json()
+        assert body["bot"] == {"status": "running", "username": fake_api.username}
 
 
 @pytest.mark.parametrize("app_db_url", ["sqlite"], indirect=True)

@@ -104,17 +104,21 @@ class OwnLink(Authenticated):
 
 
 @dataclass
-class InternalToken(Rule):
-    """No user token: only X-Internal-Token, which the matrix does not hold (a 403 for every caller, token or not)."""
+class ClosedToEveryone(Rule):
+    """A public route the matrix's settings leave closed: `outcome` for every caller, with a user's token or not.
 
-    public = True
+    verify-user without TELEGRAM_INTERNAL_TOKEN: 403; the Telegram webhook outside webhook mode: 404.
+    """
+
+    outcome: frozenset[int]
     body: Body = no_body
+    public = True
 
     async def request(self, world: World, target: str) -> Request:
         return Request(kwargs=await self.body(world, 0))
 
     def predict(self, actor: Actor, target: str, world: World) -> frozenset[int]:
-        return FORBID
+        return self.outcome
 
 
 @dataclass

@@ -22,14 +22,16 @@ from tests.conftest import admin_headers
 from tests.security.authz_rules import (
     ALLOW,
     EMPTY_JSON,
+    FORBID,
+    HIDDEN,
     INVALID,
     OUTCOME_NAMES,
     READ_ROLES,
     Attachment,
     Authenticated,
+    ClosedToEveryone,
     Company,
     CompanyJob,
-    InternalToken,
     OwnJob,
     OwnLink,
     Public,
@@ -74,8 +76,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/telegram/auth/code"): Authenticated(),
     ("GET", "/api/telegram/status"): Authenticated(),
     ("DELETE", "/api/telegram/link"): OwnLink(),
-    ("POST", "/api/telegram/auth/verify-user"): InternalToken(json_body(
+    ("POST", "/api/telegram/auth/verify-user"): ClosedToEveryone(FORBID, json_body(
         lambda _: {"code": "ABCDEFGH", "telegram_user_id": 6000000001, "chat_id": 6000000001})),
+    ("POST", "/api/telegram/webhook"): ClosedToEveryone(HIDDEN, json_body(lambda _: {"update_id": 1})),
     # reports: any user of the company; a company the ledger lacks is 404 for those who may see every company
     **{("GET", f"/api/reports/{name}"): Company(body) for name, body in REPORT_QUERIES.items()},
     ("GET", "/api/reports/cache/stats"): Roles(("admin",)),
