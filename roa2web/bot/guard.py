@@ -13,8 +13,9 @@ import functools
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Update
 
@@ -118,7 +119,10 @@ async def linked_chat(update: Update, context: BotContext) -> LinkedChat | None:
 type LinkedHandler = Callable[[Update, BotContext, LinkedChat], Awaitable[None]]
 
 
-def for_linked_chat(handler: LinkedHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+type Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]  # what PTB's handlers take
+
+
+def for_linked_chat(handler: LinkedHandler) -> Handler:
     """Run `handler` only for a linked chat allowed to ask (see the module docstring)."""
 
     @functools.wraps(handler)
@@ -132,7 +136,7 @@ def for_linked_chat(handler: LinkedHandler) -> Callable[[Update, BotContext], Aw
 
 def rate_limited(
     handler: Callable[[Update, BotContext], Awaitable[None]],
-) -> Callable[[Update, BotContext], Awaitable[None]]:
+) -> Handler:
     """For handlers open to unlinked chats (/start, /login, /ajutor): only the per-chat limit."""
 
     @functools.wraps(handler)
