@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from roa2web.bot.context import BotApplication
-from roa2web.bot.handlers import awaiting, fallback
+from roa2web.bot.handlers import awaiting, fallback, reports
 
 
 def register_handlers(application: BotApplication) -> None:
@@ -14,4 +14,5 @@ def register_handlers(application: BotApplication) -> None:
     fallback is added last.
     """
     awaiting.register(application)
+    reports.register(application)
     fallback.register(application)
