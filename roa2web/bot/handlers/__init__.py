@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from roa2web.bot.context import BotApplication
-from roa2web.bot.handlers import awaiting, fallback, reports
+from roa2web.bot.handlers import awaiting, fallback, reports, trial_balance
 
 
 def register_handlers(application: BotApplication) -> None:
@@ -15,4 +15,5 @@ def register_handlers(application: BotApplication) -> None:
     """
     awaiting.register(application)
     reports.register(application)
+    trial_balance.register(application)
     fallback.register(application)
