@@ -55,6 +55,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes]
+    file_names: dict[str, str] = field(default_factory=dict)  # the uploads' names, by field name
     arrived: float = field(default_factory=time.perf_counter)
     result: Any = None
     answered: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -167,10 +168,11 @@ class FakeBotApi:
         await serve(_app(self), config, shutdown_trigger=self._stop.wait)  # type: ignore[arg-type]
 
     # --- what the bot did
-    def record(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> ApiCall:
+    def record(self, method: str, params: dict[str, Any], files: dict[str, bytes],
+               file_names: dict[str, str] | None = None) -> ApiCall:
         """Note a call (the server does this for every request)."""
         with self._cond:
-            call = ApiCall(len(self.calls), method, params, files)
+            call = ApiCall(len(self.calls), method, params, files, file_names or {})
             self.calls.append(call)
             self._cond.notify_all()
             return call
@@ -323,7 +325,8 @@ def _app(fake: FakeBotApi) -> Quart:
         if request.is_json:
             params.update(await request.get_json())
         files = {name: storage.read() for name, storage in uploads.items()}
-        call = fake.record(method, params, files)
+        names = {name: storage.filename or "" for name, storage in uploads.items()}
+        call = fake.record(method, params, files, names)
         response = await answer(method, params)
         call.result = json.loads(await response.get_data()).get("result")
         call.answered.set()
