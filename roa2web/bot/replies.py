@@ -1,4 +1,8 @@
-"""Errors a handler raised, answered to the chat in Romanian; the rest logged."""
+"""Errors a handler raised, answered to the chat in Romanian; the rest logged.
+
+A failed update is answered once: the error handler stops the later handler groups too (without
+that, a Problem raised by an earlier group, e.g. a wrong e-mailed code, would also reach the fallback).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from roa2web.bot.context import BotContext
 from roa2web.problems import Problem
@@ -16,7 +21,15 @@ UNEXPECTED = "Nu am putut răspunde acum. Încercați din nou peste câteva mome
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """A handler failed: a Problem's detail goes to the chat as it is; anything else is logged and excused."""
+    """A handler failed: a Problem's detail goes to the chat as it is; anything else is logged and excused.
+
+    Then no other handler looks at the update (ApplicationHandlerStop).
+    """
+    await _tell(update, context)
+    raise ApplicationHandlerStop
+
+
+async def _tell(update: object, context: BotContext) -> None:
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, Problem):
@@ -32,6 +45,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if chat is None:
         return
     try:
+        if isinstance(update, Update) and update.callback_query is not None:
+            await update.callback_query.answer()  # the button stops spinning
         await context.bot.send_message(chat.id, text)
     except TelegramError as exc:
         log.warning("bot: could not tell chat %s about an error: %s", chat.id, exc)
