@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from roa2web.bot.application import POLL_TIMEOUT_S, build_application
+from roa2web.bot.commands import set_command_menu
 from roa2web.bot.context import BotApplication
 from roa2web.bot.status import BotState, BotStatus
 from roa2web.problems import ServiceUnavailable
@@ -118,6 +119,7 @@ class BotPart:
 
     async def _start(self, application: BotApplication) -> None:
         await application.initialize()  # getMe: raises when the Bot API is unreachable or refuses the token
+        await set_command_menu(application.bot)  # only logged when refused
         if self.webhook_url:
             await application.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
                                               allowed_updates=Update.ALL_TYPES)

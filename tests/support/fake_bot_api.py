@@ -108,6 +108,7 @@ class FakeBotApi:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     files: dict[str, bytes] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)  # methods answered with a 500 (e.g. {"setMyCommands"})
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -327,7 +328,10 @@ def _app(fake: FakeBotApi) -> Quart:
         files = {name: storage.read() for name, storage in uploads.items()}
         names = {name: storage.filename or "" for name, storage in uploads.items()}
         call = fake.record(method, params, files, names)
-        response = await answer(method, params)
+        if method in fake.failing:
+            response = _error(500, "Internal Server Error: failing on purpose")
+        else:
+            response = await answer(method, params)
         call.result = json.loads(await response.get_data()).get("result")
         call.answered.set()
         return response
