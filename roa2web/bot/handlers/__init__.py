@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from roa2web.bot.context import BotApplication
-from roa2web.bot.handlers import awaiting, fallback, reports, trial_balance
+from roa2web.bot.handlers import awaiting, companies, fallback, gate, help, linking, reports, trial_balance
 
 
 def register_handlers(application: BotApplication) -> None:
     """Add every handler, in the order they are tried (the fallback answers what nobody took).
 
-    The answers to the bot's questions come first (their own group), then each module's commands,
+    The answers to the bot's questions come first (their own group), then the gate that keeps
+    unlinked chats to /start, /login and /ajutor (its own group), then each module's commands,
     buttons and files in the default group, where only the first matching handler runs; the
     fallback is added last.
     """
     awaiting.register(application)
+    gate.register(application)
+    linking.register(application)
+    companies.register(application)
+    help.register(application)
     reports.register(application)
     trial_balance.register(application)
     fallback.register(application)
