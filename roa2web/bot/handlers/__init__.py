@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from roa2web.bot.context import BotApplication
-from roa2web.bot.handlers import awaiting, companies, fallback, gate, help, linking, reports, trial_balance
+from roa2web.bot.handlers import (
+    awaiting,
+    companies,
+    fallback,
+    gate,
+    help,
+    linking,
+    receipt_edit,
+    receipts,
+    reports,
+    trial_balance,
+)
 
 
 def register_handlers(application: BotApplication) -> None:
@@ -21,4 +32,6 @@ def register_handlers(application: BotApplication) -> None:
     help.register(application)
     reports.register(application)
     trial_balance.register(application)
+    receipts.register(application)
+    receipt_edit.register(application)
     fallback.register(application)
