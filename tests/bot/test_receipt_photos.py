@@ -166,7 +166,7 @@ async def test_a_pdf_document_is_read_confirmed_and_discarded_and_taps_are_check
         ana = await linked_user(app, "ana", ANA_CHAT, roles={"operator"})
         await linked_user(app, "dan", DAN_CHAT, roles={"operator"}, company_ids={1})
         await linked_user(app, "victor", VIEWER_CHAT, roles={"viewer"})
-        mark = fake_api.mark()
+        start = mark = fake_api.mark()
         fake_api.send_document(ANA_CHAT, as_pdf(sample.data), file_name="bon.pdf", mime_type="application/pdf")
         await answer(fake_api, ANA_CHAT, "Am primit bonul", mark)
         fields = await answer(fake_api, ANA_CHAT, "Bonul citit", mark, OCR_WAIT_S)
@@ -197,6 +197,9 @@ async def test_a_pdf_document_is_read_confirmed_and_discarded_and_taps_are_check
         assert (await receipt(app, ana, receipt_id))[0] == 404
         again = await tap(fake_api, ANA_CHAT, fields, f"rc:submit:{receipt_id}", "Nu există bonul")
         assert again.text == f"Nu există bonul {receipt_id}."
+        answered = [call.params["callback_query_id"] for call in fake_api.calls[start:]
+                    if call.method == "answerCallbackQuery"]
+        assert len(answered) == len(set(answered)) == 7  # every tap answered once, done or refused
 
 
 async def test_while_a_photo_is_being_read_its_chat_and_other_chats_are_answered(

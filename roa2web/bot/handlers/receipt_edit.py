@@ -32,9 +32,9 @@ async def on_field_button(update: Update, context: BotContext, chat: LinkedChat)
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     field, receipt_id = callback_parts(query.data)
     if field not in EDITABLE_FIELDS:
+        await query.answer()
         await context.bot.send_message(chat.chat_id, UNKNOWN_BUTTON)
         return
     ensure_operator(chat.principal)
@@ -44,6 +44,7 @@ async def on_field_button(update: Update, context: BotContext, chat: LinkedChat)
     ensure_state(receipt, EDITABLE, "edit")
     await runtime.chat_links.set_awaiting(chat.chat_id, f"{AWAITING}:{receipt.id}:{field}",
                                           {"version": receipt.version})
+    await query.answer()  # once: a refusal above is answered by the error handler
     await context.bot.send_message(chat.chat_id, prompt(field))
 
 

@@ -150,17 +150,19 @@ async def on_other_document(update: Update, context: BotContext, chat: LinkedCha
 
 @for_linked_chat
 async def on_receipt_button(update: Update, context: BotContext, chat: LinkedChat) -> None:
-    """Confirmă / Editează / Trimite / Renunță on a receipt ("rc:<action>:<receipt id>")."""
+    """Confirmă / Editează / Trimite / Renunță on a receipt ("rc:<action>:<receipt id>").
+
+    The tap is answered once: here when it was done, by the error handler when a Problem refused it.
+    """
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     action, receipt_id = callback_parts(query.data)
     ensure_operator(chat.principal)
     runtime = runtime_of(context)
     data_entry = runtime.data_entry
     receipt = await data_entry.receipts.get(chat.principal, receipt_id)
-    send = context.bot.send_message
+    text, markup, html = UNKNOWN_BUTTON, None, False
     if action == "confirm":
         if receipt.state in EDITABLE:
             kept = {name: getattr(receipt.fields, name) for name in CONFIRMED_FIELDS - receipt.edited_fields
@@ -170,28 +172,26 @@ async def on_receipt_button(update: Update, context: BotContext, chat: LinkedCha
                                                            expected_version=receipt.version)
         missing = missing_for_submission(receipt.fields)
         missing += await data_entry.receipts.field_errors(receipt.company_id, receipt.fields)
-        await send(chat.chat_id, confirmed_text(receipt, missing), parse_mode=ParseMode.HTML)
+        text, html = confirmed_text(receipt, missing), True
     elif action == "edit":
         ensure_can_edit(chat.principal, receipt)
         ensure_state(receipt, EDITABLE, "edit")
-        await send(chat.chat_id, CHOOSE_FIELD, reply_markup=field_buttons(receipt.id))
+        text, markup = CHOOSE_FIELD, field_buttons(receipt.id)
     elif action == "submit":
         try:
             await data_entry.receipts.submit(chat.principal, receipt.id)
+            text = SUBMITTED
         except ValidationFailed as failed:
-            await send(chat.chat_id, errors_text(failed.client_detail, failed.errors or []),
-                       parse_mode=ParseMode.HTML)
-            return
-        await _forget_edit(runtime, chat.chat_id, receipt.id)
-        await _drop_buttons(update)
-        await send(chat.chat_id, SUBMITTED)
+            text, html = errors_text(failed.client_detail, failed.errors or []), True
     elif action == "discard":
         await data_entry.files.delete_receipt(chat.principal, receipt.id)
+        text = DISCARDED
+    await query.answer()
+    if text in (SUBMITTED, DISCARDED):
         await _forget_edit(runtime, chat.chat_id, receipt.id)
         await _drop_buttons(update)
-        await send(chat.chat_id, DISCARDED)
-    else:
-        await send(chat.chat_id, UNKNOWN_BUTTON)
+    await context.bot.send_message(chat.chat_id, text, parse_mode=ParseMode.HTML if html else None,
+                                   reply_markup=markup)
 
 
 async def _forget_edit(runtime: Runtime, chat_id: int, receipt_id: str) -> None:
