@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from quart import Quart
+
 from roa2web.app import create_app
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings
@@ -15,21 +17,31 @@ WAIT_S = 30.0
 
 
 @asynccontextmanager
-async def running_bot(
+async def running_bot_app(
     settings_factory: Callable[..., Settings], fake: FakeBotApi, **overrides: Any
-) -> AsyncIterator[Runtime]:
+) -> AsyncIterator[Quart]:
     """A started app whose bot runs against `fake` (settings `overrides` on top)."""
     app = create_app(settings_factory(**bot_settings(fake, **overrides)))
     async with app.test_app():
         runtime: Runtime = app.extensions["roa2web"]
         assert runtime.services.bot is not None
         assert await runtime.services.bot.wait_started(WAIT_S)
+        yield app
+
+
+@asynccontextmanager
+async def running_bot(
+    settings_factory: Callable[..., Settings], fake: FakeBotApi, **overrides: Any
+) -> AsyncIterator[Runtime]:
+    """`running_bot_app`'s runtime."""
+    async with running_bot_app(settings_factory, fake, **overrides) as app:
+        runtime: Runtime = app.extensions["roa2web"]
         yield runtime
 
 
 async def say(
-    fake: FakeBotApi, chat_id: int, text: str, *, contains: str | None = None, method: str = "sendMessage",
-    **sender: Any,
+    fake: FakeBotApi, chat_id: int, text: str, *, contains: str | None = None,
+    method: str | tuple[str, ...] = "sendMessage", **sender: Any,
 ) -> ApiCall:
     """A user writes `text` in `chat_id`; the bot's first `method` call to that chat afterwards (containing …)."""
     mark = fake.mark()

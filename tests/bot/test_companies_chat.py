@@ -39,6 +39,8 @@ async def test_firme_lists_only_the_users_companies_and_a_tap_makes_one_current(
         again = await say(fake_api, CHAT, "/firme")
         assert again.buttons == [(BETA, "co:2"), (f"✓ {GAMA}", "co:3")]
         assert "Firma curentă: <b>GAMA" in (await say(fake_api, CHAT, "/start")).text
+        dashboard = await say(fake_api, CHAT, "/dashboard", method=("sendPhoto", "sendMessage"))
+        assert GAMA in dashboard.text and BETA not in dashboard.text
 
 
 async def test_a_forged_tap_for_another_company_is_refused(

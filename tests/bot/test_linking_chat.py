@@ -16,9 +16,11 @@ from roa2web.bot.guard import GROUPS_OFF, NOT_LINKED
 from roa2web.bot.texts import help_text
 from roa2web.chats.links import utc_now
 from roa2web.logs import configure_logging
+from roa2web.runtime import Runtime
 from roa2web.settings import Settings
-from tests.bot.chatting import WAIT_S, link_chat, messages_to, running_bot, say
+from tests.bot.chatting import WAIT_S, link_chat, messages_to, running_bot, running_bot_app, say
 from tests.bot.conftest import SmtpServer, make_user
+from tests.conftest import add_user, login
 from tests.support.fake_bot_api import FakeBotApi
 
 CHAT = 7_100_000_001  # beyond 32 bits, as Telegram's ids may be
@@ -38,36 +40,49 @@ def mailed_code(server: SmtpServer, index: int = 0) -> str:
     return found.group(1)
 
 
-async def test_start_with_the_web_code_links_the_chat_and_welcomes_the_user_by_name(
+async def test_the_deep_link_of_the_web_apps_code_links_the_chat_and_welcomes_the_user_by_name(
     settings_factory: Callable[..., Settings], fake_api: FakeBotApi, capfd: pytest.CaptureFixture[str]
 ) -> None:
     root = logging.getLogger()
     saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
     configure_logging("INFO")  # the process's own logging (to stderr), at its default level
     try:
-        async with running_bot(settings_factory, fake_api) as runtime:
-            user = await make_user(runtime, "ana", company_ids={2, 3})
-            issued = await runtime.chat_links.issue_code(user.id)
+        async with running_bot_app(settings_factory, fake_api) as app:
+            runtime: Runtime = app.extensions["roa2web"]
+            user = await add_user(app, "ana", roles={"viewer"}, company_ids={2, 3})
+            client = app.test_client()
+            headers = await login(client, "ana")
+            issued = await (await client.post("/api/telegram/auth/code", headers=headers)).get_json()
+            code = issued["code"]
+            # t.me/<bot>?start=CODE: Telegram sends the bot "/start CODE" when the user taps Start
+            assert issued["deep_link"] == f"https://t.me/{fake_api.username}?start={code}"
 
-            welcome = await say(fake_api, CHAT, f"/start {issued.code}", user_id=6_100_000_001)
+            welcome = await say(fake_api, CHAT, f"/start {code}", user_id=6_100_000_001)
             assert "Bun venit, <b>Ana</b>" in welcome.text
             assert f"Firma curentă: <b>{BETA}</b>" in welcome.text  # the user's first company
             assert all(command in welcome.text for command in ("/dashboard", "/firme", "/ajutor"))
             assert welcome.params["parse_mode"] == "HTML"
             link = await runtime.chat_links.link_of_chat(CHAT)
             assert link is not None and (link.user_id, link.telegram_user_id) == (user.id, 6_100_000_001)
+            # right after linking the chat is on the user's first company: /dashboard answers for it
+            dashboard = await say(fake_api, CHAT, "/dashboard", method=("sendPhoto", "sendMessage"))
+            assert BETA in dashboard.text
+            status = await (await client.get("/api/telegram/status", headers=headers)).get_json()
+            assert status["linked"] is True and status["telegram_username"] == "u6100000001"
 
             again = await say(fake_api, CHAT, "/start", user_id=6_100_000_001)
             assert "deja legat" in again.text and "<b>Ana</b>" in again.text and BETA in again.text
-            help_reply = await say(fake_api, CHAT, "/ajutor")
-            assert help_reply.text == help_text(True)
+            assert (await say(fake_api, CHAT, "/ajutor")).text == help_text(True)
+
+            assert (await client.delete("/api/telegram/link", headers=headers)).status_code == 204
+            assert (await say(fake_api, CHAT, "/dashboard")).text == NOT_LINKED  # unlinked from the web app
     finally:
         root.handlers[:], root.level = saved[0], saved[1]
         for name, level in saved[2].items():
             logging.getLogger(name).setLevel(level)
     logged = capfd.readouterr().err
     assert "telegram chat linked" in logged
-    assert issued.code not in logged
+    assert code not in logged
 
 
 async def test_a_wrong_an_expired_and_a_used_code_are_refused_in_romanian(
