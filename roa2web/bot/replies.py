@@ -6,6 +6,7 @@ that, a Problem raised by an earlier group, e.g. a wrong e-mailed code, would al
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -44,9 +45,10 @@ async def _tell(update: object, context: BotContext) -> None:
         text = UNEXPECTED
     if chat is None:
         return
+    if isinstance(update, Update) and update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # the button stops spinning (unless the handler answered it)
+            await update.callback_query.answer()
     try:
-        if isinstance(update, Update) and update.callback_query is not None:
-            await update.callback_query.answer()  # the button stops spinning
         await context.bot.send_message(chat.id, text)
     except TelegramError as exc:
         log.warning("bot: could not tell chat %s about an error: %s", chat.id, exc)
