@@ -10,6 +10,7 @@ import { useCompanies } from './shared/companies'
 import { routes as dataEntryRoutes } from './modules/data-entry/routes'
 import { routes as jobRoutes } from './modules/jobs/routes'
 import { routes as reportRoutes } from './modules/reports/routes'
+import { routes as telegramRoutes } from './modules/telegram/routes'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -30,6 +31,7 @@ export const router = createRouter({
     ...reportRoutes,
     ...dataEntryRoutes,
     ...jobRoutes,
+    ...telegramRoutes,
     { path: '/:rest(.*)*', component: () => import('./pages/NotFoundPage.vue'), meta: { title: 'Pagină inexistentă' } },
   ],
   scrollBehavior: () => ({ top: 0 }),
