@@ -1,7 +1,10 @@
 """`roa2web check`: validate settings and try every configured part; one line each.
 
 It may run beside a live server on the same data dir, so it never starts a queue consumer of its
-own (the queue is only reached, as the server sees it), and each item gets a short timeout.
+own (the queue is only reached, as the server sees it), nor the Telegram bot (it would take the
+server's updates or set the webhook: the token is tried with getMe instead), and each item gets a
+short timeout. A configured part that fails fails the check, optional ones too (OCR, BNR rates,
+Telegram, SMTP: the server serves without them); one not configured is OFF and does not.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from pydantic import SecretStr
 
 from roa2web.aio import run_async
 from roa2web.auth.secret import configured_secret, is_loopback, refusal
+from roa2web.cli.check_chats import smtp_line, telegram_lines
 from roa2web.jobs.part import EXTERNAL_CONSUMER
 from roa2web.runtime import Runtime
 from roa2web.settings import Settings, SettingsError
 
-_MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL"}
+_MARK = {"ok": "OK  ", "degraded": "WARN", "loading": "WARN", "down": "FAIL", "off": "OFF "}
+OWN_LINES = frozenset({"telegram"})  # parts the check tries itself (their part does not run in check)
 DEFAULT_TIMEOUT_S = 5.0
 
 
@@ -79,11 +84,11 @@ def secret_line(settings: Settings) -> tuple[str, str]:
 
 
 def checking_settings(settings: Settings) -> Settings:
-    """The settings `check` builds its runtime with: no in-process queue consumer.
+    """The settings `check` builds its runtime with: no in-process queue consumer, no bot.
 
     With no secret configured, a throwaway one, so that building the app writes no secret file.
     """
-    update: dict[str, object] = {"queue_in_process": False}
+    update: dict[str, object] = {"queue_in_process": False, "telegram_bot_token": None}
     with contextlib.suppress(SettingsError):
         if configured_secret(settings) is None:
             update["jwt_secret_key"] = SecretStr(secrets.token_urlsafe(48))
@@ -128,6 +133,8 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
         await _wait_for_ocr(runtime, timeout_s)
         report = await runtime.health(timeout_s=timeout_s)
         for name, result in report["modules"].items():
+            if name in OWN_LINES:
+                continue
             if name == "queue" and "consumer" in result:
                 result = {**result, "consumer": consumer_line(settings)}
             status = result.get("status", "down")
@@ -140,6 +147,12 @@ async def _check_parts(settings: Settings, timeout_s: float) -> list[tuple[str, 
     finally:
         await runtime.stop()
     return lines
+
+
+async def _check_chats(settings: Settings, timeout_s: float) -> list[tuple[str, str]]:
+    """The bot's token and the SMTP login, side by side."""
+    bot, smtp = await asyncio.gather(telegram_lines(settings, timeout_s), smtp_line(settings, timeout_s))
+    return [*bot, smtp]
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
@@ -157,6 +170,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     failed = failed or status == "down"
     for status, name, detail in run_async(_check_parts(settings, args.timeout)):
         print(f"{_MARK.get(status, 'FAIL')} {name}: {detail}")
+        failed = failed or status == "down"
+    for status, message in run_async(_check_chats(settings, args.timeout)):
+        print(f"{_MARK[status]} {message}")
         failed = failed or status == "down"
     return 1 if failed else 0
 

@@ -69,7 +69,7 @@ def smtp_server() -> Iterator[SmtpServer]:
               and auth_data.password.decode() == SMTP_PASSWORD)
         if ok:
             inbox.logins.append(SMTP_USER)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: a refusal answers 535, as a real server
 
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticate,
