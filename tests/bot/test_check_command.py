@@ -3,6 +3,7 @@ and a real SMTP server on loopback. A configured part that fails fails the check
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -26,8 +27,8 @@ def check_env(tmp_path: Path, demo_ledger_path: Path) -> dict[str, str]:
     return {key: value for key, value in env.items() if not key.startswith(("TELEGRAM_", "SMTP_", "MODULE_"))}
 
 
-def run_check(env: dict[str, str]) -> tuple[int, str]:
-    result = subprocess.run([sys.executable, "-m", "roa2web", "check", "--timeout", TIMEOUT], capture_output=True,
+def run_check(env: dict[str, str], timeout: str = TIMEOUT) -> tuple[int, str]:
+    result = subprocess.run([sys.executable, "-m", "roa2web", "check", "--timeout", timeout], capture_output=True,
                             text=True, env=env, timeout=180, check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, result.stdout + result.stderr
@@ -85,6 +86,16 @@ def test_an_unreachable_bot_api_fails_the_check(check_env, fake_api):
     text = line(output, "telegram:")
     assert text.startswith(f"FAIL telegram: the Bot API at {base} could not be reached (NetworkError"), text
     assert fake_api.token not in output
+
+
+def test_a_bot_api_that_never_answers_fails_within_the_timeout(check_env, fake_api):
+    with socket.socket() as silent:  # accepts connections (the backlog) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        base = f"http://127.0.0.1:{silent.getsockname()[1]}/bot"
+        code, output = run_check(with_bot(check_env, fake_api, TELEGRAM_API_BASE_URL=base), timeout="1")
+    assert code == 1, output
+    assert line(output, "telegram:").startswith(f"FAIL telegram: the Bot API at {base} did not answer within 1 s")
 
 
 def test_webhook_mode_says_whether_telegram_posts_to_the_configured_url(check_env, fake_api):
