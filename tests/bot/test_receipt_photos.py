@@ -211,9 +211,10 @@ async def test_while_a_photo_is_being_read_its_chat_and_other_chats_are_answered
         mark = fake_api.mark()
         fake_api.send_photo(ANA_CHAT, receipt_sample(SEED, "clean").data)
         received = await answer(fake_api, ANA_CHAT, "Am primit bonul", mark)
-        other = await say(fake_api, STRANGER_CHAT, "bună ziua", "/ajutor")
-        same = await say(fake_api, ANA_CHAT, "mai este cineva?", "/ajutor")
-        assert received.index < other.index and received.index < same.index
+        other = await say(fake_api, STRANGER_CHAT, "/ajutor", "asistentul contabil")
+        same = await say(fake_api, ANA_CHAT, "/ajutor", "ROA2WEB – comenzi")
+        text = await say(fake_api, ANA_CHAT, "mai este cineva?", "Nu am înțeles")
+        assert received.index < other.index < same.index < text.index
         drafts = await app.test_client().get(RECEIPTS, query_string={"company_id": 2}, headers=ana)
         [draft] = (await drafts.get_json())["items"]
         status, body = await receipt(app, ana, draft["id"])
@@ -222,7 +223,7 @@ async def test_while_a_photo_is_being_read_its_chat_and_other_chats_are_answered
     # the bot's stop ends the wait: the chat is told where the reading will show
     ended = await answer(fake_api, ANA_CHAT, "durează mai mult", mark)
     assert "aplicația web" in ended.text
-    assert ended.index > same.index
+    assert ended.index > text.index
 
 
 async def test_with_ocr_off_the_photo_is_kept_as_a_draft_to_fill_in(
@@ -254,8 +255,16 @@ async def test_with_ocr_off_the_photo_is_kept_as_a_draft_to_fill_in(
         fake_api.send_text(ANA_CHAT, "1.2.2026")
         shown = await answer(fake_api, ANA_CHAT, "Data: 01.02.2026", mark)
         assert "Total: —" in shown.text
+
+        # a new photo while a field's value is awaited: the value is no longer awaited
+        await tap(fake_api, ANA_CHAT, kept, f"rf:total:{draft_id}", "Scrieți noua valoare pentru totalul")
+        mark = fake_api.mark()
+        fake_api.send_photo(ANA_CHAT, receipt_sample(SEED, "clean").data)
+        await answer(fake_api, ANA_CHAT, "(OCR) este oprită", mark)
+        assert (await app.extensions["roa2web"].chat_links.state(ANA_CHAT)).awaiting is None
+        await say(fake_api, ANA_CHAT, "12,50", "Nu am înțeles")
         status, body = await receipt(app, ana, draft_id)
-        assert (status, body["receipt_date"]) == (200, "2026-02-01")
+        assert (status, body["receipt_date"], body["total"]) == (200, "2026-02-01", None)
 
 
 async def test_a_viewer_is_refused_and_nothing_is_kept(

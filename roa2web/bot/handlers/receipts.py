@@ -84,6 +84,8 @@ async def on_receipt_file(update: Update, context: BotContext, chat: LinkedChat)
         await message.reply_text(too_large(source.file_size, limit_mb))
         return
     await message.reply_text(RECEIVED)
+    if ((await runtime.chat_links.state(chat.chat_id)).awaiting or "").startswith("edit:"):
+        await runtime.chat_links.set_awaiting(chat.chat_id, None)  # a new receipt: the old field is not awaited
     received_at = time.perf_counter()
     data = bytes(await (await source.get_file()).download_as_bytearray())
     if len(data) > limit_mb * 1024 * 1024:
