@@ -2,9 +2,10 @@
 "Legat" by itself once the chat is linked, Deconectează unlinks; the bot's state; expiry; the server's problem.
 
 The linking tests run against their own `roa2web serve` whose bot talks to the fake Bot API on loopback (so the
-bot is running and the deep link has its username) and whose TELEGRAM_INTERNAL_TOKEN lets the test link a chat
-with the page's code through POST /api/telegram/auth/verify-user, as an external bot would. The shared server
-(no bot token) shows the "not configured" state.
+bot is running and the deep link has its username). A chat is linked with the page's code the way a user does it,
+"/start CODE" to the bot (what Telegram sends when the deep link's Start is tapped), or through POST
+/api/telegram/auth/verify-user with the server's TELEGRAM_INTERNAL_TOKEN, as an external bot would. The shared
+server (no bot token) shows the "not configured" state.
 """
 
 from __future__ import annotations
@@ -195,6 +196,27 @@ def test_a_code_from_the_page_links_the_chat_and_the_page_turns_linked_by_itself
     wait_state(page, "Nelegat")
     assert client.get("/api/telegram/status")["linked"] is False
     assert spa_kit.testid_text(page, "telegram-generate") == "Generează cod"
+
+
+def test_start_code_sent_to_the_bot_links_the_chat_and_the_page_follows(tg_server, fake_bot, pages):
+    client = tg_server.api(tg_server.approver)
+    page = open_telegram(pages, tg_server, tg_server.approver)
+    code = generate_code(page)
+    chat = CHAT_ID + 1
+    since = fake_bot.mark()
+    fake_bot.send_text(chat, f"/start {code}")
+    welcome = fake_bot.wait_call("sendMessage", chat_id=chat, since=since, contains="Bun venit",
+                                 timeout_s=spa_kit.WAIT_MS / 1000)
+    assert welcome.chat_id == chat
+    wait_state(page, "Legat")
+    api_status = client.get("/api/telegram/status")
+    assert api_status["linked"] is True
+    assert spa_kit.testid_text(page, "telegram-username") == f"@{api_status['telegram_username']}"
+    assert spa_kit.testid_text(page, "telegram-linked-at") == firm_time(api_status["linked_at"])
+    page.get_by_test_id("telegram-unlink").click()
+    page.get_by_test_id("telegram-unlink-confirm").click()
+    wait_state(page, "Nelegat")
+    assert client.get("/api/telegram/status")["linked"] is False
 
 
 def test_on_a_phone_the_code_fits_and_expires_into_a_new_one(tg_server, pages, shoot):
