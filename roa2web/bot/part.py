@@ -24,6 +24,7 @@ from roa2web.bot.application import POLL_TIMEOUT_S, build_application
 from roa2web.bot.commands import set_command_menu
 from roa2web.bot.context import BotApplication
 from roa2web.bot.status import BotState, BotStatus
+from roa2web.exports.chart import warm_up as warm_up_charts
 from roa2web.problems import ServiceUnavailable
 from roa2web.runtime import STOP_FIRST, Part, Runtime
 from roa2web.settings import Settings
@@ -61,6 +62,7 @@ class BotPart:
             self.status.state = BotState.CONNECTING
         self.application: BotApplication | None = None
         self._starting: asyncio.Task[None] | None = None
+        self._warm_up: asyncio.Task[bool] | None = None  # matplotlib loaded before the first /dashboard
         self._started = asyncio.Event()
 
     @property
@@ -114,6 +116,7 @@ class BotPart:
             self.application = application
             self.status.started(application.bot.username)
             self._started.set()
+            self._warm_up = asyncio.create_task(asyncio.to_thread(warm_up_charts), name="telegram-chart-warm-up")
             log.info("bot: @%s is running (%s)", application.bot.username, self.status.mode)
             return
 
@@ -152,6 +155,8 @@ class BotPart:
             self._starting.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._starting
+        if self._warm_up is not None:
+            await asyncio.wait([self._warm_up], timeout=30)  # a thread: it cannot be cancelled, only awaited
         if self.application is not None:
             await self._close(self.application)
             self.application = None

@@ -95,3 +95,16 @@ def revenue_chart_png(dashboard: Mapping[str, Any], *, title: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def warm_up() -> bool:
+    """Import matplotlib and draw once (fonts, caches) so the first chart a user asks for is not the slow one.
+
+    False where matplotlib is missing.
+    """
+    months = [{"year": 2025, "month": month, "revenue": 0, "expenses": 0, "result": 0} for month in range(1, 13)]
+    try:
+        revenue_chart_png({"series": months}, title="")
+    except ChartUnavailable:
+        return False
+    return True

@@ -64,7 +64,7 @@ def login(server: Server, username: str) -> str:
 def run(root: Path, runs: int, receipts: int) -> dict[str, object]:
     """Both servers, the conversation, the figures."""
     fake = FakeBotApi().start()
-    common = {"OCR_ENABLED": "true", "BNR_RATES_ENABLED": "false"}
+    common = {"OCR_ENABLED": "true", "BNR_RATES_ENABLED": "false", "TELEGRAM_RATE_LIMIT_PER_MINUTE": "1000"}
     with_bot = install(root / "bot", TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url, **common)
     without = install(root / "nobot", **common)
     bot_server, plain_server = serve(with_bot), serve(without)
