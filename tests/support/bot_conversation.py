@@ -3,7 +3,8 @@
 Shared by the end-to-end test (tests/bot/test_served_conversation.py) and the benchmark
 (scripts/bench/telegram_bot.py): a user logs in to the web API, asks for a linking code, sends
 `/start CODE` in Telegram, asks for the dashboard (text and chart picture), then sends a receipt
-photo, gets its fields with buttons, and taps "Trimite". Each step returns what the bot sent and
+photo, gets its fields with buttons, sets the date (the demo ledger's past months are closed) with
+"Editează", and taps "Trimite". Each step returns what the bot sent and
 how long it took from the user's message to the bot's answer (the fake records when it arrived).
 """
 
@@ -81,6 +82,21 @@ class Conversation:
                                        timeout_s=max(0.1, deadline - time.monotonic()))
             if any(label.startswith("Trimite") for label, _ in call.buttons):
                 return call, time.perf_counter() - started
+            mark = call.index + 1
+
+    def edit(self, fields: ApiCall, field_label: str, value: str) -> ApiCall:
+        """Editează → the field's button → type `value`: the fields shown again, with their buttons."""
+        choice = self.tap(fields, "Editează")
+        question = self.tap(choice, field_label)
+        mark = self.fake.mark()
+        self.fake.send_text(self.chat_id, value)
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            call = self.fake.wait_call(("sendMessage", "editMessageText"), chat_id=self.chat_id, since=mark,
+                                       timeout_s=max(0.1, deadline - time.monotonic()))
+            if any(label.startswith("Trimite") for label, _ in call.buttons):
+                return call
+            assert call.index != question.index
             mark = call.index + 1
 
     def tap(self, fields: ApiCall, label: str) -> ApiCall:
