@@ -73,6 +73,7 @@ def run(root: Path, runs: int, receipts: int) -> dict[str, object]:
     bot_server, plain_server = serve(with_bot), serve(without)
     try:
         fake.wait_call("getUpdates", timeout_s=120)  # the bot has started and polls
+        ocr_ready = all([wait_ocr_ready(bot_server.base), wait_ocr_ready(plain_server.base)])  # both models in
         for server in (bot_server, plain_server):
             http_dashboards(server, login(server, "operator"), 5)
         rss_before = {"with_bot": rss_mb(bot_server), "without_bot": rss_mb(plain_server)}
@@ -89,7 +90,6 @@ def run(root: Path, runs: int, receipts: int) -> dict[str, object]:
                 png_ok = png_ok and image.format == "PNG" and image.width >= 600
         rss_after = {"with_bot": rss_mb(bot_server), "without_bot": rss_mb(plain_server)}
 
-        ocr_ready = wait_ocr_ready(bot_server.base)
         receipt_s: list[float] = []
         submitted_state = None
         for seed in range(receipts):
