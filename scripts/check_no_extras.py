@@ -60,7 +60,7 @@ def wait_ready(base: str, timeout_s: float = 60.0) -> None:
 
 
 def check_health(base: str, token: str) -> None:
-    """Degraded, not down; the OCR part unavailable, naming the `ocr` extra (its figures: for an admin)."""
+    """Degraded, not down; OCR unavailable and the bot disabled, naming their extras (figures: for an admin)."""
     status, _, body = request(f"{base}/health")
     public = json.loads(body)
     expect(status == 200 and public["status"] == "degraded", "/health should be 200 and degraded", public)
@@ -70,7 +70,10 @@ def check_health(base: str, token: str) -> None:
     ocr = health["modules"].get("ocr", {})
     expect(ocr.get("state") == "unavailable" and ocr.get("status") == "down", "OCR should be unavailable", ocr)
     expect("`ocr` extra" in (ocr.get("error") or ""), "OCR should say the `ocr` extra is missing", ocr)
-    others = {name: part["status"] for name, part in health["modules"].items() if name != "ocr"}
+    telegram = health["modules"].get("telegram", {})
+    expect(telegram.get("status") == "disabled" and "`telegram` extra" in (telegram.get("reason") or ""),
+           "the bot should be disabled, naming the `telegram` extra", telegram)
+    others = {name: part["status"] for name, part in health["modules"].items() if name not in ("ocr", "telegram")}
     expect(all(value == "ok" for value in others.values()), "every other part should be ok", others)
 
 
