@@ -15,6 +15,7 @@ from roa2web.appdb import Migration
 from roa2web.appdb.installation import MIGRATIONS as INSTALLATION_MIGRATIONS
 from roa2web.appdb.part import DatabasePart
 from roa2web.auth.store import MIGRATIONS as AUTH_MIGRATIONS
+from roa2web.chats.store import MIGRATIONS as TELEGRAM_MIGRATIONS
 from roa2web.data_entry.store.migrations import MIGRATIONS as DATA_ENTRY_MIGRATIONS
 from roa2web.jobs.consumers import MIGRATIONS as QUEUE_CONSUMERS_MIGRATIONS
 from roa2web.jobs.store import MIGRATIONS as JOBS_MIGRATIONS
@@ -23,7 +24,8 @@ from roa2web.settings import load_settings
 
 CODE_VERSIONS = {
     "app.db": {"auth": AUTH_MIGRATIONS, "exchange_rates": EXCHANGE_RATES_MIGRATIONS, "jobs": JOBS_MIGRATIONS,
-               "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS, "installation": INSTALLATION_MIGRATIONS},
+               "queue_consumers": QUEUE_CONSUMERS_MIGRATIONS, "installation": INSTALLATION_MIGRATIONS,
+               "telegram": TELEGRAM_MIGRATIONS},
     "receipts.db": {"data_entry": DATA_ENTRY_MIGRATIONS},
 }
 
