@@ -23,6 +23,7 @@ from roa2web.auth.principal import Principal
 from roa2web.bot.context import BotContext, runtime_of
 from roa2web.companies import Company, companies_for
 from roa2web.problems import Problem
+from roa2web.runtime import Runtime
 
 NOT_LINKED = ("Contul de Telegram nu este legat de un utilizator ROA2WEB. Deschideți aplicația web, pagina "
               "Telegram, și trimiteți aici /start COD, sau scrieți /login adresa@firma.ro.")
@@ -93,13 +94,32 @@ async def reply(update: Update, text: str) -> None:
         await chat.send_message(text)
 
 
+def groups_refused(update: Update, context: BotContext) -> bool:
+    """Whether the update comes from a group chat while TELEGRAM_ALLOW_GROUPS is off."""
+    chat = update.effective_chat
+    return chat is not None and chat.type != "private" and not runtime_of(context).settings.telegram_allow_groups
+
+
+async def current_company(
+    runtime: Runtime, chat_id: int, principal: Principal,
+) -> tuple[Company | None, list[Company]]:
+    """The chat's company and the user's companies.
+
+    The company is the one chosen with /firme while the user still has rights on it, else their
+    first; None when they have none.
+    """
+    companies = await companies_for(runtime.ledger, principal)
+    chosen = (await runtime.chat_links.state(chat_id)).company_id
+    return next((c for c in companies if c.id == chosen), companies[0] if companies else None), companies
+
+
 async def linked_chat(update: Update, context: BotContext) -> LinkedChat | None:
     """The checks of the module docstring; None when the chat was answered why not."""
     chat = update.effective_chat
     if chat is None:
         return None
     rate_limiter(context).check(chat.id)
-    if chat.type != "private" and not runtime_of(context).settings.telegram_allow_groups:
+    if groups_refused(update, context):
         await reply(update, GROUPS_OFF)
         return None
     runtime = runtime_of(context)
@@ -107,12 +127,10 @@ async def linked_chat(update: Update, context: BotContext) -> LinkedChat | None:
     if principal is None:
         await reply(update, NOT_LINKED)
         return None
-    companies = await companies_for(runtime.ledger, principal)
-    if not companies:
+    company, companies = await current_company(runtime, chat.id, principal)
+    if company is None:
         await reply(update, NO_COMPANIES)
         return None
-    chosen = (await runtime.chat_links.state(chat.id)).company_id
-    company = next((c for c in companies if c.id == chosen), companies[0])
     return LinkedChat(chat.id, principal, company, companies)
 
 

@@ -97,7 +97,8 @@ def _link(row: store.LinkRow) -> ChatLink:
                     telegram_username=row.telegram_username, linked_at=_aware(row.linked_at))
 
 
-def _minutes_text(minutes: int) -> str:
+def minutes_text(minutes: int) -> str:
+    """'un minut', '10 minute', '20 de minute' (how long a code lives, in the words people read)."""
     return "un minut" if minutes == 1 else f"{minutes} minute" if minutes < 20 else f"{minutes} de minute"
 
 
@@ -218,7 +219,7 @@ class ChatLinks:
     def _email_text(self, code: str) -> tuple[str, str]:
         bot = self.bot_username()
         name = f"{BOT_NAME} (@{bot})" if bot else BOT_NAME
-        minutes = _minutes_text(self.code_minutes)
+        minutes = minutes_text(self.code_minutes)
         subject = f"Codul de conectare la {BOT_NAME}: {code}"
         body = (
             "Bună ziua,\n\n"

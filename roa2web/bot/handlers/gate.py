@@ -12,7 +12,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from roa2web.bot.context import BotApplication, BotContext, runtime_of
-from roa2web.bot.guard import GROUPS_OFF, NOT_LINKED, rate_limiter, reply
+from roa2web.bot.guard import GROUPS_OFF, NOT_LINKED, groups_refused, rate_limiter, reply
 
 OPEN_COMMANDS = frozenset({"start", "login", "ajutor", "help"})  # what an unlinked chat may use
 GATE_GROUP = -1  # after the answers to the bot's questions (-2), before the commands (0)
@@ -27,12 +27,6 @@ def command_of(message: Message, bot_username: str | None) -> str | None:
     if addressee and (bot_username is None or addressee.lower() != bot_username.lower()):
         return None
     return name.lower()
-
-
-def groups_refused(update: Update, context: BotContext) -> bool:
-    """Whether the update comes from a group chat while TELEGRAM_ALLOW_GROUPS is off."""
-    chat = update.effective_chat
-    return chat is not None and chat.type != "private" and not runtime_of(context).settings.telegram_allow_groups
 
 
 async def gate(update: Update, context: BotContext) -> None:

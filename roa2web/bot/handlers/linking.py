@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import re
 
-from telegram import Update
+from telegram import Chat, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
 from roa2web.auth.principal import Principal
 from roa2web.bot.context import BotApplication, BotContext, runtime_of
-from roa2web.bot.guard import GROUPS_OFF, rate_limited, rate_limiter
+from roa2web.bot.guard import GROUPS_OFF, current_company, groups_refused, rate_limited, rate_limiter
 from roa2web.bot.handlers.awaiting import on_answer
-from roa2web.bot.handlers.gate import groups_refused
 from roa2web.bot.texts import escape
 from roa2web.chats.errors import WrongCode
-from roa2web.chats.links import EMAIL_CODE_DIGITS, ChatState
-from roa2web.companies import companies_for
+from roa2web.chats.links import EMAIL_CODE_DIGITS, ChatState, minutes_text
 from roa2web.problems import Problem
 from roa2web.runtime import Runtime
 
@@ -52,15 +50,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _TYPED_CODE = re.compile(rf"[0-9]{{{EMAIL_CODE_DIGITS}}}")
 
 
-def _minutes(minutes: int) -> str:
-    return "un minut" if minutes == 1 else f"{minutes} minute" if minutes < 20 else f"{minutes} de minute"
-
-
 async def status_text(runtime: Runtime, chat_id: int, principal: Principal, *, welcome: bool) -> str:
     """Who the chat is linked to, its current company, and what to do next."""
-    companies = await companies_for(runtime.ledger, principal)
-    chosen = (await runtime.chat_links.state(chat_id)).company_id
-    current = next((c for c in companies if c.id == chosen), companies[0] if companies else None)
+    current, companies = await current_company(runtime, chat_id, principal)
     name = escape(principal.display_name or principal.username)
     lines = [f"Bun venit, <b>{name}</b>! Contul de Telegram este acum legat de ROA2WEB."] if welcome else [
         ALREADY_LINKED.format(name=name)]
@@ -76,15 +68,24 @@ async def status_text(runtime: Runtime, chat_id: int, principal: Principal, *, w
     return "\n".join(lines)
 
 
+async def private_sender(update: Update, context: BotContext) -> tuple[Chat, User] | None:
+    """The chat and user of a linking command; None (after saying GROUPS_OFF) in a group where it is refused."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    if groups_refused(update, context):
+        await chat.send_message(GROUPS_OFF)
+        return None
+    return chat, user
+
+
 @rate_limited
 async def start(update: Update, context: BotContext) -> None:
     """`/start CODE`: link the chat with the web app's code; `/start`: say whether and how it is linked."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    sender = await private_sender(update, context)
+    if sender is None:
         return
-    if groups_refused(update, context):
-        await chat.send_message(GROUPS_OFF)
-        return
+    chat, user = sender
     runtime = runtime_of(context)
     code = "".join(context.args or [])
     if code:
@@ -101,12 +102,10 @@ async def start(update: Update, context: BotContext) -> None:
 @rate_limited
 async def login(update: Update, context: BotContext) -> None:
     """`/login e-mail`: e-mail a code to the user with that address, then await it in this chat."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    sender = await private_sender(update, context)
+    if sender is None:
         return
-    if groups_refused(update, context):
-        await chat.send_message(GROUPS_OFF)
-        return
+    chat, user = sender
     email = " ".join(context.args or []).strip()
     if not _EMAIL.fullmatch(email):
         await chat.send_message(LOGIN_USAGE)
@@ -114,7 +113,7 @@ async def login(update: Update, context: BotContext) -> None:
     chat_links = runtime_of(context).chat_links
     await chat_links.request_email_code(email, telegram_user_id=user.id, chat_id=chat.id)
     await chat_links.set_awaiting(chat.id, EMAIL_CODE)
-    await chat.send_message(CODE_SENT.format(digits=EMAIL_CODE_DIGITS, minutes=_minutes(chat_links.code_minutes)))
+    await chat.send_message(CODE_SENT.format(digits=EMAIL_CODE_DIGITS, minutes=minutes_text(chat_links.code_minutes)))
 
 
 @on_answer(EMAIL_CODE)
