@@ -9,29 +9,14 @@ import signal
 from typing import Any
 
 from hypercorn.asyncio import serve
-from hypercorn.config import Config
 
-from roa2web.access_log import AccessLogger
 from roa2web.aio import run_async
 from roa2web.jobs.instances import join
+from roa2web.server_config import ACCESS_LOG_FORMAT, HypercornFile, hypercorn_config
 from roa2web.settings import Settings
 
+__all__ = ["ACCESS_LOG_FORMAT", "hypercorn_config", "run_server", "run_with_reload"]
 log = logging.getLogger("roa2web.server")
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'
-
-
-def hypercorn_config(settings: Settings) -> Config:
-    """Hypercorn's settings from ours: one worker, our loggers, bounded graceful shutdown."""
-    config = Config()
-    config.bind = [f"{settings.host}:{settings.port}"]
-    config.accesslog = logging.getLogger("hypercorn.access")
-    config.errorlog = logging.getLogger("hypercorn.error")
-    config.access_log_format = ACCESS_LOG_FORMAT
-    config.logger_class = AccessLogger
-    config.graceful_timeout = settings.shutdown_timeout_s
-    config.workers = 1
-    config.keep_alive_timeout = 75  # IIS/ARR keeps connections open longer than Hypercorn's default
-    return config
 
 
 def _install_shutdown_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
@@ -60,7 +45,7 @@ async def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, file: HypercornFile | None = None) -> None:
     from roa2web.app import create_app
 
     member = await join(settings, "serve")  # raises InstanceRefused before anything starts
@@ -71,21 +56,30 @@ async def _serve(settings: Settings) -> None:
     app.before_serving(_freeze_startup_heap)  # after the runtime's own startup, registered by create_app
     stop = asyncio.Event()
     _install_shutdown_signals(asyncio.get_running_loop(), stop)
-    log.info("serving on http://%s:%d (env=%s)", settings.host, settings.port, settings.env)
-    await serve(app, hypercorn_config(settings), shutdown_trigger=stop.wait)
+    config = hypercorn_config(settings, file)
+    log.info("serving on http://%s (env=%s%s)", config.bind[0], settings.env,
+             f", config={file.path}" if file is not None else "")
+    await serve(app, config, shutdown_trigger=stop.wait)
     log.info("stopped")
 
 
-def run_server(settings: Settings) -> None:
-    """Serve until a shutdown signal; `InstanceRefused` when the Redis queue is shared with another app database."""
-    run_async(_serve(settings))  # the selector loop on Windows: psycopg's async mode refuses the Proactor loop
+def run_server(settings: Settings, file: HypercornFile | None = None) -> None:
+    """Serve until a shutdown signal; `InstanceRefused` when the Redis queue is shared with another app database.
+
+    `file`: a checked Hypercorn TOML file (`--config`), with `settings` from `resolve_bind`.
+    """
+    run_async(_serve(settings, file))  # the selector loop on Windows: psycopg's async mode refuses the Proactor loop
 
 
-def run_with_reload(settings: Settings) -> int:
-    """Development: Hypercorn's reloader restarts a child process when a source file changes."""
+def run_with_reload(settings: Settings, file: HypercornFile | None = None) -> int:
+    """Development: Hypercorn's reloader restarts a child process when a source file changes.
+
+    The child builds the app from the environment (`roa2web.asgi`); the bind and the file's
+    settings reach it in the Hypercorn config.
+    """
     from hypercorn.run import run
 
-    config = hypercorn_config(settings)
+    config = hypercorn_config(settings, file)
     config.application_path = "roa2web.asgi:app"
     config.use_reloader = True
     return run(config)
