@@ -1,0 +1,52 @@
+"""Build an offline bundle with scripts/build-bundle.sh and unpack it; pip without the machine's configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from roa2web import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A built bundle: its zip, the folder it unpacked to (roa2web-<version>/), what the build printed."""
+
+    zip_path: Path
+    root: Path
+    build_output: str
+    build_seconds: float
+
+    @property
+    def wheels(self) -> Path:
+        """The bundle's wheels/ folder."""
+        return self.root / "wheels"
+
+
+def offline_pip_env(**extra: str) -> dict[str, str]:
+    """This environment without any pip configuration: no index, find-links or constraint of the machine's."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_") or key == "PIP_CACHE_DIR"}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", **extra)
+    return env
+
+
+def build(platform: str, out: Path) -> Bundle:
+    """`bash scripts/build-bundle.sh --platform PLATFORM --out OUT` (extras: all), then the zip unpacked."""
+    started = time.monotonic()
+    done = subprocess.run(["bash", "scripts/build-bundle.sh", "--platform", platform, "--out", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1800, check=False)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, f"build-bundle.sh failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+    zip_path = out / f"roa2web-{__version__}-{platform}.zip"
+    assert zip_path.is_file(), done.stdout
+    assert str(zip_path) in done.stdout, "the build prints the zip's path"
+    unpacked = out / "unpacked"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(unpacked)
+    return Bundle(zip_path, unpacked / f"roa2web-{__version__}", done.stdout, seconds)
