@@ -36,6 +36,10 @@ while [ $# -gt 0 ]; do
 done
 case "$PLATFORM" in win_amd64|linux) ;; *) echo "--platform must be win_amd64 or linux, not '$PLATFORM'" >&2; exit 2 ;; esac
 EXTRAS=$(printf '%s' "$EXTRAS" | tr -d ' ')
+if ! ls scripts/windows/*.ps1 >/dev/null 2>&1; then
+  echo "scripts/windows/ has no PowerShell scripts: the bundle's windows/ folder would be empty" >&2
+  exit 1
+fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 STARTED=$SECONDS
@@ -111,13 +115,7 @@ echo "== check: every requirement of $REQUIREMENT met by a wheel that installs o
 "$TOOLS/bin/python" scripts/bundle/completeness.py "$WORK/wheels" --platform "$PLATFORM" --extras "$EXTRAS"
 
 echo "== zip"
-WINDOWS=()
-if [ -d scripts/windows ]; then
-  WINDOWS=(--windows scripts/windows)
-else
-  echo "scripts/windows/ does not exist yet: the bundle has no windows/ folder" >&2
-fi
 "$TOOLS/bin/python" scripts/bundle/assemble.py --out "$OUT/roa2web-$VERSION-$PLATFORM.zip" --version "$VERSION" \
   --platform "$PLATFORM" --extras "$EXTRAS" --wheels "$WORK/wheels" --spa frontend/dist \
-  --requirements "$WORK/requirements.txt" --env-example .env.example "${WINDOWS[@]}"
+  --requirements "$WORK/requirements.txt" --env-example .env.example --windows scripts/windows
 echo "built in $((SECONDS - STARTED)) s"

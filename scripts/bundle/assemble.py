@@ -1,9 +1,9 @@
 """Write the offline bundle's zip from its parts (run by scripts/build-bundle.sh).
 
     python scripts/bundle/assemble.py --out ZIP --version V --platform P --extras all,... \
-        --wheels DIR --spa DIR --requirements FILE --env-example FILE [--windows DIR]
+        --wheels DIR --spa DIR --windows DIR --requirements FILE --env-example FILE
 
-The zip holds one folder, roa2web-<version>/, with wheels/, spa/, windows/ (when given),
+The zip holds one folder, roa2web-<version>/, with wheels/, spa/, windows/,
 requirements.txt, .env.example and bundle.json. Its entries are sorted and carry one fixed time
 (SOURCE_DATE_EPOCH when set), so the same parts give the same zip. Prints the zip's path and size.
 """
@@ -69,15 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spa", type=Path, required=True)
     parser.add_argument("--requirements", type=Path, required=True)
     parser.add_argument("--env-example", type=Path, required=True)
-    parser.add_argument("--windows", type=Path, help="scripts/windows (left out when not given)")
+    parser.add_argument("--windows", type=Path, required=True, help="scripts/windows")
     args = parser.parse_args(argv)
 
     wheels = sorted(path.name for path in args.wheels.glob("*.whl"))
     extras = [extra.strip() for extra in args.extras.split(",") if extra.strip()]
     entries: dict[str, Path | bytes] = {f"wheels/{name}": args.wheels / name for name in wheels}
     entries.update(files_under(args.spa, "spa"))
-    if args.windows is not None:
-        entries.update(files_under(args.windows, "windows"))
+    entries.update(files_under(args.windows, "windows"))
     entries["requirements.txt"] = args.requirements
     entries[".env.example"] = args.env_example
     entries["bundle.json"] = bundle_json(args.version, args.platform, extras, wheels)

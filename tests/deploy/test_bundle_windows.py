@@ -77,12 +77,11 @@ def test_the_bundle_holds_the_spa_scripts_settings_and_its_manifest(windows_bund
         assert (root / "spa" / "web.config").is_file()
     assert (root / ".env.example").read_bytes() == (ROOT / ".env.example").read_bytes()
     scripts = ROOT / "scripts" / "windows"
-    if scripts.is_dir():
-        shipped = sorted(path.relative_to(scripts).as_posix() for path in scripts.rglob("*") if path.is_file())
-        bundled = sorted(path.relative_to(root / "windows").as_posix() for path in (root / "windows").rglob("*")
-                         if path.is_file())
-        assert bundled == shipped
-        assert any(name.endswith(".ps1") for name in bundled)
+    shipped = sorted(path.relative_to(scripts).as_posix() for path in scripts.rglob("*") if path.is_file())
+    bundled = sorted(path.relative_to(root / "windows").as_posix() for path in (root / "windows").rglob("*")
+                     if path.is_file())
+    assert bundled == shipped
+    assert "install-service.ps1" in bundled
     manifest = json.loads((root / "bundle.json").read_text())
     wheels = sorted(path.name for path in windows_bundle.wheels.glob("*.whl"))
     assert manifest == {"version": __version__, "platform": "win_amd64", "python": "3.13", "extras": ["all"],
