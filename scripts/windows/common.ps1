@@ -5,9 +5,13 @@
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-# The defaults of roa2web/settings.py that the service's stop timeout is built from (a test keeps them equal).
+# What the service's stop timeout is built from (a test keeps them equal to their sources): the defaults of
+# SHUTDOWN_TIMEOUT_S and QUEUE_SHUTDOWN_TIMEOUT_S (roa2web/settings.py), Hypercorn's own shutdown_timeout and
+# the margin roa2web/server_config.py keeps above the queue's time when hypercorn.toml sets none.
 $DefaultShutdownTimeoutS = 30
 $DefaultQueueShutdownTimeoutS = 30
+$HypercornShutdownTimeoutS = 60
+$LifespanMarginS = 15
 # Seconds NSSM waits beyond the app's own graceful bounds before it escalates to closing the window.
 $StopMarginS = 15
 $RequiredPython = '3.13'
@@ -281,19 +285,52 @@ function Write-Utf8File {
     }
 }
 
+function Read-TomlNumber {
+    <# A top-level `key = number` of a TOML file, or $null (enough for hypercorn.toml's timeouts). #>
+    param(
+        [Parameter(Mandatory = $true)][string]$Path,
+        [Parameter(Mandatory = $true)][string]$Key
+    )
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) {
+        return $null
+    }
+    $pattern = '(?m)^[ \t]*' + [regex]::Escape($Key) + '[ \t]*=[ \t]*([0-9]+(?:\.[0-9]+)?)[ \t]*(?:#.*)?$'
+    $match = [regex]::Match([IO.File]::ReadAllText($Path, [Text.Encoding]::UTF8), $pattern)
+    if (-not $match.Success) {
+        return $null
+    }
+    return [double]::Parse($match.Groups[1].Value, [Globalization.CultureInfo]::InvariantCulture)
+}
+
 function Get-StopTimeoutMs {
-    <# Milliseconds NSSM waits after CTRL+C: the requests' and the queue's graceful bounds from the .env
-       (they run one after the other at shutdown) plus a margin. #>
-    param([Parameter(Mandatory = $true)][hashtable]$EnvValues)
-    $shutdown = $DefaultShutdownTimeoutS
-    $queue = $DefaultQueueShutdownTimeoutS
+    <# Milliseconds NSSM waits after CTRL+C. A stop runs two bounded phases one after the other, as
+       `roa2web serve` configures Hypercorn: requests in flight get graceful_timeout (SHUTDOWN_TIMEOUT_S when
+       the .env sets it, else hypercorn.toml's, else 30), then the app's shutdown gets shutdown_timeout
+       (hypercorn.toml's, else the larger of Hypercorn's 60 and QUEUE_SHUTDOWN_TIMEOUT_S + 15), inside which
+       a running job gets QUEUE_SHUTDOWN_TIMEOUT_S. NSSM waits for both plus a margin. #>
+    param(
+        [Parameter(Mandatory = $true)][hashtable]$EnvValues,
+        [Parameter(Mandatory = $true)][string]$ConfigPath
+    )
+    $culture = [Globalization.CultureInfo]::InvariantCulture
+    $graceful = $DefaultShutdownTimeoutS
+    $fileGraceful = Read-TomlNumber -Path $ConfigPath -Key 'graceful_timeout'
+    if ($null -ne $fileGraceful) {
+        $graceful = $fileGraceful
+    }
     if ($EnvValues.ContainsKey('SHUTDOWN_TIMEOUT_S') -and $EnvValues['SHUTDOWN_TIMEOUT_S']) {
-        $shutdown = [double]::Parse($EnvValues['SHUTDOWN_TIMEOUT_S'], [Globalization.CultureInfo]::InvariantCulture)
+        $graceful = [double]::Parse($EnvValues['SHUTDOWN_TIMEOUT_S'], $culture)
     }
+    $queue = $DefaultQueueShutdownTimeoutS
     if ($EnvValues.ContainsKey('QUEUE_SHUTDOWN_TIMEOUT_S') -and $EnvValues['QUEUE_SHUTDOWN_TIMEOUT_S']) {
-        $queue = [double]::Parse($EnvValues['QUEUE_SHUTDOWN_TIMEOUT_S'], [Globalization.CultureInfo]::InvariantCulture)
+        $queue = [double]::Parse($EnvValues['QUEUE_SHUTDOWN_TIMEOUT_S'], $culture)
     }
-    return [int][Math]::Ceiling(($shutdown + $queue + $StopMarginS) * 1000)
+    $lifespan = [Math]::Max($HypercornShutdownTimeoutS, $queue + $LifespanMarginS)
+    $fileLifespan = Read-TomlNumber -Path $ConfigPath -Key 'shutdown_timeout'
+    if ($null -ne $fileLifespan) {
+        $lifespan = $fileLifespan
+    }
+    return [int][Math]::Ceiling(($graceful + $lifespan + $StopMarginS) * 1000)
 }
 
 function Wait-Ready {

@@ -176,7 +176,7 @@ else {
     Invoke-Nssm -Nssm $nssm -NssmArguments @('install', $ServiceName, $venvExe) | Out-Null
     Write-Step ('installed service ' + $ServiceName)
 }
-$stopMs = Get-StopTimeoutMs -EnvValues $envValues
+$stopMs = Get-StopTimeoutMs -EnvValues $envValues -ConfigPath $configFile
 Set-ServiceApplication -Nssm $nssm -ServiceName $ServiceName -Venv $venv -InstallDir $InstallDir
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppDirectory' -Value $InstallDir
 # the service reads this .env; Python writes its output at once
@@ -196,7 +196,7 @@ Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppRotateBytes' 
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppExit' -Value 'Default', 'Restart'
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppRestartDelay' -Value '5000'
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppThrottle' -Value '10000'
-# stop: CTRL+C and $stopMs ms for the graceful stop, then close the window, then end the threads
+# stop: CTRL+C, then $stopMs ms for requests and the running job, then close the window, then end the threads
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppStopMethodSkip' -Value '0'
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppStopMethodConsole' -Value ([string]$stopMs)
 Set-NssmValue -Nssm $nssm -ServiceName $ServiceName -Parameter 'AppStopMethodWindow' -Value '5000'

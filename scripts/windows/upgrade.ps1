@@ -43,7 +43,7 @@ function Switch-Version {
         Write-Step ('restored ' + $Backup + ' into ' + $dataDir)
     }
     Set-ServiceApplication -Nssm $nssm -ServiceName $serviceName -Venv $Venv -InstallDir $InstallDir
-    $stopMs = Get-StopTimeoutMs -EnvValues $envValues
+    $stopMs = Get-StopTimeoutMs -EnvValues $envValues -ConfigPath (Join-Path $InstallDir $HypercornConfigName)
     Set-NssmValue -Nssm $nssm -ServiceName $serviceName -Parameter 'AppStopMethodConsole' -Value ([string]$stopMs)
     Write-Step ('service ' + $serviceName + ' now runs ' + (Join-Path $Venv 'Scripts\roa2web.exe'))
     return (Start-AppService -ServiceName $serviceName -Port $port -TimeoutS $ReadyTimeoutS)

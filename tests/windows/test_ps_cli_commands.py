@@ -20,7 +20,6 @@ from tests.windows.powershell_ast import array_values, commands, parse_file, scr
 PENDING: dict[str, str] = {
     "backup": "`roa2web backup --to DIR` is helper backup's, not yet landed",
     "restore": "`roa2web restore ARCHIVE --data-dir D` is helper backup's, not yet landed",
-    "serve": "`roa2web serve --config FILE` is helper serveconf's, not yet landed",
     "db status": "`roa2web db status` is helper backup's, not yet landed",
 }
 EXPECTED = {"init", "check", "backup", "restore", "db upgrade", "serve"}

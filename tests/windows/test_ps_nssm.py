@@ -6,8 +6,14 @@ NSSM 2.24's `nssm set` knows the values below (its settings.cpp at the 2.24 rele
 
 from __future__ import annotations
 
+import math
 import re
+import tomllib
 
+import pytest
+from hypercorn.config import Config
+
+from roa2web.server_config import LIFESPAN_SHUTDOWN_MARGIN_S, hypercorn_config, read_hypercorn_file, resolve_bind
 from roa2web.settings import Settings
 from tests.windows.powershell_ast import (
     SCRIPTS_DIR,
@@ -105,21 +111,63 @@ def _constants() -> dict[str, int]:
     return {name: int(value) for name, value in re.findall(r"^\$(\w+) = (\d+)\s*$", source, flags=re.MULTILINE)}
 
 
-def test_stop_timeout_is_above_the_apps_graceful_bounds():
+def _script_stop_ms(constants: dict[str, int], env: dict[str, str], toml: dict[str, float]) -> int:
+    """Get-StopTimeoutMs of common.ps1, step by step (its text is checked below to say the same)."""
+    graceful = float(toml.get("graceful_timeout", constants["DefaultShutdownTimeoutS"]))
+    if env.get("SHUTDOWN_TIMEOUT_S"):
+        graceful = float(env["SHUTDOWN_TIMEOUT_S"])
+    queue = float(env.get("QUEUE_SHUTDOWN_TIMEOUT_S") or constants["DefaultQueueShutdownTimeoutS"])
+    lifespan = max(constants["HypercornShutdownTimeoutS"], queue + constants["LifespanMarginS"])
+    lifespan = float(toml.get("shutdown_timeout", lifespan))
+    return math.ceil((graceful + lifespan + constants["StopMarginS"]) * 1000)
+
+
+def test_the_script_constants_are_their_sources():
     constants = _constants()
     defaults = Settings.model_fields
     assert constants["DefaultQueueShutdownTimeoutS"] == defaults["queue_shutdown_timeout_s"].default
     assert constants["DefaultShutdownTimeoutS"] == defaults["shutdown_timeout_s"].default
+    assert constants["HypercornShutdownTimeoutS"] == Config.shutdown_timeout
+    assert constants["LifespanMarginS"] == LIFESPAN_SHUTDOWN_MARGIN_S
     assert constants["StopMarginS"] > 0
-
     body = text(functions(parse_file(SCRIPTS_DIR / "common.ps1"))["Get-StopTimeoutMs"])
-    assert "return [int][Math]::Ceiling(($shutdown + $queue + $StopMarginS) * 1000)" in body
-    for key in ("QUEUE_SHUTDOWN_TIMEOUT_S", "SHUTDOWN_TIMEOUT_S"):
-        assert f"$EnvValues['{key}']" in body, f"the timeout must follow {key} from the .env"
-    stop_ms = (constants["DefaultShutdownTimeoutS"] + constants["DefaultQueueShutdownTimeoutS"]
-               + constants["StopMarginS"]) * 1000
-    assert stop_ms > defaults["queue_shutdown_timeout_s"].default * 1000
+    for line in (
+        "$fileGraceful = Read-TomlNumber -Path $ConfigPath -Key 'graceful_timeout'",
+        "$graceful = [double]::Parse($EnvValues['SHUTDOWN_TIMEOUT_S'], $culture)",
+        "$queue = [double]::Parse($EnvValues['QUEUE_SHUTDOWN_TIMEOUT_S'], $culture)",
+        "$lifespan = [Math]::Max($HypercornShutdownTimeoutS, $queue + $LifespanMarginS)",
+        "$fileLifespan = Read-TomlNumber -Path $ConfigPath -Key 'shutdown_timeout'",
+        "return [int][Math]::Ceiling(($graceful + $lifespan + $StopMarginS) * 1000)",
+    ):
+        assert line in body, line
 
+
+@pytest.mark.parametrize(("env", "with_file"), [
+    ({}, True), ({}, False),
+    ({"SHUTDOWN_TIMEOUT_S": "30", "QUEUE_SHUTDOWN_TIMEOUT_S": "30"}, True),  # what .env.example sets
+    ({"QUEUE_SHUTDOWN_TIMEOUT_S": "100"}, False),
+    ({"SHUTDOWN_TIMEOUT_S": "50", "QUEUE_SHUTDOWN_TIMEOUT_S": "20"}, True),
+])
+def test_stop_timeout_covers_the_servers_two_shutdown_phases(env: dict[str, str], with_file: bool):
+    """NSSM waits longer than `roa2web serve`'s real Hypercorn bounds: graceful_timeout, then shutdown_timeout."""
+    shipped = SCRIPTS_DIR / "hypercorn.toml"
+    settings = Settings(_env_file=None, **{key.lower(): value for key, value in env.items()})  # type: ignore[arg-type]
+    file = read_hypercorn_file(shipped) if with_file else None
+    config = hypercorn_config(resolve_bind(settings, file), file)
+    toml = tomllib.loads(shipped.read_text(encoding="utf-8")) if with_file else {}
+    stop_ms = _script_stop_ms(_constants(), env, toml)
+    margin_s = _constants()["StopMarginS"]
+    assert stop_ms == math.ceil((config.graceful_timeout + config.shutdown_timeout + margin_s) * 1000)
+    assert config.shutdown_timeout > settings.queue_shutdown_timeout_s
+    assert stop_ms > (settings.queue_shutdown_timeout_s + settings.shutdown_timeout_s) * 1000
+
+
+def test_stop_timeout_with_the_shipped_file_is_90_s():
+    toml = tomllib.loads((SCRIPTS_DIR / "hypercorn.toml").read_text(encoding="utf-8"))
+    assert _script_stop_ms(_constants(), {}, toml) == 90_000
+
+
+def test_the_service_stop_uses_the_computed_timeout():
     for path in script_paths():
         tree = parse_file(path)
         consoles = [command for command in commands(tree) if command.name.lower() == "set-nssmvalue"
