@@ -1,7 +1,8 @@
 """A Linux bundle installs into a fresh venv with no index at all, and what it installed serves.
 
-The same steps as on Windows: a venv, `pip install --no-index --find-links wheels -r requirements.txt`,
-`roa2web init`, `roa2web serve` with the bundle's .env.example and its spa/ folder.
+The same steps as on Windows: a venv, `pip install --no-index --find-links wheels "roa2web[all]==<version>"`,
+`roa2web init`, `roa2web serve --config windows/hypercorn.toml` with the bundle's .env.example and its
+spa/ folder.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def venv_with_the_bundle(bundle: Bundle, venv: Path) -> Path:
-    """A fresh venv with the bundle installed offline; its bin/ folder."""
+    """A fresh venv with the bundle installed offline as install-service.ps1 does it; its bin/ folder."""
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     bin_dir = venv / "bin"
     done = subprocess.run(
         [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(bundle.wheels),
-         "-r", str(bundle.root / "requirements.txt")],
+         f"roa2web[all]=={__version__}"],
         cwd=bundle.root, env=offline_pip_env(), capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     return bin_dir
@@ -52,7 +53,10 @@ def test_a_linux_bundle_installs_offline_and_serves(linux_bundle: Bundle, tmp_pa
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("ab") as handle:
-        server = subprocess.Popen([str(bin_dir / "roa2web"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # as the Windows service runs it: the bundle's hypercorn.toml, its bind overridden by --host/--port
+        server = subprocess.Popen([str(bin_dir / "roa2web"), "serve", "--config",
+                                   str(linux_bundle.root / "windows" / "hypercorn.toml"),
+                                   "--host", "127.0.0.1", "--port", str(port)],
                                   cwd=tmp_path, env=env, stdout=handle, stderr=handle)
     try:
         wait_ready(port, server, timeout_s=180)
