@@ -461,11 +461,14 @@ function New-AppVenv {
         [Parameter(Mandatory = $true)][string]$Python,
         [Parameter(Mandatory = $true)][string]$InstallDir,
         [Parameter(Mandatory = $true)][string]$Version,
-        [Parameter(Mandatory = $true)][string]$Extras,
+        [Parameter(Mandatory = $true)][AllowEmptyString()][string]$Extras,
         [string]$BundleRoot
     )
     $venv = Join-Path $InstallDir ('venv-' + $Version)
-    $requirement = 'roa2web[' + $Extras + ']==' + $Version
+    $requirement = 'roa2web==' + $Version
+    if ($Extras) {
+        $requirement = 'roa2web[' + $Extras + ']==' + $Version
+    }
     if (-not $PSCmdlet.ShouldProcess($venv, 'Create a venv and pip install ' + $requirement)) {
         return $venv
     }

@@ -61,6 +61,9 @@ if ($Bundle) {
     if ($opened) {
         $bundleRoot = $opened.Root
         $Version = $opened.Version
+        if (-not $PSBoundParameters.ContainsKey('Extras')) {
+            $Extras = $opened.Extras -join ','  # what the bundle was built with (none: the base install)
+        }
         foreach ($extra in $Extras.Split(',')) {
             $name = $extra.Trim()
             if ($name -and $opened.Extras -notcontains $name -and $opened.Extras -notcontains 'all') {

@@ -124,9 +124,15 @@ if ($version -eq (Get-StateValue -State $state -Key 'current_version')) {
     return
 }
 Write-Step ('upgrading roa2web ' + (Get-StateValue -State $state -Key 'current_version') + ' -> ' + $version)
-$extras = [string](Get-StateValue -State $state -Key 'extras')
-if (-not $extras) {
-    $extras = 'all'
+$extras = $opened.Extras -join ','
+if ($state.ContainsKey('extras') -and $null -ne $state['extras']) {
+    $extras = [string]$state['extras']  # the extras installed so far
+}
+foreach ($extra in $extras.Split(',')) {
+    $name = $extra.Trim()
+    if ($name -and $opened.Extras -notcontains $name -and $opened.Extras -notcontains 'all') {
+        throw ('The new bundle was built without the extra "' + $name + '" that is installed now (it has: ' + ($opened.Extras -join ',') + ')')
+    }
 }
 $newVenv = New-AppVenv -Python $python -InstallDir $InstallDir -Version $version -Extras $extras -BundleRoot $opened.Root
 
