@@ -51,13 +51,33 @@ class SqliteAppDatabase(peewee_async.SqliteDatabase):
 type AppDatabase = SqliteAppDatabase | peewee_async.Psycopg3Database
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a `sqlite:///path` URL; None for any other engine.
+
+    Relative: `sqlite:///data/app.db`; absolute: `sqlite:////srv/app.db` or `sqlite:///C:/data/app.db`.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme != "sqlite":
+        return None
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        return Path(unquote(url[len("sqlite:///") :]))
+    return Path(unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path))
+
+
+def url_without_credentials(url: str) -> str:
+    """`postgresql://host:port/name` without user and password (SQLite URLs have none)."""
+    parsed = urlparse(url)
+    if parsed.username is None and parsed.password is None:
+        return url
+    netloc = (parsed.hostname or "") + (f":{parsed.port}" if parsed.port else "")
+    return parsed._replace(netloc=netloc).geturl()
+
+
 def open_database(url: str, *, pool_size: int = 8) -> AppDatabase:
     """A database for `sqlite:///path/to/file.db` or `postgresql://user@host:port/name`."""
     parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = Path(unquote(parsed.path[1:] if parsed.path.startswith("//") else parsed.path))
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            path = Path(unquote(url[len("sqlite:///") :]))
+    path = sqlite_file(url)
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteAppDatabase(str(path), pool_params={"size": pool_size, "timeout": 30})
     if parsed.scheme in {"postgresql", "postgres"}:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from peewee_async.databases import fetchall
 
-from roa2web.appdb.database import AppDatabase, transaction_lock, write_transaction
+from roa2web.appdb.database import AppDatabase, SqliteAppDatabase, transaction_lock, write_transaction
 
 SCHEMA_LOCK = "roa2web schema"  # every process that changes the schema holds it
 
@@ -49,6 +49,23 @@ async def _read_version(db: AppDatabase, component: str) -> int:
         fetch_results=fetchall,
     )
     return int(rows[0][0] or 0) if rows else 0
+
+
+async def applied_versions(db: AppDatabase) -> dict[str, set[int]]:
+    """Every component's applied versions, read only (empty when no migration ever ran on `db`)."""
+    tables = (
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'"
+        if isinstance(db, SqliteAppDatabase)
+        else "SELECT table_name FROM information_schema.tables WHERE table_name = 'schema_versions' "
+        "AND table_schema = current_schema()"
+    )
+    if not await db.aio_execute_sql(tables, fetch_results=fetchall):
+        return {}
+    applied: dict[str, set[int]] = {}
+    for component, version in await db.aio_execute_sql("SELECT component, version FROM schema_versions",
+                                                       fetch_results=fetchall):
+        applied.setdefault(str(component), set()).add(int(version))
+    return applied
 
 
 async def current_version(db: AppDatabase, component: str) -> int:

@@ -27,6 +27,11 @@ class DatabasePart:
         """Migrations of `component` to apply at startup."""
         self._components.append((component, migrations))
 
+    @property
+    def components(self) -> tuple[tuple[str, Sequence[Migration]], ...]:
+        """Each registered component with its migrations, in registration order."""
+        return tuple(self._components)
+
     async def start(self) -> None:
         """Connect and bring every component's schema up to date (DatabaseUnreachable when the server is not there)."""
         await ensure_reachable(self.db)
