@@ -11,6 +11,8 @@ from typing import Any
 from hypercorn.asyncio import serve
 
 from roa2web.aio import run_async
+from roa2web.backup.in_use import running_on
+from roa2web.backup.schedule import install_daily_backup
 from roa2web.jobs.instances import join
 from roa2web.server_config import ACCESS_LOG_FORMAT, HypercornFile, hypercorn_config
 from roa2web.settings import Settings
@@ -46,10 +48,16 @@ async def _freeze_startup_heap() -> None:
 
 
 async def _serve(settings: Settings, file: HypercornFile | None = None) -> None:
+    with running_on(settings.data_dir):  # DataDirInUse while a restore works on it; tells a restore we run
+        await _serve_on_data_dir(settings, file)
+
+
+async def _serve_on_data_dir(settings: Settings, file: HypercornFile | None) -> None:
     from roa2web.app import create_app
 
     member = await join(settings, "serve")  # raises InstanceRefused before anything starts
     app = create_app(settings)
+    install_daily_backup(app.extensions["roa2web"])
     instances = app.extensions["roa2web"].services.instances
     if instances is not None:
         instances.adopt(member)
@@ -64,9 +72,11 @@ async def _serve(settings: Settings, file: HypercornFile | None = None) -> None:
 
 
 def run_server(settings: Settings, file: HypercornFile | None = None) -> None:
-    """Serve until a shutdown signal; `InstanceRefused` when the Redis queue is shared with another app database.
+    """Serve until a shutdown signal.
 
-    `file`: a checked Hypercorn TOML file (`--config`), with `settings` from `resolve_bind`.
+    `InstanceRefused` when the Redis queue is shared with another app database; `DataDirInUse` while a
+    restore works on DATA_DIR. `file`: a checked Hypercorn TOML file (`--config`), with `settings` from
+    `resolve_bind`.
     """
     run_async(_serve(settings, file))  # the selector loop on Windows: psycopg's async mode refuses the Proactor loop
 

@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     queue_handler_modules: CsvList = []  # extra modules that register job handlers (plug-ins)
     export_ttl_hours: int = Field(24, ge=1)
 
+    # --- backup (`roa2web backup`, and the daily one the server and `roa2web worker` run)
+    backup_dir: Path | None = None  # where archives go (outside DATA_DIR and FILES_DIR); unset: no daily backup
+    backup_keep: int = Field(14, ge=1)  # the daily backup keeps the newest this many archives in BACKUP_DIR
+    backup_hour: int = Field(2, ge=0, le=23)  # the hour (server's local time) from which the day's backup is due
+
     # --- exchange rates (the 100 EUR limit of receipts)
     bnr_rates_enabled: bool = True  # false (or an empty BNR_RATES_URL): no fetch; `roa2web rates import` instead
     bnr_rates_url: str = "https://www.bnr.ro/nbrfxrates.xml"

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from roa2web.aio import run_async
 from roa2web.auth.secret import configured_secret, is_loopback, refusal
+from roa2web.backup.schedule import describe as backup_line
 from roa2web.cli.check_chats import smtp_line, telegram_lines
 from roa2web.jobs.part import EXTERNAL_CONSUMER
 from roa2web.runtime import Runtime
@@ -166,6 +167,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
         print("SKIP the parts: they would create their files in a data dir that is not there")
         return 1
     status, message = files_line(settings)
+    print(f"{_MARK[status]} {message}")
+    failed = failed or status == "down"
+    status, message = backup_line(settings)
     print(f"{_MARK[status]} {message}")
     failed = failed or status == "down"
     for status, name, detail in run_async(_check_parts(settings, args.timeout)):

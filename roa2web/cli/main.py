@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "roa2web.cli.users",
     "roa2web.cli.check",
     "roa2web.cli.db",
+    "roa2web.cli.backup",
     "roa2web.cli.worker",
     "roa2web.cli.queue",
     "roa2web.cli.cache",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from roa2web.auth.secret import configured_secret, refusal
+from roa2web.backup.in_use import DataDirInUse
 from roa2web.jobs.instances import InstanceRefused
 from roa2web.logs import configure_logging
 from roa2web.server import run_server, run_with_reload
@@ -41,7 +42,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return run_with_reload(settings, file)
     try:
         run_server(settings, file)
-    except InstanceRefused as exc:
+    except (InstanceRefused, DataDirInUse) as exc:
         print(f"roa2web serve: refusing to start: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -17,6 +17,8 @@ import sys
 from typing import Any
 
 from roa2web.aio import run_async
+from roa2web.backup.in_use import DataDirInUse, running_on
+from roa2web.backup.schedule import install_daily_backup
 from roa2web.jobs.instances import InstanceRefused, join
 from roa2web.logs import configure_logging
 from roa2web.settings import Settings
@@ -42,10 +44,16 @@ def _install_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> No
 
 async def run_worker(settings: Settings) -> int:
     """Start every service with an in-process consumer, wait for a stop signal, stop gracefully."""
+    with running_on(settings.data_dir):  # DataDirInUse while a restore works on it; tells a restore we run
+        return await _run_worker_on_data_dir(settings)
+
+
+async def _run_worker_on_data_dir(settings: Settings) -> int:
     from roa2web.app import build_runtime
 
     member = await join(settings, "worker")  # raises InstanceRefused before anything starts
     runtime = build_runtime(settings)
+    install_daily_backup(runtime)
     if runtime.services.instances is not None:
         runtime.services.instances.adopt(member)
     stop = asyncio.Event()
@@ -76,7 +84,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log_level, settings.log_format, settings.log_file)
     try:
         return run_async(run_worker(settings))
-    except InstanceRefused as exc:
+    except (InstanceRefused, DataDirInUse) as exc:
         print(f"roa2web worker: refusing to start: {exc}", file=sys.stderr)
         return 2
 
