@@ -24,6 +24,7 @@ import pytest
 from quart import Quart
 
 from roa2web.app import create_app
+from roa2web.appdb.database import url_without_credentials
 from roa2web.cli.main import main
 from roa2web.settings import load_settings
 from tests.support.cli_env import deployer_env
@@ -165,6 +166,13 @@ async def test_init_users_and_sessions(environment, initialised, capsys):
     code, out, err = await roa2web(capsys, "check", "--timeout", "10")
     assert code == 0, out + err
     assert "OK   app_db: engine=postgresql" in out and "OK   data_entry_db: engine=postgresql" in out
+    code, out, err = await roa2web(capsys, "db", "status")
+    assert code == 0, out + err
+    lines = out.splitlines()
+    assert lines[0] == f"app_db: {url_without_credentials(app_db)} (postgresql)" and "@" not in out
+    assert f"data_entry_db: {url_without_credentials(data_entry_db)} (postgresql)" in lines
+    assert any(line.startswith("  data_entry: applied 1-") and line.endswith(", up to date") for line in lines)
+    assert lines[-1] == "every database is up to date"
 
 
 def maria(url: str) -> tuple[int, bool, int]:
