@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Quart:
     if spa_root is not None:  # last: its catch-all only takes what no other route claims
         spa.install_spa(app, spa_root)
     install_body_limit(app, json_limit=settings.max_json_body_bytes, upload_limit=settings.max_content_length,
-                       security=security)
+                       security=security, trusted_proxies=settings.trusted_proxies)
 
     app.before_serving(runtime.start)
     app.after_serving(runtime.stop)

@@ -37,6 +37,7 @@ from werkzeug.exceptions import HTTPException
 
 from roa2web.logs import request_id_var
 from roa2web.problems import PROBLEM_JSON, PayloadTooLarge, problem_document
+from roa2web.web.proxies import Network, over_https, trusted_networks
 from roa2web.web.request_context import request_id_for
 from roa2web.web.security import SecurityHeaders
 
@@ -132,11 +133,13 @@ class _CountedReceive:
 class BodyLimit:
     """ASGI middleware: refuse with a 413 problem any body larger than its route's limit, reading no further."""
 
-    def __init__(self, app: ASGIFramework, limits: RouteBodyLimits, security: SecurityHeaders) -> None:
-        """Wrap `app` (the Quart app's `asgi_app`); responses it makes get `security`'s headers."""
+    def __init__(self, app: ASGIFramework, limits: RouteBodyLimits, security: SecurityHeaders,
+                 trusted: list[Network]) -> None:
+        """Wrap `app` (the Quart app's `asgi_app`); its own 413s get `security`'s headers (HSTS by `trusted`)."""
         self.app = app
         self.limits = limits
         self.security = security
+        self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         """Pass the request through, counting its body; answer 413 when it is too large."""
@@ -166,6 +169,7 @@ class BodyLimit:
     async def _refuse(self, scope: HTTPScope, send: ASGISendCallable, limit: int) -> None:
         headers = {name.decode("latin1").lower(): value.decode("latin1") for name, value in scope["headers"]}
         request_id = request_id_for(headers.get("x-request-id"))
+        https = over_https(scope["scheme"], _peer(scope), headers.get("x-forwarded-proto"), self.trusted)
         body = orjson.dumps(problem_document(
             kind=PayloadTooLarge.kind, title=PayloadTooLarge.title, status=PayloadTooLarge.status,
             detail=f"Corpul cererii depășește limita de {_size(limit)} pentru această adresă; cererea nu a "
@@ -175,7 +179,7 @@ class BodyLimit:
         response_headers = [
             ("content-type", PROBLEM_JSON), ("content-length", str(len(body))), ("connection", "close"),
             ("x-request-id", request_id),
-            *self.security.headers_for(scope["path"], scope["method"], headers.get("origin")),
+            *self.security.headers_for(scope["path"], scope["method"], headers.get("origin"), https),
         ]
         token = request_id_var.set(request_id)  # this warning and the server's access line carry the id
         try:
@@ -188,6 +192,12 @@ class BodyLimit:
             await send({"type": "http.response.body", "body": body, "more_body": False})
         finally:
             request_id_var.reset(token)
+
+
+def _peer(scope: HTTPScope) -> str | None:
+    """The address of the connection's other end (a proxy or the client)."""
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def _declared_length(scope: HTTPScope) -> int | None:
@@ -208,8 +218,9 @@ def _size(limit: int) -> str:
     return f"{max(1, limit // 1024)} kB"
 
 
-def install_body_limit(app: Quart, *, json_limit: int, upload_limit: int, security: SecurityHeaders) -> None:
+def install_body_limit(app: Quart, *, json_limit: int, upload_limit: int, security: SecurityHeaders,
+                       trusted_proxies: list[str]) -> None:
     """Wrap `app.asgi_app` in `BodyLimit` (Quart's place for ASGI middleware; the test client goes through it)."""
     limits = RouteBodyLimits(app, json=json_limit, upload=upload_limit)
-    app.asgi_app = BodyLimit(app.asgi_app, limits, security)  # type: ignore[method-assign]
+    app.asgi_app = BodyLimit(app.asgi_app, limits, security, trusted_networks(trusted_proxies))  # type: ignore[method-assign]
 

@@ -1,6 +1,6 @@
 """Request ids, the client's address and the headers every response gets, as plain Quart hooks.
 
-X-Forwarded-For is believed only from our proxies.
+X-Forwarded-For and X-Forwarded-Proto are believed only from our proxies (`proxies`).
 
 The first before-request hook of the app settles the request id (the client's X-Request-ID when a
 short safe token, else a new one) and the client address into context variables, where the log
@@ -13,46 +13,18 @@ shared caches (`caching.never_public`).
 from __future__ import annotations
 
 import contextvars
-import ipaddress
 import re
 import secrets
-from collections.abc import Iterable
 
 from quart import Quart, Response, request
 
 from roa2web.logs import request_id_var
 from roa2web.web.caching import never_public
+from roa2web.web.proxies import client_ip, over_https, trusted_networks
 from roa2web.web.security import SecurityHeaders
-
-type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 client_ip_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_ip", default="unknown")
-
-
-def trusted_networks(entries: Iterable[str]) -> list[Network]:
-    """TRUSTED_PROXIES as networks (a bare address is a one-address network)."""
-    return [ipaddress.ip_network(entry, strict=False) for entry in entries]
-
-
-def client_ip(peer: str | None, forwarded_for: str | None, trusted: list[Network]) -> str:
-    """The client's address: walk X-Forwarded-For from the right while hops are trusted proxies."""
-
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in trusted)
-
-    current = peer or "unknown"
-    if not forwarded_for or not is_trusted(current):
-        return current
-    for hop in reversed([part.strip() for part in forwarded_for.split(",") if part.strip()]):
-        current = hop
-        if not is_trusted(hop):
-            break
-    return current
 
 
 def new_request_id() -> str:
@@ -87,7 +59,8 @@ def install_request_context(app: Quart, trusted_proxies: list[str], security: Se
 
     @app.after_request
     async def tag_response(response: Response) -> Response:
-        for name, value in security.headers_for(request.path, request.method, request.headers.get("Origin")):
+        https = over_https(request.scheme, request.remote_addr, request.headers.get("X-Forwarded-Proto"), trusted)
+        for name, value in security.headers_for(request.path, request.method, request.headers.get("Origin"), https):
             response.headers.setdefault(name, value)
         response.headers["X-Request-ID"] = request_id_var.get()
         return never_public(request.path, response)

@@ -1,4 +1,4 @@
-"""Client addresses: X-Forwarded-For is believed only from trusted proxies."""
+"""Client addresses and scheme: X-Forwarded-For and X-Forwarded-Proto are believed only from trusted proxies."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import ipaddress
 
 import pytest
 
-from roa2web.web.request_context import client_ip
+from roa2web.web.proxies import client_ip, hop_address, over_https
 
 TRUSTED = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8")]
+FROM_PROXY = {"client": ("127.0.0.1", 1234)}
+FROM_STRANGER = {"client": ("198.51.100.9", 1234)}
 
 
 @pytest.mark.parametrize(
@@ -20,10 +22,49 @@ TRUSTED = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/
         ("127.0.0.1", "198.51.100.7, 10.1.1.1", "198.51.100.7"),  # chain of trusted proxies
         ("127.0.0.1", None, "127.0.0.1"),
         ("127.0.0.1", "not-an-ip", "not-an-ip"),
+        ("127.0.0.1", "198.51.100.7:51234", "198.51.100.7"),  # ARR's default adds the client's TCP port
+        ("127.0.0.1", "[2001:db8::7]:51234", "2001:db8::7"),
+        ("127.0.0.1", "1.2.3.4, 198.51.100.7:51234, 10.1.1.1:80", "198.51.100.7"),
     ],
 )
 def test_client_ip(peer, forwarded, expected):
     assert client_ip(peer, forwarded, TRUSTED) == expected
+
+
+@pytest.mark.parametrize(("hop", "address"), [("203.0.113.5", "203.0.113.5"), ("203.0.113.5:443", "203.0.113.5"),
+                                              ("[::1]", "::1"), ("[::1]:80", "::1"), ("2001:db8::1", "2001:db8::1")])
+def test_a_hop_loses_its_port_and_brackets(hop, address):
+    assert hop_address(hop) == address
+
+
+def test_https_is_our_own_tls_or_a_trusted_proxys_word():
+    assert over_https("https", "198.51.100.9", None, TRUSTED)
+    assert over_https("http", "127.0.0.1", "https", TRUSTED)
+    assert over_https("http", "127.0.0.1", "http, https", TRUSTED)  # the nearest proxy's value
+    assert not over_https("http", "127.0.0.1", "http", TRUSTED)
+    assert not over_https("http", "127.0.0.1", None, TRUSTED)
+    assert not over_https("http", "198.51.100.9", "https", TRUSTED)  # anyone may send the header
+    assert not over_https("http", None, "https", TRUSTED)
+
+
+async def test_hsts_only_in_production_and_only_over_https(settings_factory):
+    from roa2web.app import create_app
+
+    for env, secret in (("production", "p" * 40), ("development", None)):
+        app = create_app(settings_factory(env=env, jwt_secret_key=secret))
+        async with app.test_app():
+            client = app.test_client()
+            https = await client.get("/health", headers={"X-Forwarded-Proto": "https"}, scope_base=FROM_PROXY)
+            plain = await client.get("/health", scope_base=FROM_PROXY)
+            forged = await client.get("/health", headers={"X-Forwarded-Proto": "https"}, scope_base=FROM_STRANGER)
+            refused = await client.post("/api/auth/login", data=b"x" * 300_000, scope_base=FROM_PROXY,
+                                        headers={"Content-Type": "application/json", "X-Forwarded-Proto": "https"})
+            assert refused.status_code == 413  # the body limit's own answer
+            expected = ["max-age=31536000; includeSubDomains"] if env == "production" else []
+            assert https.headers.getlist("Strict-Transport-Security") == expected
+            assert refused.headers.getlist("Strict-Transport-Security") == expected
+            assert "Strict-Transport-Security" not in plain.headers
+            assert "Strict-Transport-Security" not in forged.headers
 
 
 async def test_security_headers_and_cors(settings_factory):
@@ -36,7 +77,8 @@ async def test_security_headers_and_cors(settings_factory):
     )
     async with app.test_app():
         client = app.test_client()
-        response = await client.get("/health", headers={"Origin": "https://spa.example"})
+        response = await client.get("/health", headers={"Origin": "https://spa.example", "X-Forwarded-Proto": "https"},
+                                    scope_base=FROM_PROXY)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
