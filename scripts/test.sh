@@ -19,6 +19,17 @@ if [ ! -x /usr/bin/chromium ]; then
   install_chromium || { apt-get update -q && install_chromium; } || {
     echo "scripts/test.sh: apt-get could not install chromium (run as root, or install it first)" >&2; exit 1; }
 fi
+# The IIS stand-in test (tests/deploy/test_nginx_front.py) runs Debian's nginx as its own child process, on its
+# own ports and prefix; here it must run, never skip. A system nginx the package may start is left alone.
+if [ ! -x /usr/sbin/nginx ]; then
+  command -v apt-get >/dev/null || {
+    echo "scripts/test.sh: /usr/sbin/nginx is missing and there is no apt-get to install it;" \
+         "install Debian's nginx package (the IIS stand-in test needs it)" >&2; exit 1; }
+  echo "== installing nginx (apt-get) for the IIS stand-in test"
+  install_nginx() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
+  install_nginx || { apt-get update -q && install_nginx; } || {
+    echo "scripts/test.sh: apt-get could not install nginx (run as root, or install it first)" >&2; exit 1; }
+fi
 # The web app is built and checked (scripts/build_spa.sh --check) before pytest: Node.js >= 20.19 and npm.
 if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   echo "== installing nodejs and npm (apt-get) for the web app"

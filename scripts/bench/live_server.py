@@ -78,10 +78,11 @@ def roa2web(args: list[str], env: dict[str, str], stdin: str | None = None) -> s
     return done.stdout
 
 
-def install(root: Path, data_dir: Path | None = None, host: str = "127.0.0.1", **settings: str) -> Install:
-    """`roa2web init` in `data_dir` (default root/data) and the bench users; extra settings as env vars.
+def install(root: Path, data_dir: Path | None = None, host: str = "127.0.0.1", bench_users: bool = True,
+            **settings: str) -> Install:
+    """`roa2web init` in `data_dir` (default root/data) and the bench users (unless `bench_users` is False).
 
-    The server will listen on `host`, a loopback address (anything else is refused).
+    Extra settings as env vars. The server will listen on `host`, a loopback address (anything else is refused).
     """
     host = require_loopback(host)
     data_dir = data_dir or root / "data"
@@ -93,7 +94,7 @@ def install(root: Path, data_dir: Path | None = None, host: str = "127.0.0.1", *
     match = re.search(r"password: (\S+)", output)
     if match is None:
         raise SystemExit(f"`roa2web init` printed no admin password:\n{output}")
-    for name, roles in USERS.items():
+    for name, roles in USERS.items() if bench_users else ():
         role_args = [arg for role in roles for arg in ("--role", role)]
         roa2web(["users", "add", name, *role_args, "--company", "all", "--password-stdin"], env, f"{PASSWORD}\n")
     return Install(root, data_dir, env, match[1], host)
