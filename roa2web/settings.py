@@ -311,8 +311,8 @@ class Settings(BaseSettings):
         """Whether FILES_DIR is a folder of its own rather than DATA_DIR."""
         if self.files_dir is None:
             return False
-        same = os.path.normcase(os.path.abspath(self.files_dir)) == os.path.normcase(os.path.abspath(self.data_dir))
-        return not same
+        # resolved: relative, `..` and links compared by where they lead; on Windows Path compares case-blind
+        return self.files_dir.resolve() != self.data_dir.resolve()
 
 
 class EmptyDisables(PydanticBaseSettingsSource):

@@ -86,7 +86,7 @@ def spa_blueprint(root: Path) -> Blueprint:
         if refused(path):
             raise NotFound()
         target = safe_join(os.fspath(root), path)
-        if target is not None and os.path.isfile(target):
+        if target is not None and Path(target).is_file():
             cache_control = IMMUTABLE if path.startswith("assets/") else REVALIDATE
             return _with_spa_headers(await send_from_directory(root, path), cache_control)
         if looks_like_page(path):

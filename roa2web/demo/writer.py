@@ -113,7 +113,7 @@ def write_ledger(ledger: DemoLedger, path: Path) -> None:
             conn.close()
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)

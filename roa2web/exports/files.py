@@ -55,7 +55,7 @@ class ExportFiles:
             with temporary.open("rb+") as handle:
                 os.fsync(handle.fileno())
             target = directory / filename
-            os.replace(temporary, target)
+            temporary.replace(target)
         finally:
             temporary.unlink(missing_ok=True)
         return target

@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 PACKAGED = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+SYSTEM_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")  # windows-safe: Debian's fonts, tried only if present
 _CANDIDATES: tuple[tuple[str, str], ...] = (
     (str(PACKAGED / "DejaVuSansCondensed.ttf"), str(PACKAGED / "DejaVuSansCondensed-Bold.ttf")),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf",
-     "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"),
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    (str(SYSTEM_DEJAVU / "DejaVuSansCondensed.ttf"), str(SYSTEM_DEJAVU / "DejaVuSansCondensed-Bold.ttf")),
+    (str(SYSTEM_DEJAVU / "DejaVuSans.ttf"), str(SYSTEM_DEJAVU / "DejaVuSans-Bold.ttf")),
     (os.path.expandvars(r"%WINDIR%\Fonts\arial.ttf"), os.path.expandvars(r"%WINDIR%\Fonts\arialbd.ttf")),
     (r"C:\Windows\Fonts\arial.ttf", r"C:\Windows\Fonts\arialbd.ttf"),
 )

@@ -47,7 +47,7 @@ class ReplayEngine:
 def reset_peak_rss() -> bool:
     """Reset the kernel's peak-RSS mark (Linux only), so the peak excludes generating the test images."""
     try:
-        Path("/proc/self/clear_refs").write_text("5")
+        Path("/proc/self/clear_refs").write_text("5")  # windows-safe: Linux's reset, OSError elsewhere
     except OSError:
         return False
     return True
@@ -55,7 +55,7 @@ def reset_peak_rss() -> bool:
 
 def peak_rss_mb() -> float:
     """Peak resident memory of this process (since the last reset, on Linux), in MB."""
-    status = Path("/proc/self/status")
+    status = Path("/proc/self/status")  # windows-safe: Linux's peak, psutil's peak_wset elsewhere
     if status.exists():
         for row in status.read_text().splitlines():
             if row.startswith("VmHWM:"):

@@ -9,7 +9,6 @@ otherwise): both stamps here are the export's own moment, the time it was starte
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -39,8 +38,8 @@ class _OneTimeZip(zipfile.ZipFile):
     def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
               compresslevel: int | None = None) -> None:
         """Copy a file (a write-only worksheet openpyxl spooled to disk) in as an entry stamped with the one time."""
-        info = self._entry(str(arcname or os.path.basename(filename)))
-        with open(filename, "rb") as source, self.open(info, "w") as target:
+        info = self._entry(str(arcname or Path(filename).name))
+        with Path(filename).open("rb") as source, self.open(info, "w") as target:
             shutil.copyfileobj(source, target, 1024 * 1024)
 
 
