@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import signal
-from typing import Any
 
 from hypercorn.asyncio import serve
 
@@ -16,24 +14,10 @@ from roa2web.backup.schedule import install_daily_backup
 from roa2web.jobs.instances import join
 from roa2web.server_config import ACCESS_LOG_FORMAT, HypercornFile, hypercorn_config
 from roa2web.settings import Settings
+from roa2web.stop_signals import ShutdownRequest
 
 __all__ = ["ACCESS_LOG_FORMAT", "hypercorn_config", "run_server", "run_with_reload"]
 log = logging.getLogger("roa2web.server")
-
-
-def _install_shutdown_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
-    """SIGINT/SIGTERM (and CTRL_BREAK on Windows) ask for a graceful stop.
-
-    `signal.signal` rather than `loop.add_signal_handler`, which Windows lacks.
-    """
-
-    def request_stop(signum: int, _frame: Any) -> None:
-        log.info("signal %s received: shutting down gracefully", signal.Signals(signum).name)
-        loop.call_soon_threadsafe(stop.set)
-
-    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), request_stop)
 
 
 async def _freeze_startup_heap() -> None:
@@ -62,12 +46,12 @@ async def _serve_on_data_dir(settings: Settings, file: HypercornFile | None) -> 
     if instances is not None:
         instances.adopt(member)
     app.before_serving(_freeze_startup_heap)  # after the runtime's own startup, registered by create_app
-    stop = asyncio.Event()
-    _install_shutdown_signals(asyncio.get_running_loop(), stop)
+    shutdown = ShutdownRequest(asyncio.get_running_loop())
+    shutdown.install()
     config = hypercorn_config(settings, file)
     log.info("serving on http://%s (env=%s%s)", config.bind[0], settings.env,
              f", config={file.path}" if file is not None else "")
-    await serve(app, config, shutdown_trigger=stop.wait)
+    await serve(app, config, shutdown_trigger=shutdown.wait)
     log.info("stopped")
 
 
