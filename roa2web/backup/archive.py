@@ -166,7 +166,7 @@ def create_backup(settings: Settings, to_dir: Path, *, now: dt.datetime | None =
                 not_included=list(places.elsewhere.values()),
             )
             archive.writestr(MANIFEST_NAME, manifest.to_json(), compress_type=zipfile.ZIP_DEFLATED)
-        os.replace(partial, final)
+        partial.replace(final)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
