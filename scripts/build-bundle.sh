@@ -85,6 +85,18 @@ git ls-files -z --cached --others --exclude-standard \
 WHEEL=$(ls "$WORK"/wheels/roa2web-*.whl)
 VERSION=$(basename "$WHEEL" | cut -d- -f2)
 echo "$(basename "$WHEEL")"
+"$TOOLS/bin/python" - "$WHEEL" "$EXTRAS" <<'PY'
+import sys
+from pathlib import Path
+
+sys.path.insert(0, "scripts/bundle")
+from completeness import read_wheel
+
+known = read_wheel(Path(sys.argv[1])).extras
+unknown = sorted({extra.strip() for extra in sys.argv[2].split(",") if extra.strip()} - known)
+if unknown:
+    sys.exit(f"--extras: roa2web has no extra {', '.join(unknown)} (it has {', '.join(sorted(known))})")
+PY
 
 echo "== resolve roa2web[$EXTRAS] for $PLATFORM, CPython 3.13 (uv pip compile)"
 if [ "$PLATFORM" = win_amd64 ]; then
