@@ -214,7 +214,9 @@ def test_the_login_limit_counts_the_forwarded_client_only_behind_a_trusted_proxy
     assert trusted.login("nobody-5", WRONG_PASSWORD, "127.0.0.2", forged).status == 429
     assert trusted.login("nobody-6", WRONG_PASSWORD, "127.0.0.3", forged).status == 401  # its own bucket
 
-    untrusted = sites["untrusted"]  # every client is the proxy's 127.0.0.1 to it: one bucket for all
-    first = [untrusted.login(f"nobody-{i}", WRONG_PASSWORD, "127.0.0.2").status for i in range(5)]
+    # Every client is the proxy's 127.0.0.1 to a service that does not trust it: one bucket for all, whatever
+    # X-Forwarded-For says (here each client forges another address).
+    untrusted = sites["untrusted"]
+    first = [untrusted.login(f"nobody-{i}", WRONG_PASSWORD, "127.0.0.2", "203.0.113.7").status for i in range(5)]
     assert first == [401] * 5
-    assert untrusted.login("nobody-6", WRONG_PASSWORD, "127.0.0.3").status == 429
+    assert untrusted.login("nobody-6", WRONG_PASSWORD, "127.0.0.3", "198.51.100.1").status == 429

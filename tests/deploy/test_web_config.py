@@ -102,4 +102,7 @@ def test_every_build_carries_web_config():
         if os.environ.get("ROA2WEB_REQUIRE_BROWSER"):
             pytest.fail(message + " (ROA2WEB_REQUIRE_BROWSER is set)", pytrace=False)
         pytest.skip(message)
-    assert (DIST / "web.config").read_bytes() == WEB_CONFIG.read_bytes()
+    built = DIST / "web.config"
+    assert built.is_file() and built.read_bytes() == WEB_CONFIG.read_bytes(), (
+        f"{built} is missing or differs from {WEB_CONFIG}: the build is older than web.config; "
+        "run bash scripts/build_spa.sh")
