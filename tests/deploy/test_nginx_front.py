@@ -220,3 +220,33 @@ def test_the_login_limit_counts_the_forwarded_client_only_behind_a_trusted_proxy
     first = [untrusted.login(f"nobody-{i}", WRONG_PASSWORD, "127.0.0.2", "203.0.113.7").status for i in range(5)]
     assert first == [401] * 5
     assert untrusted.login("nobody-6", WRONG_PASSWORD, "127.0.0.3", "198.51.100.1").status == 429
+
+
+
+def upload(port: int, size: int, token: str | None = None) -> Reply:
+    """POST a `size`-byte multipart body to an upload route; with `token` the body, else the headers alone."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.putrequest("POST", "/api/data-entry/receipts/r-1/attachments")
+        connection.putheader("Content-Type", "multipart/form-data; boundary=x")
+        connection.putheader("Content-Length", str(size))
+        if token:
+            connection.putheader("Authorization", f"Bearer {token}")
+        connection.endheaders()
+        chunk = b"\0" * (1024 * 1024)
+        for start in range(0, size if token else 0, len(chunk)):
+            connection.send(chunk[:size - start])
+        response = connection.getresponse()
+        return Reply(response.status, response.headers, response.read())
+    finally:
+        connection.close()
+
+
+def test_uploads_up_to_the_services_limit_reach_it_and_larger_ones_stop_at_the_front(sites: dict[str, Site]):
+    site = sites["trusted"]
+    token = json.loads(site.login("admin", site.admin_password).body)["access_token"]
+    limit = 20 * 1024 * 1024  # MAX_CONTENT_LENGTH's default, and web.config's maxAllowedContentLength
+    at_limit = upload(site.front.http_port, limit, token)  # read whole by the service: not a form it can use
+    assert at_limit.status == 400 and at_limit.all("X-Request-ID"), at_limit.body
+    over = upload(site.front.http_port, limit + 1)  # refused by the front before a byte reaches the service
+    assert over.status == 413 and not over.all("X-Request-ID")
