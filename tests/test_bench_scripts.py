@@ -1,4 +1,5 @@
-"""scripts/bench/load.py, chaos.py and export_xlsx.py keep working: run short, their JSON figures read back.
+"""scripts/bench/load.py, chaos.py, export_xlsx.py and backup_restore.py keep working: run short, their JSON
+figures read back.
 
 Not a benchmark: nothing here depends on the machine's speed, only on what the scripts found.
 """
@@ -78,3 +79,11 @@ def test_export_bench_runs_every_writer_side_by_side(tmp_path: Path):
     assert cases["4 x xlsx at once (threads)"]["copies"] == 4
     assert cases["pdf"]["rows"] < cases["csv"]["rows"] and cases["csv"]["rows"] >= 2000
     assert {"xlsx_seconds_ok", "xlsx_rss_ok", "four_rss_ok", "fastest_xlsx_writer"} <= set(result)
+
+
+@pytest.mark.timeout(900)
+def test_backup_restore_bench_restores_what_it_archived(tmp_path: Path):
+    result = run_script("backup_restore.py", ["--receipts", "2", "--runs", "1"], tmp_path / "backup.json")
+    assert result["archive_files"] == 7 + 2  # 5 databases, jwt-secret and the export; the 2 photos
+    assert result["archive_mb"] > 0 and result["backup_s"]["runs"] and result["restore_s"]["runs"]
+    assert result["restored_integrity"] == "ok"
