@@ -15,13 +15,6 @@ import pytest
 from roa2web.cli.main import build_parser
 from tests.windows.powershell_ast import array_values, commands, parse_file, script_paths, text, where
 
-# Commands whose CLI part is built by another helper of issue 13 and not yet on main: skipped, with why,
-# only while `roa2web` does not know them.
-PENDING: dict[str, str] = {
-    "backup": "`roa2web backup --to DIR` is helper backup's, not yet landed",
-    "restore": "`roa2web restore ARCHIVE --data-dir D` is helper backup's, not yet landed",
-    "db status": "`roa2web db status` is helper backup's, not yet landed",
-}
 EXPECTED = {"init", "check", "backup", "restore", "db upgrade", "serve"}
 
 
@@ -59,9 +52,6 @@ def test_command_line_parses(where_: str, arguments: list[str]):
         with contextlib.redirect_stderr(errors):
             parsed = build_parser().parse_args(arguments)
     except SystemExit:
-        reason = PENDING.get(_key(arguments))
-        if reason:
-            pytest.skip(f"{reason}: {errors.getvalue().strip().splitlines()[-1]}")
         raise AssertionError(f"{where_}: roa2web {' '.join(arguments)} does not parse: {errors.getvalue()}") from None
     assert callable(getattr(parsed, "handler", None)), f"{where_}: {arguments} names no command"
 

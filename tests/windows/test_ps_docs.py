@@ -16,7 +16,6 @@ import pytest
 
 from roa2web.cli.main import build_parser
 from tests.windows.powershell_ast import SCRIPTS_DIR, parse_file, text, walk
-from tests.windows.test_ps_cli_commands import PENDING
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "deployment-windows.md"
 COMMON_PARAMETERS = {"whatif", "confirm", "verbose", "debug", "erroraction"}
@@ -49,10 +48,6 @@ def test_documented_command_parses(arguments: list[str]):
         with contextlib.redirect_stderr(errors):
             parsed = build_parser().parse_args(arguments)
     except SystemExit:
-        key = " ".join(arguments[:2]) if arguments[0] == "db" else arguments[0]
-        reason = PENDING.get(key)
-        if reason:
-            pytest.skip(reason)
         raise AssertionError(f"roa2web {' '.join(arguments)}: {errors.getvalue()}") from None
     assert callable(getattr(parsed, "handler", None))
 
