@@ -499,8 +499,12 @@ function Copy-Spa {
         throw ('The bundle has no built web app (' + $spa + '\index.html)')
     }
     if ($PSCmdlet.ShouldProcess($SiteDir, 'Copy the web app from ' + $spa)) {
-        New-Item -ItemType Directory -Path $SiteDir -Force | Out-Null
-        Copy-Item -Path (Join-Path $spa '*') -Destination $SiteDir -Recurse -Force
+        # robocopy merges into an existing folder (Copy-Item -Recurse may nest it instead); the old
+        # hashed assets stay for browsers still holding the previous index.html. Exit codes below 8 are success.
+        $copy = Invoke-Native -FilePath 'robocopy.exe' -ArgumentList @($spa, $SiteDir, '/E', '/R:2', '/W:1', '/NP', '/NFL', '/NDL', '/NJH', '/NJS')
+        if ($copy.ExitCode -ge 8) {
+            throw ('robocopy of the web app to ' + $SiteDir + ' failed (exit code ' + $copy.ExitCode + '):' + [Environment]::NewLine + ($copy.Output -join [Environment]::NewLine))
+        }
         Write-Step ('copied the web app (index.html, assets, web.config) to ' + $SiteDir)
     }
 }
