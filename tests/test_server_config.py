@@ -159,3 +159,15 @@ def test_a_lifespan_shutdown_shorter_than_the_queues_is_refused(settings_factory
     with pytest.raises(ServerConfigError, match=r"must exceed QUEUE_SHUTDOWN_TIMEOUT_S \(30 s\).*e\.g\. 45"):
         config_for(settings_factory(), file)
     assert config_for(settings_factory(queue_shutdown_timeout_s=20), file).shutdown_timeout == 30
+
+
+def test_a_file_binding_every_interface_needs_a_real_jwt_secret(settings_factory: Callable[..., Settings],
+                                                                 tmp_path: Path):
+    """The loopback rule of the JWT secret reads the bind from the settings: the file's must reach them."""
+    from roa2web.auth.secret import configured_secret, refusal
+
+    settings = settings_factory(env="development")
+    assert refusal(configured_secret(settings), settings) is None  # loopback, no secret: allowed
+    exposed = resolve_bind(settings, read_hypercorn_file(write(tmp_path, 'bind = "0.0.0.0:8000"\n')))
+    reason = refusal(configured_secret(exposed), exposed)
+    assert reason is not None and "HOST=0.0.0.0" in reason
