@@ -134,6 +134,7 @@ class Settings(BaseSettings):
     ocr_enabled: bool = True
     ocr_engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
     ocr_threads: int = Field(2, ge=1)
+    ocr_nice: int = Field(0, ge=0, le=19)  # lower the OCR threads' OS priority by this much (0: as the web's)
 
     # --- Telegram bot
     telegram_bot_token: SecretStr | None = None  # unset: no bot ("disabled" in /health)

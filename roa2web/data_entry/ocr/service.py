@@ -19,6 +19,7 @@ from roa2web.data_entry.image_limits import DEFAULT_MAX_PIXELS
 from roa2web.data_entry.ocr.engines import OCR_EXTRA_MODULES, build_engine, missing_modules
 from roa2web.data_entry.ocr.errors import ReaderUnavailable
 from roa2web.data_entry.ocr.memory import release_freed_memory
+from roa2web.data_entry.ocr.priority import lower_thread_priority
 
 if TYPE_CHECKING:
     from roa2web.data_entry.ocr.engine import OcrEngine
@@ -51,6 +52,7 @@ class OcrService:
         required_modules: Sequence[str] = OCR_EXTRA_MODULES,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         return_memory: bool = True,
+        nice: int = 0,
     ) -> None:
         """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads)).
 
@@ -58,14 +60,17 @@ class OcrService:
         is "unavailable" (the `ocr` extra is not installed) and never tries to load. `max_pixels`: larger
         images are refused from their header. `return_memory`: after each reading, hand the freed heap
         back to the system (memory.py); False only to measure what that gives (scripts/bench/ocr_memory.py).
+        `nice`: how much lower than the web's the OCR thread's OS priority is (priority.py; 0: the same).
         """
         self.engine_name = engine_name
         self.threads = threads
         self.repair = repair
         self.max_pixels = max_pixels
         self.return_memory = return_memory
+        self.nice = nice
+        self.priority_lowered: bool | None = None  # set on the OCR thread when it starts
         self._factory = engine_factory or (lambda: build_engine(engine_name, threads))
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr", initializer=self._on_thread_start)
         self._engine: OcrEngine | None = None
         self._loading: Future[None] | None = None
         self._state: State = "idle"
@@ -81,6 +86,10 @@ class OcrService:
         if self._loading is None and self._state == "idle":
             self._state = "loading"
             self._loading = self._executor.submit(self._load)
+
+    def _on_thread_start(self) -> None:
+        # before the engine loads here, so the runtime's own threads (created by this one) inherit it
+        self.priority_lowered = lower_thread_priority(self.nice)
 
     def _load(self) -> None:
         started = perf_counter()
