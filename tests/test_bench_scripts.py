@@ -1,5 +1,5 @@
-"""scripts/bench/load.py, chaos.py, export_xlsx.py and backup_restore.py keep working: run short, their JSON
-figures read back.
+"""scripts/bench/load.py, chaos.py, export_xlsx.py, backup_restore.py and ocr_mixed_load.py keep working: run
+short, their JSON figures read back.
 
 Not a benchmark: nothing here depends on the machine's speed, only on what the scripts found.
 """
@@ -87,3 +87,18 @@ def test_backup_restore_bench_restores_what_it_archived(tmp_path: Path):
     assert result["archive_files"] == 7 + 2  # 5 databases, jwt-secret and the export; the 2 photos
     assert result["archive_mb"] > 0 and result["backup_s"]["runs"] and result["restore_s"]["runs"]
     assert result["restored_integrity"] == "ok"
+
+
+@pytest.mark.timeout(900)
+def test_ocr_mixed_load_measures_each_configuration_alone_and_under_ocr(tmp_path: Path):
+    result = run_script("ocr_mixed_load.py", ["--quick", "--config", "base=", "--config", "one=OCR_THREADS=1"],
+                        tmp_path / "ocrmix.json")
+    assert set(result["configs"]) == {"base", "one"} and result["ocr_in_flight"] == 2
+    assert result["configs"]["one"]["settings"] == {"OCR_THREADS": "1"}
+    for name, config in result["configs"].items():
+        (row,) = config["rounds"]
+        for phase in ("alone", "mixed"):
+            assert row[phase]["requests"] > 0 and row[phase]["errors"] == 0 and row[phase]["not_l1"] == 0, (name, row)
+        assert row["mixed"]["ocr_errors"] == 0 and row["mixed"]["ocr_failed"] == 0, (name, row)
+        assert {"alone_p50", "alone_p99", "mixed_p50", "mixed_p99", "p99_ratio", "rate_ratio", "ocr_per_s"} <= set(
+            config["median"])
