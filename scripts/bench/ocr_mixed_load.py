@@ -144,7 +144,7 @@ class OcrLoad:
                     await asyncio.sleep(POLL_S)
                     continue
                 status_url = self.base + response.json()["status_url"]
-                while not self._stop:
+                while True:  # also after stop(): a job left running would load the next phase or server
                     body = (await self.client.get(status_url, headers=self.headers)).json()
                     if body["state"] == "running":
                         self.running.set()
@@ -160,9 +160,9 @@ class OcrLoad:
         self._tasks = [asyncio.create_task(self._uploader(index)) for index in range(OCR_IN_FLIGHT)]
 
     async def stop(self) -> None:
-        """Let the uploaders end (a photo being read is left to the server)."""
+        """Upload no more; wait until the photos in flight are read."""
         self._stop = True
-        await asyncio.gather(*self._tasks)
+        await asyncio.wait_for(asyncio.gather(*self._tasks), 300)
 
     def done_between(self, start: float, end: float) -> tuple[int, int]:
         """Photos whose job ended in [start, end): (done, failed or cancelled)."""
