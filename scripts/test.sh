@@ -9,27 +9,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_python.sh
 PY=$(find_python)
-# The browser test (marker `browser`) drives Debian's Chromium headless; here it must run, never skip.
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the suite runs for real, never skipping: Chromium (the browser tests, marker `browser`)
+# and nginx (the IIS stand-in test, tests/deploy/test_nginx_front.py, which runs it as its own child on its
+# own ports and prefix; a system nginx the package may start is left alone).
+need_debian_package() {  # need_debian_package PACKAGE PROGRAM WHAT-NEEDS-IT
+  [ -x "$2" ] && return 0
   command -v apt-get >/dev/null || {
-    echo "scripts/test.sh: /usr/bin/chromium is missing and there is no apt-get to install it;" \
-         "install Debian's chromium package (the browser test of /docs needs it)" >&2; exit 1; }
-  echo "== installing chromium (apt-get) for the browser test"
-  install_chromium() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
-  install_chromium || { apt-get update -q && install_chromium; } || {
-    echo "scripts/test.sh: apt-get could not install chromium (run as root, or install it first)" >&2; exit 1; }
-fi
-# The IIS stand-in test (tests/deploy/test_nginx_front.py) runs Debian's nginx as its own child process, on its
-# own ports and prefix; here it must run, never skip. A system nginx the package may start is left alone.
-if [ ! -x /usr/sbin/nginx ]; then
-  command -v apt-get >/dev/null || {
-    echo "scripts/test.sh: /usr/sbin/nginx is missing and there is no apt-get to install it;" \
-         "install Debian's nginx package (the IIS stand-in test needs it)" >&2; exit 1; }
-  echo "== installing nginx (apt-get) for the IIS stand-in test"
-  install_nginx() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
-  install_nginx || { apt-get update -q && install_nginx; } || {
-    echo "scripts/test.sh: apt-get could not install nginx (run as root, or install it first)" >&2; exit 1; }
-fi
+    echo "scripts/test.sh: $2 is missing and there is no apt-get to install it;" \
+         "install Debian's $1 package ($3 needs it)" >&2; exit 1; }
+  echo "== installing $1 (apt-get) for $3"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1" \
+    || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$1"; } || {
+    echo "scripts/test.sh: apt-get could not install $1 (run as root, or install it first)" >&2; exit 1; }
+}
+need_debian_package chromium /usr/bin/chromium "the browser tests"
+need_debian_package nginx /usr/sbin/nginx "the IIS stand-in test"
 # The web app is built and checked (scripts/build_spa.sh --check) before pytest: Node.js >= 20.19 and npm.
 if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   echo "== installing nodejs and npm (apt-get) for the web app"
