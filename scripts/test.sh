@@ -24,6 +24,12 @@ need_debian_package() {  # need_debian_package PACKAGE PROGRAM WHAT-NEEDS-IT
 }
 need_debian_package chromium /usr/bin/chromium "the browser tests"
 need_debian_package nginx /usr/sbin/nginx "the IIS stand-in test"
+# The varied receipt generator (tests/support/receipts/fonts.py) prints in DejaVu and Liberation fonts; a missing
+# font fails its tests by name rather than falling back (font files are not executable: test them with -f first).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need_debian_package fonts-dejavu-core \
+  /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf "the receipt generator"
+[ -f /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf ] || need_debian_package fonts-liberation \
+  /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf "the receipt generator"
 # The web app is built and checked (scripts/build_spa.sh --check) before pytest: Node.js >= 20.19 and npm.
 if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   echo "== installing nodejs and npm (apt-get) for the web app"

@@ -1,132 +1,122 @@
-"""Receipt OCR benchmark: model load time, latency per photo, peak RSS and field accuracy.
+"""Receipt OCR benchmark on the varied generator: per split (tuning, held-aside) and level (clean, degraded, hard).
 
-Run from the repository root:  python -m scripts.bench.ocr_bench [--count 50] [--threads 2]
-Accuracy is measured on generated receipts (tests/support/receipt_images.py): clean, degraded
-and hard sets, each read with and without the arithmetic repair (OCR runs once per image).
+Run from the repository root:  python -m scripts.bench.ocr_bench [--count 20] [--threads 2] [--json OUT]
+For each split and level: all-four-fields rate (supplier CIF, date, total, VAT), each field's rate, the
+wrong-but-confident rate (fields filled with confidence >= 0.9 that are wrong, over all scored fields, and
+the share of confident fields that are wrong), median / p90 seconds per photo; then the process's peak RSS.
+The seed split is tests/support/receipts/sets.py's: tune on "tuning" only, report "held_aside".
+`--classic` runs the older benchmark on the original generator (scripts/bench/ocr_bench_classic.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import hashlib
+import json
 import os
 import statistics
 import sys
-from collections import defaultdict
 from pathlib import Path
-from time import perf_counter, process_time
+from time import perf_counter
+from typing import Any
 
-import numpy as np
-import psutil
-
-from roa2web.data_entry.ocr.engine import OcrEngine, TextBox
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
-from tests.support.receipt_images import KINDS, receipt_set
-from tests.support.receipt_scoring import KEY_FIELDS, field_matches, mismatches
-
-REPORTED = (*KEY_FIELDS, "all_four", "supplier_name", "receipt_number", "time", "payment_method", "buyer_cif")
-
-
-class ReplayEngine:
-    """Runs the real engine once per distinct image and replays its boxes on the second read."""
-
-    def __init__(self, engine: OcrEngine) -> None:
-        self.engine = engine
-        self.name = engine.name
-        self._seen: dict[str, list[TextBox]] = {}
-
-    def recognize(self, image: np.ndarray) -> list[TextBox]:
-        key = hashlib.blake2b(image.tobytes(), digest_size=16).hexdigest()
-        if key not in self._seen:
-            self._seen[key] = self.engine.recognize(image)
-        return self._seen[key]
+from scripts.bench.ocr_memory_figures import peak_rss_mb, reset_peak_rss, rss_mb
+from tests.support.receipt_scoring import field_matches, mismatches
+from tests.support.receipts.scoring import SCORED_FIELDS, confident_count, confident_wrong
+from tests.support.receipts.sets import LEVELS, SPLITS, VariedSample, varied_set
 
 
-def reset_peak_rss() -> bool:
-    """Reset the kernel's peak-RSS mark (Linux only), so the peak excludes generating the test images."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # windows-safe: Linux's reset, OSError elsewhere
-    except OSError:
-        return False
-    return True
+def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors: bool) -> dict[str, Any]:
+    """Read every sample once; the group's figures."""
+    latencies: list[float] = []
+    right = dict.fromkeys(("all_four", *SCORED_FIELDS), 0)
+    confident = wrong_confident = 0
+    misses = []
+    for sample in samples:
+        began = perf_counter()
+        reading = read_receipt(sample.data, engine)
+        latencies.append(perf_counter() - began)
+        matches = field_matches(reading, sample.truth)
+        for name in right:
+            right[name] += matches[name]
+        confident += confident_count(reading)
+        wrong = confident_wrong(reading, sample.truth)
+        wrong_confident += len(wrong)
+        if not matches["all_four"] or wrong:
+            misses.append({"seed": sample.seed, "font": sample.font, "paper": sample.paper,
+                           "degradations": list(sample.degradations), "confident_wrong": wrong,
+                           "wrong": {key: [repr(read), repr(expected)]
+                                     for key, (read, expected) in mismatches(reading, sample.truth).items()}})
+            if show_errors:
+                print(f"    seed={sample.seed} {sample.font} {sample.paper} {','.join(sample.degradations)}: "
+                      f"{mismatches(reading, sample.truth)} confident-wrong={wrong}")
+    count = len(samples)
+    latencies.sort()
+    return {
+        "count": count,
+        "rates": {name: right[name] / count for name in right},
+        "wrong_confident_rate": wrong_confident / (count * len(SCORED_FIELDS)),
+        "wrong_share_of_confident": wrong_confident / confident if confident else 0.0,
+        "median_s": statistics.median(latencies),
+        "p90_s": latencies[min(count - 1, int(0.9 * count))],
+        "misses": misses,
+    }
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process (since the last reset, on Linux), in MB."""
-    status = Path("/proc/self/status")  # windows-safe: Linux's peak, psutil's peak_wset elsewhere
-    if status.exists():
-        for row in status.read_text().splitlines():
-            if row.startswith("VmHWM:"):
-                return int(row.split()[1]) / 1024
-    info = psutil.Process().memory_info()
-    return float(getattr(info, "peak_wset", info.rss)) / 2**20
-
-
-def rss_mb() -> float:
-    """Resident memory of this process now, in MB."""
-    return float(psutil.Process().memory_info().rss) / 2**20
+def print_group(split: str, level: str, figures: dict[str, Any]) -> None:
+    """One line of headline figures and one of per-field rates."""
+    rates = figures["rates"]
+    print(f"[{split} / {level}] n={figures['count']}: all four {100 * rates['all_four']:.0f}%, "
+          f"wrong-but-confident {100 * figures['wrong_confident_rate']:.1f}% of fields "
+          f"({100 * figures['wrong_share_of_confident']:.1f}% of confident ones), "
+          f"median {figures['median_s']:.2f} s, p90 {figures['p90_s']:.2f} s")
+    print("    " + "  ".join(f"{name} {100 * rates[name]:.0f}%" for name in SCORED_FIELDS))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=50, help="receipts per set")
+    parser.add_argument("--count", type=int, default=20, help="receipts per level per split")
     parser.add_argument("--threads", type=int, default=2, help="onnxruntime intra-op threads")
-    parser.add_argument("--det-side", type=int, default=960, help="detector limit side length")
-    parser.add_argument("--det-type", default="max", choices=("max", "min"))
-    parser.add_argument("--sets", default=",".join(KINDS))
-    parser.add_argument("--show-errors", action="store_true", help="print every wrong key field")
-    args = parser.parse_args(argv)
+    parser.add_argument("--splits", default=",".join(SPLITS), help="comma-separated: tuning,held_aside")
+    parser.add_argument("--levels", default=",".join(LEVELS), help="comma-separated: clean,degraded,hard")
+    parser.add_argument("--quick", action="store_true", help="one receipt per level per split (a smoke run)")
+    parser.add_argument("--json", type=Path, help="also write the figures (and every miss) to this file")
+    parser.add_argument("--show-errors", action="store_true", help="print every wrong field")
+    parser.add_argument("--classic", action="store_true", help="the older benchmark on the original generator")
+    args, rest = parser.parse_known_args(argv)
+    if args.classic:
+        from scripts.bench.ocr_bench_classic import main as classic_main
+
+        return classic_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    count = 1 if args.quick else args.count
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 2:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:2])
-
-    kinds = args.sets.split(",")
-    samples = {kind: receipt_set(kind, args.count, first_seed=10_000) for kind in kinds}
+    splits, levels = args.splits.split(","), args.levels.split(",")
+    samples = {(split, level): varied_set(split, level, count) for split in splits for level in levels}
     gc.collect()
     reset = reset_peak_rss()
     rss_before = rss_mb()
     started = perf_counter()
-    engine = ReplayEngine(RapidOcrEngine(threads=args.threads, det_limit_side_len=args.det_side,
-                                         det_limit_type=args.det_type))
+    engine = RapidOcrEngine(threads=args.threads)
     load_seconds = perf_counter() - started
-    print(f"engine rapidocr PP-OCRv6 small, threads={args.threads}, det {args.det_type} {args.det_side}; "
-          f"cores usable: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}")
-    print(f"model load + warm-up: {load_seconds:.2f} s")
-
-    photo_latencies: list[float] = []
-    for kind in kinds:
-        latencies: list[float] = []
-        cpu_seconds: list[float] = []
-        scores: dict[bool, defaultdict[str, int]] = {True: defaultdict(int), False: defaultdict(int)}
-        for sample in samples[kind]:
-            began, began_cpu = perf_counter(), process_time()
-            reading = read_receipt(sample.data, engine, repair=True)
-            latencies.append(perf_counter() - began)
-            cpu_seconds.append(process_time() - began_cpu)
-            plain = read_receipt(sample.data, engine, repair=False)
-            for repaired, result in ((True, reading), (False, plain)):
-                for name, right in field_matches(result, sample.truth).items():
-                    scores[repaired][name] += right
-            if args.show_errors and not field_matches(reading, sample.truth)["all_four"]:
-                print(f"  {kind} seed={sample.seed} {sample.truth.layout}: {mismatches(reading, sample.truth)}")
-        if kind != "clean":
-            photo_latencies += latencies
-        latencies.sort()
-        p90 = latencies[min(len(latencies) - 1, int(0.9 * len(latencies)))]
-        print(f"\n[{kind}] {len(latencies)} images: median {statistics.median(latencies):.3f} s, p90 {p90:.3f} s "
-              f"(CPU per image: median {statistics.median(cpu_seconds):.3f} s)")
-        for repaired in (False, True):
-            figures = "  ".join(f"{name} {100 * scores[repaired][name] / len(latencies):.0f}%" for name in REPORTED)
-            print(f"  {'with repair   ' if repaired else 'without repair'}: {figures}")
-    if photo_latencies:
-        photo_latencies.sort()
-        print(f"\nall photos (degraded + hard): median {statistics.median(photo_latencies):.3f} s, "
-              f"p90 {photo_latencies[int(0.9 * len(photo_latencies))]:.3f} s")
-    print(f"load average now: {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "")
+    print(f"engine rapidocr, threads={args.threads}; model load + warm-up {load_seconds:.2f} s; {count} per group")
+    groups: dict[str, dict[str, Any]] = {}
+    for (split, level), group in samples.items():
+        figures = score_group(group, engine, args.show_errors)
+        groups[f"{split}/{level}"] = figures
+        print_group(split, level, figures)
+    peak = peak_rss_mb()
     scope = "while loading and reading" if reset else "whole run, including generating the images"
-    print(f"peak RSS {scope}: {peak_rss_mb():.0f} MB (RSS before loading the engine: {rss_before:.0f} MB)")
+    print(f"peak RSS {scope}: {peak:.0f} MB (RSS before loading the engine: {rss_before:.0f} MB)")
+    if args.json:
+        result = {"count": count, "threads": args.threads, "load_s": load_seconds, "peak_rss_mb": peak,
+                  "peak_rss_scope": scope, "groups": groups}
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
 

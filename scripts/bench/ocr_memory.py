@@ -27,7 +27,7 @@ from PIL import Image
 
 from roa2web.data_entry.ocr.errors import ImageRejected
 from roa2web.data_entry.ocr.service import OcrService
-from scripts.bench.ocr_bench import peak_rss_mb, reset_peak_rss, rss_mb
+from scripts.bench.ocr_memory_figures import peak_rss_mb, reset_peak_rss, rss_mb
 from tests.support.hostile_images import wide_canvas
 from tests.support.receipt_images import receipt_sample
 from tests.support.upload_files import png_bomb
