@@ -12,8 +12,8 @@ PY=$(find_python)
 # Debian packages the suite runs for real, never skipping: Chromium (the browser tests, marker `browser`)
 # and nginx (the IIS stand-in test, tests/deploy/test_nginx_front.py, which runs it as its own child on its
 # own ports and prefix; a system nginx the package may start is left alone).
-need_debian_package() {  # need_debian_package PACKAGE PROGRAM WHAT-NEEDS-IT
-  [ -x "$2" ] && return 0
+need_debian_package() {  # need_debian_package PACKAGE FILE-IT-INSTALLS WHAT-NEEDS-IT
+  [ -e "$2" ] && return 0
   command -v apt-get >/dev/null || {
     echo "scripts/test.sh: $2 is missing and there is no apt-get to install it;" \
          "install Debian's $1 package ($3 needs it)" >&2; exit 1; }
@@ -25,11 +25,9 @@ need_debian_package() {  # need_debian_package PACKAGE PROGRAM WHAT-NEEDS-IT
 need_debian_package chromium /usr/bin/chromium "the browser tests"
 need_debian_package nginx /usr/sbin/nginx "the IIS stand-in test"
 # The varied receipt generator (tests/support/receipts/fonts.py) prints in DejaVu and Liberation fonts; a missing
-# font fails its tests by name rather than falling back (font files are not executable: test them with -f first).
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need_debian_package fonts-dejavu-core \
-  /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf "the receipt generator"
-[ -f /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf ] || need_debian_package fonts-liberation \
-  /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf "the receipt generator"
+# font fails its tests by name rather than falling back.
+need_debian_package fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf "the receipt generator"
+need_debian_package fonts-liberation /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf "the receipt generator"
 # The web app is built and checked (scripts/build_spa.sh --check) before pytest: Node.js >= 20.19 and npm.
 if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   echo "== installing nodejs and npm (apt-get) for the web app"
