@@ -5,6 +5,8 @@ A Windows service (NSSM) is stopped with CTRL+C, then CTRL_BREAK: Python deliver
 which Windows' event loops lack. Python runs a signal handler on the main thread when that thread
 next runs Python code; on Windows the selector loop's wait is not interrupted by a signal, so
 `ShutdownRequest.wait` wakes the loop every `WAKE_S` to let a pending handler run.
+`roa2web worker` asks for `second_exits`: a second signal while it drains its running tasks ends the process
+at once (the jobs are recovered later); `serve` leaves a second signal to Hypercorn's graceful timeout.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import os
 import signal
+from collections.abc import Callable
 from types import FrameType
 
 log = logging.getLogger("roa2web.server")
@@ -29,9 +33,15 @@ def stop_signals() -> dict[int, str]:
 class ShutdownRequest:
     """A graceful stop asked by a signal: `on_signal` is what `signal.signal` calls for each stop signal."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, names: dict[int, str] | None = None) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, names: dict[int, str] | None = None, *, second_exits: bool = False,
+        exit_now: Callable[[int], object] = os._exit,
+    ) -> None:
         self.loop = loop
         self.names = stop_signals() if names is None else names
+        self.second_exits = second_exits
+        self.exit_now = exit_now
+        self.requested = False  # set by the handler itself: `stopping` is set later, on the loop
         self.stopping = asyncio.Event()
 
     def install(self) -> None:
@@ -43,7 +53,13 @@ class ShutdownRequest:
         """A stop signal arrived: say so and let the server stop gracefully (safe from any thread)."""
         name = self.names.get(signum, f"signal {signum}")
         # a fresh context: the handler runs inside whatever the main thread was doing (a request's id)
-        contextvars.Context().run(log.info, "%s received: shutting down gracefully", name)
+        context = contextvars.Context()
+        if self.requested and self.second_exits:
+            context.run(log.warning, "second %s: exiting now", name)
+            self.exit_now(1)
+            return
+        self.requested = True
+        context.run(log.info, "%s received: shutting down gracefully", name)
         self.loop.call_soon_threadsafe(self.stopping.set)
 
     async def wait(self) -> None:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
-import signal
 import sys
 from typing import Any
 
@@ -22,24 +19,10 @@ from roa2web.backup.schedule import install_daily_backup
 from roa2web.jobs.instances import InstanceRefused, join
 from roa2web.logs import configure_logging
 from roa2web.settings import Settings
+from roa2web.stop_signals import ShutdownRequest
 
 log = logging.getLogger("roa2web.jobs.worker")
 STARTUP_TIMEOUT_S = 60.0
-
-
-def _install_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
-    """`signal.signal`, not `loop.add_signal_handler` (which Windows lacks)."""
-
-    def request_stop(signum: int, _frame: Any) -> None:
-        if stop.is_set():
-            log.warning("second %s: exiting now", signal.Signals(signum).name)
-            os._exit(1)
-        log.info("%s received: finishing running tasks, then stopping", signal.Signals(signum).name)
-        loop.call_soon_threadsafe(stop.set)
-
-    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), request_stop)
 
 
 async def run_worker(settings: Settings) -> int:
@@ -56,8 +39,8 @@ async def _run_worker_on_data_dir(settings: Settings) -> int:
     install_daily_backup(runtime)
     if runtime.services.instances is not None:
         runtime.services.instances.adopt(member)
-    stop = asyncio.Event()
-    _install_signals(asyncio.get_running_loop(), stop)
+    shutdown = ShutdownRequest(asyncio.get_running_loop(), second_exits=True)
+    shutdown.install()
     try:
         await runtime.start()
         await runtime.wait_background(STARTUP_TIMEOUT_S)
@@ -67,9 +50,7 @@ async def _run_worker_on_data_dir(settings: Settings) -> int:
             return 1
         log.info("worker %s consuming %s queue %r with %d threads", part.worker, settings.queue_backend,
                  settings.queue_name, settings.queue_workers)
-        while not stop.is_set():  # wake up every second so signals are handled promptly on Windows
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
+        await shutdown.wait()
     finally:
         await runtime.stop()
         log.info("worker stopped")

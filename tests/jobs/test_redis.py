@@ -96,4 +96,4 @@ async def test_standalone_worker_consumes_and_stops_gracefully(queue_settings, q
             if worker.poll() is None:
                 worker.kill()
     log = (tmp_path / "worker.log").read_text(encoding="utf-8")
-    assert "SIGTERM received: finishing running tasks" in log and "worker stopped" in log
+    assert "SIGTERM received: shutting down gracefully" in log and "worker stopped" in log

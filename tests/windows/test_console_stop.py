@@ -93,3 +93,19 @@ def test_ctrl_break_through_the_registered_handler_stops_gracefully(tmp_path: Pa
     job = json.loads(shown.stdout)
     assert (job["state"], job["attempts"], job["progress"]) == ("done", 1, 100)  # finished, not lost or re-queued
     assert len(list((data / "exports" / job_id).iterdir())) == 1
+
+
+async def test_a_second_signal_exits_at_once_only_where_asked(caplog):
+    exits: list[int] = []
+    worker = ShutdownRequest(asyncio.get_running_loop(), names={SIGBREAK: "SIGBREAK"}, second_exits=True,
+                             exit_now=exits.append)
+    server = ShutdownRequest(asyncio.get_running_loop(), names={SIGBREAK: "SIGBREAK"}, exit_now=exits.append)
+    with caplog.at_level("INFO", logger="roa2web.server"):
+        for request in (worker, server):
+            request.on_signal(SIGBREAK, None)
+            request.on_signal(SIGBREAK, None)
+            await asyncio.wait_for(request.wait(), 10)
+    assert exits == [1]  # the worker's second signal only
+    assert [record.getMessage() for record in caplog.records] == [
+        "SIGBREAK received: shutting down gracefully", "second SIGBREAK: exiting now",
+        "SIGBREAK received: shutting down gracefully", "SIGBREAK received: shutting down gracefully"]
