@@ -10,6 +10,12 @@ the client is gone, and, if the app has not begun its answer, answers a 413 prob
 the Romanian title and detail of `PayloadTooLarge`, the request id (the client's X-Request-ID
 when safe, as the app's own hook takes it) and the headers every response gets.
 
+A body of declared length within the limit that the app answers without reading (a 401 to an upload
+without a session) is read to its end before the answer's last part goes out, for at most DRAIN_TIMEOUT_S:
+the server closes a connection whose request body is unread once the answer ends, the unread bytes reset
+it, and a proxy (IIS, nginx: they send the length) still sending the body loses the answer and shows a 502.
+A chunked body is not waited for: it may be endless, and past the limit the app is told the client left.
+
 Each route's limit (`RouteBodyLimits`): the upload limit (MAX_CONTENT_LENGTH) for a view that
 declares a form body (quart-schema's `validate_request(..., source=FORM_MULTIPART)`), the small
 JSON limit (MAX_JSON_BODY_BYTES) for every other route, unknown paths included.
@@ -42,6 +48,7 @@ from roa2web.web.request_context import request_id_for
 from roa2web.web.security import SecurityHeaders
 
 log = logging.getLogger("roa2web.web.body_limit")
+DRAIN_TIMEOUT_S = 10.0
 FORM_SOURCES = {DataSource.FORM, DataSource.FORM_MULTIPART}
 
 
@@ -79,13 +86,16 @@ class _CountedReceive:
     done, the server closes the connection and nothing more is read.
     """
 
-    def __init__(self, receive: ASGIReceiveCallable, send: ASGISendCallable, limit: int) -> None:
+    def __init__(self, receive: ASGIReceiveCallable, send: ASGISendCallable, limit: int,
+                 declared: int | None = None) -> None:
         self.receive = receive
         self._send = send
         self.limit = limit
+        self.drain = declared is not None and declared <= limit  # read the rest before the answer ends
         self.received = 0
         self.exceeded = False
         self.responding = False  # a response has begun
+        self.body_done = asyncio.Event()  # the body's last message or a disconnect came
         self._sending = 0
         self._discard: asyncio.Task[None] | None = None
 
@@ -93,6 +103,8 @@ class _CountedReceive:
         if self.exceeded:
             return {"type": "http.disconnect"}
         message = await self.receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            self.body_done.set()
         if message["type"] == "http.request":
             self.received += len(message.get("body", b""))
             if self.received > self.limit:
@@ -105,6 +117,8 @@ class _CountedReceive:
     async def send(self, message: ASGISendEvent) -> None:
         """The server's `send`; past the limit, what the server queues meanwhile is dropped."""
         self.responding = self.responding or message["type"] == "http.response.start"
+        if self.drain and message["type"] == "http.response.body" and not message.get("more_body", False):
+            await self._read_unread_body()
         self._sending += 1
         if self.exceeded:
             self._start_discarding()
@@ -114,6 +128,28 @@ class _CountedReceive:
             self._sending -= 1
             if not self._sending:
                 self.stop()
+
+    async def _read_unread_body(self) -> None:
+        """Receive what is left of a body of declared length and drop it, for at most DRAIN_TIMEOUT_S.
+
+        The app's own receiver (Quart reads the body in a task beside the view until the view returns)
+        may take messages too: whichever receives the last one ends the wait.
+        """
+        if self.body_done.is_set():
+            return
+        reader = asyncio.create_task(self._receive_until_done())
+        try:
+            async with asyncio.timeout(DRAIN_TIMEOUT_S):
+                await self.body_done.wait()
+        except TimeoutError:
+            log.warning("request body not finished %.0f s after the answer; the connection will be closed",
+                        DRAIN_TIMEOUT_S)
+        finally:
+            reader.cancel()
+
+    async def _receive_until_done(self) -> None:
+        while not self.body_done.is_set():
+            await self()
 
     def _start_discarding(self) -> None:
         if self._discard is None:
@@ -150,9 +186,9 @@ class BodyLimit:
 
     async def _http(self, scope: HTTPScope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
         limit = self.limits.for_request(scope["method"], scope["path"])
-        counted = _CountedReceive(receive, send, limit)
+        declared = _declared_length(scope)
+        counted = _CountedReceive(receive, send, limit, declared)
         try:
-            declared = _declared_length(scope)
             if declared is not None and declared > limit:
                 counted.exceeded = True
                 await self._refuse(scope, counted.send, limit)

@@ -223,8 +223,9 @@ def test_the_login_limit_counts_the_forwarded_client_only_behind_a_trusted_proxy
 
 
 
-def upload(port: int, size: int, token: str | None = None) -> Reply:
-    """POST a `size`-byte multipart body to an upload route; with `token` the body, else the headers alone."""
+def upload(port: int, size: int, token: str | None = None, *, send_body: bool | None = None) -> Reply:
+    """POST a `size`-byte multipart body to an upload route; the body is sent when `send_body` (default: with
+    a `token`), else the headers alone."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.putrequest("POST", "/api/data-entry/receipts/r-1/attachments")
@@ -234,7 +235,7 @@ def upload(port: int, size: int, token: str | None = None) -> Reply:
             connection.putheader("Authorization", f"Bearer {token}")
         connection.endheaders()
         chunk = b"\0" * (1024 * 1024)
-        for start in range(0, size if token else 0, len(chunk)):
+        for start in range(0, size if (bool(token) if send_body is None else send_body) else 0, len(chunk)):
             connection.send(chunk[:size - start])
         response = connection.getresponse()
         return Reply(response.status, response.headers, response.read())
@@ -250,3 +251,7 @@ def test_uploads_up_to_the_services_limit_reach_it_and_larger_ones_stop_at_the_f
     assert at_limit.status == 400 and at_limit.all("X-Request-ID"), at_limit.body
     over = upload(site.front.http_port, limit + 1)  # refused by the front before a byte reaches the service
     assert over.status == 413 and not over.all("X-Request-ID")
+    # without a session the service answers 401 before reading the body (then reads it to its end, see
+    # tests/security/test_body_limits_server.py); the front passes that 401 on
+    anonymous = upload(site.front.http_port, 5 * 1024 * 1024, send_body=True)
+    assert anonymous.status == 401 and anonymous.all("X-Request-ID"), anonymous.body

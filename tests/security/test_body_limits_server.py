@@ -8,6 +8,7 @@ after, does not grow with the body.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -72,6 +73,26 @@ def send_chunked(port: int, path: str, headers: dict[str, str], *, declared: boo
     return Outcome(sent, bytes(answer))
 
 
+def post_then_get(port: int, path: str, headers: dict[str, str], size: int) -> tuple[int, int]:
+    """POST a whole `size`-byte body, then GET /health on the same connection: both statuses.
+
+    The second answer proves the server read the first body to its end and kept the connection: one closed
+    with unread bytes is reset, and a proxy still sending the body loses the answer (a 502 behind IIS).
+    """
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as connection:
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        connection.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {size}\r\n{head}\r\n"
+                           .encode() + b"[" * size)
+        first = http.client.HTTPResponse(connection)
+        first.begin()
+        first.read()
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        second = http.client.HTTPResponse(connection)
+        second.begin()
+        second.read()
+        return first.status, second.status
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="RSS and socket behaviour measured on Linux")
 def test_the_server_reads_no_more_than_the_limit_of_oversize_bodies(tmp_path: Path, demo_ledger_path: Path):
@@ -92,7 +113,8 @@ def test_the_server_reads_no_more_than_the_limit_of_oversize_bodies(tmp_path: Pa
         form = {"Content-Type": "multipart/form-data; boundary=b", "X-Request-ID": "atac-form"}
         upload = "/api/data-entry/receipts/oricare/attachments"
         declared = send_chunked(port, upload, form, declared=True)  # refused before a byte is read
-        anonymous = send_chunked(port, upload, form)  # the app answers 401 first; the body is not read on
+        anonymous = send_chunked(port, upload, form)  # the app answers 401 first; the body is read up to the limit
+        within = post_then_get(port, upload, form, 5 * 1024 * 1024)  # answered 401 unread, then read to its end
         rss_after = server.memory_info().rss
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=30) as response:
             assert response.status == 200
@@ -108,5 +130,6 @@ def test_the_server_reads_no_more_than_the_limit_of_oversize_bodies(tmp_path: Pa
         assert outcome.sent < SENT_BOUND, outcome.sent
     assert declared.answer.startswith(b"HTTP/1.1 413") and declared.sent < SENT_BOUND, declared
     assert anonymous.answer.startswith(b"HTTP/1.1 401") and anonymous.sent < SENT_BOUND, anonymous
+    assert within == (401, 200)
     assert rss_after - rss_before < RSS_BOUND, (rss_before, rss_after)
     assert "Traceback" not in stderr
