@@ -106,8 +106,12 @@ def tilt_corners(width: int, height: int, tilt_degrees: float, spin_degrees: flo
 
 
 def place_on_desk(paper: np.ndarray, rng: random.Random, tilt_degrees: float, spin_degrees: float,
-                  with_clutter: bool) -> np.ndarray:
-    """Photograph the paper lying on a desk: perspective, margins of desk around it, maybe clutter."""
+                  with_clutter: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Photograph the paper lying on a desk: perspective, margins of desk around it, maybe clutter.
+
+    Returns the photo and where the paper's corners (top-left, top-right, bottom-right, bottom-left of the
+    print) landed in it, as a 4x2 float32 array of x, y.
+    """
     height, width = paper.shape[:2]
     landed = tilt_corners(width, height, tilt_degrees, spin_degrees, rng)
     span = landed.max(axis=0) - landed.min(axis=0)
@@ -126,7 +130,7 @@ def place_on_desk(paper: np.ndarray, rng: random.Random, tilt_degrees: float, sp
         left, top = target.min(axis=0).astype(int).clip(0)
         right, bottom = target.max(axis=0).astype(int)
         table = clutter(table, rng, (int(left), int(top), int(min(right, out_w)), int(min(bottom, out_h))))
-    return warped * mask + table * (1 - mask)
+    return warped * mask + table * (1 - mask), target
 
 
 def uneven_light(photo: np.ndarray, rng: random.Random, hard: bool) -> np.ndarray:

@@ -35,7 +35,11 @@ SPLITS = {"tuning": TUNING_SEEDS, "held_aside": HELD_ASIDE_SEEDS}
 
 @dataclass(frozen=True)
 class VariedSample:
-    """An encoded receipt photo, its truth, and how it was made."""
+    """An encoded receipt photo, its truth, and how it was made.
+
+    `corners`: where the paper's corners (top-left, top-right, bottom-right, bottom-left of the print) are
+    in the photo, as (x, y) pixels; empty for a clean sample, which is the paper alone.
+    """
 
     seed: int
     level: str
@@ -45,6 +49,7 @@ class VariedSample:
     paper: str
     labels: LabelStyle
     degradations: tuple[str, ...]
+    corners: tuple[tuple[float, float], ...] = ()
 
 
 def split_of(seed: int) -> str:
@@ -107,11 +112,14 @@ def varied_sample(seed: int, level: str) -> VariedSample:
     rng = random.Random(f"photo:{seed}:{level}")
     font = rng.choice(FONT_NAMES)
     paper = render_paper(receipt, font, rng)
+    corners: tuple[tuple[float, float], ...] = ()
     if level == "clean":
         data = _encode(np.asarray(paper, np.float32), "PNG", 0)
     else:
-        data = _encode(_photograph(paper_array(paper), plan, rng), "JPEG", plan.quality)
-    return VariedSample(seed, level, data, receipt.truth, font, receipt.paper, receipt.labels, plan.names)
+        photo, landed = _photograph(paper_array(paper), plan, rng)
+        data = _encode(photo, "JPEG", plan.quality)
+        corners = tuple((float(x), float(y)) for x, y in landed)
+    return VariedSample(seed, level, data, receipt.truth, font, receipt.paper, receipt.labels, plan.names, corners)
 
 
 def varied_set(split: str, level: str, count: int, start: int = 0) -> list[VariedSample]:
@@ -120,7 +128,7 @@ def varied_set(split: str, level: str, count: int, start: int = 0) -> list[Varie
     return [varied_sample(seed, level) for seed in seeds]
 
 
-def _photograph(paper: np.ndarray, plan: PhotoPlan, rng: random.Random) -> np.ndarray:
+def _photograph(paper: np.ndarray, plan: PhotoPlan, rng: random.Random) -> tuple[np.ndarray, np.ndarray]:
     hard = plan.level == "hard"
     if plan.faded:
         paper = degrade.fade(paper, rng)
@@ -128,7 +136,7 @@ def _photograph(paper: np.ndarray, plan: PhotoPlan, rng: random.Random) -> np.nd
         paper = degrade.fold(paper, rng)
     if plan.crumple:
         paper = degrade.crumple(paper, rng)
-    photo = degrade.place_on_desk(paper, rng, plan.tilt, plan.spin, plan.clutter)
+    photo, corners = degrade.place_on_desk(paper, rng, plan.tilt, plan.spin, plan.clutter)
     photo = degrade.uneven_light(photo, rng, hard=hard)
     if plan.motion_blur:
         photo = degrade.motion_blur(photo, rng)
@@ -138,9 +146,15 @@ def _photograph(paper: np.ndarray, plan: PhotoPlan, rng: random.Random) -> np.nd
         long_side = rng.randrange(700, 950)
     else:
         long_side = rng.randrange(1200, 1700) if hard else rng.randrange(1400, 2001)
+    height, width = photo.shape[:2]
     photo = degrade.resize_long_side(photo, long_side)
+    corners = corners * np.array([photo.shape[1] / width, photo.shape[0] / height], np.float32)
     photo = degrade.sensor_noise(photo, rng, rng.uniform(5, 10) if hard else rng.uniform(3, 8))
-    return np.rot90(photo, plan.turns) if plan.turns else photo
+    for _ in range(plan.turns):
+        # np.rot90 turns a quarter counter-clockwise: (x, y) in a W-wide image lands at (y, W - x).
+        corners = np.stack([corners[:, 1], photo.shape[1] - corners[:, 0]], axis=1)
+        photo = np.rot90(photo)
+    return photo, corners
 
 
 def _encode(photo: np.ndarray, fmt: str, quality: int) -> bytes:
