@@ -4,9 +4,9 @@ Receipt paper is bright and grey; a desk is darker or coloured. Two masks of pap
 ones, and bright low-saturation ones: a shadow darkens paper but does not colour it) give blobs; each
 large blob gives candidate quadrilaterals: the largest one inside its convex hull, and ones framed by the
 straight stretches of its outline (which still works when another sheet or object touches the receipt and
-the blob is the two of them together). The candidate that is most paper-like inside, whose sides run along
-the blob's outline, and which covers a good share of the photo wins. The finder does not care which way up
-the receipt lies.
+the blob is the two of them together). The candidate that is grey inside, clearly brighter just inside its
+sides than just outside (true of the paper's edge in a shadow too, not of a shadow's soft edge), and covers
+a good share of the photo wins. The finder does not care which way up the receipt lies.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ MIN_SCORE = 0.4
 _BLOBS_PER_MASK = 3
 _LINES_PER_BLOB = 8
 _SIDE_SAMPLES = 40
+_EDGE_OFFSET = 4
 _GRID = np.stack(np.meshgrid(np.linspace(0.03, 0.97, 16), np.linspace(0.03, 0.97, 16)), -1).reshape(-1, 2)
 
 
@@ -32,16 +33,20 @@ def find_paper(image: np.ndarray) -> np.ndarray | None:
     scale = WORK_SIDE / max(height, width)
     small = cv2.resize(image, (max(1, round(width * scale)), max(1, round(height * scale))),
                        interpolation=cv2.INTER_AREA)
-    best, best_score = None, MIN_SCORE
-    for mask in paper_masks(cv2.GaussianBlur(small, (5, 5), 0)):
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    gray = cv2.cvtColor(blurred, cv2.COLOR_RGB2GRAY).astype(np.float32) + 8
+    grey = (cv2.cvtColor(blurred, cv2.COLOR_RGB2HSV)[..., 1] < 64).astype(np.uint8)
+    candidates = []
+    for mask in paper_masks(blurred):
         for blob in _large_blobs(mask):
             outline = np.zeros_like(mask)
             cv2.drawContours(outline, [blob], -1, 255, 1)
-            distance = cv2.distanceTransform(cv2.bitwise_not(outline), cv2.DIST_L2, 3)
-            for quad in _candidates(blob, outline):
-                score = _score(quad, mask, distance)
-                if score > best_score:
-                    best, best_score = quad, score
+            candidates.extend(_candidates(blob, outline))
+    best, best_score = None, MIN_SCORE
+    for quad in candidates:
+        score = _score(quad, gray, grey)
+        if score > best_score:
+            best, best_score = quad, score
     return None if best is None else order_corners(best / scale)
 
 
@@ -92,8 +97,10 @@ def _largest_hull_quad(hull: np.ndarray) -> np.ndarray | None:
 
 
 def _framed_by_lines(outline: np.ndarray) -> list[np.ndarray]:
-    """Quadrilaterals whose sides are four of the outline's strongest straight lines, two roughly
-    opposite pairs, with corners on or near the photo."""
+    """Quadrilaterals framed by four of the outline's strongest straight lines.
+
+    The four make two roughly opposite pairs, and the corners lie on or near the photo.
+    """
     height, width = outline.shape
     found = cv2.HoughLines(outline, 2, np.pi / 180, max(20, round(0.08 * max(height, width))))
     if found is None:
@@ -142,18 +149,31 @@ def _area(points: np.ndarray) -> float:
     return float(cv2.contourArea(points))
 
 
-def _score(quad: np.ndarray, mask: np.ndarray, distance: np.ndarray) -> float:
-    """How much `quad` looks like the receipt: paper-like inside, sides along the blob's outline, and a
-    good share of the photo."""
+def _score(quad: np.ndarray, gray: np.ndarray, grey: np.ndarray) -> float:
+    """How much `quad` looks like the receipt, 0..1.
+
+    Grey inside, clearly brighter just inside its sides than just outside (a shadow darkens both alike),
+    and a good share of the photo.
+    """
     quad = order_corners(quad)
-    share = _area(quad) / (mask.shape[0] * mask.shape[1])
+    share = _area(quad) / (gray.shape[0] * gray.shape[1])
     if not MIN_AREA_SHARE <= share <= MAX_AREA_SHARE or not _plausible_angles(quad):
         return 0.0
-    fill = float(np.mean(_sample(mask, _inside_points(quad)) > 0))
-    steps = np.linspace(0, 1, _SIDE_SAMPLES, endpoint=False)[:, None]
-    sides = np.concatenate([start + steps * (end - start) for start, end in zip(quad, np.roll(quad, -1, 0))])
-    support = float(np.mean(_sample(distance, sides) <= 3))
-    return fill * support * min(1.0, share / 0.3) ** 0.25
+    fill = float(np.mean(_sample(grey, _inside_points(quad)) > 0))
+    steps = np.linspace(0, 1, _SIDE_SAMPLES, endpoint=False)[:, None] + 0.5 / _SIDE_SAMPLES
+    brighter, measured = [], []
+    for start, end in zip(quad, np.roll(quad, -1, 0), strict=True):
+        along = start + steps * (end - start)
+        direction = (end - start) / (np.linalg.norm(end - start) + 1e-6)
+        inward = np.array([-direction[1], direction[0]]) * _EDGE_OFFSET
+        brighter.append(_sample(gray, along + inward) > 1.25 * _sample(gray, along - inward))
+        measured.append(np.all((along - inward >= 0) & (along - inward < gray.shape[::-1]), axis=1))
+    # A side beyond the photo's edge tells nothing; most of the outline must be seen.
+    seen = np.concatenate(measured)
+    if seen.mean() < 0.5:
+        return 0.0
+    contrast = np.concatenate(brighter)[seen].mean()
+    return float(fill * contrast * min(1.0, share / 0.3) ** 0.25)
 
 
 def _inside_points(quad: np.ndarray) -> np.ndarray:
@@ -161,15 +181,14 @@ def _inside_points(quad: np.ndarray) -> np.ndarray:
     u, v = _GRID[:, :1], _GRID[:, 1:]
     top = quad[0] + u * (quad[1] - quad[0])
     bottom = quad[3] + u * (quad[2] - quad[3])
-    return top + v * (bottom - top)
+    return np.asarray(top + v * (bottom - top))
 
 
 def _sample(image: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """`image` at `points` (x, y); a point off the image reads the nearest edge pixel (a sheet cut by the
-    photo's edge has its outline there)."""
+    """`image` at `points` (x, y); a point off the image reads the nearest edge pixel."""
     xs = np.clip(np.round(points[:, 0]).astype(int), 0, image.shape[1] - 1)
     ys = np.clip(np.round(points[:, 1]).astype(int), 0, image.shape[0] - 1)
-    return image[ys, xs]
+    return np.asarray(image[ys, xs])
 
 
 def _plausible_angles(quad: np.ndarray) -> bool:
