@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from roa2web.data_entry.ocr.errors import EngineUnavailable
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 type Point = tuple[float, float]
+type Quad = tuple[Point, Point, Point, Point]
 log = logging.getLogger("roa2web.data_entry.ocr")
 
 
@@ -28,7 +29,7 @@ log = logging.getLogger("roa2web.data_entry.ocr")
 class TextBox:
     """One detected text region: its polygon (4 corners, clockwise from top-left), text and score."""
 
-    polygon: tuple[Point, Point, Point, Point]
+    polygon: Quad
     text: str
     score: float
 
@@ -68,6 +69,27 @@ class OcrEngine(Protocol):
         ...
 
 
+@runtime_checkable
+class TurningEngine(OcrEngine, Protocol):
+    """An engine that can also find text without reading it, read given regions, and tell upside-down text.
+
+    What orientation.py needs to find how a photo is turned from the one detection it reads with.
+    A region is a text line's four corners, clockwise from its top-left as the image shows it.
+    """
+
+    def detect(self, image: np.ndarray) -> list[Quad]:
+        """Every text region of `image`, not read."""
+        ...
+
+    def read(self, image: np.ndarray, regions: list[Quad]) -> list[TextBox]:
+        """The text of each region of `image` (regions read as empty or unsure are left out)."""
+        ...
+
+    def upside_down(self, image: np.ndarray, regions: list[Quad]) -> list[float]:
+        """For each region of `image`, the probability that its text is upside down."""
+        ...
+
+
 def disable_runtime_telemetry() -> None:
     """Keep onnxruntime's telemetry off; call before onnxruntime is first imported.
 
@@ -90,7 +112,7 @@ def rapidocr_model_dir() -> Path:
     return Path(spec.origin).parent / "models"
 
 
-def box_corners(polygon: np.ndarray) -> tuple[Point, Point, Point, Point]:
+def box_corners(polygon: np.ndarray) -> Quad:
     """The first four points of a detected text polygon, as float pairs (what every engine reports)."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = (tuple(map(float, point)) for point in polygon[:4])
     return (x0, y0), (x1, y1), (x2, y2), (x3, y3)

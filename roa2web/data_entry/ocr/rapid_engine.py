@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import Quad, TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
 from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 
@@ -44,6 +44,7 @@ class RapidOcrEngine:
         if missing:
             raise EngineUnavailable(f"OCR model files missing: {', '.join(missing)}")
         self._use_cls = use_angle_classifier
+        self._text_score = text_score
         params: dict[str, Any] = {
             "Global.log_level": "error",
             "Global.use_cls": use_angle_classifier,
@@ -59,26 +60,52 @@ class RapidOcrEngine:
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """Run detection and recognition once, so the load time rapidocr defers to first use is paid now."""
+        """Run each model once, so the load time rapidocr defers to first use is paid now."""
         import cv2
 
         sample = np.full((48, 320, 3), 255, np.uint8)
         cv2.putText(sample, "ROA 2025", (8, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-        self._ocr(sample, use_det=True, use_cls=self._use_cls, use_rec=False)
+        self._ocr(sample, use_det=True, use_cls=False, use_rec=False)
         self._ocr(sample, use_det=False, use_cls=False, use_rec=True)
-        if self._use_cls:
-            self._ocr(sample, use_det=False, use_cls=True, use_rec=False)
+        self._ocr(sample, use_det=False, use_cls=True, use_rec=False)
 
     def recognize(self, image: np.ndarray) -> list[TextBox]:
         """Detect and read every text line of an RGB image."""
-        bgr = np.ascontiguousarray(image[:, :, ::-1])
-        result = self._ocr(bgr, use_det=True, use_cls=self._use_cls, use_rec=True)
+        return self.read(image, self.detect(image))
+
+    def detect(self, image: np.ndarray) -> list[Quad]:
+        """Every text line of an RGB image, not read."""
+        result = self._ocr(_bgr(image), use_det=True, use_cls=False, use_rec=False)
         boxes = getattr(result, "boxes", None)
-        texts = getattr(result, "txts", None)
-        scores = getattr(result, "scores", None)
-        if boxes is None or texts is None or scores is None:
+        return [] if boxes is None else [box_corners(polygon) for polygon in boxes]
+
+    def read(self, image: np.ndarray, regions: list[Quad]) -> list[TextBox]:
+        """Read each region of an RGB image; empty readings and those under `text_score` are left out."""
+        if not regions:
             return []
-        return [TextBox(box_corners(polygon), str(text), float(score))
-                for polygon, text, score in zip(boxes, texts, scores, strict=True)]
+        crops = _crops(_bgr(image), regions)
+        if self._use_cls:
+            crops, _ = self._ocr.cls_and_rotate(crops)
+        result = self._ocr.recognize_txt(crops)
+        texts = result.txts or ()
+        return [TextBox(region, str(text), float(score))
+                for region, text, score in zip(regions, texts, result.scores, strict=True)
+                if str(text).strip() and score >= self._text_score]
+
+    def upside_down(self, image: np.ndarray, regions: list[Quad]) -> list[float]:
+        """The angle classifier's probability that each region's text is upside down."""
+        if not regions:
+            return []
+        _, result = self._ocr.cls_and_rotate(_crops(_bgr(image), regions))
+        return [float(score) if label == "180" else 1.0 - float(score) for label, score in result.cls_res or ()]
 
 
+def _bgr(image: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(image[:, :, ::-1])
+
+
+def _crops(bgr: np.ndarray, regions: list[Quad]) -> list[np.ndarray]:
+    """Each region warped to an upright rectangle, as rapidocr crops before recognition."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    return [get_rotate_crop_image(bgr, np.array(region, np.float32)) for region in regions]

@@ -86,6 +86,7 @@ class ReceiptReading:
     content_type: str
     straightened: bool
     repaired: bool
+    turned: int = 0  # degrees counterclockwise the photo was turned from upright: 0, 90, 180 or 270
     timings: dict[str, float] = field(default_factory=dict)
 
     def value(self, name: str) -> Any:
@@ -99,6 +100,7 @@ class ReceiptReading:
             "raw_text": self.raw_text,
             "content_type": self.content_type,
             "straightened": self.straightened,
+            "turned": self.turned,
             "repaired": self.repaired,
             "timings": self.timings,
         }
