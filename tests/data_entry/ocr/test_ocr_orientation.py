@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from roa2web.data_entry.ocr.engine import Quad, TextBox
+from roa2web.data_entry.ocr.engine import Quad, TextBox, TurningEngine
 from roa2web.data_entry.ocr.orientation import classifier_verdict, longest, reading_score, stands_on_end, turn
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
@@ -82,3 +82,21 @@ def test_a_turned_photo_is_read_like_the_upright_one(ocr_engine: RapidOcrEngine)
         assert {name: reading.value(name) for name in ("supplier_cif", "date", "total", "vat_lines")} == {
             name: upright.value(name) for name in ("supplier_cif", "date", "total", "vat_lines")}, quarters
         assert all(field_matches(reading, sample.truth)[name] for name in KEY_FIELDS), quarters
+
+
+class RecognizeOnlyEngine:
+    """An engine without the TurningEngine capability (as the optional paddleocr engine is): the real one's
+    `recognize` alone."""
+
+    def __init__(self, engine: RapidOcrEngine) -> None:
+        self.name = engine.name
+        self.recognize = engine.recognize
+
+
+@pytest.mark.slow
+def test_an_engine_that_cannot_tell_the_turn_reads_the_photo_as_it_comes(ocr_engine: RapidOcrEngine) -> None:
+    sample = varied_sample(TUNING_SEEDS.start + 1, "clean")
+    engine = RecognizeOnlyEngine(ocr_engine)
+    assert not isinstance(engine, TurningEngine) and isinstance(ocr_engine, TurningEngine)
+    upright = read_receipt(sample.data, engine)
+    assert upright.turned == 0 and field_matches(upright, sample.truth)["all_four"]
