@@ -19,7 +19,9 @@ from roa2web.data_entry.ocr.errors import ImageRejected
 from roa2web.data_entry.ocr.working_image import working_rgb
 
 MAX_BYTES = 25 * 1024 * 1024
-MAX_SIDE = 2400
+# The engine reads at most this much: rapidocr scales any larger image down to 2000 (Global.max_side_len)
+# before detecting and cropping lines. A 4000×3000 phone JPEG then decodes at exactly half size.
+MAX_SIDE = 2000
 _EXIF_ORIENTATION = 0x0112
 
 
