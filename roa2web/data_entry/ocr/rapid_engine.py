@@ -1,17 +1,24 @@
 """The default engine: the PP-OCR models that ship inside the rapidocr wheel, on onnxruntime.
 
 Every model path is passed explicitly so nothing is ever downloaded. Needs the `ocr` extra.
+The onnxruntime sessions are built here (rapidocr takes them as they are): their intra-op threads
+sleep when they run out of work instead of spinning, which rapidocr cannot ask for. A spinning
+thread burns a core between operators; on the 2-core servers the OCR shares with the web, that
+CPU is taken from the requests (scripts/bench/ocr_mixed_load.py) and from the photo's other thread.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from roa2web.data_entry.ocr.engine import Quad, TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
 from roa2web.data_entry.ocr.errors import EngineUnavailable
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
 
 
 class RapidOcrEngine:
@@ -50,13 +57,16 @@ class RapidOcrEngine:
             "Global.use_cls": use_angle_classifier,
             "Global.text_score": text_score,
             "Global.model_root_dir": str(folder),
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "Det.limit_side_len": det_limit_side_len,
             "Det.limit_type": det_limit_type,
         }
         params.update({f"{role}.model_path": str(path) for role, path in paths.items()})
         self._ocr = RapidOCR(params=params)
+        from omegaconf import flag_override  # rapidocr's configuration; a session is not a plain value
+
+        with flag_override(self._ocr.cfg, "allow_objects", True):
+            for role in paths:
+                self._ocr.cfg[role].session = inference_session(paths[role], threads)
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -109,3 +119,17 @@ def _crops(bgr: np.ndarray, regions: list[Quad]) -> list[np.ndarray]:
     from rapidocr.utils.process_img import get_rotate_crop_image
 
     return [get_rotate_crop_image(bgr, np.array(region, np.float32)) for region in regions]
+
+
+def inference_session(model: Path, threads: int) -> InferenceSession:
+    """An onnxruntime CPU session of `model` on `threads` intra-op threads that never spin-wait."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = False  # rapidocr's choice: freed tensors go back to the heap at once
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])

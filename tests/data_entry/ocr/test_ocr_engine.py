@@ -40,6 +40,14 @@ def test_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPa
         assert box.left < box.right and box.top < box.bottom
 
 
+def test_sessions_use_the_threads_asked_for_and_never_spin(ocr_engine: RapidOcrEngine) -> None:
+    ocr_engine.recognize(np.full((64, 64, 3), 255, np.uint8))
+    for model in (ocr_engine._ocr.text_det, ocr_engine._ocr.text_rec):
+        options = model.session.session.get_session_options()
+        assert options.intra_op_num_threads == 2
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
 def test_blank_image_gives_no_boxes(ocr_engine: RapidOcrEngine) -> None:
     assert ocr_engine.recognize(np.full((200, 300, 3), 255, np.uint8)) == []
 
