@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     ocr_engine: Literal["rapidocr", "paddleocr"] = "rapidocr"
     ocr_threads: int = Field(2, ge=1)
     ocr_nice: int = Field(0, ge=0, le=19)  # lower the OCR threads' OS priority by this much (0: as the web's)
+    ocr_helper_nice: int = Field(10, ge=0, le=19)  # onnxruntime's worker threads: this much lower again
 
     # --- Telegram bot
     telegram_bot_token: SecretStr | None = None  # unset: no bot ("disabled" in /health)

@@ -1,7 +1,10 @@
 """The OCR engine as a long-lived service: loaded once in the background, used by one thread only.
 
 The inference runtime must never run on two threads at once, so loading and every recognition go
-through a single-thread executor; callers on the event loop just await `read()`.
+through a single-thread executor; callers on the event loop just await `read()`. The engine itself
+is built on a short-lived thread at a lower OS priority (`helper_nice`): the runtime's worker threads
+it starts inherit that, so a photo's own thread competes with the web as an equal while its helpers
+only take CPU the web leaves idle (Linux; see priority.py).
 Without the `ocr` extra the service is "unavailable" from the start and says so (the pipeline and
 the engines, which need numpy and OpenCV, are imported only on the OCR thread).
 """
@@ -53,6 +56,7 @@ class OcrService:
         max_pixels: int = DEFAULT_MAX_PIXELS,
         return_memory: bool = True,
         nice: int = 0,
+        helper_nice: int = 0,
     ) -> None:
         """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads)).
 
@@ -61,6 +65,7 @@ class OcrService:
         images are refused from their header. `return_memory`: after each reading, hand the freed heap
         back to the system (memory.py); False only to measure what that gives (scripts/bench/ocr_memory.py).
         `nice`: how much lower than the web's the OCR thread's OS priority is (priority.py; 0: the same).
+        `helper_nice`: how much lower still the inference runtime's worker threads run (0: as the OCR thread).
         """
         self.engine_name = engine_name
         self.threads = threads
@@ -68,6 +73,7 @@ class OcrService:
         self.max_pixels = max_pixels
         self.return_memory = return_memory
         self.nice = nice
+        self.helper_nice = helper_nice
         self.priority_lowered: bool | None = None  # set on the OCR thread when it starts
         self._factory = engine_factory or (lambda: build_engine(engine_name, threads))
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr", initializer=self._on_thread_start)
@@ -94,7 +100,7 @@ class OcrService:
     def _load(self) -> None:
         started = perf_counter()
         try:
-            self._engine = self._factory()
+            self._engine = self._build_engine()
         except Exception as error:
             self._error = f"{type(error).__name__}: {error}"
             self._state = "closed" if self._state == "closed" else "error"
@@ -104,6 +110,14 @@ class OcrService:
             log.info("OCR engine %s ready in %.2f s", self.engine_name, perf_counter() - started)
         finally:
             self._load_seconds = round(perf_counter() - started, 3)
+
+    def _build_engine(self) -> OcrEngine:
+        """The engine, built on a thread `helper_nice` lower whose priority the runtime's threads inherit."""
+        if self.helper_nice <= 0:
+            return self._factory()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-load", initializer=lower_thread_priority,
+                                initargs=(self.helper_nice,)) as loader:
+            return loader.submit(self._factory).result()
 
     def _read_on_thread(self, data: bytes) -> ReceiptReading:
         if self._engine is None:

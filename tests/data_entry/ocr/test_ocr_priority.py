@@ -1,4 +1,4 @@
-"""OCR_NICE: the OCR thread, and on Linux the inference runtime's own threads, run at a lower OS priority."""
+"""OCR_NICE and OCR_HELPER_NICE: the OCR thread and (Linux) the inference runtime's own threads at a lower priority."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from roa2web.data_entry.ocr.priority import lower_thread_priority
 from roa2web.data_entry.setup import install_ocr
 from roa2web.runtime import Runtime
+from tests.support.receipt_images import receipt_sample
 
 pytestmark = pytest.mark.slow
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values: Linux")
@@ -32,18 +33,41 @@ def test_zero_leaves_the_priority_alone():
 
 
 @linux_only
-async def test_the_setting_reaches_the_ocr_thread_and_the_runtime_threads(settings_factory):
-    service = install_ocr(Runtime(settings_factory(ocr_enabled=True, ocr_threads=2, ocr_nice=7)))
-    assert service.nice == 7
+async def test_the_settings_reach_the_ocr_thread_and_the_runtime_threads(settings_factory):
+    service = install_ocr(Runtime(settings_factory(ocr_enabled=True, ocr_threads=2, ocr_nice=7, ocr_helper_nice=5)))
+    assert (service.nice, service.helper_nice) == (7, 5)
     before = {thread.id for thread in psutil.Process().threads()}
     base = thread_nice(threading.get_native_id())
     try:
         assert await service.wait_ready(), service.status()
         assert service.priority_lowered is True
-        new = [thread.id for thread in psutil.Process().threads() if thread.id not in before]
-        lowered = [tid for tid in new if thread_nice(tid) == min(19, base + 7)]
-        # the OCR thread and onnxruntime's intra-op pool thread(s) it created; the event loop's is untouched
-        assert len(lowered) >= 2, {tid: thread_nice(tid) for tid in new}
+        ocr_thread = next(thread for thread in threading.enumerate() if thread.name.startswith("ocr_"))
+        python_threads = {thread.native_id for thread in threading.enumerate()}
+        runtime = [thread.id for thread in psutil.Process().threads()
+                   if thread.id not in before and thread.id not in python_threads]
+        assert thread_nice(ocr_thread.native_id) == base + 7
+        # onnxruntime's intra-op pool threads (one per model at two threads), started on the loader thread
+        assert len(runtime) >= 2 and {thread_nice(tid) for tid in runtime} == {base + 12}
         assert thread_nice(threading.get_native_id()) == base
+    finally:
+        await asyncio.to_thread(service.close)
+
+
+@linux_only
+async def test_by_default_only_the_runtime_threads_yield_to_the_web(settings_factory):
+    service = install_ocr(Runtime(settings_factory(ocr_enabled=True, ocr_threads=2)))
+    before = {thread.id for thread in psutil.Process().threads()}
+    base = thread_nice(threading.get_native_id())
+    try:
+        assert await service.wait_ready(), service.status()
+        assert service.priority_lowered is False
+        ocr_thread = next(thread for thread in threading.enumerate() if thread.name.startswith("ocr_"))
+        python_threads = {thread.native_id for thread in threading.enumerate()}
+        runtime = [thread.id for thread in psutil.Process().threads()
+                   if thread.id not in before and thread.id not in python_threads]
+        assert thread_nice(ocr_thread.native_id) == base
+        assert runtime and {thread_nice(tid) for tid in runtime} == {min(19, base + 10)}
+        sample = receipt_sample(2, "degraded")
+        assert (await service.read(sample.data)).value("total") == sample.truth.total_bani
     finally:
         await asyncio.to_thread(service.close)
