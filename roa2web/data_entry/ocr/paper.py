@@ -118,7 +118,7 @@ def _framed_by_lines(outline: np.ndarray) -> list[np.ndarray]:
         for first, second, third, fourth in ((0, 1, 2, 3), (0, 2, 1, 3), (0, 3, 1, 2)):
             pair, other = (four[first], four[second]), (four[third], four[fourth])
             if not _opposite(*pair) or not _opposite(*other) or \
-                    _angle_between(pair[0][1], other[0][1]) < np.deg2rad(40):
+                    min(_angle_between(side[1], across[1]) for side in pair for across in other) < np.deg2rad(40):
                 continue
             corners = np.array([_crossing(pair[0], other[0]), _crossing(other[0], pair[1]),
                                 _crossing(pair[1], other[1]), _crossing(other[1], pair[0])], np.float32)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from roa2web.data_entry.ocr.images import load_image
-from roa2web.data_entry.ocr.paper import order_corners
+from roa2web.data_entry.ocr.paper import _framed_by_lines, order_corners
 from roa2web.data_entry.ocr.straighten import find_paper, straighten
 from tests.support.receipts.sets import varied_sample
 
@@ -39,3 +40,20 @@ def test_receipt_turned_a_quarter_is_flattened_lying_on_its_side() -> None:
     printed_width = np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)
     printed_height = np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)
     assert flat.shape[1] / flat.shape[0] == pytest.approx(printed_height / printed_width, rel=0.15)
+
+
+def _draw_line(outline: np.ndarray, rho: float, theta_degrees: float) -> None:
+    theta = np.deg2rad(theta_degrees)
+    foot = rho * np.array([np.cos(theta), np.sin(theta)])
+    along = 2000 * np.array([-np.sin(theta), np.cos(theta)])
+    start, end = (foot - along).round().astype(int), (foot + along).round().astype(int)
+    cv2.line(outline, (int(start[0]), int(start[1])), (int(end[0]), int(end[1])), 255, 1)
+
+
+def test_outline_lines_that_frame_no_sheet_give_no_quad() -> None:
+    # Two parallel lines at 34°, one at 0° and one at 60°: each line pairs with a near-parallel one as
+    # "opposite sides", but two of the four would have to cross while parallel. No quadrilateral.
+    outline = np.zeros((640, 640), np.uint8)
+    for rho, theta in ((150, 0), (300, 34), (420, 34), (500, 60)):
+        _draw_line(outline, rho, theta)
+    assert _framed_by_lines(outline) == []
