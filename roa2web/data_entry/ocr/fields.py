@@ -1,7 +1,10 @@
 """Read receipt fields out of rebuilt lines with Romanian fiscal-receipt rules.
 
 Only reading: every value is taken as printed (amounts in bani), with the OCR score of the boxes
-it came from. Cross-checks and repairs are in repair.py.
+it came from. Besides the first reading of each amount, every plausible one is kept as a candidate
+(other TOTAL-like lines, other amounts on the line, a neighbouring line's amount on a tilted photo, an
+amount whose decimal comma was lost); the receipt's arithmetic chooses between them (arithmetic.py).
+Cross-checks and repairs are in repair.py.
 """
 
 from __future__ import annotations
@@ -39,14 +42,16 @@ _NUMBER_LABELS = (
 )
 _TOTAL = re.compile(r"^\W*TOTAL(?!\s*" + _TVA + r")")
 _SUBTOTAL = re.compile(r"SUB\s?TOTAL")
-_TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b")
+_TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b|" + _TVA + r"\s*TOTAL\b")
 _VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b)")
 _ITEM_END = re.compile(r"([0-9]+)\s?[.,]\s?([0-9]{2})\s*\*?\s*([A-G8€])?\W*$")
 _QTY_PRICE = re.compile(
     r"([0-9]+(?:[.,][0-9]{1,3})?)\s*(?:BUC|KG|L|BUCATI|BC)?\.?\s*[X×*]\s*([0-9]+)\s?[.,]\s?([0-9]{2})")
 _LETTER_LOOKALIKE = {"8": "B", "€": "C"}
 _ONLY_NUMBERS = re.compile(r"[0-9.,\s]+")
+_LOST_COMMA = re.compile(r"(?<![0-9.,])([0-9]{3,7})\W*$")
 _CASH = re.compile(r"NUMERAR|CASH|\bNUM\b")
+_VOUCHER = re.compile(r"TICHET|VOUCHER|BON\s*VALORIC")
 _CARD = re.compile(r"CARD(?![A-Z])|\bPOS\b")
 _CHANGE = re.compile(r"^\W*REST\b")
 _COMPANY = re.compile(r"(?:S\.?\s?R\.?\s?L|\bS\.?\s?A|\bS\.?\s?N\.?\s?C|\bP\.?\s?F\.?\s?A|\bI\.?\s?I)\.?\s*$")
@@ -55,11 +60,15 @@ _ADDRESS = re.compile(r"\b(?:STR|BD|BDUL|CALEA|SOS|NR|JUD|BL|SC|AP|LOC)\b\.?")
 
 @dataclass(frozen=True)
 class Found[T]:
-    """A value as printed, the OCR score of the text it came from and its line index."""
+    """A value as printed, the OCR score of the text it came from and its line index.
+
+    `cost` is 0 for the reading as printed, one more for each step away from it (candidates.py).
+    """
 
     value: T
     score: float
     line: int
+    cost: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,9 @@ class Extraction:
     vat_total: Found[int] | None = None
     vat_lines: list[VatFound] = field(default_factory=list)
     items: list[ItemFound] = field(default_factory=list)
+    # every reading of an amount ("total", "subtotal", "vat_total", "payment", "change"), first ones first;
+    # without a TOTAL line, also "unlabelled": the amounts of lines that name nothing
+    amounts: dict[str, list[Found[int]]] = field(default_factory=dict)
 
 
 def parse_amount(text: str) -> int | None:
@@ -144,6 +156,8 @@ def extract_fields(lines: list[Line]) -> Extraction:
     found.supplier_cif = found.supplier_cif or _unlabelled_cif(canon)
     totals = [reading.line for reading in (found.subtotal, found.total) if reading is not None]
     found.items = _read_items(canon, min(totals, default=len(canon)))
+    if found.total is None:
+        found.amounts["unlabelled"] = _unlabelled_amounts(canon, {item.line for item in found.items})
     return found
 
 
@@ -225,20 +239,76 @@ def _read_date_time(found: Extraction, line: Line, text: str, index: int) -> Non
 def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> None:
     if _TOTAL_VAT.search(text):
         found.vat_total = found.vat_total or _amount_near(lines, index)
+        _collect(found, "vat_total", lines, index)
     elif _SUBTOTAL.search(text):
         found.subtotal = found.subtotal or _amount_near(lines, index)
+        _collect(found, "subtotal", lines, index)
     elif _TOTAL.search(text):
         found.total = found.total or _amount_near(lines, index)
+        _collect(found, "total", lines, index)
     elif _VAT.search(text):
         vat = _read_vat(lines[index], text, index)
         if vat is not None:
             found.vat_lines.append(vat)
     elif _CHANGE.search(text):
         found.change = found.change or _amount_near(lines, index)
-    elif found.payment_method is None and (_CASH.search(text) or _CARD.search(text)):
-        method = "cash" if _CASH.search(text) else "card"
+        _collect(found, "change", lines, index)
+    elif found.payment_method is None and (method := _payment_method(text)):
         found.payment_method = Found(method, lines[index].score, index)
         found.payment_amount = _amount_near(lines, index)
+        _collect(found, "payment", lines, index)
+
+
+def _payment_method(text: str) -> str | None:
+    """'voucher', 'cash' or 'card' when the line names how the receipt was paid."""
+    if _VOUCHER.search(text):
+        return "voucher"
+    if _CASH.search(text):
+        return "cash"
+    return "card" if _CARD.search(text) else None
+
+
+def _collect(found: Extraction, name: str, lines: list[Line], index: int) -> None:
+    """Every reading of the amount labelled on line `index`, added to the candidates of `name`."""
+    found.amounts.setdefault(name, []).extend(amount_candidates(lines, index))
+
+
+def amount_candidates(lines: list[Line], index: int) -> list[Found[int]]:
+    """The readings of the amount labelled on line `index`, cheapest first.
+
+    The line's last amount (or the next line's, when that holds nothing but an amount) costs 0; the
+    line's other amounts, a lone number whose decimal comma was lost, and the amounts of the unlabelled
+    lines above and below (grouped wrongly on a tilted photo) cost 1.
+    """
+    line = lines[index]
+    near = _amount_near(lines, index)
+    found = [near] if near is not None else []
+    found += [_found(line, match, index, 1) for match in list(_AMOUNT.finditer(line.text))[:-1]]
+    lost = _LOST_COMMA.search(line.text)
+    if near is None and lost is not None:
+        score = line.score_of(lost.start(), lost.end())
+        found.append(Found(int(lost.group(1)), score, index, 1))
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(lines) and (near is None or other != near.line) and _unlabelled(lines[other].text):
+            found += [_found(lines[other], match, other, 1) for match in _AMOUNT.finditer(lines[other].text)]
+    return found
+
+
+def _unlabelled(text: str) -> bool:
+    """Whether a line names no amount of its own (no total, VAT, payment, change or date on it)."""
+    labels = (_TOTAL_VAT, _SUBTOTAL, _TOTAL, _VAT, _CHANGE, _DATE, _CASH, _CARD, _VOUCHER)
+    return not any(label.search(text) for label in labels)
+
+
+def _unlabelled_amounts(lines: list[Line], item_lines: set[int]) -> list[Found[int]]:
+    """The amounts on lines that name none (cost 2): where TOTAL may be when its label was misread."""
+    return [_found(line, match, index, 2) for index, line in enumerate(lines)
+            if index not in item_lines and _unlabelled(line.text) and not _QTY_PRICE.search(line.text)
+            for match in _AMOUNT.finditer(line.text)]
+
+
+def _found(line: Line, match: re.Match[str], index: int, cost: int) -> Found[int]:
+    return Found(_bani(match), line.score_of(match.start(), match.end()), index, cost)
 
 
 def _bani(match: re.Match[str]) -> int:

@@ -55,11 +55,17 @@ class ItemLine(TypedDict):
 
 @dataclass(frozen=True)
 class FieldReading:
-    """One field's value (None when not found), how sure we are of it, and what the checks said."""
+    """One field's value (None when not found), how sure we are of it, and what the checks said.
+
+    `score` is the OCR score of the text the value came from and `support` how many other printed
+    amounts agree with it (TOTAL): with `check`, what the confidence is calibrated on (calibration.py).
+    """
 
     value: Any
     confidence: float
     check: Check = Check.UNCHECKED
+    score: float = 0.0
+    support: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -69,11 +75,11 @@ class FieldReading:
 MISSING = FieldReading(None, 0.0, Check.UNCHECKED)
 
 
-def field_reading(value: Any, score: float, check: Check) -> FieldReading:
+def field_reading(value: Any, score: float, check: Check, support: int = 0) -> FieldReading:
     """A FieldReading whose confidence combines `score` and `check`; missing when `value` is None."""
     if value is None:
         return MISSING
-    return FieldReading(value, confidence(score, check), check)
+    return FieldReading(value, confidence(score, check), check, round(min(max(score, 0.0), 1.0), 3), support)
 
 
 @dataclass

@@ -8,9 +8,11 @@ VAT rates against the rates in force on the receipt date.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from dataclasses import replace
 
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
+from roa2web.data_entry.ocr.arithmetic import Choice, choose_total, choose_vat_total, line_value
+from roa2web.data_entry.ocr.calibration import calibrate
 from roa2web.data_entry.ocr.cif_repair import read_cif
 from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ItemLine, VatLine, field_reading
@@ -21,23 +23,30 @@ _ANY_RATE = (21, 19, 11, 9, 5)
 
 def resolve_fields(found: Extraction, repair: bool = True) -> dict[str, FieldReading]:
     """Every field's final value and confidence; `repair=False` keeps values exactly as read."""
-    items = _resolve_items(found.items, found.total, repair)
-    total, total_check, total_score = _resolve_total(found, items, repair)
     day = plausible_day(found.date.value) if found.date and repair else None
-    trusted = total_check in (Check.CONFIRMED, Check.REPAIRED)
-    vat, vat_check, vat_score = _resolve_vat(found, items, total, day, repair, trusted)
-    return {
+    rates = vat_rates_on(day) if day else _ANY_RATE
+    if repair:
+        total = choose_total(found, found.items, rates)
+        found = replace(found, vat_total=choose_vat_total(found, total.value, rates))
+    else:
+        printed = found.total
+        total = Choice(printed.value, printed.score, Check.UNCHECKED) if printed else Choice(None, 0.0, Check.UNCHECKED)
+    items = _resolve_items(found.items, total.value, repair)
+    trusted = total.check in (Check.CONFIRMED, Check.REPAIRED)
+    vat, vat_check, vat_score = _resolve_vat(found, items, total.value, day, repair, trusted)
+    fields = {
         "supplier_name": _plain(found.supplier_name),
         "supplier_cif": _cif(found.supplier_cif, repair),
         "receipt_number": _plain(found.receipt_number),
         "date": _date(found, vat, repair),
         "time": _plain(found.time),
-        "total": field_reading(total, total_score, total_check),
+        "total": field_reading(total.value, total.score, total.check, total.support),
         "vat_lines": field_reading(vat or None, vat_score, vat_check),
         "payment_method": _plain(found.payment_method),
         "buyer_cif": _cif(found.buyer_cif, repair),
-        "items": _items_reading(items, total, repair),
+        "items": _items_reading(items, total.value, repair),
     }
+    return calibrate(fields) if repair else fields
 
 
 def _plain(found: Found[str] | None) -> FieldReading:
@@ -51,55 +60,18 @@ def _cif(found: Found[str] | None, repair: bool) -> FieldReading:
     return field_reading(value, found.score, check if repair else Check.UNCHECKED)
 
 
-def _resolve_items(items: list[ItemFound], total: Found[int] | None, repair: bool) -> list[ItemFound]:
+def _resolve_items(items: list[ItemFound], total: int | None, repair: bool) -> list[ItemFound]:
     """The item lines, a value that disagrees with its quantity × price recomputed (with `repair`).
 
     Recomputed only when that makes the lines add up to TOTAL.
     """
-    if not repair or total is None or sum(item.value_bani for item in items) == total.value:
+    if not repair or total is None or sum(item.value_bani for item in items) == total:
         return items
     fixed = [
-        ItemFound(_line_value(item), item.letter, item.quantity_milli, item.unit_price_bani, item.score, item.line)
+        ItemFound(line_value(item), item.letter, item.quantity_milli, item.unit_price_bani, item.score, item.line)
         for item in items
     ]
-    return fixed if sum(item.value_bani for item in fixed) == total.value else items
-
-
-def _line_value(item: ItemFound) -> int:
-    if item.quantity_milli is None or item.unit_price_bani is None:
-        return item.value_bani
-    return (item.quantity_milli * item.unit_price_bani * 2 + 1000) // 2000
-
-
-def _resolve_total(found: Extraction, items: list[ItemFound], repair: bool) -> tuple[int | None, Check, float]:
-    printed = found.total
-    if not repair:
-        return (printed.value, Check.UNCHECKED, printed.score) if printed else (None, Check.UNCHECKED, 0.0)
-    witnesses = _total_witnesses(found, items)
-    if printed is not None and printed.value in witnesses:
-        return printed.value, Check.CONFIRMED, printed.score
-    votes = Counter(witnesses)
-    agreed = [value for value, count in votes.most_common() if count >= 2]
-    if agreed and (printed is None or len(agreed) == 1):
-        return agreed[0], Check.REPAIRED, min(found.subtotal.score if found.subtotal else 1.0, 0.9)
-    if printed is not None:
-        return printed.value, Check.CONTRADICTED if witnesses else Check.UNCHECKED, printed.score
-    if witnesses:
-        return witnesses[0], Check.UNCHECKED, 0.5
-    return None, Check.UNCHECKED, 0.0
-
-
-def _total_witnesses(found: Extraction, items: list[ItemFound]) -> list[int]:
-    """Other printed amounts that should equal TOTAL."""
-    witnesses = []
-    if found.subtotal:
-        witnesses.append(found.subtotal.value)
-    if found.payment_amount:
-        paid = found.payment_amount.value
-        witnesses.append(paid - found.change.value if found.change else paid)
-    if items:
-        witnesses.append(sum(item.value_bani for item in items))
-    return witnesses
+    return fixed if sum(item.value_bani for item in fixed) == total else items
 
 
 def _group_gross(found: Extraction, items: list[ItemFound], total: int | None) -> dict[str | None, int]:
@@ -205,9 +177,10 @@ def _check_vat(
 
 def _vat_from_total_vat(found: Extraction, total: int | None, day: dt.date | None) -> VatFound | None:
     """A single VAT line rebuilt from TOTAL and TOTAL TVA when the per-rate line was not read."""
-    if found.vat_total is None or total is None or day is None:
+    if found.vat_total is None or total is None:
         return None
-    matching = [rate for rate in vat_rates_on(day) if rate and vat_from_gross(total, rate) == found.vat_total.value]
+    rates = vat_rates_on(day) if day else _ANY_RATE
+    matching = [rate for rate in rates if rate and vat_from_gross(total, rate) == found.vat_total.value]
     if len(matching) != 1:
         return None
     return VatFound(None, matching[0], found.vat_total.value, found.vat_total.score, found.vat_total.line)
