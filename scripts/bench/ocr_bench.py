@@ -4,7 +4,9 @@ Run from the repository root:  python -m scripts.bench.ocr_bench [--count 20] [-
 For each split and level: all-four-fields rate (supplier CIF, date, total, VAT), each field's rate, the
 wrong-but-confident rate (fields filled with confidence >= 0.9 that are wrong, over all scored fields, and
 the share of confident fields that are wrong), median / p90 seconds per photo (and median CPU seconds, which
-load from other processes does not inflate); then the process's peak RSS.
+load from other processes does not inflate); then the process's peak RSS, and per split the reliability of
+the confidences: for each confidence band, how many fields were filled with it and the share of them right
+(calibrated, a band's share right is at least its lower bound).
 The seed split is tests/support/receipts/sets.py's: tune on "tuning" only, report "held_aside".
 `--classic` runs the older benchmark on the original generator (scripts/bench/ocr_bench_classic.py).
 """
@@ -25,12 +27,20 @@ from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from scripts.bench.ocr_memory_figures import peak_rss_mb, reset_peak_rss, rss_mb
 from tests.support.receipt_scoring import field_matches, mismatches
-from tests.support.receipts.scoring import SCORED_FIELDS, confident_count, confident_wrong
+from tests.support.receipts.scoring import READING_NAME, SCORED_FIELDS, confident_count, confident_wrong
 from tests.support.receipts.sets import LEVELS, SPLITS, VariedSample, varied_set
+
+BANDS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)  # lowest confidence of each reliability band
+
+
+def band_of(confidence: float) -> float:
+    """The reliability band a confidence falls in (its lowest confidence)."""
+    return max(lowest for lowest in BANDS if confidence >= lowest)
 
 
 def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors: bool) -> dict[str, Any]:
     """Read every sample once; the group's figures."""
+    reliability = {str(lowest): [0, 0] for lowest in BANDS}  # band → [fields filled, right]
     latencies: list[float] = []
     cpu_seconds: list[float] = []
     right = dict.fromkeys(("all_four", *SCORED_FIELDS), 0)
@@ -44,6 +54,12 @@ def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors
         matches = field_matches(reading, sample.truth)
         for name in right:
             right[name] += matches[name]
+        for name in SCORED_FIELDS:
+            field = reading.fields.get(READING_NAME.get(name, name))
+            if field is not None and field.value is not None:
+                band = reliability[str(band_of(field.confidence))]
+                band[0] += 1
+                band[1] += matches[name]
         confident += confident_count(reading)
         wrong = confident_wrong(reading, sample.truth)
         wrong_confident += len(wrong)
@@ -65,6 +81,7 @@ def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors
         "median_s": statistics.median(latencies),
         "p90_s": latencies[min(count - 1, int(0.9 * count))],
         "cpu_median_s": statistics.median(cpu_seconds),
+        "reliability": reliability,
         "misses": misses,
     }
 
@@ -77,6 +94,23 @@ def print_group(split: str, level: str, figures: dict[str, Any]) -> None:
           f"({100 * figures['wrong_share_of_confident']:.1f}% of confident ones), "
           f"median {figures['median_s']:.2f} s, p90 {figures['p90_s']:.2f} s (CPU {figures['cpu_median_s']:.2f} s)")
     print("    " + "  ".join(f"{name} {100 * rates[name]:.0f}%" for name in SCORED_FIELDS))
+
+
+def print_reliability(groups: dict[str, dict[str, Any]]) -> None:
+    """Per split, the fields filled in each confidence band and the share of them right (all levels)."""
+    for split in dict.fromkeys(name.split("/")[0] for name in groups):
+        totals = {str(lowest): [0, 0] for lowest in BANDS}
+        for name, figures in groups.items():
+            if name.startswith(f"{split}/"):
+                for band, (count, right) in figures["reliability"].items():
+                    totals[band][0] += count
+                    totals[band][1] += right
+        bands = [(float(band), count, right) for band, (count, right) in totals.items()]
+        print(f"reliability [{split}]: confidence band: fields filled, share right")
+        for index, (lowest, count, right) in enumerate(bands):
+            highest = bands[index + 1][0] if index + 1 < len(bands) else 1.0
+            share = f"{100 * right / count:.1f}%" if count else "-"
+            print(f"    [{lowest:.2f}, {highest:.2f}{']' if highest == 1.0 else ')'}: {count:4d}  {share}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = score_group(group, engine, args.show_errors)
         groups[f"{split}/{level}"] = figures
         print_group(split, level, figures)
+    print_reliability(groups)
     peak = peak_rss_mb()
     scope = "while loading and reading" if reset else "whole run, including generating the images"
     print(f"peak RSS {scope}: {peak:.0f} MB (RSS before loading the engine: {rss_before:.0f} MB)")
