@@ -136,6 +136,8 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(2, ge=1)
     ocr_nice: int = Field(0, ge=0, le=19)  # lower the OCR threads' OS priority by this much (0: as the web's)
     ocr_helper_nice: int = Field(10, ge=0, le=19)  # onnxruntime's worker threads: this much lower again
+    # fields OCR read less surely than this are left for the user; at most 0.8, below which the form marks them
+    ocr_min_confidence: float = Field(0.5, ge=0, le=0.8)
 
     # --- Telegram bot
     telegram_bot_token: SecretStr | None = None  # unset: no bot ("disabled" in /health)

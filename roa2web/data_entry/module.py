@@ -36,7 +36,7 @@ class DataEntry:
 def build_data_entry(
     *, db: AppDatabase, ledger: Ledger, files_dir: Path, max_upload_bytes: int, nomenclature_ttl_s: float,
     reader: OcrReader | None, jobs: Callable[[], JobQueue], eur_rate: EurRateLookup, ocr_enabled: bool | None = None,
-    max_image_pixels: int = DEFAULT_MAX_PIXELS,
+    max_image_pixels: int = DEFAULT_MAX_PIXELS, ocr_min_confidence: float = 0.0,
 ) -> DataEntry:
     """Wire the module's services together (`ocr_enabled`: OCR_ENABLED; default: whether there is a reader).
 
@@ -44,6 +44,7 @@ def build_data_entry(
 
     `max_image_pixels` (DATA_ENTRY_MAX_IMAGE_MP): larger images are refused at upload, from their header.
     `eur_rate`: the BNR EUR rate published before a receipt's date (the 100 EUR limit).
+    `ocr_min_confidence` (OCR_MIN_CONFIDENCE): fields OCR read less surely than this are left for the user.
     """
     nomenclature = Nomenclature(ledger, ttl_s=nomenclature_ttl_s)
     receipts = ReceiptService(db, ledger, nomenclature, eur_rate=eur_rate)
@@ -51,7 +52,8 @@ def build_data_entry(
     return DataEntry(
         receipts=receipts,
         files=files,
-        ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs, enabled=ocr_enabled),
+        ocr=OcrFlow(receipts, files, reader=reader, jobs=jobs, enabled=ocr_enabled,
+                    min_confidence=ocr_min_confidence),
         exports=ReceiptExports(receipts, files_dir / "exports", jobs=jobs),
         nomenclature=nomenclature,
     )

@@ -87,6 +87,7 @@ def install_services(runtime: Runtime) -> None:
         nomenclature_ttl_s=settings.data_entry_nomenclature_ttl_s,
         reader=reader,
         ocr_enabled=settings.ocr_enabled,
+        ocr_min_confidence=settings.ocr_min_confidence,
         jobs=lambda: runtime.jobs,
         eur_rate=eur_rate_lookup(runtime),
     )

@@ -2,7 +2,9 @@
 
 Only fields the user has not edited are filled; values that would make the receipt invalid
 (a CIF failing its checksum, a rate not in force on the date, a date in a closed period...) are
-left out with a warning, so a stored draft always passes validation.
+left out with a warning, so a stored draft always passes validation. Values read with a confidence
+below OCR_MIN_CONFIDENCE are left for the user too, named in a warning; their confidence stays in the
+stored reading, so the web form marks them as to be checked.
 """
 
 from __future__ import annotations
@@ -21,11 +23,35 @@ from roa2web.data_entry.workflow.service import ReceiptService
 
 # field error location → the receipt field to leave out
 _ERROR_FIELD = {"total": "total_bani"}
+# receipt field → the reading's field it is filled from
+_READ_AS = {
+    "supplier_name": "supplier_name", "supplier_cif": "supplier_cif", "document_number": "receipt_number",
+    "receipt_date": "date", "total_bani": "total", "payment_method": "payment_method",
+    "vat_lines": "vat_lines", "buyer_cif_present": "buyer_cif",
+}
+VOUCHER = "voucher"  # paid with meal tickets or vouchers: no payment method of the receipt model fits
 _MAX_ROUNDS = 6
 
 
-def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
-    """The receipt fields a reading gives, in domain types, and warnings for what could not be used."""
+def read_values(reading: ReceiptReading, min_confidence: float = 0.0) -> tuple[dict[str, Any], list[str]]:
+    """The receipt fields a reading gives, in domain types, and warnings for what could not be used.
+
+    A field read with a confidence below `min_confidence` is left for the user, named in a warning.
+    """
+    unsure = [name for name, reading_name in _READ_AS.items()
+              if (found := reading.fields.get(reading_name)) is not None and found.value is not None
+              and found.confidence < min_confidence]
+    values, warnings = _values(reading)
+    for name in unsure:
+        values.pop(name, None)
+    if unsure:
+        labels = ", ".join(field_label(name) for name in unsure)
+        warnings.append(f"Valorile citite cu încredere scăzută nu au fost completate: {labels}. "
+                        "Completați-le după bon.")
+    return values, warnings
+
+
+def _values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     warnings: list[str] = []
     if name := reading.value("supplier_name"):
@@ -46,6 +72,9 @@ def read_values(reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
     method = reading.value("payment_method")
     if method in {m.value for m in PaymentMethod}:
         values["payment_method"] = PaymentMethod(method)
+    elif method == VOUCHER:
+        warnings.append("Bonul a fost plătit cu tichete sau voucher; modul de plată nu a fost completat: "
+                        "alegeți-l.")
     values["buyer_cif_present"] = bool(reading.value("buyer_cif"))
     lines = _vat_lines(reading.value("vat_lines"), values.get("total_bani"))
     if lines:
@@ -77,13 +106,14 @@ def _in_sentence(message: str) -> str:
 class ReadingFiller:
     """Turns readings into draft changes, with the supplier matched and an expense account suggested."""
 
-    def __init__(self, receipts: ReceiptService) -> None:
+    def __init__(self, receipts: ReceiptService, min_confidence: float = 0.0) -> None:
         self.receipts = receipts
         self.nomenclature = receipts.nomenclature
+        self.min_confidence = min_confidence
 
     async def changes(self, receipt: Receipt, reading: ReceiptReading) -> tuple[dict[str, Any], list[str]]:
         """The field changes to apply to `receipt` and the warnings to show with them."""
-        values, warnings = read_values(reading)
+        values, warnings = read_values(reading, self.min_confidence)
         company_id = receipt.company_id
         read = {name: value for name, value in values.items() if name not in receipt.edited_fields}
         fields = await completed(self.nomenclature, company_id, receipt.fields.merged(read), changed=read.keys(),

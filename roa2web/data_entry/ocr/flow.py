@@ -69,19 +69,20 @@ class OcrFlow:
 
     `enabled` is OCR_ENABLED (default: whether there is a reader). `reader` is this process's OCR
     engine, present only where OCR jobs run (a queue consumer); a web process without one still
-    starts runs, which a `roa2web worker` reads.
+    starts runs, which a `roa2web worker` reads. Fields read with a confidence below `min_confidence`
+    (OCR_MIN_CONFIDENCE) are not filled.
     """
 
     def __init__(
         self, receipts: ReceiptService, files: ReceiptFiles, *, reader: OcrReader | None,
-        jobs: Callable[[], JobQueue], enabled: bool | None = None,
+        jobs: Callable[[], JobQueue], enabled: bool | None = None, min_confidence: float = 0.0,
     ) -> None:
         self.receipts = receipts
         self.files = files
         self.reader = reader
         self.enabled = reader is not None if enabled is None else enabled
         self.jobs = jobs
-        self.filler = ReadingFiller(receipts)
+        self.filler = ReadingFiller(receipts, min_confidence)
 
     @property
     def db(self) -> AppDatabase:

@@ -12,6 +12,7 @@ import pytest
 from roa2web.auth.principal import Principal
 from roa2web.data_entry.errors import NotFound
 from roa2web.data_entry.model import PaymentMethod, VatLine
+from roa2web.data_entry.ocr.fill import ReadingFiller
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
 from roa2web.data_entry.store import ocr_store, receipt_store
 from roa2web.data_entry.workflow.entries import paid_from
@@ -208,3 +209,31 @@ async def test_the_warnings_of_an_ocr_result_are_romanian_and_name_no_internal_f
     history = await service.receipts.history(ANA, receipt_id)
     filled = [entry.comment for entry in history if entry.action == "ocr"]
     assert filled and all(is_romanian(c) and not INTERNAL_NAME.search(c) for c in filled), filled
+
+
+async def test_fields_read_below_the_minimum_confidence_are_left_for_the_user_and_stay_marked(service):
+    service.ocr.filler = ReadingFiller(service.receipts, min_confidence=0.6)
+    unsure = telecom()
+    unsure.fields["total"] = FieldReading(12100, 0.41, Check.CONTRADICTED)
+    unsure.fields["date"] = FieldReading("2026-01-10", 0.55, Check.UNCHECKED)
+    receipt_id, run_id = await started_run(service)
+    await service.ocr.complete(run_id, unsure)
+    fields = (await service.receipts.get(ANA, receipt_id)).fields
+    assert (fields.total_bani, fields.receipt_date) == (None, None)
+    assert fields.supplier_name == "DOBROGEA TELECOM S.A." and fields.payment_method is PaymentMethod.CARD
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    [warning] = [w for w in run.warnings if "încredere scăzută" in w]
+    assert "totalul" in warning and "data bonului" in warning and is_romanian(warning)
+    assert not INTERNAL_NAME.search(warning)
+    # the reading keeps its confidence, under the form's LOW_CONFIDENCE (0.8): the form marks both fields
+    assert run.fields["total"]["confidence"] < 0.8 and run.fields["date"]["confidence"] < 0.8
+
+
+async def test_a_receipt_paid_by_voucher_leaves_the_payment_method_to_the_user(service):
+    receipt_id, run_id = await started_run(service)
+    await service.ocr.complete(run_id, telecom(payment_method="voucher"))
+    fields = (await service.receipts.get(ANA, receipt_id)).fields
+    assert fields.payment_method is None and fields.total_bani == 12100
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    assert any("tichete" in w and "modul de plată" in w for w in run.warnings)
+    assert all(is_romanian(w) and not INTERNAL_NAME.search(w) for w in run.warnings)
