@@ -15,12 +15,12 @@ from roa2web.data_entry.ocr.reading import FieldReading, confidence
 ANY_FIELD = "*"  # the bands of a check over every field, for a field the photos never showed with that check
 # (field, check) → ((lowest OCR score, confidence), ...) by rising score; fitted by ocr_calibrate.py
 BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {
-    ('*', 'confirmed'): ((0.0, 0.0), (0.8, 0.667), (0.9, 0.957), (0.95, 0.996)),  # 263 readings
+    ('*', 'confirmed'): ((0.0, 0.0), (0.8, 0.5), (0.9, 0.958), (0.95, 0.997)),  # 335 readings
     ('*', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
-    ('*', 'contradicted'): ((0.0, 0.0),),  # 9 readings
+    ('*', 'contradicted'): ((0.0, 0.0),),  # 18 readings
     ('*', 'repaired'): ((0.0, 0.0), (0.6, 0.667)),  # 4 readings
     ('*', 'repaired+'): ((0.0, 0.5),),  # 1 readings
-    ('*', 'unchecked'): ((0.0, 0.017), (0.6, 0.116), (0.8, 0.463), (0.9, 0.966), (0.95, 0.99)),  # 325 readings
+    ('*', 'unchecked'): ((0.0, 0.024), (0.6, 0.131), (0.8, 0.5), (0.9, 0.964), (0.95, 0.995)),  # 244 readings
     ('buyer_cif', 'confirmed'): ((0.0, 0.5), (0.95, 0.979)),  # 48 readings
     ('buyer_cif', 'contradicted'): ((0.0, 0.0),),  # 1 readings
     ('date', 'confirmed'): ((0.0, 0.5), (0.95, 0.986)),  # 71 readings
@@ -30,7 +30,9 @@ BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {
     ('supplier_cif', 'confirmed'): ((0.0, 0.0), (0.9, 0.5), (0.95, 0.986)),  # 73 readings
     ('supplier_cif', 'contradicted'): ((0.0, 0.0),),  # 8 readings
     ('supplier_cif', 'repaired'): ((0.0, 0.0), (0.6, 0.5)),  # 3 readings
-    ('supplier_name', 'unchecked'): ((0.0, 0.0), (0.8, 0.136), (0.9, 0.5), (0.95, 0.964)),  # 88 readings
+    ('supplier_name', 'confirmed'): ((0.0, 0.211), (0.9, 0.5), (0.95, 0.986)),  # 72 readings
+    ('supplier_name', 'contradicted'): ((0.0, 0.0),),  # 9 readings
+    ('supplier_name', 'unchecked'): ((0.0, 0.0), (0.95, 0.5)),  # 7 readings
     ('time', 'unchecked'): ((0.0, 0.5), (0.9, 0.938), (0.95, 0.983)),  # 73 readings
     ('total', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
     ('total', 'repaired+'): ((0.0, 0.5),),  # 1 readings

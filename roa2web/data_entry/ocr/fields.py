@@ -174,6 +174,19 @@ def _supplier_name(lines: list[Line], canon: list[Line]) -> Found[str] | None:
     return Found(name, lines[chosen].score, chosen)
 
 
+def name_check(name: str) -> bool | None:
+    """Whether `name` reads like a company's name.
+
+    True with a legal form (SRL, SA…); False when it holds a time, a date or more digits than letters
+    (a line read out of place); None otherwise.
+    """
+    if _COMPANY.search(name):
+        return True
+    if _TIME.search(name) or _DATE.search(name) or sum(c.isdigit() for c in name) > sum(c.isalpha() for c in name):
+        return False
+    return None
+
+
 def _unlabelled_cif(lines: list[Line]) -> Found[str] | None:
     """A lone 6-10 digit number in the header, when no CIF label was readable."""
     for index, line in enumerate(lines[:6]):

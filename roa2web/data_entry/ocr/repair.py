@@ -14,7 +14,7 @@ from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_o
 from roa2web.data_entry.ocr.arithmetic import Choice, choose_total, choose_vat_total, line_value
 from roa2web.data_entry.ocr.calibration import calibrate
 from roa2web.data_entry.ocr.cif_repair import read_cif
-from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound
+from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound, name_check
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ItemLine, VatLine, field_reading
 
 _ROUNDING_SLACK = 5
@@ -35,7 +35,7 @@ def resolve_fields(found: Extraction, repair: bool = True) -> dict[str, FieldRea
     trusted = total.check in (Check.CONFIRMED, Check.REPAIRED)
     vat, vat_check, vat_score = _resolve_vat(found, items, total.value, day, repair, trusted)
     fields = {
-        "supplier_name": _plain(found.supplier_name),
+        "supplier_name": _name(found.supplier_name, repair),
         "supplier_cif": _cif(found.supplier_cif, repair),
         "receipt_number": _plain(found.receipt_number),
         "date": _date(found, vat, repair),
@@ -47,6 +47,15 @@ def resolve_fields(found: Extraction, repair: bool = True) -> dict[str, FieldRea
         "items": _items_reading(items, total.value, repair),
     }
     return calibrate(fields) if repair else fields
+
+
+def _name(found: Found[str] | None, repair: bool) -> FieldReading:
+    """The supplier's name, confirmed by a legal form, contradicted by a time, a date or mostly digits."""
+    if found is None or not repair:
+        return _plain(found)
+    looks = name_check(found.value)
+    check = Check.UNCHECKED if looks is None else (Check.CONFIRMED if looks else Check.CONTRADICTED)
+    return field_reading(found.value, found.score, check)
 
 
 def _plain(found: Found[str] | None) -> FieldReading:
