@@ -181,3 +181,12 @@ def test_missing_fields_have_zero_confidence() -> None:
     assert fields["total"].value is None and fields["total"].confidence == 0.0
     assert set(fields) >= {"supplier_name", "supplier_cif", "receipt_number", "date", "time", "total",
                            "vat_lines", "payment_method", "buyer_cif"}
+
+
+@pytest.mark.parametrize(("first_line", "check"), [
+    ("LAMBDA ALIMENTAR SRL", Check.CONFIRMED), ("MIU FARMACIA SA", Check.CONFIRMED),
+    ("ORA:09:52:25", Check.CONTRADICTED), ("80227153 in 5 2C X 3 523", Check.CONTRADICTED),
+    ("LIBRARIA CENTRALA", Check.UNCHECKED),
+])
+def test_the_supplier_name_is_checked_for_a_legal_form_or_a_misplaced_line(first_line: str, check: Check) -> None:
+    assert _fields(f"{first_line}\nTOTAL  12,00")["supplier_name"].check == check
