@@ -99,11 +99,14 @@ def counts(found: list[Outcome]) -> dict[tuple[str, str], int]:
     return counted
 
 
-def print_bands(bands: dict[tuple[str, str], tuple[tuple[float, float], ...]], counts: dict) -> None:
+Bands = dict[tuple[str, str], tuple[tuple[float, float], ...]]
+
+
+def print_bands(bands: Bands, counted: dict[tuple[str, str], int]) -> None:
     """The table as Python, with how many readings each kind had."""
     print("BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {")
     for key, value in bands.items():
-        print(f"    {key!r}: {value!r},  # {counts[key]} readings")
+        print(f"    {key!r}: {value!r},  # {counted[key]} readings")
     print("}")
 
 
