@@ -120,3 +120,21 @@ def copy_ledger(source: Path, target_dir: Path) -> Path:
     """A private copy of a ledger file for tests that must not share one."""
     target_dir.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(source, target_dir / source.name))
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: a worker finished
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Collect the SPA browser tests' summary lines a worker handed over (tests/web/spa/conftest.py)."""
+    from tests.web.spa import spa_kit
+
+    spa_kit.SUMMARY.extend(getattr(node, "workeroutput", {}).get("spa_summary", ()))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The SPA screenshot folder and render time, for the person reading the run."""
+    from tests.web.spa import spa_kit
+
+    if spa_kit.SUMMARY:
+        terminalreporter.write_sep("-", "SPA browser tests")
+        for line in dict.fromkeys(spa_kit.SUMMARY):
+            terminalreporter.write_line(line)

@@ -155,12 +155,11 @@ def shoot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
     return save
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The screenshot folder and the render time, for the person reading the run."""
-    if spa_kit.SUMMARY:
-        terminalreporter.write_sep("-", "SPA browser tests")
-        for line in dict.fromkeys(spa_kit.SUMMARY):
-            terminalreporter.write_line(line)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker, hand the summary lines to the controller (tests/conftest.py prints them)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["spa_summary"] = list(spa_kit.SUMMARY)
 
 
 @dataclass(frozen=True)
