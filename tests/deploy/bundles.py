@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from filelock import FileLock
 
 from roa2web import __version__
 
@@ -50,3 +53,18 @@ def build(platform: str, out: Path) -> Bundle:
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(unpacked)
     return Bundle(zip_path, unpacked / f"roa2web-{__version__}", done.stdout, seconds)
+
+
+def build_once(platform: str, run_folder: Path) -> Bundle:
+    """`build(platform)` once per test run: under pytest-xdist the first worker that asks builds it and the others
+    read what it built. One build at a time, as each may rebuild the tools venv (.venv-bundle)."""
+    out = run_folder / f"bundle-{platform}"
+    record = out / "bundle-build.json"
+    with FileLock(run_folder / "build-bundle.lock"):
+        if record.exists():
+            fields = json.loads(record.read_text(encoding="utf-8"))
+            return Bundle(Path(fields["zip_path"]), Path(fields["root"]), fields["build_output"],
+                          fields["build_seconds"])
+        bundle = build(platform, out)
+        record.write_text(json.dumps(asdict(bundle), default=str), encoding="utf-8")
+        return bundle
