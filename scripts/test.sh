@@ -46,6 +46,9 @@ echo "== ruff"; .venv-test/bin/ruff check roa2web tests scripts
 echo "== mypy"; .venv-test/bin/mypy
 echo "== import contracts"; .venv-test/bin/lint-imports
 echo "== web app (scripts/build_spa.sh --check)"; bash scripts/build_spa.sh --check
-echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" "$@"
+# two workers (pytest-xdist), each handed the next tests in collection order. Not --dist loadfile/loadscope/
+# loadgroup: they key tests by node id, and schemathesis gives each operation of a fuzz test the same one, so
+# all but one operation would silently not run (tests/security/test_fuzz_openapi.py).
+echo "== pytest"; .venv-test/bin/pytest -m "not oracle and not paddleocr" -n 2 --dist load "$@"
 echo "== pytest -m paddleocr (the optional engine, in its own venv)"; bash scripts/test_paddleocr.sh
 echo "== no extras (pip install . in a fresh venv, then init and serve)"; bash scripts/check_no_extras.sh
