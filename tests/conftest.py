@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from quart import Quart
 from quart.typing import TestClientProtocol
 
@@ -19,6 +20,9 @@ from roa2web.settings import Settings, load_settings
 
 PASSWORD = "parola-test-123"
 pytest_plugins = ["tests.support.data_entry"]  # data-entry fixtures: SQLite/PostgreSQL apps, roster users
+# No per-example time limit: Hypothesis's default 200 ms deadline fails a property on a loaded machine.
+hypothesis_settings.register_profile("roa2web", deadline=None)
+hypothesis_settings.load_profile("roa2web")
 
 
 @pytest.fixture(scope="session")
