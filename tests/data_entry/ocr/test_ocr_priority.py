@@ -24,6 +24,16 @@ def thread_nice(native_id: int) -> int:
     return os.getpriority(os.PRIO_PROCESS, native_id)  # windows-safe: only called from Linux-only tests
 
 
+def ocr_and_runtime_threads(before: set[int]) -> tuple[threading.Thread, list[int]]:
+    """The OCR service's Python thread, and the native threads started since `before` that are not Python's
+    (onnxruntime's intra-op pools)."""
+    ocr_thread = next(thread for thread in threading.enumerate() if thread.name.startswith("ocr_"))
+    python_threads = {thread.native_id for thread in threading.enumerate()}
+    runtime = [thread.id for thread in psutil.Process().threads()
+               if thread.id not in before and thread.id not in python_threads]
+    return ocr_thread, runtime
+
+
 def test_zero_leaves_the_priority_alone():
     seen: list[bool] = []
     worker = threading.Thread(target=lambda: seen.append(lower_thread_priority(0)))
@@ -41,10 +51,7 @@ async def test_the_settings_reach_the_ocr_thread_and_the_runtime_threads(setting
     try:
         assert await service.wait_ready(), service.status()
         assert service.priority_lowered is True
-        ocr_thread = next(thread for thread in threading.enumerate() if thread.name.startswith("ocr_"))
-        python_threads = {thread.native_id for thread in threading.enumerate()}
-        runtime = [thread.id for thread in psutil.Process().threads()
-                   if thread.id not in before and thread.id not in python_threads]
+        ocr_thread, runtime = ocr_and_runtime_threads(before)
         assert thread_nice(ocr_thread.native_id) == base + 7
         # onnxruntime's intra-op pool threads (one per model at two threads), started on the loader thread
         assert len(runtime) >= 2 and {thread_nice(tid) for tid in runtime} == {base + 12}
@@ -61,10 +68,7 @@ async def test_by_default_only_the_runtime_threads_yield_to_the_web(settings_fac
     try:
         assert await service.wait_ready(), service.status()
         assert service.priority_lowered is False
-        ocr_thread = next(thread for thread in threading.enumerate() if thread.name.startswith("ocr_"))
-        python_threads = {thread.native_id for thread in threading.enumerate()}
-        runtime = [thread.id for thread in psutil.Process().threads()
-                   if thread.id not in before and thread.id not in python_threads]
+        ocr_thread, runtime = ocr_and_runtime_threads(before)
         assert thread_nice(ocr_thread.native_id) == base
         assert runtime and {thread_nice(tid) for tid in runtime} == {min(19, base + 10)}
         sample = receipt_sample(2, "degraded")
