@@ -15,31 +15,30 @@ from roa2web.data_entry.ocr.reading import FieldReading, confidence
 ANY_FIELD = "*"  # the bands of a check over every field, for a field the photos never showed with that check
 # (field, check) → ((lowest OCR score, confidence), ...) by rising score; fitted by ocr_calibrate.py
 BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {
-    ('*', 'confirmed'): ((0.0, 0.542), (0.9, 0.842), (0.95, 0.997)),  # 380 readings
-    ('*', 'confirmed+'): ((0.0, 0.5), (0.95, 0.987)),  # 79 readings
-    ('*', 'contradicted'): ((0.0, 0.0), (0.9, 0.136)),  # 4 readings
-    ('*', 'repaired'): ((0.0, 0.211), (0.95, 0.386)),  # 5 readings
-    ('*', 'repaired+'): ((0.0, 0.667),),  # 2 readings
-    ('*', 'unchecked'): ((0.0, 0.0), (0.8, 0.463), (0.9, 0.851), (0.95, 0.995)),  # 250 readings
-    ('buyer_cif', 'confirmed'): ((0.0, 0.75), (0.95, 0.98)),  # 53 readings
-    ('date', 'confirmed'): ((0.0, 0.5), (0.9, 0.75), (0.95, 0.987)),  # 79 readings
-    ('date', 'unchecked'): ((0.0, 0.5),),  # 1 readings
-    ('payment_method', 'unchecked'): ((0.0, 0.5), (0.9, 0.833), (0.95, 0.987)),  # 82 readings
-    ('receipt_number', 'unchecked'): ((0.0, 0.386), (0.9, 0.785), (0.95, 0.985)),  # 78 readings
-    ('supplier_cif', 'confirmed'): ((0.0, 0.857), (0.95, 0.987)),  # 81 readings
-    ('supplier_cif', 'contradicted'): ((0.0, 0.0),),  # 2 readings
-    ('supplier_cif', 'repaired'): ((0.0, 0.5),),  # 1 readings
-    ('supplier_name', 'confirmed'): ((0.0, 0.0), (0.9, 0.311), (0.95, 0.987)),  # 88 readings
-    ('supplier_name', 'unchecked'): ((0.0, 0.0),),  # 2 readings
-    ('time', 'unchecked'): ((0.0, 0.211), (0.9, 0.941), (0.95, 0.985)),  # 83 readings
-    ('total', 'confirmed+'): ((0.0, 0.5), (0.95, 0.987)),  # 79 readings
-    ('total', 'contradicted'): ((0.0, 0.211),),  # 2 readings
-    ('total', 'repaired'): ((0.0, 0.0), (0.95, 0.211)),  # 3 readings
-    ('total', 'repaired+'): ((0.0, 0.667),),  # 2 readings
-    ('total', 'unchecked'): ((0.0, 0.0),),  # 3 readings
-    ('vat_lines', 'confirmed'): ((0.0, 0.667), (0.9, 0.947), (0.95, 0.983)),  # 79 readings
+    ('*', 'confirmed'): ((0.0, 0.0), (0.8, 0.5), (0.9, 0.958), (0.95, 0.997)),  # 335 readings
+    ('*', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
+    ('*', 'contradicted'): ((0.0, 0.0),),  # 18 readings
+    ('*', 'repaired'): ((0.0, 0.0), (0.6, 0.667)),  # 4 readings
+    ('*', 'repaired+'): ((0.0, 0.5),),  # 1 readings
+    ('*', 'unchecked'): ((0.0, 0.024), (0.6, 0.131), (0.8, 0.5), (0.9, 0.964), (0.95, 0.995)),  # 244 readings
+    ('buyer_cif', 'confirmed'): ((0.0, 0.5), (0.95, 0.979)),  # 48 readings
+    ('buyer_cif', 'contradicted'): ((0.0, 0.0),),  # 1 readings
+    ('date', 'confirmed'): ((0.0, 0.5), (0.95, 0.986)),  # 71 readings
+    ('date', 'unchecked'): ((0.0, 0.667),),  # 2 readings
+    ('payment_method', 'unchecked'): ((0.0, 0.667), (0.95, 0.986)),  # 73 readings
+    ('receipt_number', 'unchecked'): ((0.0, 0.079), (0.8, 0.75), (0.9, 0.917), (0.95, 0.983)),  # 77 readings
+    ('supplier_cif', 'confirmed'): ((0.0, 0.0), (0.9, 0.5), (0.95, 0.986)),  # 73 readings
+    ('supplier_cif', 'contradicted'): ((0.0, 0.0),),  # 8 readings
+    ('supplier_cif', 'repaired'): ((0.0, 0.0), (0.6, 0.5)),  # 3 readings
+    ('supplier_name', 'confirmed'): ((0.0, 0.211), (0.9, 0.5), (0.95, 0.986)),  # 72 readings
+    ('supplier_name', 'contradicted'): ((0.0, 0.0),),  # 9 readings
+    ('supplier_name', 'unchecked'): ((0.0, 0.0), (0.95, 0.5)),  # 7 readings
+    ('time', 'unchecked'): ((0.0, 0.5), (0.9, 0.938), (0.95, 0.983)),  # 73 readings
+    ('total', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
+    ('total', 'repaired+'): ((0.0, 0.5),),  # 1 readings
+    ('total', 'unchecked'): ((0.0, 0.0),),  # 12 readings
+    ('vat_lines', 'confirmed'): ((0.0, 0.667), (0.9, 0.95), (0.95, 0.98)),  # 71 readings
     ('vat_lines', 'repaired'): ((0.0, 0.5),),  # 1 readings
-    ('vat_lines', 'unchecked'): ((0.0, 0.0),),  # 1 readings
 }
 
 
