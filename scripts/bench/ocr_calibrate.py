@@ -26,6 +26,7 @@ from tests.support.receipts.scoring import READING_NAME, SCORED_FIELDS
 from tests.support.receipts.sets import LEVELS, varied_set
 
 EDGES = (0.0, 0.6, 0.8, 0.9, 0.95)  # lowest OCR score of each band before merging
+MIN_BAND = 10  # a band with fewer readings is merged into the band below it (the first: into the one above)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def fit_bands(samples: list[tuple[float, bool]]) -> tuple[tuple[float, float], .
         inside = [right for score, right in samples if lowest <= score < highest]
         if inside:
             blocks.append([lowest, len(inside), sum(inside)])
+    blocks = _without_thin(blocks)
     merged: list[list[float]] = []
     for block in blocks:
         merged.append(block)
@@ -75,6 +77,19 @@ def fit_bands(samples: list[tuple[float, bool]]) -> tuple[tuple[float, float], .
     if merged:
         merged[0][0] = 0.0
     return tuple((lowest, round(wilson_lower(int(right), int(count)), 3)) for lowest, count, right in merged)
+
+
+def _without_thin(blocks: list[list[float]]) -> list[list[float]]:
+    """Bands of fewer than MIN_BAND readings pooled with the band below (the lowest band with the one above),
+    so a band's confidence never rests on a handful of readings."""
+    pooled: list[list[float]] = []
+    for block in blocks:
+        if pooled and (block[1] < MIN_BAND or pooled[-1][1] < MIN_BAND):
+            pooled[-1][1] += block[1]
+            pooled[-1][2] += block[2]
+        else:
+            pooled.append(list(block))
+    return pooled
 
 
 def _lower(block: list[float]) -> float:
@@ -106,7 +121,7 @@ def print_bands(bands: Bands, counted: dict[tuple[str, str], int]) -> None:
     """The table as Python, with how many readings each kind had."""
     print("BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {")
     for key, value in bands.items():
-        print(f"    {key!r}: {value!r},  # {counted[key]} readings")
+        print(f"    {key!r}: {value!r},  # n={counted[key]}")
     print("}")
 
 

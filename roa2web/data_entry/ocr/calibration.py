@@ -13,32 +13,39 @@ from __future__ import annotations
 from roa2web.data_entry.ocr.reading import FieldReading, confidence
 
 ANY_FIELD = "*"  # the bands of a check over every field, for a field the photos never showed with that check
-# (field, check) → ((lowest OCR score, confidence), ...) by rising score; fitted by ocr_calibrate.py
+# (field, check) → ((lowest OCR score, confidence), ...) by rising score; fitted by ocr_calibrate.py --count 100
+# on the tuning split; the OCR score is the weakest character's probability (engine.TextBox.sureness)
 BANDS: dict[tuple[str, str], tuple[tuple[float, float], ...]] = {
-    ('*', 'confirmed'): ((0.0, 0.0), (0.8, 0.5), (0.9, 0.958), (0.95, 0.997)),  # 335 readings
-    ('*', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
-    ('*', 'contradicted'): ((0.0, 0.0),),  # 18 readings
-    ('*', 'repaired'): ((0.0, 0.0), (0.6, 0.667)),  # 4 readings
-    ('*', 'repaired+'): ((0.0, 0.5),),  # 1 readings
-    ('*', 'unchecked'): ((0.0, 0.024), (0.6, 0.131), (0.8, 0.5), (0.9, 0.964), (0.95, 0.995)),  # 244 readings
-    ('buyer_cif', 'confirmed'): ((0.0, 0.5), (0.95, 0.979)),  # 48 readings
-    ('buyer_cif', 'contradicted'): ((0.0, 0.0),),  # 1 readings
-    ('date', 'confirmed'): ((0.0, 0.5), (0.95, 0.986)),  # 71 readings
-    ('date', 'unchecked'): ((0.0, 0.667),),  # 2 readings
-    ('payment_method', 'unchecked'): ((0.0, 0.667), (0.95, 0.986)),  # 73 readings
-    ('receipt_number', 'unchecked'): ((0.0, 0.079), (0.8, 0.75), (0.9, 0.917), (0.95, 0.983)),  # 77 readings
-    ('supplier_cif', 'confirmed'): ((0.0, 0.0), (0.9, 0.5), (0.95, 0.986)),  # 73 readings
-    ('supplier_cif', 'contradicted'): ((0.0, 0.0),),  # 8 readings
-    ('supplier_cif', 'repaired'): ((0.0, 0.0), (0.6, 0.5)),  # 3 readings
-    ('supplier_name', 'confirmed'): ((0.0, 0.211), (0.9, 0.5), (0.95, 0.986)),  # 72 readings
-    ('supplier_name', 'contradicted'): ((0.0, 0.0),),  # 9 readings
-    ('supplier_name', 'unchecked'): ((0.0, 0.0), (0.95, 0.5)),  # 7 readings
-    ('time', 'unchecked'): ((0.0, 0.5), (0.9, 0.938), (0.95, 0.983)),  # 73 readings
-    ('total', 'confirmed+'): ((0.0, 0.986),),  # 71 readings
-    ('total', 'repaired+'): ((0.0, 0.5),),  # 1 readings
-    ('total', 'unchecked'): ((0.0, 0.0),),  # 12 readings
-    ('vat_lines', 'confirmed'): ((0.0, 0.667), (0.9, 0.95), (0.95, 0.98)),  # 71 readings
-    ('vat_lines', 'repaired'): ((0.0, 0.5),),  # 1 readings
+    ('*', 'confirmed'): ((0.0, 0.935), (0.6, 0.979), (0.8, 0.986), (0.9, 0.992), (0.95, 0.998)),  # n=1262
+    ('*', 'confirmed+'): ((0.0, 0.929), (0.95, 0.996)),  # n=267
+    ('*', 'contradicted'): ((0.0, 0.075),),  # n=23
+    ('*', 'repaired'): ((0.0, 0.643),),  # n=20
+    ('*', 'repaired+'): ((0.0, 0.5),),  # n=4
+    ('*', 'unchecked'): ((0.0, 0.796), (0.6, 0.978), (0.8, 0.995), (0.95, 0.996)),  # n=851
+    ('buyer_cif', 'confirmed'): ((0.0, 0.97), (0.6, 0.992)),  # n=158
+    ('buyer_cif', 'contradicted'): ((0.0, 0.0),),  # n=1
+    ('date', 'confirmed'): ((0.0, 0.944), (0.6, 0.99), (0.95, 0.993)),  # n=267
+    ('date', 'contradicted'): ((0.0, 0.0),),  # n=2
+    ('date', 'repaired'): ((0.0, 0.8),),  # n=4
+    ('date', 'unchecked'): ((0.0, 0.667),),  # n=2
+    ('payment_method', 'unchecked'): ((0.0, 0.957), (0.6, 0.982), (0.95, 0.995)),  # n=279
+    ('receipt_number', 'unchecked'): ((0.0, 0.814), (0.6, 0.934), (0.8, 0.981), (0.9, 0.982), (0.95, 0.984)),  # n=274
+    ('supplier_cif', 'confirmed'): ((0.0, 0.98), (0.6, 0.996)),  # n=280
+    ('supplier_cif', 'contradicted'): ((0.0, 0.0),),  # n=10
+    ('supplier_cif', 'repaired'): ((0.0, 0.5),),  # n=1
+    ('supplier_name', 'confirmed'): ((0.0, 0.634), (0.6, 0.862), (0.8, 0.9), (0.9, 0.969), (0.95, 0.994)),  # n=293
+    ('supplier_name', 'unchecked'): ((0.0, 0.0),),  # n=6
+    ('time', 'unchecked'): ((0.0, 0.907), (0.6, 0.995)),  # n=279
+    ('total', 'confirmed'): ((0.0, 0.75),),  # n=3
+    ('total', 'confirmed+'): ((0.0, 0.929), (0.95, 0.996)),  # n=267
+    ('total', 'contradicted'): ((0.0, 0.311),),  # n=6
+    ('total', 'repaired'): ((0.0, 0.262),),  # n=7
+    ('total', 'repaired+'): ((0.0, 0.5),),  # n=4
+    ('total', 'unchecked'): ((0.0, 0.043),),  # n=9
+    ('vat_lines', 'confirmed'): ((0.0, 0.984), (0.6, 0.995)),  # n=261
+    ('vat_lines', 'contradicted'): ((0.0, 0.0),),  # n=4
+    ('vat_lines', 'repaired'): ((0.0, 0.715),),  # n=8
+    ('vat_lines', 'unchecked'): ((0.0, 0.0),),  # n=2
 }
 
 

@@ -7,18 +7,25 @@ import re
 from roa2web.accounting.cif import is_ascii_digits, is_valid_cif
 from roa2web.data_entry.ocr.reading import Check
 
-_RO_PREFIX = re.compile(r"^R\s?[O0Q]\s?(?=[0-9OILSB])")
-_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "L": "1", "S": "5", "B": "8"})
+_RO_PREFIX = re.compile(r"^[RP]\s?[O0Q]\s?(?=[0-9OILSBZ])")
+# 'RO' read as '80' (R as 8, O as 0): taken as the prefix only when the digits are too many for a CIF
+_RO_AS_DIGITS = re.compile(r"^80(?=[0-9]{9,10}$)")
+_AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
 # digits the recogniser mistakes for one another on receipt fonts (read → could have been)
 CONFUSIONS: dict[str, str] = {"0": "869", "8": "0693", "6": "085", "9": "08", "5": "63", "3": "85"}
 
 
 def split_ro(token: str) -> tuple[bool, str]:
-    """(printed with an RO prefix, the rest of the token), reading 'R0' and 'R O' as RO."""
+    """(printed with an RO prefix, the rest of the token), reading 'R0', 'R O' and 'P0' as RO.
+
+    '80' before 9 or 10 more digits is RO too: no CIF has more than 10 digits.
+    """
     text = token.strip()
-    match = _RO_PREFIX.match(text.upper())
+    match = _RO_PREFIX.match(text.upper()) or _RO_AS_DIGITS.match(text.replace(" ", ""))
     if match is None:
         return False, text
+    if match.re is _RO_AS_DIGITS:
+        return True, text.replace(" ", "")[match.end():]
     return True, text[match.end():]
 
 

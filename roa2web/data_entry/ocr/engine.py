@@ -27,11 +27,21 @@ log = logging.getLogger("roa2web.data_entry.ocr")
 
 @dataclass(frozen=True, slots=True)
 class TextBox:
-    """One detected text region: its polygon (4 corners, clockwise from top-left), text and score."""
+    """One detected text region: its polygon (4 corners, clockwise from top-left), text and score.
+
+    `score` is the recogniser's mean character probability; `weakest` its lowest one, when the engine
+    gives it. One misread letter in a long word barely moves the mean, but it is the weakest character.
+    """
 
     polygon: Quad
     text: str
     score: float
+    weakest: float | None = None
+
+    @property
+    def sureness(self) -> float:
+        """How sure the recogniser is of every character: the weakest one's probability (the score without it)."""
+        return self.score if self.weakest is None else self.weakest
 
     @property
     def left(self) -> float:

@@ -23,16 +23,21 @@ _NR = r"[NM][RT]?\.?"
 _AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?([0-9]{2})(?![0-9%])(?!\s?%)")
 _RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)")
 _DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
+_LOOSE_DATE = re.compile(r"(?<![0-9])([0-9]{1,2})\s?[.\-/]\s?([0-9]{1,2})\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
+_GLUED_DAY = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])(2[0-9]{3})(?![0-9])")
+_DATE_LINE = re.compile(r"D\s?A\s?T\s?A|\bORA\b")
+# digits the recogniser reads for another on a blurred date (read → could have been)
+DATE_CONFUSIONS: dict[str, str] = {"0": "86", "6": "058", "8": "036", "9": "08", "3": "8", "5": "6", "7": "1", "1": "7"}
 _GLUED_TIME = re.compile(r"([.\-/]\s?2[0-9]{3})([0-2][0-9]\s?:\s?[0-5][0-9])")
 _GLUED_DATE = re.compile(r"([0-9])(?=[0-3][0-9][.\-/][01][0-9][.\-/]2[0-9]{3})")
 _TIME = re.compile(r"(?<![0-9.,])([0-2][0-9])\s?:\s?([0-5][0-9])(?:\s?:\s?([0-5][0-9]))?(?![0-9.,])")
 _LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q][0-9]))"
 _CIF_LABEL = re.compile(
-    r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1L]\s?[.,]?" + _LABEL_END
-    + r"|C[O0]D\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA
+    r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1LE]\s?[.,]?" + _LABEL_END
+    + r"|C[O0]D\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA + r"|C[O0][DL](?=\s?[.:]?\s?R\s?[O0Q]\s?[0-9])"
 )
-_CIF_VALUE = re.compile(r"^\W*((?:R\s?[O0Q]\s?)?[0-9OILSB][0-9OILSB ]{0,12})")
-_BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?[0-9]{6,10})(?![\w/])")
+_CIF_VALUE = re.compile(r"^\W*((?:[RP]\s?[O0Q]\s?)?[0-9OILSBZ][0-9OILSBZ ]{0,12})")
+_BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?[0-9]{6,10}|80[0-9]{9,10})(?![\w/])")
 _BUYER = re.compile(r"CLIENT|CUMP[AĂ]R[AĂ]TOR|BENEFICIAR")
 _NUMBER_LABELS = (
     re.compile(_BON + r"\s*FISCAL\s*" + _NR + r"\s*[:.]?\s*([0-9]{1,8})"),
@@ -43,7 +48,7 @@ _NUMBER_LABELS = (
 _TOTAL = re.compile(r"^\W*TOTAL(?!\s*" + _TVA + r")")
 _SUBTOTAL = re.compile(r"SUB\s?TOTAL")
 _TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b|" + _TVA + r"\s*TOTAL\b")
-_VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b)")
+_VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b|(?=[0-9]))")
 _ITEM_END = re.compile(r"([0-9]+)\s?[.,]\s?([0-9]{2})\s*\*?\s*([A-G8€])?\W*$")
 _QTY_PRICE = re.compile(
     r"([0-9]+(?:[.,][0-9]{1,3})?)\s*(?:BUC|KG|L|BUCATI|BC)?\.?\s*[X×*]\s*([0-9]+)\s?[.,]\s?([0-9]{2})")
@@ -111,6 +116,8 @@ class Extraction:
     change: Found[int] | None = None
     vat_total: Found[int] | None = None
     vat_lines: list[VatFound] = field(default_factory=list)
+    # VAT lines whose rate was read but not their amount (vat_bani 0)
+    vat_rates: list[VatFound] = field(default_factory=list)
     items: list[ItemFound] = field(default_factory=list)
     # every reading of an amount ("total", "subtotal", "vat_total", "payment", "change"), first ones first;
     # without a TOTAL line, also "unlabelled": the amounts of lines that name nothing
@@ -154,6 +161,7 @@ def extract_fields(lines: list[Line]) -> Extraction:
         _read_date_time(found, line, unglued, index)
         _read_money(found, canon, line.text, index)
     found.supplier_cif = found.supplier_cif or _unlabelled_cif(canon)
+    found.date = found.date or _misread_date(canon)
     totals = [reading.line for reading in (found.subtotal, found.total) if reading is not None]
     found.items = _read_items(canon, min(totals, default=len(canon)))
     if found.total is None:
@@ -249,6 +257,42 @@ def _read_date_time(found: Extraction, line: Line, text: str, index: int) -> Non
                 break
 
 
+def _misread_date(lines: list[Line]) -> Found[dt.date] | None:
+    """A date no line printed readably (cost 1), when exactly one reading explains what was read.
+
+    A day or month that is not one (65-95-2024) may have one confused digit each (05-05-2024); on a
+    line labelled DATA or ORA, eight digits without separators are a date too (22052026).
+    """
+    for index, line in enumerate(lines):
+        days = {day for match in _LOOSE_DATE.finditer(line.text) for day in _confused_days(*match.groups())}
+        if not days and _DATE_LINE.search(line.text):
+            days = {day for match in _GLUED_DAY.finditer(line.text) for day in _confused_days(*match.groups())}
+        if len(days) == 1:
+            return Found(days.pop(), line.score, index, 1)
+    return None
+
+
+def _confused_days(day: str, month: str, year: str) -> set[dt.date]:
+    """The dates day.month.year can be: as read when valid, else with one confused digit in day and month."""
+    def readings(digits: str) -> list[int]:
+        variants = [digits[:at] + other + digits[at + 1:] for at, digit in enumerate(digits)
+                    for other in DATE_CONFUSIONS.get(digit, "")]
+        return [int(text) for text in [digits, *variants]]
+
+    try:
+        return {dt.date(int(year), int(month), int(day))}
+    except ValueError:
+        pass
+    found = set()
+    for day_number in readings(day):
+        for month_number in readings(month):
+            try:
+                found.add(dt.date(int(year), month_number, day_number))
+            except ValueError:
+                continue
+    return found
+
+
 def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> None:
     if _TOTAL_VAT.search(text):
         found.vat_total = found.vat_total or _amount_near(lines, index)
@@ -260,9 +304,9 @@ def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> 
         found.total = found.total or _amount_near(lines, index)
         _collect(found, "total", lines, index)
     elif _VAT.search(text):
-        vat = _read_vat(lines[index], text, index)
+        vat, has_amount = _read_vat(lines, text, index)
         if vat is not None:
-            found.vat_lines.append(vat)
+            (found.vat_lines if has_amount else found.vat_rates).append(vat)
     elif _CHANGE.search(text):
         found.change = found.change or _amount_near(lines, index)
         _collect(found, "change", lines, index)
@@ -328,23 +372,34 @@ def _bani(match: re.Match[str]) -> int:
     return int(match.group(1).replace(".", "")) * 100 + int(match.group(2))
 
 
-def _read_vat(line: Line, text: str, index: int) -> VatFound | None:
+def _read_vat(lines: list[Line], text: str, index: int) -> tuple[VatFound | None, bool]:
+    """The VAT line on line `index` and whether its amount was read; the amount may stand alone on the next line.
+
+    A rate read without any amount gives a VatFound with vat_bani 0 (repair.py may work the amount out).
+    """
+    line = lines[index]
     head = _VAT.search(text)
     if head is None:
-        return None
+        return None, False
     rate_match = _RATE.search(text, head.end())
     if rate_match is not None:
         rate, amounts_from = int(rate_match.group(1) or rate_match.group(3)), rate_match.end()
     else:
         numbers = list(_AMOUNT.finditer(text, head.end()))
         if len(numbers) < 2:
-            return None
+            return None, False
         rate, amounts_from = int(numbers[0].group(1)), numbers[0].end()
-    amounts = list(_AMOUNT.finditer(text, amounts_from))
-    if not amounts:
-        return None
     letter = _LETTER_LOOKALIKE.get(head.group(1) or "", head.group(1))
-    return VatFound(letter, rate, _bani(amounts[-1]), line.score_of(head.start(), amounts[-1].end()), index)
+    amounts = list(_AMOUNT.finditer(text, amounts_from))
+    if amounts:
+        score = line.score_of(head.start(), amounts[-1].end())
+        return VatFound(letter, rate, _bani(amounts[-1]), score, index), True
+    below = index + 1 < len(lines) and _ONLY_NUMBERS.fullmatch(lines[index + 1].text.strip())
+    amount = _last_amount(lines[index + 1], index + 1) if below else None
+    score = line.score_of(head.start(), len(text))
+    if amount is not None:
+        return VatFound(letter, rate, amount.value, min(score, amount.score), index), True
+    return VatFound(letter, rate, 0, score, index), False
 
 
 def _qty_only(text: str) -> re.Match[str] | None:

@@ -19,7 +19,7 @@ _MAX_SPACES = 12
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its text and, for each box in it, the character span and OCR score."""
+    """One printed line: its text and, for each box in it, the character span and OCR score (its sureness)."""
 
     text: str
     spans: tuple[tuple[int, int, float], ...]
@@ -109,7 +109,7 @@ def join_line(boxes: list[TextBox]) -> Line:
             text += " " * max(1, min(_MAX_SPACES, round(gap / max(char_width, 1.0))))
         start = len(text)
         text += box.text
-        spans.append((start, len(text), box.score))
+        spans.append((start, len(text), box.sureness))
     return Line(text, tuple(spans))
 
 

@@ -19,6 +19,7 @@ from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
+    from rapidocr.ch_ppocr_rec import TextRecognizer
 
 
 class RapidOcrEngine:
@@ -68,6 +69,10 @@ class RapidOcrEngine:
             for role in paths:
                 self._ocr.cfg[role].session = inference_session(paths[role], threads)
         self._warm_up()
+        recognizer = self._ocr.text_rec  # loaded by the warm-up; called directly for each character's probability
+        if recognizer is None:
+            raise EngineUnavailable("rapidocr did not load its recognition model")
+        self._recognizer: TextRecognizer = recognizer
 
     def _warm_up(self) -> None:
         """Run each model once, so the load time rapidocr defers to first use is paid now."""
@@ -93,13 +98,16 @@ class RapidOcrEngine:
         """Read each region of an RGB image; empty readings and those under `text_score` are left out."""
         if not regions:
             return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
         crops = _crops(_bgr(image), regions)
         if self._use_cls:
             crops, _ = self._ocr.cls_and_rotate(crops)
-        result = self._ocr.recognize_txt(crops)
+        result = self._recognizer(TextRecInput(img=crops, return_word_box=True))
         texts = result.txts or ()
-        return [TextBox(region, str(text), float(score))
-                for region, text, score in zip(regions, texts, result.scores, strict=True)
+        weakest = [_weakest(words) for words in result.word_results]
+        return [TextBox(region, str(text), float(score), low)
+                for region, text, score, low in zip(regions, texts, result.scores, weakest, strict=True)
                 if str(text).strip() and score >= self._text_score]
 
     def upside_down(self, image: np.ndarray, regions: list[Quad]) -> list[float]:
@@ -108,6 +116,12 @@ class RapidOcrEngine:
             return []
         _, result = self._ocr.cls_and_rotate(_crops(_bgr(image), regions))
         return [float(score) if label == "180" else 1.0 - float(score) for label, score in result.cls_res or ()]
+
+
+def _weakest(words: object) -> float | None:
+    """The lowest character probability of one recognised line (rapidocr's WordInfo; annotated as a tuple)."""
+    confs = getattr(words, "confs", None)
+    return float(min(confs)) if confs else None
 
 
 def _bgr(image: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from roa2web.accounting.vat import is_rate_valid_on, vat_from_gross, vat_rates_on
 from roa2web.data_entry.ocr.arithmetic import Choice, choose_total, choose_vat_total, line_value
 from roa2web.data_entry.ocr.calibration import calibrate
+from roa2web.data_entry.ocr.candidates import digit_variants
 from roa2web.data_entry.ocr.cif_repair import read_cif
 from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound, name_check
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ItemLine, VatLine, field_reading
@@ -138,16 +139,17 @@ def _resolve_vat(
     if not repair:
         lines = [_vat_line(vat, gross) for vat in found.vat_lines]
         return lines, Check.UNCHECKED, min((vat.score for vat in found.vat_lines), default=0.0)
-    printed_sum = sum(vat.vat_bani for vat in found.vat_lines)
+    vat_lines, summed = _summing_to_total_vat(found)
+    printed_sum = sum(vat.vat_bani for vat in vat_lines)
     sums_agree = found.vat_total is not None and found.vat_total.value == printed_sum
     checks, resolved = [], []
-    for vat in found.vat_lines:
+    for vat in vat_lines:
         fixed, check = _check_vat(vat, gross.get(vat.letter), day, total_trusted, sums_agree)
         resolved.append(fixed)
-        checks.append(check)
+        checks.append(Check.REPAIRED if vat in summed and check != Check.CONTRADICTED else check)
     _rest_of_total_vat(resolved, checks, found, gross, day)
     if not resolved:
-        rebuilt = _vat_from_total_vat(found, total, day)
+        rebuilt = _vat_from_total_vat(found, total, day) or _vat_from_rate(found, total, day, total_trusted)
         if rebuilt is None:
             return [], Check.UNCHECKED, 0.0
         resolved, checks, gross = [rebuilt], [Check.REPAIRED], {None: total or 0}
@@ -195,6 +197,40 @@ def _vat_from_total_vat(found: Extraction, total: int | None, day: dt.date | Non
     return VatFound(None, matching[0], found.vat_total.value, found.vat_total.score, found.vat_total.line)
 
 
+def _vat_from_rate(found: Extraction, total: int | None, day: dt.date | None, total_trusted: bool) -> VatFound | None:
+    """A single VAT line whose rate was read without its amount: the VAT of that rate in a trusted TOTAL."""
+    rates = {vat.rate for vat in found.vat_rates}
+    if not total_trusted or total is None or len(rates) != 1:
+        return None
+    rate = rates.pop()
+    if rate not in (vat_rates_on(day) if day else _ANY_RATE):
+        return None
+    first = found.vat_rates[0]
+    return VatFound(first.letter, rate, vat_from_gross(total, rate), first.score, first.line)
+
+
+def _summing_to_total_vat(found: Extraction) -> tuple[list[VatFound], list[VatFound]]:
+    """The VAT lines, and the one changed to make them add up to TOTAL TVA (to be marked repaired).
+
+    A line's amount is changed by one confused digit when exactly one such change makes the sum; otherwise
+    the lines are as read.
+    """
+    lines = found.vat_lines
+    if found.vat_total is None or len(lines) < 2:
+        return lines, []
+    rest = found.vat_total.value - sum(vat.vat_bani for vat in lines)
+    if rest == 0:
+        return lines, []
+    fixes = [(index, value) for index, vat in enumerate(lines)
+             for value in digit_variants(vat.vat_bani) if value - vat.vat_bani == rest]
+    if len(fixes) != 1:
+        return lines, []
+    index, value = fixes[0]
+    vat = lines[index]
+    fixed = VatFound(vat.letter, vat.rate, value, vat.score, vat.line)
+    return [*lines[:index], fixed, *lines[index + 1:]], [fixed]
+
+
 def _vat_line(vat: VatFound, gross: dict[str | None, int]) -> VatLine:
     group = gross.get(vat.letter)
     return {"rate": vat.rate, "base_bani": None if group is None else group - vat.vat_bani, "vat_bani": vat.vat_bani}
@@ -230,7 +266,7 @@ def _date(found: Extraction, vat: list[VatLine], repair: bool) -> FieldReading:
     day = plausible_day(found.date.value)
     if day is None:
         return field_reading(found.date.value.isoformat(), found.date.score, Check.CONTRADICTED)
-    check = Check.REPAIRED if day != found.date.value else Check.UNCHECKED
+    check = Check.REPAIRED if day != found.date.value or found.date.cost else Check.UNCHECKED
     if vat:
         valid = all(is_rate_valid_on(line["rate"], day) for line in vat)
         check = Check.CONTRADICTED if not valid else (Check.CONFIRMED if check == Check.UNCHECKED else check)

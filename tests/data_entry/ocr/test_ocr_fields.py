@@ -175,3 +175,28 @@ def test_canonical_keeps_length_and_fixes_keywords() -> None:
     assert canonical("COD F1SCAL CLTENT：") == "COD FISCAL CLIENT:"
     assert canonical("Plata cand") == "PLATA CARD"
     assert canonical("1314 ROSII") == "1314 ROSII"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("DA1A/65-95-2924   ORA/ 13132", dt.date(2924, 5, 5)),
+    ("22052026            ORA: 12:36:14", dt.date(2026, 5, 22)),
+    ("DATA: 18.13.2025", None),
+])
+def test_a_date_with_confused_digits_is_read_when_only_one_reading_fits(text: str, day: dt.date | None) -> None:
+    found = extract_fields(text_lines(text))
+    assert (found.date.value if found.date else None) == day
+    assert found.date is None or found.date.cost == 1
+
+
+def test_a_readable_date_wins_over_a_repaired_one() -> None:
+    found = extract_fields(text_lines("65-95-2024\n15.09.2025 10:00"))
+    assert found.date is not None and found.date.value == dt.date(2025, 9, 15) and found.date.cost == 0
+
+
+@pytest.mark.parametrize("line", ["C.U.E. RO12345674", "COLRO12345674", "COL: RO 12345674", "TVA19% 3,00"])
+def test_garbled_labels_the_header_still_tells_apart(line: str) -> None:
+    found = extract_fields(text_lines(line))
+    if line.startswith("TVA"):
+        assert [(vat.rate, vat.vat_bani) for vat in found.vat_lines] == [(19, 300)]
+    else:
+        assert found.supplier_cif is not None and found.supplier_cif.value.replace(" ", "") == "RO12345674"

@@ -190,3 +190,35 @@ def test_missing_fields_have_zero_confidence() -> None:
 ])
 def test_the_supplier_name_is_checked_for_a_legal_form_or_a_misplaced_line(first_line: str, check: Check) -> None:
     assert _fields(f"{first_line}\nTOTAL  12,00")["supplier_name"].check == check
+
+
+def test_a_vat_rate_read_without_its_amount_takes_its_vat_from_a_trusted_total() -> None:
+    fields = _fields("TOTAL LEI  43,48\nCARD  43,48\nTVA 11%\n19-10-2025 10:38")
+    assert fields["vat_lines"].value == [{"rate": 11, "base_bani": 3917, "vat_bani": 431}]
+    assert fields["vat_lines"].check == Check.REPAIRED
+    untrusted = _fields("TOTAL LEI  43,48\nTVA 11%\n19-10-2025 10:38")
+    assert untrusted["vat_lines"].value is None
+
+
+def test_a_vat_amount_alone_on_the_next_line_belongs_to_its_rate() -> None:
+    fields = _fields("TOTAL LEI  43,48\nCARD  43,48\nTVA C 11%\n4,31\nTOTAL TVA  4,31\n19-10-2025 10:38")
+    assert fields["vat_lines"].value == [{"rate": 11, "base_bani": 3917, "vat_bani": 431}]
+    assert fields["vat_lines"].check == Check.CONFIRMED
+
+
+def test_one_confused_digit_in_a_vat_line_is_what_makes_them_add_up_to_total_tva() -> None:
+    fields = _fields("TOTAL LEI  50,45\nTVA A 19%  7,00\nTVA B 9%  0,24\nTVA TOTAL  7,84\n24.10.2024 06:37")
+    assert [line["vat_bani"] for line in fields["vat_lines"].value] == [760, 24]
+    assert fields["vat_lines"].check == Check.REPAIRED
+    two_ways = _fields("TOTAL LEI  50,45\nTVA A 19%  7,00\nTVA B 9%  0,00\nTVA TOTAL  7,80\n24.10.2024 06:37")
+    assert [line["vat_bani"] for line in two_ways["vat_lines"].value] == [700, 0]
+
+
+@pytest.mark.parametrize(("token", "value", "check"), [
+    ("ROZ60614820", "RO260614820", Check.CONFIRMED),
+    ("P024951372", "RO24951372", Check.CONFIRMED),
+    ("80378175315", "RO378175315", Check.CONFIRMED),
+    ("80123456", "80123456", Check.CONTRADICTED),
+])
+def test_letters_and_prefixes_the_recogniser_confuses_in_a_cif(token: str, value: str, check: Check) -> None:
+    assert read_cif(token) == (value, check)
