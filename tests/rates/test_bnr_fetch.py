@@ -30,6 +30,11 @@ def bank() -> Iterator[FeedServer]:
         yield server
 
 
+# The app's own queue consumers would also run housekeeping (the fetch) at every quarter hour of the wall
+# clock, racing the step these tests run; without in-process consumers only the tests run it.
+NO_CONSUMERS = {"queue_in_process": False}
+
+
 async def rates_health(app) -> tuple[str, dict]:
     response = await app.test_client().get("/health", headers=await admin_headers(app))
     body = await response.get_json()
@@ -37,7 +42,7 @@ async def rates_health(app) -> tuple[str, dict]:
 
 
 async def test_the_periodic_step_stores_the_feed_and_health_shows_it(settings_factory, bank):
-    app = create_app(settings_factory(bnr_rates_enabled=True, bnr_rates_url=bank.url()))
+    app = create_app(settings_factory(bnr_rates_enabled=True, bnr_rates_url=bank.url(), **NO_CONSUMERS))
     async with app.test_app():
         runtime = app.extensions["roa2web"]
         _, before = await rates_health(app)
@@ -61,7 +66,8 @@ async def test_the_periodic_step_stores_the_feed_and_health_shows_it(settings_fa
 ])
 async def test_a_failed_fetch_stores_nothing_shows_in_health_and_the_app_goes_on(settings_factory, bank, path,
                                                                                   error):
-    settings = settings_factory(bnr_rates_enabled=True, bnr_rates_url=bank.url(path), bnr_rates_timeout_s=0.5)
+    settings = settings_factory(bnr_rates_enabled=True, bnr_rates_url=bank.url(path), bnr_rates_timeout_s=0.5,
+                                **NO_CONSUMERS)
     app = create_app(settings)
     async with app.test_app():
         runtime = app.extensions["roa2web"]
@@ -85,7 +91,8 @@ async def test_a_failed_fetch_stores_nothing_shows_in_health_and_the_app_goes_on
 
 @pytest.mark.parametrize("switch", [{"bnr_rates_enabled": False}, {"bnr_rates_url": ""}])
 async def test_switched_off_nothing_is_asked(settings_factory, bank, switch):
-    app = create_app(settings_factory(**{"bnr_rates_enabled": True, "bnr_rates_url": bank.url(), **switch}))
+    app = create_app(settings_factory(**{"bnr_rates_enabled": True, "bnr_rates_url": bank.url(), **switch,
+                                         **NO_CONSUMERS}))
     async with app.test_app():
         steps = await run_housekeeping(app.extensions["roa2web"])
         assert steps["exchange_rates"] == 0 and bank.requests == []
