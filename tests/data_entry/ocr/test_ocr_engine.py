@@ -37,6 +37,7 @@ def test_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPa
     assert sample.truth.supplier_name.split()[0] in texts and "TOTAL" in texts
     for box in boxes:
         assert 0.0 <= box.score <= 1.0
+        assert box.weakest is not None and 0.0 <= box.weakest <= box.score
         assert box.left < box.right and box.top < box.bottom
 
 

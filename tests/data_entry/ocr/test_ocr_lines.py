@@ -40,6 +40,14 @@ def test_label_and_value_columns_join_on_one_line_even_when_slanted() -> None:
     assert card.score == 0.6
 
 
+def test_a_line_scores_each_box_by_its_weakest_character_when_the_engine_gives_it() -> None:
+    polygon = ((0.0, 0.0), (120.0, 0.0), (120.0, 20.0), (0.0, 20.0))
+    assert TextBox(polygon, "LAMIDA SRL", 0.97, 0.41).sureness == 0.41
+    assert TextBox(polygon, "LAMBDA SRL", 0.97).sureness == 0.97  # an engine without character scores
+    (line,) = rebuild_lines([TextBox(polygon, "LAMIDA SRL", 0.97, 0.41)])
+    assert line.score == 0.41
+
+
 def test_overlapping_boxes_in_one_row_stay_separate_lines_when_stacked() -> None:
     lines = rebuild_lines([_box("TVA A 21,00%", 10, 100), _box("TVA B 11,00%", 10, 121), _box("63,00", 400, 101)])
     assert [line.text.split() for line in lines] == [["TVA", "A", "21,00%", "63,00"], ["TVA", "B", "11,00%"]]
