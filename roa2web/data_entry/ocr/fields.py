@@ -24,6 +24,7 @@ _AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?(
 _RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)")
 _DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
 _LOOSE_DATE = re.compile(r"(?<![0-9])([0-9]{1,2})\s?[.\-/]\s?([0-9]{1,2})\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
+_SPACED_DATE = re.compile(r"(?<![0-9])([0-9]{1,2})[.\-/ ]\s?([0-9]{1,2})[.\-/ ]\s?(2[0-9]{3})(?![0-9])")
 _GLUED_DAY = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])(2[0-9]{3})(?![0-9])")
 _DATE_LINE = re.compile(r"D\s?A\s?T\s?A|\bORA\b")
 # digits the recogniser reads for another on a blurred date (read → could have been)
@@ -34,7 +35,7 @@ _TIME = re.compile(r"(?<![0-9.,])([0-2][0-9])\s?:\s?([0-5][0-9])(?:\s?:\s?([0-5]
 _LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q][0-9]))"
 _CIF_LABEL = re.compile(
     r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1LE]\s?[.,]?" + _LABEL_END
-    + r"|C[O0]D\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA + r"|C[O0][DL](?=\s?[.:]?\s?R\s?[O0Q]\s?[0-9])"
+    + r"|C[O0][DO0]\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA + r"|C[O0][DL](?=\s?[.:]?\s?R\s?[O0Q]\s?[0-9])"
 )
 _CIF_VALUE = re.compile(r"^\W*((?:[RP]\s?[O0Q]\s?)?[0-9OILSBZ][0-9OILSBZ ]{0,12})")
 _BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?[0-9]{6,10}|80[0-9]{9,10})(?![\w/])")
@@ -260,12 +261,15 @@ def _read_date_time(found: Extraction, line: Line, text: str, index: int) -> Non
 def _misread_date(lines: list[Line]) -> Found[dt.date] | None:
     """A date no line printed readably (cost 1), when exactly one reading explains what was read.
 
-    A day or month that is not one (65-95-2024) may have one confused digit each (05-05-2024); on a
-    line labelled DATA or ORA, eight digits without separators are a date too (22052026).
+    A day or month that is not one (65-95-2024) may have one confused digit each (05-05-2024): the reading
+    that changes fewest digits is taken when it is the only one. On a line labelled DATA or ORA a space may
+    stand for a separator (28 01.2025), and eight digits without separators are a date too (22052026).
     """
     for index, line in enumerate(lines):
-        days = {day for match in _LOOSE_DATE.finditer(line.text) for day in _confused_days(*match.groups())}
-        if not days and _DATE_LINE.search(line.text):
+        dated = _DATE_LINE.search(line.text)
+        pattern = _SPACED_DATE if dated else _LOOSE_DATE
+        days = {day for match in pattern.finditer(line.text) for day in _confused_days(*match.groups())}
+        if not days and dated:
             days = {day for match in _GLUED_DAY.finditer(line.text) for day in _confused_days(*match.groups())}
         if len(days) == 1:
             return Found(days.pop(), line.score, index, 1)
@@ -273,24 +277,25 @@ def _misread_date(lines: list[Line]) -> Found[dt.date] | None:
 
 
 def _confused_days(day: str, month: str, year: str) -> set[dt.date]:
-    """The dates day.month.year can be: as read when valid, else with one confused digit in day and month."""
-    def readings(digits: str) -> list[int]:
-        variants = [digits[:at] + other + digits[at + 1:] for at, digit in enumerate(digits)
-                    for other in DATE_CONFUSIONS.get(digit, "")]
-        return [int(text) for text in [digits, *variants]]
+    """The dates day.month.year can be, with the fewest confused digits.
 
-    try:
-        return {dt.date(int(year), int(month), int(day))}
-    except ValueError:
-        pass
-    found = set()
-    for day_number in readings(day):
-        for month_number in readings(month):
+    None changed when it is valid as read, else at most one in the day and one in the month; several dates
+    when readings with as few changes disagree.
+    """
+    def readings(digits: str) -> list[tuple[int, int]]:
+        variants = [(int(digits[:at] + other + digits[at + 1:]), 1) for at, digit in enumerate(digits)
+                    for other in DATE_CONFUSIONS.get(digit, "")]
+        return [(int(digits), 0), *variants]
+
+    by_changes: dict[int, set[dt.date]] = {}
+    for day_number, day_changes in readings(day):
+        for month_number, month_changes in readings(month):
             try:
-                found.add(dt.date(int(year), month_number, day_number))
+                date = dt.date(int(year), month_number, day_number)
             except ValueError:
                 continue
-    return found
+            by_changes.setdefault(day_changes + month_changes, set()).add(date)
+    return by_changes[min(by_changes)] if by_changes else set()
 
 
 def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> None:

@@ -200,3 +200,12 @@ def test_garbled_labels_the_header_still_tells_apart(line: str) -> None:
         assert [(vat.rate, vat.vat_bani) for vat in found.vat_lines] == [(19, 300)]
     else:
         assert found.supplier_cif is not None and found.supplier_cif.value.replace(" ", "") == "RO12345674"
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("08.91.2926        ORA: 11:25:02", dt.date(2926, 1, 8)),  # the month alone needs a change
+    ("DATA: 28 01.2025            ORA: 09:17", dt.date(2025, 1, 28)),
+])
+def test_the_reading_with_fewest_changes_is_taken(text: str, day: dt.date) -> None:
+    found = extract_fields(text_lines(text))
+    assert found.date is not None and found.date.value == day and found.date.cost == 1
