@@ -97,12 +97,21 @@ def _lower(block: list[float]) -> float:
 
 
 def fit(found: list[Outcome]) -> dict[tuple[str, str], tuple[tuple[float, float], ...]]:
-    """BANDS fitted on `found`."""
+    """BANDS fitted on `found`.
+
+    A field seen fewer than MIN_BAND times with a check gets one band, never above the lowest band of that
+    check over all fields: a handful of readings may lower a confidence, not raise it.
+    """
     by_kind: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
     for outcome in found:
         by_kind[outcome.kind].append((outcome.score, outcome.right))
         by_kind[ANY_FIELD, outcome.kind[1]].append((outcome.score, outcome.right))
-    return {key: fit_bands(samples) for key, samples in sorted(by_kind.items())}
+    bands = {key: fit_bands(samples) for key, samples in sorted(by_kind.items())}
+    for (field, check), samples in by_kind.items():
+        if field != ANY_FIELD and len(samples) < MIN_BAND:
+            own = wilson_lower(sum(right for _, right in samples), len(samples))
+            bands[field, check] = ((0.0, round(min(own, bands[ANY_FIELD, check][0][1]), 3)),)
+    return bands
 
 
 def counts(found: list[Outcome]) -> dict[tuple[str, str], int]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from roa2web.accounting.vat import vat_from_gross
 from roa2web.data_entry.ocr.candidates import widen
-from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound
+from roa2web.data_entry.ocr.fields import Extraction, ItemFound
+from roa2web.data_entry.ocr.found import Found
 from roa2web.data_entry.ocr.reading import Check
 
 _NO_LINE = -1

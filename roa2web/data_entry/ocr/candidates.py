@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from roa2web.data_entry.ocr.fields import Found
+from roa2web.data_entry.ocr.found import Found
 
 # digits the recogniser mistakes for one another on amounts (read → could have been)
 AMOUNT_CONFUSIONS: dict[str, str] = {

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from roa2web.accounting.cif import is_ascii_digits
+from roa2web.data_entry.ocr.dates import misread_date
+from roa2web.data_entry.ocr.found import Found
 from roa2web.data_entry.ocr.lines import Line
 from roa2web.data_entry.ocr.normalize import canonical
 
@@ -23,12 +25,6 @@ _NR = r"[NM][RT]?\.?"
 _AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?([0-9]{2})(?![0-9%])(?!\s?%)")
 _RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)")
 _DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
-_LOOSE_DATE = re.compile(r"(?<![0-9])([0-9]{1,2})\s?[.\-/]\s?([0-9]{1,2})\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
-_SPACED_DATE = re.compile(r"(?<![0-9])([0-9]{1,2})[.\-/ ]\s?([0-9]{1,2})[.\-/ ]\s?(2[0-9]{3})(?![0-9])")
-_GLUED_DAY = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])(2[0-9]{3})(?![0-9])")
-_DATE_LINE = re.compile(r"D\s?A\s?T\s?A|\bORA\b")
-# digits the recogniser reads for another on a blurred date (read → could have been)
-DATE_CONFUSIONS: dict[str, str] = {"0": "86", "6": "058", "8": "036", "9": "08", "3": "8", "5": "6", "7": "1", "1": "7"}
 _GLUED_TIME = re.compile(r"([.\-/]\s?2[0-9]{3})([0-2][0-9]\s?:\s?[0-5][0-9])")
 _GLUED_DATE = re.compile(r"([0-9])(?=[0-3][0-9][.\-/][01][0-9][.\-/]2[0-9]{3})")
 _TIME = re.compile(r"(?<![0-9.,])([0-2][0-9])\s?:\s?([0-5][0-9])(?:\s?:\s?([0-5][0-9]))?(?![0-9.,])")
@@ -62,19 +58,6 @@ _CARD = re.compile(r"CARD(?![A-Z])|\bPOS\b")
 _CHANGE = re.compile(r"^\W*REST\b")
 _COMPANY = re.compile(r"(?:S\.?\s?R\.?\s?L|\bS\.?\s?A|\bS\.?\s?N\.?\s?C|\bP\.?\s?F\.?\s?A|\bI\.?\s?I)\.?\s*$")
 _ADDRESS = re.compile(r"\b(?:STR|BD|BDUL|CALEA|SOS|NR|JUD|BL|SC|AP|LOC)\b\.?")
-
-
-@dataclass(frozen=True)
-class Found[T]:
-    """A value as printed, the OCR score of the text it came from and its line index.
-
-    `cost` is 0 for the reading as printed, one more for each step away from it (candidates.py).
-    """
-
-    value: T
-    score: float
-    line: int
-    cost: int = 0
 
 
 @dataclass(frozen=True)
@@ -162,7 +145,7 @@ def extract_fields(lines: list[Line]) -> Extraction:
         _read_date_time(found, line, unglued, index)
         _read_money(found, canon, line.text, index)
     found.supplier_cif = found.supplier_cif or _unlabelled_cif(canon)
-    found.date = found.date or _misread_date(canon)
+    found.date = found.date or misread_date(canon)
     totals = [reading.line for reading in (found.subtotal, found.total) if reading is not None]
     found.items = _read_items(canon, min(totals, default=len(canon)))
     if found.total is None:
@@ -256,46 +239,6 @@ def _read_date_time(found: Extraction, line: Line, text: str, index: int) -> Non
                 value = f"{hour}:{minute}" + (f":{second}" if second else "")
                 found.time = Found(value, line.score_of(match.start(), match.end()), index)
                 break
-
-
-def _misread_date(lines: list[Line]) -> Found[dt.date] | None:
-    """A date no line printed readably (cost 1), when exactly one reading explains what was read.
-
-    A day or month that is not one (65-95-2024) may have one confused digit each (05-05-2024): the reading
-    that changes fewest digits is taken when it is the only one. On a line labelled DATA or ORA a space may
-    stand for a separator (28 01.2025), and eight digits without separators are a date too (22052026).
-    """
-    for index, line in enumerate(lines):
-        dated = _DATE_LINE.search(line.text)
-        pattern = _SPACED_DATE if dated else _LOOSE_DATE
-        days = {day for match in pattern.finditer(line.text) for day in _confused_days(*match.groups())}
-        if not days and dated:
-            days = {day for match in _GLUED_DAY.finditer(line.text) for day in _confused_days(*match.groups())}
-        if len(days) == 1:
-            return Found(days.pop(), line.score, index, 1)
-    return None
-
-
-def _confused_days(day: str, month: str, year: str) -> set[dt.date]:
-    """The dates day.month.year can be, with the fewest confused digits.
-
-    None changed when it is valid as read, else at most one in the day and one in the month; several dates
-    when readings with as few changes disagree.
-    """
-    def readings(digits: str) -> list[tuple[int, int]]:
-        variants = [(int(digits[:at] + other + digits[at + 1:]), 1) for at, digit in enumerate(digits)
-                    for other in DATE_CONFUSIONS.get(digit, "")]
-        return [(int(digits), 0), *variants]
-
-    by_changes: dict[int, set[dt.date]] = {}
-    for day_number, day_changes in readings(day):
-        for month_number, month_changes in readings(month):
-            try:
-                date = dt.date(int(year), month_number, day_number)
-            except ValueError:
-                continue
-            by_changes.setdefault(day_changes + month_changes, set()).add(date)
-    return by_changes[min(by_changes)] if by_changes else set()
 
 
 def _read_money(found: Extraction, lines: list[Line], text: str, index: int) -> None:

@@ -15,7 +15,8 @@ from roa2web.data_entry.ocr.arithmetic import Choice, choose_total, choose_vat_t
 from roa2web.data_entry.ocr.calibration import calibrate
 from roa2web.data_entry.ocr.candidates import digit_variants
 from roa2web.data_entry.ocr.cif_repair import read_cif
-from roa2web.data_entry.ocr.fields import Extraction, Found, ItemFound, VatFound, name_check
+from roa2web.data_entry.ocr.fields import Extraction, ItemFound, VatFound, name_check
+from roa2web.data_entry.ocr.found import Found
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ItemLine, VatLine, field_reading
 
 _ROUNDING_SLACK = 5

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from roa2web.data_entry.ocr.candidates import digit_variants, widen
-from roa2web.data_entry.ocr.fields import Found, amount_candidates, extract_fields
+from roa2web.data_entry.ocr.fields import amount_candidates, extract_fields
+from roa2web.data_entry.ocr.found import Found
 from roa2web.data_entry.ocr.reading import Check
 from roa2web.data_entry.ocr.repair import resolve_fields
 from tests.support.ocr_text import text_lines

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from roa2web.data_entry.ocr.deblur import blur_estimate, deconvolve, deblurred, motion_kernel
+from roa2web.data_entry.ocr.deblur import blur_estimate, deblurred, deconvolve, motion_kernel
 from roa2web.data_entry.ocr.images import load_image
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
