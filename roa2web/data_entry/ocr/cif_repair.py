@@ -21,12 +21,12 @@ def split_ro(token: str) -> tuple[bool, str]:
     '80' before 9 or 10 more digits is RO too: no CIF has more than 10 digits.
     """
     text = token.strip()
-    match = _RO_PREFIX.match(text.upper()) or _RO_AS_DIGITS.match(text.replace(" ", ""))
-    if match is None:
-        return False, text
-    if match.re is _RO_AS_DIGITS:
-        return True, text.replace(" ", "")[match.end():]
-    return True, text[match.end():]
+    if match := _RO_PREFIX.match(text.upper()):
+        return True, text[match.end():]
+    compact = text.replace(" ", "")
+    if match := _RO_AS_DIGITS.match(compact):
+        return True, compact[match.end():]
+    return False, text
 
 
 def _chunks(rest: str) -> list[str]:

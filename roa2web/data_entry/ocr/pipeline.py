@@ -17,7 +17,7 @@ from roa2web.data_entry.ocr.engine import OcrEngine, TextBox, TurningEngine
 from roa2web.data_entry.ocr.fields import extract_fields
 from roa2web.data_entry.ocr.images import load_image
 from roa2web.data_entry.ocr.lines import Line, rebuild_lines
-from roa2web.data_entry.ocr.orientation import turn_upright
+from roa2web.data_entry.ocr.orientation import reading_score, turn_upright
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
 from roa2web.data_entry.ocr.repair import resolve_fields
 from roa2web.data_entry.ocr.straighten import straighten
@@ -40,7 +40,7 @@ class _Pass:
     @property
     def sureness(self) -> float:
         """The recogniser's mean score over the text it read (0 when it read none)."""
-        return sum(box.score for box in self.boxes) / len(self.boxes) if self.boxes else 0.0
+        return reading_score(self.boxes, len(self.boxes))
 
     @property
     def vouched(self) -> bool:

@@ -23,10 +23,15 @@ _ROUNDING_SLACK = 5
 _ANY_RATE = (21, 19, 11, 9, 5)
 
 
+def _rates_on(day: dt.date | None) -> tuple[int, ...]:
+    """The VAT rates in force on `day`; every non-zero rate of 2024-2026 when the date was not read."""
+    return vat_rates_on(day) if day else _ANY_RATE
+
+
 def resolve_fields(found: Extraction, repair: bool = True) -> dict[str, FieldReading]:
     """Every field's final value and confidence; `repair=False` keeps values exactly as read."""
     day = plausible_day(found.date.value) if found.date and repair else None
-    rates = vat_rates_on(day) if day else _ANY_RATE
+    rates = _rates_on(day)
     if repair:
         total = choose_total(found, found.items, rates)
         found = replace(found, vat_total=choose_vat_total(found, total.value, rates))
@@ -125,7 +130,7 @@ def _rest_of_total_vat(
     rest = found.vat_total.value - sum(other.vat_bani for position, other in enumerate(resolved) if position != index)
     if group is None or rest <= 0:
         return
-    rates = vat_rates_on(day) if day else _ANY_RATE
+    rates = _rates_on(day)
     matching = [rate for rate in rates if rate and vat_from_gross(group, rate) == rest]
     if len(matching) == 1:
         resolved[index] = VatFound(vat.letter, matching[0], rest, vat.score, vat.line)
@@ -172,7 +177,7 @@ def _check_vat(
     (the gross is trusted), a misread VAT is recomputed from the gross, unless TOTAL TVA agrees with
     the printed lines and the gap is small enough to be per-line rounding.
     """
-    rates = vat_rates_on(day) if day else _ANY_RATE
+    rates = _rates_on(day)
     valid_rate = vat.rate in rates
     if gross is None:
         return vat, Check.UNCHECKED if valid_rate else Check.CONTRADICTED
@@ -191,7 +196,7 @@ def _vat_from_total_vat(found: Extraction, total: int | None, day: dt.date | Non
     """A single VAT line rebuilt from TOTAL and TOTAL TVA when the per-rate line was not read."""
     if found.vat_total is None or total is None:
         return None
-    rates = vat_rates_on(day) if day else _ANY_RATE
+    rates = _rates_on(day)
     matching = [rate for rate in rates if rate and vat_from_gross(total, rate) == found.vat_total.value]
     if len(matching) != 1:
         return None
@@ -204,7 +209,7 @@ def _vat_from_rate(found: Extraction, total: int | None, day: dt.date | None, to
     if not total_trusted or total is None or len(rates) != 1:
         return None
     rate = rates.pop()
-    if rate not in (vat_rates_on(day) if day else _ANY_RATE):
+    if rate not in _rates_on(day):
         return None
     first = found.vat_rates[0]
     return VatFound(first.letter, rate, vat_from_gross(total, rate), first.score, first.line)
