@@ -54,14 +54,18 @@ def _paid(found: Extraction) -> Readings:
 
 
 def _item_sums(items: list[ItemFound]) -> Readings:
-    """The item lines' sum as read, and (cost 1) with each value recomputed from quantity × unit price."""
+    """The item lines' sum as read, and (cost 1) with each value recomputed from quantity × unit price.
+
+    A single item's sum is that item's line, so it never confirms an amount read off that same line.
+    """
     if not items:
         return {}
     score = min(item.score for item in items)
+    line = items[0].line if len(items) == 1 else _NO_LINE
     read = sum(item.value_bani for item in items)
-    sums = {read: Found(read, score, _NO_LINE)}
+    sums = {read: Found(read, score, line)}
     recomputed = sum(line_value(item) for item in items)
-    sums.setdefault(recomputed, Found(recomputed, score, _NO_LINE, 1))
+    sums.setdefault(recomputed, Found(recomputed, score, line, 1))
     return sums
 
 

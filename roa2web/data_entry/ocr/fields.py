@@ -23,7 +23,9 @@ _TVA = r"T\s?[VWYH]\s?[AN&]"
 _BON = r"[B8][O0]N"
 _NR = r"[NM][RT]?\.?"
 _AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?([0-9]{2})(?![0-9%])(?!\s?%)")
-_RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)")
+# a rate; '19.00l' (% read as l); '199' (% read as 9, only after a rate of 2024-2026 and before an amount)
+_RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)"
+                   r"|(?<![0-9])(21|19|11|9|5)9(?=\s+[0-9])")
 _DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
 _GLUED_TIME = re.compile(r"([.\-/]\s?2[0-9]{3})([0-2][0-9]\s?:\s?[0-5][0-9])")
 _GLUED_DATE = re.compile(r"([0-9])(?=[0-3][0-9][.\-/][01][0-9][.\-/]2[0-9]{3})")
@@ -331,7 +333,8 @@ def _read_vat(lines: list[Line], text: str, index: int) -> tuple[VatFound | None
         return None, False
     rate_match = _RATE.search(text, head.end())
     if rate_match is not None:
-        rate, amounts_from = int(rate_match.group(1) or rate_match.group(3)), rate_match.end()
+        rate = int(rate_match.group(1) or rate_match.group(3) or rate_match.group(4))
+        amounts_from = rate_match.end()
     else:
         numbers = list(_AMOUNT.finditer(text, head.end()))
         if len(numbers) < 2:

@@ -61,6 +61,17 @@ CARD                         374,10
     assert fields["total"].value == 37410 and fields["total"].check == Check.REPAIRED
 
 
+def test_a_single_item_never_confirms_its_own_amount_as_the_total() -> None:
+    # the other items' lines were misread; the one item read sits next to TOTAL, whose neighbours are candidates
+    fields = _fields("""
+3 BUC x 54.39            163.,17 0
+2 BUC x 14.69            29.38 A
+TOTAL:            209.68
+LASH            209.68
+""")
+    assert fields["total"].value == 20968
+
+
 def test_a_total_whose_decimal_comma_was_lost_is_read_when_the_payment_agrees() -> None:
     fields = _fields("TOTAL LEI   37410\nCARD   374,10")
     assert fields["total"].value == 37410 and fields["total"].check == Check.REPAIRED

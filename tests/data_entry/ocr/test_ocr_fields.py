@@ -137,6 +137,12 @@ def test_percent_sign_read_as_one_and_ampersand_for_a() -> None:
     assert [(v.letter, v.rate, v.vat_bani) for v in found.vat_lines] == [("D", 5, 2207), ("A", 19, 1877)]
 
 
+def test_percent_sign_read_as_nine_after_a_rate_in_force() -> None:
+    found = extract_fields(text_lines("TVAA=199            9.00\nTVA B 99   1,21\nTVA C 19   2,00"))
+    # '199' and '99' are 19% and 9% with the sign read as 9; a bare '19' is no rate with a lost sign
+    assert [(v.letter, v.rate, v.vat_bani) for v in found.vat_lines] == [("A", 19, 900), ("B", 9, 121)]
+
+
 def test_labels_glued_by_dropped_spaces() -> None:
     found = extract_fields(text_lines("TOTALLEI   213,96\nTVAA 19.00%   30.54\nTVA B 9.00%  1.87\nTOTALTVA  32.41"))
     assert found.total and found.total.value == 21396
