@@ -19,14 +19,14 @@ from roa2web.data_entry.ocr.found import Found
 from roa2web.data_entry.ocr.lines import Line
 from roa2web.data_entry.ocr.normalize import canonical
 
-_TVA = r"T\s?[VWYH]\s?[AN&]"
+_TVA = r"[T1I]\s?[VWYH]\s?[AN&4]"
 _BON = r"[B8][O0]N"
 _NR = r"[NM][RT]?\.?"
 _AMOUNT = re.compile(r"(?<![0-9.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)\s?[.,]\s?([0-9]{2})(?![0-9%])(?!\s?%)")
-# a rate; '19.00l' (% read as l); '199' (% read as 9, only after a rate of 2024-2026 and before an amount)
+# a rate; '19.00l' (% read as l); '199', '116' (% read as 9 or 6, only after a rate of 2024-2026, before an amount)
 _RATE = re.compile(r"([0-9]{1,2})(?:\s?[.,]\s?([0-9]{1,2}))?\s?%|([0-9]{1,2})\s?[.,]\s?[0-9]{2}[1lI](?=\s|$)"
-                   r"|(?<![0-9])(21|19|11|9|5)9(?=\s+[0-9])")
-_DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
+                   r"|(?<![0-9])(21|19|11|9|5)[96](?=\s+[0-9])")
+_DATE = re.compile(r"(?<![0-9])([0-3]?[0-9])\s?[.\-/:]\s?([01]?[0-9])\s?[.\-/]\s?(2[0-9]{3})(?![0-9])")
 _GLUED_TIME = re.compile(r"([.\-/]\s?2[0-9]{3})([0-2][0-9]\s?:\s?[0-5][0-9])")
 _GLUED_DATE = re.compile(r"([0-9])(?=[0-3][0-9][.\-/][01][0-9][.\-/]2[0-9]{3})")
 _TIME = re.compile(r"(?<![0-9.,])([0-2][0-9])\s?:\s?([0-5][0-9])(?:\s?:\s?([0-5][0-9]))?(?![0-9.,])")

@@ -81,6 +81,7 @@ def test_receipt_number_labels(line: str, number: str) -> None:
     ("01/08/2025            09:05", dt.date(2025, 8, 1), "09:05"),
     ("5.9.2025 7:05", dt.date(2025, 9, 5), None),
     ("Z: 0091 E BF: 1569 2 25-01-202513:33", dt.date(2025, 1, 25), "13:33"),
+    ("19:01.2026            ORA: 14:08:08", dt.date(2026, 1, 19), "14:08:08"),  # a dot read as a colon
 ])
 def test_date_and_time_formats(line: str, day: dt.date, time: str | None) -> None:
     found = extract_fields(text_lines(line))
@@ -138,9 +139,16 @@ def test_percent_sign_read_as_one_and_ampersand_for_a() -> None:
 
 
 def test_percent_sign_read_as_nine_after_a_rate_in_force() -> None:
-    found = extract_fields(text_lines("TVAA=199            9.00\nTVA B 99   1,21\nTVA C 19   2,00"))
-    # '199' and '99' are 19% and 9% with the sign read as 9; a bare '19' is no rate with a lost sign
-    assert [(v.letter, v.rate, v.vat_bani) for v in found.vat_lines] == [("A", 19, 900), ("B", 9, 121)]
+    found = extract_fields(text_lines("TVAA=199            9.00\nTVA B 99   1,21\nTVA C 19   2,00\nTVA D ==116  4,47"))
+    # '199', '99', '116': 19%, 9% and 11% with the sign read as 9 or 6; a bare '19' is no rate with a lost sign
+    assert [(v.letter, v.rate, v.vat_bani) for v in found.vat_lines] == [("A", 19, 900), ("B", 9, 121), ("D", 11, 447)]
+
+
+def test_tva_with_its_t_read_as_one_or_i_and_its_a_as_four() -> None:
+    found = extract_fields(text_lines("1VA B 21%   29.42\nIVA D 11%   22.18\nTV4 A 19%   1.00\nTOTAL 1VA   52.60"))
+    read = [(v.letter, v.rate, v.vat_bani) for v in found.vat_lines]
+    assert read == [("B", 21, 2942), ("D", 11, 2218), ("A", 19, 100)]
+    assert found.vat_total is not None and found.vat_total.value == 5260
 
 
 def test_labels_glued_by_dropped_spaces() -> None:
