@@ -82,6 +82,7 @@ def test_receipt_number_labels(line: str, number: str) -> None:
     ("5.9.2025 7:05", dt.date(2025, 9, 5), None),
     ("Z: 0091 E BF: 1569 2 25-01-202513:33", dt.date(2025, 1, 25), "13:33"),
     ("19:01.2026            ORA: 14:08:08", dt.date(2026, 1, 19), "14:08:08"),  # a dot read as a colon
+    ("05-02=2024            ORA: 20:50", dt.date(2024, 2, 5), "20:50"),  # a dash read as =
 ])
 def test_date_and_time_formats(line: str, day: dt.date, time: str | None) -> None:
     found = extract_fields(text_lines(line))
