@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from roa2web.accounting.cif import is_ascii_digits, is_valid_cif
+from roa2web.data_entry.ocr.engine import Glyph
 from roa2web.data_entry.ocr.reading import Check
 
 _RO_PREFIX = re.compile(r"^[RP]\s?[O0Q]\s?(?=[0-9OILSBZ])")
@@ -13,6 +14,10 @@ _RO_AS_DIGITS = re.compile(r"^80(?=[0-9]{9,10}$)")
 _AS_DIGIT = str.maketrans({"O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "L": "1", "S": "5", "B": "8", "Z": "2"})
 # digits the recogniser mistakes for one another on receipt fonts (read → could have been)
 CONFUSIONS: dict[str, str] = {"0": "869", "8": "0693", "6": "085", "9": "08", "5": "63", "3": "85"}
+# A runner-up fix needs odds (runner-up probability / read probability) at least MIN_ODDS, and
+# ODDS_LEAD times those of any other runner-up fix (chosen on the tuning set's hard photos).
+MIN_ODDS = 0.2
+ODDS_LEAD = 1.5
 
 
 def split_ro(token: str) -> tuple[bool, str]:
@@ -47,12 +52,44 @@ def one_digit_fixes(digits: str) -> list[str]:
     return found
 
 
-def read_cif(token: str, repair: bool = True) -> tuple[str | None, Check]:
+def runner_up_fix(digits: str, glyphs: list[Glyph | None]) -> str | None:
+    """The one-digit fix (of `one_digit_fixes`) the recogniser's own second choices point to, when one stands out.
+
+    Each digit whose runner-up is a digit it is commonly confused with (CONFUSIONS) gives a candidate;
+    a checksum-valid one is scored by the odds of that runner-up against the digit read. The best is
+    taken when its odds reach MIN_ODDS and lead every other valid candidate's by ODDS_LEAD.
+    """
+    scored = []
+    for position, (digit, glyph) in enumerate(zip(digits, glyphs, strict=True)):
+        if glyph is None:
+            continue
+        other = glyph.runner_up.translate(_AS_DIGIT)
+        candidate = digits[:position] + other + digits[position + 1:]
+        if len(other) == 1 and other in CONFUSIONS.get(digit, "") and is_valid_cif(candidate):
+            scored.append((glyph.runner_up_probability / max(glyph.probability, 1e-6), candidate))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] < MIN_ODDS or (len(scored) > 1 and scored[0][0] < ODDS_LEAD * scored[1][0]):
+        return None
+    return scored[0][1]
+
+
+def _digit_glyphs(token: str, glyphs: tuple[Glyph | None, ...], digits: str) -> list[Glyph | None] | None:
+    """The glyphs of `digits` where they stand in `token` (read as digits); None when they cannot be told."""
+    if len(glyphs) != len(token):
+        return None
+    kept = [(char.translate(_AS_DIGIT), glyph) for char, glyph in zip(token, glyphs, strict=True)]
+    kept = [(char, glyph) for char, glyph in kept if is_ascii_digits(char)]
+    at = "".join(char for char, _ in kept).rfind(digits)
+    return None if at < 0 else [glyph for _, glyph in kept[at:at + len(digits)]]
+
+
+def read_cif(token: str, repair: bool = True, glyphs: tuple[Glyph | None, ...] = ()) -> tuple[str | None, Check]:
     """The CIF in `token` (with 'RO' when printed) and what its check digit said.
 
     Without `repair` the digits are taken as read. With it, letters that look like digits are read
     as digits, and an invalid number is replaced by its one-digit fix (0/8/6/9/5/3 confusions) when
-    exactly one such fix passes the checksum.
+    exactly one such fix passes the checksum; else, with the token's `glyphs`, by the fix the
+    recogniser's second choices point to (runner_up_fix).
     """
     has_ro, rest = split_ro(token)
     prefix = "RO" if has_ro else ""
@@ -71,6 +108,10 @@ def read_cif(token: str, repair: bool = True) -> tuple[str | None, Check]:
         fixes = one_digit_fixes(digits)
         if len(fixes) == 1:
             return prefix + fixes[0], Check.REPAIRED
+    for digits in readable:
+        aligned = _digit_glyphs(token.strip(), glyphs, digits)
+        if aligned is not None and (fix := runner_up_fix(digits, aligned)) is not None:
+            return prefix + fix, Check.REPAIRED
     if not readable:
         return None, Check.UNCHECKED
     return prefix + readable[0], Check.CONTRADICTED

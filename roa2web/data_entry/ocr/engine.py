@@ -26,17 +26,28 @@ log = logging.getLogger("roa2web.data_entry.ocr")
 
 
 @dataclass(frozen=True, slots=True)
+class Glyph:
+    """One recognised character: its probability, and the recogniser's next-best reading of it with its own."""
+
+    probability: float
+    runner_up: str
+    runner_up_probability: float
+
+
+@dataclass(frozen=True, slots=True)
 class TextBox:
     """One detected text region: its polygon (4 corners, clockwise from top-left), text and score.
 
     `score` is the recogniser's mean character probability; `weakest` its lowest one, when the engine
     gives it. One misread letter in a long word barely moves the mean, but it is the weakest character.
+    `glyphs`, when the engine gives them, hold each character of `text` with its next-best reading.
     """
 
     polygon: Quad
     text: str
     score: float
     weakest: float | None = None
+    glyphs: tuple[Glyph, ...] = ()
 
     @property
     def sureness(self) -> float:

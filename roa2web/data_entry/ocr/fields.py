@@ -139,7 +139,7 @@ def _amount_near(lines: list[Line], index: int) -> Found[int] | None:
 
 def extract_fields(lines: list[Line]) -> Extraction:
     """Read every field the receipt prints."""
-    canon = [Line(canonical(line.text), line.spans) for line in lines]
+    canon = [Line(canonical(line.text), line.spans, line.glyphs) for line in lines]
     found = Extraction(supplier_name=_supplier_name(lines, canon))
     for index, line in enumerate(canon):
         _read_cif(found, line, line.text, index)
@@ -187,7 +187,8 @@ def _unlabelled_cif(lines: list[Line]) -> Found[str] | None:
     for index, line in enumerate(lines[:6]):
         match = _BARE_CIF.search(line.text)
         if match and not _DATE.search(line.text):
-            return Found(match.group(1), 0.8 * line.score_of(match.start(), match.end()), index)
+            start, end = match.span(1)
+            return Found(match.group(1), 0.8 * line.score_of(start, end), index, glyphs=line.glyphs_of(start, end))
     return None
 
 
@@ -203,7 +204,10 @@ def _read_cif(found: Extraction, line: Line, text: str, index: int) -> None:
         return
     token = value.group(1).strip()
     offset = label.end() + tail.find(token[:1]) if token else label.end()
-    reading = Found(token, line.score_of(offset, offset + len(token)), index)
+    # the token's place in the line is known exactly only when no buyer label was cut out of the tail
+    exact = label.end() + value.start(1) + len(value.group(1)) - len(value.group(1).lstrip())
+    glyphs = () if is_buyer else line.glyphs_of(exact, exact + len(token))
+    reading = Found(token, line.score_of(offset, offset + len(token)), index, glyphs=glyphs)
     if is_buyer and found.buyer_cif is None:
         found.buyer_cif = reading
     elif not is_buyer and found.supplier_cif is None:

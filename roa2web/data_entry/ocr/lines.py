@@ -11,7 +11,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from roa2web.data_entry.ocr.engine import TextBox
+from roa2web.data_entry.ocr.engine import Glyph, TextBox
 
 _MIN_OVERLAP = 0.45
 _MAX_SPACES = 12
@@ -19,10 +19,19 @@ _MAX_SPACES = 12
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its text and, for each box in it, the character span and OCR score (its sureness)."""
+    """One printed line: its text and, for each box in it, the character span and OCR score (its sureness).
+
+    `glyphs`, when the engine gives them, hold each character of `text` with its next-best reading
+    (None for the spaces put between boxes, and for a box the engine gave none for).
+    """
 
     text: str
     spans: tuple[tuple[int, int, float], ...]
+    glyphs: tuple[Glyph | None, ...] = ()
+
+    def glyphs_of(self, start: int, end: int) -> tuple[Glyph | None, ...]:
+        """The glyphs of text[start:end]; empty when the engine gave none."""
+        return self.glyphs[start:end] if self.glyphs else ()
 
     @property
     def score(self) -> float:
@@ -100,17 +109,21 @@ def join_line(boxes: list[TextBox]) -> Line:
     """One line's boxes (left to right) joined with spaces proportional to the gaps between them."""
     placed = _place(boxes) if len(boxes) > 1 else []
     text, spans = "", []
+    glyphs: list[Glyph | None] = []
     for index, box in enumerate(boxes):
         if index:
             before, after = placed[index - 1], placed[index]
             width = before.right - before.left
             char_width = width / max(len(before.box.text), 1)
             gap = after.left - before.right
-            text += " " * max(1, min(_MAX_SPACES, round(gap / max(char_width, 1.0))))
+            spaces = max(1, min(_MAX_SPACES, round(gap / max(char_width, 1.0))))
+            text += " " * spaces
+            glyphs += [None] * spaces
         start = len(text)
         text += box.text
+        glyphs += box.glyphs if len(box.glyphs) == len(box.text) else [None] * len(box.text)
         spans.append((start, len(text), box.sureness))
-    return Line(text, tuple(spans))
+    return Line(text, tuple(spans), tuple(glyphs) if any(glyphs) else ())
 
 
 def rebuild_lines(boxes: list[TextBox]) -> list[Line]:

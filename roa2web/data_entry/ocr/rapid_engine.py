@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from roa2web.data_entry.ocr.engine import Quad, TextBox, box_corners, disable_runtime_telemetry, rapidocr_model_dir
+from roa2web.data_entry.ocr.engine import (
+    Glyph,
+    Quad,
+    TextBox,
+    box_corners,
+    disable_runtime_telemetry,
+    rapidocr_model_dir,
+)
 from roa2web.data_entry.ocr.errors import EngineUnavailable
 
 if TYPE_CHECKING:
@@ -72,6 +79,7 @@ class RapidOcrEngine:
         recognizer = self._ocr.text_rec  # loaded by the warm-up; called directly for each character's probability
         if recognizer is None:
             raise EngineUnavailable("rapidocr did not load its recognition model")
+        recognizer.postprocess_op = RunnerUpDecoder(recognizer.postprocess_op)
         self._recognizer: TextRecognizer = recognizer
 
     def _warm_up(self) -> None:
@@ -106,8 +114,10 @@ class RapidOcrEngine:
         result = self._recognizer(TextRecInput(img=crops, return_word_box=True))
         texts = result.txts or ()
         weakest = [_weakest(words) for words in result.word_results]
-        return [TextBox(region, str(text), float(score), low)
-                for region, text, score, low in zip(regions, texts, result.scores, weakest, strict=True)
+        glyphs = [getattr(words, "glyphs", ()) for words in result.word_results]
+        return [TextBox(region, str(text), float(score), low, shapes if len(shapes) == len(str(text)) else ())
+                for region, text, score, low, shapes
+                in zip(regions, texts, result.scores, weakest, glyphs, strict=True)
                 if str(text).strip() and score >= self._text_score]
 
     def upside_down(self, image: np.ndarray, regions: list[Quad]) -> list[float]:
@@ -116,6 +126,43 @@ class RapidOcrEngine:
             return []
         _, result = self._ocr.cls_and_rotate(_crops(_bgr(image), regions))
         return [float(score) if label == "180" else 1.0 - float(score) for label, score in result.cls_res or ()]
+
+
+class RunnerUpDecoder:
+    """rapidocr's CTC decoder that also notes, on each line's word info, every character's next-best reading."""
+
+    def __init__(self, decoder: Any) -> None:
+        """Wrap `decoder` (rapidocr's CTCLabelDecode), whose character list it shares."""
+        self._decoder = decoder
+        self.character: list[str] = decoder.character
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: Any) -> tuple[list[Any], list[Any]]:
+        """Decode as rapidocr does; with `return_word_box`, each word info also gets `glyphs`."""
+        lines, words = self._decoder(preds, return_word_box, **kwargs)
+        if return_word_box:
+            for row, info in enumerate(words):
+                info.glyphs = glyphs_of(preds[row], self.character)
+        return lines, words
+
+
+def glyphs_of(steps: np.ndarray, characters: list[str]) -> tuple[Glyph, ...]:
+    """Each character CTC decodes from one line's (time step × class) probabilities, with its runner-up.
+
+    The characters are the ones rapidocr keeps: a step's best class when it is not the blank (class 0)
+    and not the previous step's. The runner-up is the best other class that is not the blank.
+    """
+    best = steps.argmax(axis=1)
+    kept = best != 0
+    kept[1:] &= best[1:] != best[:-1]
+    picked, classes = steps[kept], best[kept]
+    rows = np.arange(len(classes))
+    probability = picked[rows, classes]
+    others = picked.copy()
+    others[rows, classes] = -1.0
+    others[:, 0] = -1.0
+    runner_up = others.argmax(axis=1)
+    return tuple(Glyph(float(probability[row]), characters[runner_up[row]], float(others[row, runner_up[row]]))
+                 for row in rows)
 
 
 def _weakest(words: object) -> float | None:

@@ -72,7 +72,7 @@ def _plain(found: Found[str] | None) -> FieldReading:
 def _cif(found: Found[str] | None, repair: bool) -> FieldReading:
     if found is None:
         return field_reading(None, 0.0, Check.UNCHECKED)
-    value, check = read_cif(found.value, repair)
+    value, check = read_cif(found.value, repair, found.glyphs)
     return field_reading(value, found.score, check if repair else Check.UNCHECKED)
 
 

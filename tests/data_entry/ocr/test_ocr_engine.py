@@ -38,6 +38,9 @@ def test_engine_loads_and_reads_without_any_network(monkeypatch: pytest.MonkeyPa
     for box in boxes:
         assert 0.0 <= box.score <= 1.0
         assert box.weakest is not None and 0.0 <= box.weakest <= box.score
+        assert len(box.glyphs) == len(box.text)  # each character with the recogniser's runner-up
+        assert min(glyph.probability for glyph in box.glyphs) == pytest.approx(box.weakest, abs=1e-4)
+        assert all(glyph.runner_up_probability <= glyph.probability for glyph in box.glyphs)
         assert box.left < box.right and box.top < box.bottom
 
 
