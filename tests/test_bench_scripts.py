@@ -91,10 +91,11 @@ def test_backup_restore_bench_restores_what_it_archived(tmp_path: Path):
 
 @pytest.mark.timeout(900)
 def test_ocr_mixed_load_measures_each_configuration_alone_and_under_ocr(tmp_path: Path):
-    result = run_script("ocr_mixed_load.py", ["--quick", "--config", "base=", "--config", "one=OCR_THREADS=1"],
-                        tmp_path / "ocrmix.json")
-    assert set(result["configs"]) == {"base", "one"} and result["ocr_in_flight"] == 2
-    assert result["configs"]["one"]["settings"] == {"OCR_THREADS": "1"}
+    # "worker": the photos are read by a `roa2web worker` process the bench starts beside the server
+    result = run_script("ocr_mixed_load.py", ["--quick", "--config", "base=", "--config",
+                                              "worker=QUEUE_IN_PROCESS=false,OCR_THREADS=1"], tmp_path / "ocrmix.json")
+    assert set(result["configs"]) == {"base", "worker"} and result["ocr_in_flight"] == 2
+    assert result["configs"]["worker"]["settings"] == {"QUEUE_IN_PROCESS": "false", "OCR_THREADS": "1"}
     for name, config in result["configs"].items():
         (row,) = config["rounds"]
         for phase in ("alone", "mixed"):

@@ -8,7 +8,8 @@ OCR runs in threads of the web process (issue 16, item 4), so a photo being read
 every request. The server is set up as a user sets it up (live_server.py: `roa2web init` in a temp
 data dir, `roa2web serve` on a free loopback port). For each configuration — a name and the settings
 the server gets, e.g. `--config threads1=OCR_THREADS=1` (`--config base=` for none) — a server is
-started, OCR waited for, the dashboard warmed into the L1 cache, and then measured:
+started (with QUEUE_IN_PROCESS=false, a `roa2web worker` process beside it reads the photos), one photo read
+to warm OCR, the dashboard warmed into the L1 cache, and then measured:
 
   (a) alone       --clients closed-loop clients GET the cached dashboard for --seconds (each pausing
                   --think-ms between requests; 0, the default, saturates the CPU as the issue measured);
@@ -31,6 +32,7 @@ import datetime as dt
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -195,15 +197,59 @@ async def measure(server: Server, args: argparse.Namespace, photos: list[bytes])
             "rate_ratio": round(mixed["rate"] / max(alone["rate"], 0.001), 2)}
 
 
+def in_worker(settings: dict[str, str]) -> bool:
+    """Whether `settings` leave the OCR jobs to a `roa2web worker` process (QUEUE_IN_PROCESS=false)."""
+    return settings.get("QUEUE_IN_PROCESS", "").strip().lower() in ("false", "0", "no", "off")
+
+
+def start_worker(inst: Install) -> subprocess.Popen[bytes]:
+    """`roa2web worker` on the install's data dir, its output appended to the install's log."""
+    with inst.log.open("ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "roa2web", "worker"], env=inst.env, stdout=log, stderr=log)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate, then kill after 60 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def read_one(server: Server, photo: bytes) -> None:
+    """Upload one photo and wait until its job ends: the OCR engine, wherever it runs, is loaded and warm."""
+    async with httpx.AsyncClient(timeout=120) as client:
+        operator = await token(client, server.base, "operator")
+        response = await client.post(f"{server.base}/api/data-entry/ocr", headers=operator,
+                                     data={"company_id": str(COMPANY)},
+                                     files={"photo": ("bon.jpg", photo, "image/jpeg")})
+        response.raise_for_status()
+        status_url = server.base + response.json()["status_url"]
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if (await client.get(status_url, headers=operator)).json()["state"] in ("done", "failed", "cancelled"):
+                return
+            await asyncio.sleep(POLL_S)
+        raise SystemExit(f"the warm-up OCR job did not end in 300 s; see {server.install.log}")
+
+
 def one_round(inst: Install, settings: dict[str, str], args: argparse.Namespace, photos: list[bytes]) -> dict[str, Any]:
-    """A fresh server with `settings`, OCR ready, measured, stopped."""
-    server = serve(dataclasses.replace(inst, env={**inst.env, **settings}))
+    """A fresh server with `settings` (and a `roa2web worker` beside it when they ask), OCR warm, measured, stopped."""
+    inst = dataclasses.replace(inst, env={**inst.env, **settings})
+    server = serve(inst)
+    worker = start_worker(inst) if in_worker(settings) else None
     try:
-        if not wait_ocr_ready(server.base):
+        if worker is None and not wait_ocr_ready(server.base):
             raise SystemExit(f"OCR never became ready with {settings}; see {inst.log}")
+        asyncio.run(read_one(server, photos[0]))
         return asyncio.run(measure(server, args, photos))
     finally:
         server.stop()
+        if worker is not None:
+            stop_process(worker)
 
 
 def median_of(rounds: list[dict[str, Any]], *path: str) -> float:
