@@ -114,10 +114,9 @@ class RapidOcrEngine:
         result = self._recognizer(TextRecInput(img=crops, return_word_box=True))
         texts = result.txts or ()
         weakest = [_weakest(words) for words in result.word_results]
-        glyphs = [getattr(words, "glyphs", ()) for words in result.word_results]
-        return [TextBox(region, str(text), float(score), low, shapes if len(shapes) == len(str(text)) else ())
-                for region, text, score, low, shapes
-                in zip(regions, texts, result.scores, weakest, glyphs, strict=True)
+        glyphs = [getattr(words, "glyphs", ()) for words in result.word_results]  # set by RunnerUpDecoder
+        return [TextBox(region, str(text), float(score), low, chars if len(chars) == len(str(text)) else ())
+                for region, text, score, low, chars in zip(regions, texts, result.scores, weakest, glyphs, strict=True)
                 if str(text).strip() and score >= self._text_score]
 
     def upside_down(self, image: np.ndarray, regions: list[Quad]) -> list[float]:

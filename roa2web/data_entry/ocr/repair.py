@@ -137,6 +137,28 @@ def _rest_of_total_vat(
         checks[index] = Check.REPAIRED
 
 
+def _missing_group(
+    resolved: list[VatFound], checks: list[Check], found: Extraction, gross: dict[str | None, int],
+    day: dt.date | None,
+) -> None:
+    """A VAT line that was not read at all, rebuilt: what TOTAL TVA leaves, on the one item group without a line.
+
+    Only when the item lines carry their group letters and add up to TOTAL (so each group's gross is
+    known), every VAT line read names its group, and exactly one valid rate gives that VAT on that group.
+    """
+    if found.vat_total is None or not resolved or any(vat.letter not in gross for vat in resolved):
+        return
+    missing = [letter for letter in gross if letter not in {vat.letter for vat in resolved}]
+    rest = found.vat_total.value - sum(vat.vat_bani for vat in resolved)
+    if len(missing) != 1 or missing[0] is None or rest <= 0:
+        return
+    group = gross[missing[0]]
+    matching = [rate for rate in _rates_on(day) if rate and vat_from_gross(group, rate) == rest]
+    if len(matching) == 1:
+        resolved.append(VatFound(missing[0], matching[0], rest, found.vat_total.score, found.vat_total.line))
+        checks.append(Check.REPAIRED)
+
+
 def _resolve_vat(
     found: Extraction, items: list[ItemFound], total: int | None, day: dt.date | None, repair: bool,
     total_trusted: bool,
@@ -154,6 +176,7 @@ def _resolve_vat(
         resolved.append(fixed)
         checks.append(Check.REPAIRED if vat in summed and check != Check.CONTRADICTED else check)
     _rest_of_total_vat(resolved, checks, found, gross, day)
+    _missing_group(resolved, checks, found, gross, day)
     if not resolved:
         rebuilt = _vat_from_total_vat(found, total, day) or _vat_from_rate(found, total, day, total_trusted)
         if rebuilt is None:

@@ -136,6 +136,28 @@ TOTAL TVA                     15,63
     assert fields["vat_lines"].check == Check.REPAIRED
 
 
+def test_a_vat_line_not_read_at_all_is_what_total_tva_leaves_on_the_group_without_one() -> None:
+    text = """
+MOTORINA EURO 5              386,84 A
+SURUBURI 5X50                 10,98 A
+APA MINERALA 2L                8,86 B
+MERE ROSII                     5,40 B
+TOTAL DE PLATA               412,08
+CARD                         412,08
+TVA TOTAL                     64,70
+TVA A 19%                     63,52
+TV# 8 %%6                      1.1
+31-01-2024            ORA: 14:26
+"""
+    fields = _fields(text)
+    # group B grosses 14,26; of the rates of January 2024 only 9% gives the 1,18 TOTAL TVA leaves
+    assert fields["vat_lines"].value == [{"rate": 19, "base_bani": 33430, "vat_bani": 6352},
+                                         {"rate": 9, "base_bani": 1308, "vat_bani": 118}]
+    assert fields["vat_lines"].check == Check.REPAIRED
+    unlettered = _fields(text.replace("TVA A 19%", "TVA 19%"))  # which group the line read belongs to is unknown
+    assert unlettered["vat_lines"].value == [{"rate": 19, "base_bani": None, "vat_bani": 6352}]
+
+
 def test_one_vat_line_is_not_taken_for_the_whole_receipt_when_total_tva_disagrees() -> None:
     fields = _fields("TOTAL  473,48\nCARD  473,48\nTVA B 19,00%  1,61\nTOTAL TVA  23,68\n01.03.2025 10:00")
     assert fields["vat_lines"].value == [{"rate": 19, "base_bani": None, "vat_bani": 161}]
