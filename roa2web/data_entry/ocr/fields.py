@@ -47,7 +47,7 @@ _NUMBER_LABELS = (
 )
 _TOTAL = re.compile(r"^\W*TOTAL(?!\s*" + _TVA + r")")
 _SUBTOTAL = re.compile(r"SUB\s?TOTAL")
-_TOTAL_VAT = re.compile(r"TOTAL\s*" + _TVA + r"\b|" + _TVA + r"\s*TOTAL\b")
+_TOTAL_VAT = re.compile(r"TOTAL[\s\-]*" + _TVA + r"\b|" + _TVA + r"[\s\-]*TOTAL\b")
 _VAT = re.compile(r"^\W*" + _TVA + r"(?:\s*([A-G8€])\b|\b|(?=[0-9]))")
 _ITEM_END = re.compile(r"([0-9]+)\s?[.,]\s?([0-9]{2})\s*\*?\s*([A-G8€])?\W*$")
 _QTY_PRICE = re.compile(

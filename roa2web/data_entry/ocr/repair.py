@@ -137,6 +137,20 @@ def _rest_of_total_vat(
         checks[index] = Check.REPAIRED
 
 
+def _lettered(vat_lines: list[VatFound], gross: dict[str | None, int]) -> list[VatFound]:
+    """The VAT lines, each printed without a group letter given the one group whose VAT at its rate it is."""
+    taken = {vat.letter for vat in vat_lines}
+    lettered = []
+    for vat in vat_lines:
+        groups = [letter for letter, amount in gross.items() if letter is not None and letter not in taken
+                  and vat_from_gross(amount, vat.rate) == vat.vat_bani] if vat.letter is None else []
+        if len(groups) == 1:
+            vat = VatFound(groups[0], vat.rate, vat.vat_bani, vat.score, vat.line)
+            taken.add(groups[0])
+        lettered.append(vat)
+    return lettered
+
+
 def _missing_group(
     resolved: list[VatFound], checks: list[Check], found: Extraction, gross: dict[str | None, int],
     day: dt.date | None,
@@ -168,6 +182,8 @@ def _resolve_vat(
         lines = [_vat_line(vat, gross) for vat in found.vat_lines]
         return lines, Check.UNCHECKED, min((vat.score for vat in found.vat_lines), default=0.0)
     vat_lines, summed = _summing_to_total_vat(found)
+    vat_lines = _lettered(vat_lines, gross)
+    summed = [vat for vat in vat_lines if any(vat.line == other.line for other in summed)]
     printed_sum = sum(vat.vat_bani for vat in vat_lines)
     sums_agree = found.vat_total is not None and found.vat_total.value == printed_sum
     checks, resolved = [], []
@@ -187,6 +203,8 @@ def _resolve_vat(
         checks = [Check.CONFIRMED if check == Check.UNCHECKED else check for check in checks]
     elif found.vat_total is not None:
         checks.append(Check.CONTRADICTED)
+    if any(letter is not None and letter not in {vat.letter for vat in resolved} for letter in gross):
+        checks.append(Check.UNCHECKED)  # an item group no VAT line was read for: the lines may be incomplete
     score = min(vat.score for vat in resolved)
     return [_vat_line(vat, gross) for vat in resolved], _worst(checks), score
 

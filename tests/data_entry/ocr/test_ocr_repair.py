@@ -154,8 +154,30 @@ TV# 8 %%6                      1.1
     assert fields["vat_lines"].value == [{"rate": 19, "base_bani": 33430, "vat_bani": 6352},
                                          {"rate": 9, "base_bani": 1308, "vat_bani": 118}]
     assert fields["vat_lines"].check == Check.REPAIRED
-    unlettered = _fields(text.replace("TVA A 19%", "TVA 19%"))  # which group the line read belongs to is unknown
+    unlettered = _fields(text.replace(" A\n", "\n").replace(" B\n", "\n"))  # the items name no groups
     assert unlettered["vat_lines"].value == [{"rate": 19, "base_bani": None, "vat_bani": 6352}]
+
+
+def test_a_vat_line_without_its_letter_is_given_the_group_whose_vat_it_is() -> None:
+    text = """
+DETERGENT VASE                43,80 A
+ANTIGEL 1L                    41,10 A
+CAFEA MACINATA                31,23 A
+MANUAL SCOLAR                115,88 C
+TOTAL LEI                    232,01
+NUMERAR                      232,01
+TVA 19%                       18,54
+TVA N                          5,52
+TVA-TOTAL                     24,06
+09-05-2025            ORA: 09:26
+"""
+    fields = _fields(text)
+    # 18,54 is 19% of group A's 116,13 (not of C's 115,88); TOTAL TVA leaves 5,52, 5% of group C
+    assert fields["vat_lines"].value == [{"rate": 19, "base_bani": 9759, "vat_bani": 1854},
+                                         {"rate": 5, "base_bani": 11036, "vat_bani": 552}]
+    incomplete = _fields(text.replace("TVA-TOTAL                     24,06\n", ""))
+    assert incomplete["vat_lines"].value == [{"rate": 19, "base_bani": 9759, "vat_bani": 1854}]
+    assert incomplete["vat_lines"].check == Check.UNCHECKED  # group C has no VAT line: not confirmed
 
 
 def test_one_vat_line_is_not_taken_for_the_whole_receipt_when_total_tva_disagrees() -> None:
