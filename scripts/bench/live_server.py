@@ -121,14 +121,19 @@ class Server:
 
     def stop(self) -> int:
         """A graceful stop (SIGTERM / TerminateProcess), then kill after 60 s; the exit code."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return int(self.process.returncode)
+        return stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 60) -> int:
+    """A graceful stop (SIGTERM / TerminateProcess), then kill after `timeout_s`; the exit code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return int(process.returncode)
 
 
 def serve(inst: Install, timeout_s: float = 120) -> Server:

@@ -43,7 +43,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: tests.support
 
-from live_server import PASSWORD, Install, Server, install, percentiles, serve, wait_ocr_ready
+from live_server import PASSWORD, Install, Server, install, percentiles, serve, stop_process, wait_ocr_ready
 
 SERVER_SETTINGS = {"RATE_LIMIT_PER_USER_PER_MINUTE": "1000000000", "LOG_LEVEL": "WARNING"}
 OCR_IN_FLIGHT = 2
@@ -206,17 +206,6 @@ def start_worker(inst: Install) -> subprocess.Popen[bytes]:
     """`roa2web worker` on the install's data dir, its output appended to the install's log."""
     with inst.log.open("ab") as log:
         return subprocess.Popen([sys.executable, "-m", "roa2web", "worker"], env=inst.env, stdout=log, stderr=log)
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, then kill after 60 s."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def read_one(server: Server, photo: bytes) -> None:
