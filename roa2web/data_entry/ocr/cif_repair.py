@@ -59,13 +59,13 @@ def runner_up_fix(digits: str, glyphs: list[Glyph | None]) -> str | None:
     a checksum-valid one is scored by the odds of that runner-up against the digit read. The best is
     taken when its odds reach MIN_ODDS and lead every other valid candidate's by ODDS_LEAD.
     """
+    fixes = set(one_digit_fixes(digits))
     scored = []
-    for position, (digit, glyph) in enumerate(zip(digits, glyphs, strict=True)):
+    for position, glyph in enumerate(glyphs):
         if glyph is None:
             continue
-        other = glyph.runner_up.translate(_AS_DIGIT)
-        candidate = digits[:position] + other + digits[position + 1:]
-        if len(other) == 1 and other in CONFUSIONS.get(digit, "") and is_valid_cif(candidate):
+        candidate = digits[:position] + glyph.runner_up.translate(_AS_DIGIT) + digits[position + 1:]
+        if candidate in fixes:
             scored.append((glyph.runner_up_probability / max(glyph.probability, 1e-6), candidate))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < MIN_ODDS or (len(scored) > 1 and scored[0][0] < ODDS_LEAD * scored[1][0]):

@@ -40,7 +40,8 @@ class TextBox:
 
     `score` is the recogniser's mean character probability; `weakest` its lowest one, when the engine
     gives it. One misread letter in a long word barely moves the mean, but it is the weakest character.
-    `glyphs`, when the engine gives them, hold each character of `text` with its next-best reading.
+    `glyphs`, when the engine gives them, hold each character of `text` with its next-best reading (one per
+    character, or none).
     """
 
     polygon: Quad
@@ -48,6 +49,10 @@ class TextBox:
     score: float
     weakest: float | None = None
     glyphs: tuple[Glyph, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.glyphs and len(self.glyphs) != len(self.text):
+            raise ValueError(f"{len(self.glyphs)} glyphs for {len(self.text)} characters of {self.text!r}")
 
     @property
     def sureness(self) -> float:

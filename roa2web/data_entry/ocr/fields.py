@@ -203,10 +203,8 @@ def _read_cif(found: Extraction, line: Line, text: str, index: int) -> None:
     if value is None or sum(is_ascii_digits(char) for char in value.group(1)) < 2:
         return
     token = value.group(1).strip()
-    offset = label.end() + tail.find(token[:1]) if token else label.end()
-    # the token's place in the line is known exactly only when no buyer label was cut out of the tail
-    exact = label.end() + value.start(1) + len(value.group(1)) - len(value.group(1).lstrip())
-    glyphs = () if is_buyer else line.glyphs_of(exact, exact + len(token))
+    offset = label.end() + value.start(1)  # in the line itself only when no buyer label was cut out of the tail
+    glyphs = () if is_buyer else line.glyphs_of(offset, offset + len(token))
     reading = Found(token, line.score_of(offset, offset + len(token)), index, glyphs=glyphs)
     if is_buyer and found.buyer_cif is None:
         found.buyer_cif = reading

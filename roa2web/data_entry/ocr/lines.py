@@ -121,7 +121,7 @@ def join_line(boxes: list[TextBox]) -> Line:
             glyphs += [None] * spaces
         start = len(text)
         text += box.text
-        glyphs += box.glyphs if len(box.glyphs) == len(box.text) else [None] * len(box.text)
+        glyphs += box.glyphs or [None] * len(box.text)
         spans.append((start, len(text), box.sureness))
     return Line(text, tuple(spans), tuple(glyphs) if any(glyphs) else ())
 

@@ -151,6 +151,12 @@ def _lettered(vat_lines: list[VatFound], gross: dict[str | None, int]) -> list[V
     return lettered
 
 
+def _groups_without_line(vat_lines: list[VatFound], gross: dict[str | None, int]) -> list[str]:
+    """The item groups (by letter) no VAT line names."""
+    named = {vat.letter for vat in vat_lines}
+    return [letter for letter in gross if letter is not None and letter not in named]
+
+
 def _missing_group(
     resolved: list[VatFound], checks: list[Check], found: Extraction, gross: dict[str | None, int],
     day: dt.date | None,
@@ -162,9 +168,9 @@ def _missing_group(
     """
     if found.vat_total is None or not resolved or any(vat.letter not in gross for vat in resolved):
         return
-    missing = [letter for letter in gross if letter not in {vat.letter for vat in resolved}]
+    missing = _groups_without_line(resolved, gross)
     rest = found.vat_total.value - sum(vat.vat_bani for vat in resolved)
-    if len(missing) != 1 or missing[0] is None or rest <= 0:
+    if len(missing) != 1 or rest <= 0:
         return
     group = gross[missing[0]]
     matching = [rate for rate in _rates_on(day) if rate and vat_from_gross(group, rate) == rest]
@@ -182,15 +188,15 @@ def _resolve_vat(
         lines = [_vat_line(vat, gross) for vat in found.vat_lines]
         return lines, Check.UNCHECKED, min((vat.score for vat in found.vat_lines), default=0.0)
     vat_lines, summed = _summing_to_total_vat(found)
+    summed_lines = {vat.line for vat in summed}
     vat_lines = _lettered(vat_lines, gross)
-    summed = [vat for vat in vat_lines if any(vat.line == other.line for other in summed)]
     printed_sum = sum(vat.vat_bani for vat in vat_lines)
     sums_agree = found.vat_total is not None and found.vat_total.value == printed_sum
     checks, resolved = [], []
     for vat in vat_lines:
         fixed, check = _check_vat(vat, gross.get(vat.letter), day, total_trusted, sums_agree)
         resolved.append(fixed)
-        checks.append(Check.REPAIRED if vat in summed and check != Check.CONTRADICTED else check)
+        checks.append(Check.REPAIRED if vat.line in summed_lines and check != Check.CONTRADICTED else check)
     _rest_of_total_vat(resolved, checks, found, gross, day)
     _missing_group(resolved, checks, found, gross, day)
     if not resolved:
@@ -203,7 +209,7 @@ def _resolve_vat(
         checks = [Check.CONFIRMED if check == Check.UNCHECKED else check for check in checks]
     elif found.vat_total is not None:
         checks.append(Check.CONTRADICTED)
-    if any(letter is not None and letter not in {vat.letter for vat in resolved} for letter in gross):
+    if _groups_without_line(resolved, gross):
         checks.append(Check.UNCHECKED)  # an item group no VAT line was read for: the lines may be incomplete
     score = min(vat.score for vat in resolved)
     return [_vat_line(vat, gross) for vat in resolved], _worst(checks), score

@@ -48,6 +48,12 @@ def test_a_line_keeps_each_boxes_glyphs_where_its_text_lands() -> None:
     assert bare.glyphs == () and bare.glyphs_of(0, 3) == ()
 
 
+def test_a_box_has_a_glyph_for_each_character_or_none() -> None:
+    polygon = ((0.0, 0.0), (60.0, 0.0), (60.0, 20.0), (0.0, 20.0))
+    with pytest.raises(ValueError, match="3 glyphs for 4 characters"):
+        TextBox(polygon, "CIF:", 0.99, 0.98, (SURE,) * 3)
+
+
 def test_the_supplier_cif_carries_its_own_characters_glyphs() -> None:
     text = "C.I.F.: RO488394250"
     glyphs = _glyphs(text, {12: Glyph(0.5, "8", 0.46)})
