@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(2, ge=1)
     ocr_nice: int = Field(0, ge=0, le=19)  # lower the OCR threads' OS priority by this much (0: as the web's)
     ocr_helper_nice: int = Field(10, ge=0, le=19)  # onnxruntime's worker threads: this much lower again
+    # OCR only on CPU nothing else on the machine wants (Linux SCHED_IDLE, Windows idle priority), nice unused:
+    # the web's latency under OCR hardly moves, but a photo waits while anything else keeps the cores busy
+    ocr_idle_priority: bool = False
     # fields OCR read less surely than this are left for the user; at most 0.8, below which the form marks them
     ocr_min_confidence: float = Field(0.5, ge=0, le=0.8)
 

@@ -52,7 +52,8 @@ def install_ocr(runtime: Runtime) -> OcrService:
 
     settings = runtime.settings
     service = OcrService(settings.ocr_engine, threads=settings.ocr_threads, nice=settings.ocr_nice,
-                         helper_nice=settings.ocr_helper_nice, max_pixels=settings.data_entry_max_image_mp * 1_000_000)
+                         helper_nice=settings.ocr_helper_nice, idle=settings.ocr_idle_priority,
+                         max_pixels=settings.data_entry_max_image_mp * 1_000_000)
     runtime.services.ocr = service
     runtime.add_part(ocr_part(service))
     return service

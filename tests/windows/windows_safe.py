@@ -33,7 +33,8 @@ POSIX_OS = frozenset({
     "getuid", "geteuid", "getgid", "getegid", "setuid", "seteuid", "setgid", "setegid", "setreuid", "setregid",
     "getresuid", "getresgid", "getgroups", "setgroups", "initgroups", "getlogin_r", "chown", "lchown", "fchown",
     "chroot", "mkfifo", "mknod", "nice", "killpg", "wait", "wait3", "wait4", "waitid", "getloadavg", "uname",
-    "sync", "pipe2", "posix_spawn", "posix_spawnp", "statvfs", "fstatvfs", "sched_setaffinity",
+    "sync", "pipe2", "posix_spawn", "posix_spawnp", "statvfs", "fstatvfs", "sched_setaffinity", "sched_setscheduler",
+    "sched_getscheduler",
     "sched_getaffinity", "openpty", "getpriority", "setpriority", "ttyname", "ctermid", "sysconf", "pathconf",
     "fpathconf", "confstr", "lockf", "posix_fadvise", "posix_fallocate", "sendfile",
 })

@@ -4,7 +4,8 @@ The inference runtime must never run on two threads at once, so loading and ever
 through a single-thread executor; callers on the event loop just await `read()`. The engine itself
 is built on a short-lived thread at a lower OS priority (`helper_nice`): the runtime's worker threads
 it starts inherit that, so a photo's own thread competes with the web as an equal while its helpers
-only take CPU the web leaves idle (Linux; see priority.py).
+mostly take CPU the web leaves idle (Linux; see priority.py). With `idle` the OCR thread and the helpers
+it starts run only on CPU nothing else wants.
 Without the `ocr` extra the service is "unavailable" from the start and says so (the pipeline and
 the engines, which need numpy and OpenCV, are imported only on the OCR thread).
 """
@@ -57,6 +58,7 @@ class OcrService:
         return_memory: bool = True,
         nice: int = 0,
         helper_nice: int = 0,
+        idle: bool = False,
     ) -> None:
         """`engine_factory` overrides how the engine is built (default: build_engine(engine_name, threads)).
 
@@ -66,6 +68,7 @@ class OcrService:
         back to the system (memory.py); False only to measure what that gives (scripts/bench/ocr_memory.py).
         `nice`: how much lower than the web's the OCR thread's OS priority is (priority.py; 0: the same).
         `helper_nice`: how much lower still the inference runtime's worker threads run (0: as the OCR thread).
+        `idle`: the OCR thread and the runtime's threads run only on CPU the web leaves idle (`nice` then unused).
         """
         self.engine_name = engine_name
         self.threads = threads
@@ -74,6 +77,7 @@ class OcrService:
         self.return_memory = return_memory
         self.nice = nice
         self.helper_nice = helper_nice
+        self.idle = idle
         self.priority_lowered: bool | None = None  # set on the OCR thread when it starts
         self._factory = engine_factory or (lambda: build_engine(engine_name, threads))
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr", initializer=self._on_thread_start)
@@ -95,7 +99,7 @@ class OcrService:
 
     def _on_thread_start(self) -> None:
         # before the engine loads here, so the runtime's own threads (created by this one) inherit it
-        self.priority_lowered = lower_thread_priority(self.nice)
+        self.priority_lowered = lower_thread_priority(self.nice, self.idle)
 
     def _load(self) -> None:
         started = perf_counter()

@@ -75,3 +75,21 @@ async def test_by_default_only_the_runtime_threads_yield_to_the_web(settings_fac
         assert (await service.read(sample.data)).value("total") == sample.truth.total_bani
     finally:
         await asyncio.to_thread(service.close)
+
+
+@linux_only
+async def test_idle_priority_puts_the_ocr_thread_and_the_runtime_threads_in_the_idle_class(settings_factory):
+    service = install_ocr(Runtime(settings_factory(ocr_enabled=True, ocr_threads=2, ocr_idle_priority=True)))
+    assert service.idle is True
+    before = {thread.id for thread in psutil.Process().threads()}
+    try:
+        assert await service.wait_ready(), service.status()
+        assert service.priority_lowered is True
+        ocr_thread, runtime = ocr_and_runtime_threads(before)
+        assert os.sched_getscheduler(ocr_thread.native_id) == os.SCHED_IDLE
+        assert len(runtime) >= 2 and {os.sched_getscheduler(tid) for tid in runtime} == {os.SCHED_IDLE}
+        assert os.sched_getscheduler(threading.get_native_id()) == os.SCHED_OTHER  # the web's thread: untouched
+        sample = receipt_sample(2, "degraded")
+        assert (await service.read(sample.data)).value("total") == sample.truth.total_bani
+    finally:
+        await asyncio.to_thread(service.close)
