@@ -166,11 +166,12 @@ def choose_total(found: Extraction, items: list[ItemFound], rates: Iterable[int]
 def choose_vat_total(found: Extraction, total: int | None, rates: Iterable[int]) -> Found[int] | None:
     """TOTAL TVA: the reading that equals the VAT lines' sum or, for one rate, the VAT in TOTAL.
 
-    The first reading when none does (or several different ones do).
+    The first reading when none does (or several different ones do). Without any reading (its label
+    misread too), an unlabelled amount below TOTAL that is the VAT in TOTAL at one rate.
     """
     readings = widen(found.amounts.get("vat_total", []))
     if not readings:
-        return found.vat_total
+        return found.vat_total or _unlabelled_vat_total(found, total, rates)
     targets = {sum(vat.vat_bani for vat in found.vat_lines)} if found.vat_lines else set()
     if total is not None:
         targets |= {vat_from_gross(total, rate) for rate in _single_rates(found, rates)}
@@ -180,3 +181,15 @@ def choose_vat_total(found: Extraction, total: int | None, rates: Iterable[int])
     if len(chosen) == 1 and (found.vat_total is None or found.vat_total.value not in targets):
         return chosen[0]
     return found.vat_total
+
+
+def _unlabelled_vat_total(found: Extraction, total: int | None, rates: Iterable[int]) -> Found[int] | None:
+    """TOTAL TVA printed with its label misread: the one amount below TOTAL that is the VAT in TOTAL at a rate.
+
+    Only on a receipt whose items name one VAT group at most and whose VAT lines were not read either.
+    """
+    if total is None or found.vat_lines or len({item.letter for item in found.items if item.letter}) > 1:
+        return None
+    vat_in_total = {vat_from_gross(total, rate) for rate in rates if rate}
+    matching = {amount.value: amount for amount in found.amounts.get("below_total", []) if amount.value in vat_in_total}
+    return next(iter(matching.values())) if len(matching) == 1 else None

@@ -107,7 +107,8 @@ class Extraction:
     vat_rates: list[VatFound] = field(default_factory=list)
     items: list[ItemFound] = field(default_factory=list)
     # every reading of an amount ("total", "subtotal", "vat_total", "payment", "change"), first ones first;
-    # without a TOTAL line, also "unlabelled": the amounts of lines that name nothing
+    # without a TOTAL line, also "unlabelled": the amounts of lines that name nothing; with one, "below_total":
+    # those of such lines below it (where TOTAL TVA is when its label was misread)
     amounts: dict[str, list[Found[int]]] = field(default_factory=dict)
 
 
@@ -151,8 +152,12 @@ def extract_fields(lines: list[Line]) -> Extraction:
     found.date = found.date or misread_date(canon)
     totals = [reading.line for reading in (found.subtotal, found.total) if reading is not None]
     found.items = _read_items(canon, min(totals, default=len(canon)))
+    item_lines = {item.line for item in found.items}
     if found.total is None:
-        found.amounts["unlabelled"] = _unlabelled_amounts(canon, {item.line for item in found.items})
+        found.amounts["unlabelled"] = _unlabelled_amounts(canon, item_lines)
+    else:
+        found.amounts["below_total"] = [amount for amount in _unlabelled_amounts(canon, item_lines)
+                                        if amount.line > found.total.line]
     return found
 
 

@@ -133,3 +133,39 @@ TOTAL TVA            44,19
 def test_an_unlabelled_amount_alone_is_not_taken_for_the_total() -> None:
     fields = _fields("CAFEA MACINATA            112,56 A\nVONKMER            276,74\nTOTAL TVA            30,00")
     assert fields["total"].value == 11256 and fields["total"].check == Check.UNCHECKED  # the items, unsure
+
+
+RECEIPT_WITHOUT_VAT_LABELS = """
+DETERGENT VASE
+3 BUC x 13.95         41.85 B
+TOTAL            41.85
+BON VALORIC           41.85
+{below}
+DATA:01.05.2024 ORA:17:40:01
+"""
+
+
+def test_total_tva_whose_label_was_lost_is_the_amount_below_total_that_is_the_vat_in_total() -> None:
+    fields = _fields(RECEIPT_WITHOUT_VAT_LABELS.format(below="6.68\n6.68"))  # 41.85 · 19/119 = 6.68
+    assert fields["total"].value == 4185
+    assert fields["vat_lines"].value == [{"rate": 19, "base_bani": 3517, "vat_bani": 668}]
+    assert fields["vat_lines"].check == Check.REPAIRED
+
+
+def test_unlabelled_amounts_below_total_give_no_vat_when_they_match_no_rate_or_several() -> None:
+    assert _fields(RECEIPT_WITHOUT_VAT_LABELS.format(below="6.86"))["vat_lines"].value is None
+    # 6.68 is the VAT at 19% and 3.46 the VAT at 9%: which of them is TOTAL TVA is not known
+    assert _fields(RECEIPT_WITHOUT_VAT_LABELS.format(below="6.68\n3.46"))["vat_lines"].value is None
+
+
+def test_unlabelled_amounts_below_total_give_no_vat_when_the_items_name_two_groups() -> None:
+    fields = _fields("""
+DETERGENT VASE
+1 BUC x 20.00         20.00 A
+PAINE
+1 BUC x 21.85         21.85 B
+TOTAL            41.85
+6.68
+DATA:01.05.2024 ORA:17:40:01
+""")
+    assert fields["vat_lines"].value is None
