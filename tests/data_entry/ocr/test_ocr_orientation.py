@@ -9,7 +9,14 @@ import pytest
 from PIL import Image
 
 from roa2web.data_entry.ocr.engine import Quad, TextBox, TurningEngine
-from roa2web.data_entry.ocr.orientation import classifier_verdict, longest, reading_score, stands_on_end, turn
+from roa2web.data_entry.ocr.orientation import (
+    classifier_verdict,
+    longest,
+    lying_flat,
+    reading_score,
+    stands_on_end,
+    turn,
+)
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from tests.support.receipt_scoring import KEY_FIELDS, field_matches
@@ -29,6 +36,28 @@ def test_lines_standing_on_end_mean_a_quarter_turn() -> None:
     assert stands_on_end(standing + squares)
     assert stands_on_end(standing + lying[:2]) and not stands_on_end(standing[:2] + lying)
     assert not stands_on_end([]) and not stands_on_end(squares)
+
+
+class DetectingEngine:
+    """Detects the same lying lines in whatever image it is given, and keeps the shapes it was given."""
+
+    def __init__(self, regions: list[Quad]) -> None:
+        self.regions = regions
+        self.shapes: list[tuple[int, ...]] = []
+
+    def detect(self, image: np.ndarray) -> list[Quad]:
+        self.shapes.append(image.shape)
+        return self.regions
+
+
+def test_a_photo_turned_a_quarter_is_detected_again_lying_flat() -> None:
+    image = np.zeros((400, 200, 3), np.uint8)
+    standing = [rectangle(20 * column, 10, 14, 300) for column in range(9)]
+    lying = [rectangle(10, 20 * row, 300, 14) for row in range(9)]
+    engine = DetectingEngine(lying)
+    flat, regions, quarters = lying_flat(image, standing, engine)  # type: ignore[arg-type]
+    assert quarters == 1 and flat.shape == (200, 400, 3)
+    assert engine.shapes == [(200, 400, 3)] and regions == lying  # what the detector found lying, not turned
 
 
 def test_the_classifier_decides_only_when_sure() -> None:
