@@ -23,6 +23,11 @@ def rates_on(day: dt.date | None) -> tuple[int, ...]:
     return vat_rates_on(day) if day else _ANY_RATE
 
 
+def _rates_giving(vat_bani: int, gross: int, day: dt.date | None) -> list[int]:
+    """The non-zero rates in force on `day` whose VAT on `gross` is exactly `vat_bani`."""
+    return [rate for rate in rates_on(day) if rate and vat_from_gross(gross, rate) == vat_bani]
+
+
 def _group_gross(found: Extraction, items: list[ItemFound], total: int | None) -> dict[str | None, int]:
     """Gross amount per VAT letter: from the item lines when they add up to TOTAL, else TOTAL for one rate."""
     gross: dict[str | None, int] = {}
@@ -63,8 +68,7 @@ def _rest_of_total_vat(
     rest = found.vat_total.value - sum(other.vat_bani for position, other in enumerate(resolved) if position != index)
     if group is None or rest <= 0:
         return
-    rates = rates_on(day)
-    matching = [rate for rate in rates if rate and vat_from_gross(group, rate) == rest]
+    matching = _rates_giving(rest, group, day)
     if len(matching) == 1:
         resolved[index] = VatFound(vat.letter, matching[0], rest, vat.score, vat.line)
         checks[index] = Check.REPAIRED
@@ -106,7 +110,7 @@ def _missing_group(
     if len(missing) != 1 or rest <= 0:
         return
     group = gross[missing[0]]
-    matching = [rate for rate in rates_on(day) if rate and vat_from_gross(group, rate) == rest]
+    matching = _rates_giving(rest, group, day)
     if len(matching) == 1:
         resolved.append(VatFound(missing[0], matching[0], rest, found.vat_total.score, found.vat_total.line))
         checks.append(Check.REPAIRED)
@@ -162,14 +166,13 @@ def _check_vat(
     (the gross is trusted), a misread VAT is recomputed from the gross, unless TOTAL TVA agrees with
     the printed lines and the gap is small enough to be per-line rounding.
     """
-    rates = rates_on(day)
-    valid_rate = vat.rate in rates
+    valid_rate = vat.rate in rates_on(day)
     if gross is None:
         return vat, Check.UNCHECKED if valid_rate else Check.CONTRADICTED
     expected = vat_from_gross(gross, vat.rate)
     if valid_rate and expected == vat.vat_bani:
         return vat, Check.CONFIRMED
-    matching = [rate for rate in rates if rate and vat_from_gross(gross, rate) == vat.vat_bani]
+    matching = _rates_giving(vat.vat_bani, gross, day)
     if len(matching) == 1:
         return VatFound(vat.letter, matching[0], vat.vat_bani, vat.score, vat.line), Check.REPAIRED
     if valid_rate and may_fix and not (sums_agree and abs(expected - vat.vat_bani) <= _ROUNDING_SLACK):
@@ -181,8 +184,7 @@ def _vat_from_total_vat(found: Extraction, total: int | None, day: dt.date | Non
     """A single VAT line rebuilt from TOTAL and TOTAL TVA when the per-rate line was not read."""
     if found.vat_total is None or total is None:
         return None
-    rates = rates_on(day)
-    matching = [rate for rate in rates if rate and vat_from_gross(total, rate) == found.vat_total.value]
+    matching = _rates_giving(found.vat_total.value, total, day)
     if len(matching) != 1:
         return None
     return VatFound(None, matching[0], found.vat_total.value, found.vat_total.score, found.vat_total.line)
