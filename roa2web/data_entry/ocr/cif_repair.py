@@ -87,9 +87,10 @@ def read_cif(token: str, repair: bool = True, glyphs: tuple[Glyph | None, ...] =
     """The CIF in `token` (with 'RO' when printed) and what its check digit said.
 
     Without `repair` the digits are taken as read. With it, letters that look like digits are read
-    as digits, and an invalid number is replaced by its one-digit fix (0/8/6/9/5/3 confusions) when
-    exactly one such fix passes the checksum; else, with the token's `glyphs`, by the fix the
-    recogniser's second choices point to (runner_up_fix).
+    as digits; zeros in front are dropped (no CIF starts with one, and one in front leaves the check digit
+    as it is: 'RO 039172621' is RO39172621 with its O read twice); and an invalid number is replaced by
+    its one-digit fix (0/8/6/9/5/3 confusions) when exactly one such fix passes the checksum; else, with
+    the token's `glyphs`, by the fix the recogniser's second choices point to (runner_up_fix).
     """
     has_ro, rest = split_ro(token)
     prefix = "RO" if has_ro else ""
@@ -100,18 +101,18 @@ def read_cif(token: str, repair: bool = True, glyphs: tuple[Glyph | None, ...] =
             return None, Check.UNCHECKED
         return prefix + digits, Check.CONFIRMED if is_valid_cif(digits) else Check.CONTRADICTED
     readable = [chunk.translate(_AS_DIGIT) for chunk in chunks]
-    readable = [chunk for chunk in readable if is_ascii_digits(chunk) and 2 <= len(chunk) <= 10]
+    readable = [chunk for chunk in readable if is_ascii_digits(chunk) and 2 <= len(chunk.lstrip("0")) <= 10]
     for digits in readable:
-        if is_valid_cif(digits):
-            return prefix + digits, Check.CONFIRMED
+        if is_valid_cif(significant := digits.lstrip("0")):
+            return prefix + significant, Check.CONFIRMED
     for digits in readable:
         fixes = one_digit_fixes(digits)
         if len(fixes) == 1:
-            return prefix + fixes[0], Check.REPAIRED
+            return prefix + fixes[0].lstrip("0"), Check.REPAIRED
     for digits in readable:
         aligned = _digit_glyphs(token.strip(), glyphs, digits)
         if aligned is not None and (fix := runner_up_fix(digits, aligned)) is not None:
-            return prefix + fix, Check.REPAIRED
+            return prefix + fix.lstrip("0"), Check.REPAIRED
     if not readable:
         return None, Check.UNCHECKED
     return prefix + readable[0], Check.CONTRADICTED

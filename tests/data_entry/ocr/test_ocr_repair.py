@@ -263,6 +263,10 @@ def test_one_confused_digit_in_a_vat_line_is_what_makes_them_add_up_to_total_tva
     ("P024951372", "RO24951372", Check.CONFIRMED),
     ("80378175315", "RO378175315", Check.CONFIRMED),
     ("80123456", "80123456", Check.CONTRADICTED),
+    ("RO039172621", "RO39172621", Check.CONFIRMED),  # RO's O read twice: no CIF starts with a zero
+    ("0013548146", "13548146", Check.CONFIRMED),
+    ("RO 0 13548146", "RO13548146", Check.CONFIRMED),
+    ("01354B140", "013548140", Check.CONTRADICTED),  # left as read for the user
 ])
 def test_letters_and_prefixes_the_recogniser_confuses_in_a_cif(token: str, value: str, check: Check) -> None:
     assert read_cif(token) == (value, check)
