@@ -237,3 +237,19 @@ async def test_a_receipt_paid_by_voucher_leaves_the_payment_method_to_the_user(s
     run = await ocr_store.get_run(service.receipts.db, run_id)
     assert any("tichete" in w and "modul de plată" in w for w in run.warnings)
     assert all(is_romanian(w) and not INTERNAL_NAME.search(w) for w in run.warnings)
+
+
+async def test_a_photo_that_left_most_key_fields_unread_gets_the_advice_to_take_it_again(service):
+    blurred = telecom(supplier_cif=None, vat_lines=None)
+    blurred.fields["total"] = FieldReading(12100, 0.2, Check.UNCHECKED)  # kept, but not read surely
+    _, run_id = await started_run(service)
+    await service.ocr.complete(run_id, blurred)
+    run = await ocr_store.get_run(service.receipts.db, run_id)
+    [advice] = [w for w in run.warnings if "din nou" in w]
+    assert "CIF-ul furnizorului" in advice and "totalul" in advice and "liniile de TVA" in advice
+    assert "data bonului" not in advice  # read surely
+    assert is_romanian(advice) and not INTERNAL_NAME.search(advice)
+
+    _, clear_run_id = await started_run(service)
+    await service.ocr.complete(clear_run_id, telecom(vat_lines=None))  # three of the four read surely
+    assert not [w for w in (await ocr_store.get_run(service.receipts.db, clear_run_id)).warnings if "din nou" in w]
