@@ -4,7 +4,8 @@ Run from the repository root:  python -m scripts.bench.ocr_bench [--count 20] [-
 For each split and level: all-four-fields rate (supplier CIF, date, total, VAT), each field's rate, the
 wrong-but-confident rate (fields filled with confidence >= 0.9 that are wrong, over all scored fields, and
 the share of confident fields that are wrong), median / p90 seconds per photo (and median CPU seconds, which
-load from other processes does not inflate); then the process's peak RSS, and per split the reliability of
+load from other processes does not inflate), how many photos got the advice to be taken again (fill.retake_hint)
+among those misread and those read right; then the process's peak RSS, and per split the reliability of
 the confidences: for each confidence band, how many fields were filled with it and the share of them right
 (calibrated, a band's share right is at least its lower bound).
 The seed split is tests/support/receipts/sets.py's: tune on "tuning" only, report "held_aside".
@@ -23,6 +24,7 @@ from pathlib import Path
 from time import perf_counter, process_time
 from typing import Any
 
+from roa2web.data_entry.ocr.fill import retake_hint
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from scripts.bench.ocr_memory_figures import peak_rss_mb, reset_peak_rss, rss_mb
@@ -45,6 +47,7 @@ def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors
     cpu_seconds: list[float] = []
     right = dict.fromkeys(("all_four", *SCORED_FIELDS), 0)
     confident = wrong_confident = 0
+    retake = {True: 0, False: 0}  # read right (all four) → photos advised to be taken again
     misses = []
     for sample in samples:
         began, began_cpu = perf_counter(), process_time()
@@ -54,6 +57,7 @@ def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors
         matches = field_matches(reading, sample.truth)
         for name in right:
             right[name] += matches[name]
+        retake[matches["all_four"]] += retake_hint(reading) is not None
         for name in SCORED_FIELDS:
             field = reading.fields.get(READING_NAME.get(name, name))
             if field is not None and field.value is not None:
@@ -82,6 +86,8 @@ def score_group(samples: list[VariedSample], engine: RapidOcrEngine, show_errors
         "p90_s": latencies[min(count - 1, int(0.9 * count))],
         "cpu_median_s": statistics.median(cpu_seconds),
         "reliability": reliability,
+        "retake_advised": {"read_right": retake[True], "misread": retake[False],
+                           "misread_count": count - right["all_four"]},
         "misses": misses,
     }
 
@@ -94,6 +100,9 @@ def print_group(split: str, level: str, figures: dict[str, Any]) -> None:
           f"({100 * figures['wrong_share_of_confident']:.1f}% of confident ones), "
           f"median {figures['median_s']:.2f} s, p90 {figures['p90_s']:.2f} s (CPU {figures['cpu_median_s']:.2f} s)")
     print("    " + "  ".join(f"{name} {100 * rates[name]:.0f}%" for name in SCORED_FIELDS))
+    advised = figures["retake_advised"]
+    print(f"    advised to take the photo again: {advised['misread']} of {advised['misread_count']} misread, "
+          f"{advised['read_right']} of {figures['count'] - advised['misread_count']} read right")
 
 
 def print_reliability(groups: dict[str, dict[str, Any]]) -> None:
