@@ -69,8 +69,9 @@ def retake_hint(reading: ReceiptReading) -> str | None:
               or found.confidence < SURELY_READ]
     if len(KEY_FIELDS) - len(missed) >= RETAKE_BELOW:
         return None
-    labels = ", ".join(field_label(name) for name in missed)
-    return (f"Fotografia s-a citit greu: nu s-au putut citi sigur {labels}. Dacă bonul se citește cu ochiul liber, "
+    labels = [field_label(name) for name in missed]
+    listed = ", ".join(labels[:-1]) + " și " + labels[-1] if len(labels) > 1 else labels[0]
+    return (f"Fotografia s-a citit greu: nu s-au putut citi sigur {listed}. Dacă bonul se citește cu ochiul liber, "
             "fotografiați-l din nou, de aproape, cu telefonul nemișcat, bonul întins și în lumină bună.")
 
 

@@ -9,6 +9,8 @@ import time
 import urllib.parse
 from decimal import Decimal
 
+import cv2
+import numpy as np
 import pytest
 
 from tests.support.receipt_images import receipt_sample
@@ -118,3 +120,28 @@ def test_a_photographed_receipt_is_read_submitted_and_approved(spa_server, pages
     phone.get_by_test_id("entries").wait_for()
     shoot(phone, "phone-receipt-approved")
     assert spa_kit.overflow(phone) == [], "the receipt page is wider than a phone"
+
+
+def shaken(photo: bytes, length: int = 41) -> bytes:
+    """The photo as a hand shaking sideways would take it: a straight blur `length` pixels long, as a JPEG."""
+    pixels = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    kernel = np.full((1, length), 1 / length, np.float32)
+    ok, encoded = cv2.imencode(".jpg", cv2.filter2D(pixels, -1, kernel), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    assert ok
+    return encoded.tobytes()
+
+
+def test_a_shaken_photo_is_flagged_for_taking_again(spa_server, pages, shoot, tmp_path):
+    photo = tmp_path / "bon-miscat.jpg"
+    photo.write_bytes(shaken(receipt_sample(SEED, "degraded").data))
+    spa_kit.wait_ocr_ready(spa_server.base)
+    page = pages.new()
+    spa_kit.log_in(page, spa_server.base, spa_server.operator,
+                   path=f"/data-entry/receipts/new?company={spa_kit.COMPANY}")
+    page.get_by_test_id("upload-file").wait_for(state="attached")
+    page.get_by_test_id("upload-file").set_input_files(str(photo))
+    page.wait_for_url(re.compile(r"/data-entry/receipts/(?!new\b)[^/?#]+"), timeout=OCR_WAIT_MS)
+    advice = page.locator(".ocr-warnings li", has_text="fotografiați-l din nou")
+    advice.wait_for(timeout=OCR_WAIT_MS)
+    assert "nu s-au putut citi sigur" in advice.inner_text()
+    shoot(page, "receipt-shaken-photo")
