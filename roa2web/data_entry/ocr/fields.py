@@ -35,6 +35,7 @@ _LABEL_END = r"(?:(?![A-Z])|(?=CLIENT|R[O0Q][0-9]))"
 _CIF_LABEL = re.compile(
     r"C\s?[.,]?\s?[I1L]\s?[.,]?\s?F\s?[.,]?" + _LABEL_END + r"|C\s?[.,]?\s?U\s?[.,]?\s?[I1LE]\s?[.,]?" + _LABEL_END
     + r"|C[O0][DO0]\s*(?:DE\s*)?FISCAL|C[O0]D\s*" + _TVA + r"|C[O0][DL](?=\s?[.:]?\s?R\s?[O0Q]\s?[0-9])"
+    + r"|C[O0][DL]\s[A-Z0-9]{5,7}(?=\s?[.:]?\s?R\s?[O0Q]\s?[0-9])"  # FISCAL garbled ('COD PTSCAL: RO...')
 )
 _CIF_VALUE = re.compile(r"^\W*((?:[RP]\s?[O0Q]\s?)?[0-9OILSBZ][0-9OILSBZ ]{0,12})")
 _BARE_CIF = re.compile(r"(?<![\w/])((?:R\s?[O0]\s?)?[0-9]{6,10}|80[0-9]{9,10})(?![\w/])")

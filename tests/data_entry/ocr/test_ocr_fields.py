@@ -47,6 +47,7 @@ def test_reads_the_reference_receipt() -> None:
 @pytest.mark.parametrize("line", [
     "CIF: RO12345674", "C.I.F. RO12345674", "COD FISCAL: RO 12345674", "CUI RO12345674",
     "C.U.I.: RO12345674", "CIF R012345674", "CIFR012345674", "COD FI5CAL: RO12345674", "CUL： RO12345674",
+    "COD PTSCAL: RO12345674",  # FISCAL garbled: COD, one word, then RO and digits
 ])
 def test_supplier_cif_label_variants(line: str) -> None:
     found = extract_fields(text_lines(f"BETA SRL\n{line}\nTOTAL 1,00"))
