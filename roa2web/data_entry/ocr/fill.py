@@ -63,7 +63,10 @@ def retake_hint(reading: ReceiptReading) -> str | None:
     """Advice to photograph the receipt again, when most of the fields it is booked by were not read surely.
 
     Such a photo is most often shaken or taken from too far: a second one usually reads where no repair can.
+    A PDF is not a photo to take again: it gets none.
     """
+    if reading.content_type == "application/pdf":
+        return None
     missed = [name for name in KEY_FIELDS
               if (found := reading.fields.get(_READ_AS[name])) is None or found.value is None
               or found.confidence < SURELY_READ]

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 
 from roa2web.auth.principal import Principal
 from roa2web.data_entry.errors import NotFound
 from roa2web.data_entry.model import PaymentMethod, VatLine
-from roa2web.data_entry.ocr.fill import ReadingFiller
+from roa2web.data_entry.ocr.fill import ReadingFiller, retake_hint
 from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
 from roa2web.data_entry.store import ocr_store, receipt_store
 from roa2web.data_entry.workflow.entries import paid_from
@@ -253,3 +254,9 @@ async def test_a_photo_that_left_most_key_fields_unread_gets_the_advice_to_take_
     _, clear_run_id = await started_run(service)
     await service.ocr.complete(clear_run_id, telecom(vat_lines=None))  # three of the four read surely
     assert not [w for w in (await ocr_store.get_run(service.receipts.db, clear_run_id)).warnings if "din nou" in w]
+
+
+def test_a_pdf_read_badly_gets_no_advice_to_photograph_it_again():
+    document = telecom(supplier_cif=None, vat_lines=None, date=None)
+    assert retake_hint(document) is not None  # telecom() readings come from an image
+    assert retake_hint(replace(document, content_type="application/pdf")) is None
