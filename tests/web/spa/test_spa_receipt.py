@@ -122,7 +122,7 @@ def test_a_photographed_receipt_is_read_submitted_and_approved(spa_server, pages
     assert spa_kit.overflow(phone) == [], "the receipt page is wider than a phone"
 
 
-def shaken(photo: bytes, length: int = 41) -> bytes:
+def shaken(photo: bytes, length: int = 61) -> bytes:
     """The photo as a hand shaking sideways would take it: a straight blur `length` pixels long, as a JPEG."""
     pixels = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
     kernel = np.full((1, length), 1 / length, np.float32)
