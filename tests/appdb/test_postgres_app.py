@@ -12,7 +12,6 @@ import asyncio
 import io
 import json
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager
@@ -29,6 +28,7 @@ from roa2web.cli.main import main
 from roa2web.settings import load_settings
 from tests.support.cli_env import deployer_env
 from tests.support.data_entry import postgres_query, throwaway_postgres_database, wait_for
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.postgres
 
@@ -243,9 +243,7 @@ async def test_report_export_job_and_the_queue_commands(environment, initialised
 
 async def test_a_database_server_that_is_not_there_is_said_at_once(environment, initialised, capsys, monkeypatch):
     """A wrong APP_DB_URL: the command says which server refused and why, instead of a PoolTimeout 30 s later."""
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nothing listens there
     monkeypatch.setenv("APP_DB_URL", f"postgresql://postgres@127.0.0.1:{port}/roa2web")
     code, _, err = await roa2web(capsys, "users", "list")
     assert code == 1 and err.startswith(f"PostgreSQL at 127.0.0.1:{port}/roa2web did not accept a connection: ")

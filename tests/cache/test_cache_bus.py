@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -23,6 +22,7 @@ from roa2web.ledger.identity import LedgerIdentity
 from roa2web.reports.periods import PeriodStates
 from roa2web.reports.service import ReportService
 from roa2web.reports.setup import cache_part
+from tests.support.ports import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 LEDGER = LedgerIdentity("embedded:/data/ledger-demo.sqlite", "generation:one")
@@ -45,12 +45,6 @@ def cached(cache: TwoTierCache) -> set[int]:
 def message(epoch: int, origin: str = "elsewhere", kind: str = "invalidate", **scope: Any) -> bytes:
     return orjson.dumps({"kind": kind, "origin": origin, "epoch": epoch, "company_id": None, "report": None,
                          **scope})
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = 20,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,10 @@ from roa2web.auth import store
 from roa2web.auth.passwords import hash_password
 from roa2web.databases import database_parts
 from roa2web.settings import load_settings
+from tests.support.ports import free_port as free_port
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 ADMIN_PASSWORD = "parola-admin-123"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def process_env(data_dir: Path, ledger: Path, **extra: str) -> dict[str, str]:

@@ -28,20 +28,14 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config
 from quart import Quart, Response, request
 
+from tests.support.ports import free_port as free_port
+
 TOKEN = "123456:FAKE-token-for-tests"
 BOT_ID = 123456
 BOT_USERNAME = "roa2web_test_bot"
 # Parameters PTB sends as plain strings (the others come JSON-encoded).
 STRING_PARAMS = frozenset({"text", "caption", "parse_mode", "callback_query_id", "url", "secret_token", "file_id",
                            "action", "data", "certificate", "document", "photo"})
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ports import free_ports as free_ports
+
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "roa2web.conf.template"
 DEBIAN_NGINX = Path("/usr/sbin/nginx")
 
@@ -39,18 +41,6 @@ def require_nginx() -> str:
     if os.environ.get("ROA2WEB_REQUIRE_BROWSER"):
         pytest.fail(message + " (ROA2WEB_REQUIRE_BROWSER is set)", pytrace=False)
     pytest.skip(message)
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` distinct TCP ports nobody listens on right now on 127.0.0.1."""
-    probes = [socket.socket() for _ in range(count)]
-    try:
-        for probe in probes:
-            probe.bind(("127.0.0.1", 0))
-        return [int(probe.getsockname()[1]) for probe in probes]
-    finally:
-        for probe in probes:
-            probe.close()
 
 
 def render(prefix: Path, spa_root: Path, app_port: int, http_port: int, https_port: int) -> str:
