@@ -95,6 +95,11 @@ def _vat_readings(found: Extraction) -> Readings:
     return widen(readings)
 
 
+def several_groups(items: list[ItemFound]) -> bool:
+    """Whether the item lines name two or more VAT groups (by their letters)."""
+    return len({item.letter for item in items if item.letter}) > 1
+
+
 def _single_rates(found: Extraction, rates: Iterable[int]) -> tuple[int, ...]:
     """The rates a single-rate receipt may have: the printed one when all VAT lines agree, else `rates`."""
     printed = {vat.rate for vat in found.vat_lines}
@@ -188,7 +193,7 @@ def _unlabelled_vat_total(found: Extraction, total: int | None, rates: Iterable[
 
     Only on a receipt whose items name one VAT group at most and whose VAT lines were not read either.
     """
-    if total is None or found.vat_lines or len({item.letter for item in found.items if item.letter}) > 1:
+    if total is None or found.vat_lines or several_groups(found.items):
         return None
     vat_in_total = {vat_from_gross(total, rate) for rate in rates if rate}
     matching = {amount.value: amount for amount in found.amounts.get("below_total", []) if amount.value in vat_in_total}

@@ -16,7 +16,7 @@ from typing import Any
 from roa2web.accounting.cif import canonical_cif, is_valid_cif, normalize_cif
 from roa2web.data_entry.labels import field_label
 from roa2web.data_entry.model import FIELD_NAMES, PaymentMethod, Receipt, VatLine
-from roa2web.data_entry.ocr.reading import ReceiptReading
+from roa2web.data_entry.ocr.reading import KEY_FIELDS, ReceiptReading
 from roa2web.data_entry.store import receipt_lookups
 from roa2web.data_entry.workflow.completion import completed
 from roa2web.data_entry.workflow.matching import suggest_expense_account
@@ -32,9 +32,10 @@ _READ_AS = {
 }
 VOUCHER = "voucher"  # paid with meal tickets or vouchers: no payment method of the receipt model fits
 _MAX_ROUNDS = 6
-# the fields a receipt is booked by; with fewer than RETAKE_BELOW of them read at SURELY_READ or more,
-# the photo is worth taking again (on the tuning set's hard photos: 34 of the 45 misread, none read right)
-KEY_FIELDS = ("supplier_cif", "receipt_date", "total_bani", "vat_lines")
+# the reading's field → the receipt field it fills
+_FILLS = {reading_name: name for name, reading_name in _READ_AS.items()}
+# with fewer than RETAKE_BELOW of the KEY_FIELDS read at SURELY_READ or more, the photo is worth taking
+# again (on the tuning set's hard photos: 34 of the 45 misread, none read right)
 SURELY_READ = 0.5
 RETAKE_BELOW = 3
 
@@ -68,11 +69,10 @@ def retake_hint(reading: ReceiptReading) -> str | None:
     if reading.content_type == "application/pdf":
         return None
     missed = [name for name in KEY_FIELDS
-              if (found := reading.fields.get(_READ_AS[name])) is None or found.value is None
-              or found.confidence < SURELY_READ]
+              if (found := reading.fields.get(name)) is None or found.value is None or found.confidence < SURELY_READ]
     if len(KEY_FIELDS) - len(missed) >= RETAKE_BELOW:
         return None
-    labels = [field_label(name) for name in missed]
+    labels = [field_label(_FILLS[name]) for name in missed]
     listed = ", ".join(labels[:-1]) + " și " + labels[-1] if len(labels) > 1 else labels[0]
     return (f"Fotografia s-a citit greu: nu s-au putut citi sigur {listed}. Dacă bonul se citește cu ochiul liber, "
             "fotografiați-l din nou, de aproape, cu telefonul nemișcat, bonul întins și în lumină bună.")

@@ -41,9 +41,8 @@ def lying_flat(
     """`image` and `regions` turned so the text lines lie flat, and the quarters turned (0 or 1) for that.
 
     A photo turned a quarter is detected again once its lines lie flat: the detector finds standing lines
-    less well, above all in a blurred photo. With fewer than FEW_LINES regions
-    lying flat, the detector is given the photo turned a quarter too, and its regions are kept if there are
-    more of them.
+    less well, above all in a blurred photo. With fewer than FEW_LINES regions lying flat, the detector is
+    given the photo turned a quarter too, and its regions are kept if there are more of them.
     """
     if stands_on_end(regions):
         image = np.rot90(image, -1)

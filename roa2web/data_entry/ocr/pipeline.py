@@ -18,11 +18,10 @@ from roa2web.data_entry.ocr.fields import extract_fields
 from roa2web.data_entry.ocr.images import load_image
 from roa2web.data_entry.ocr.lines import Line, rebuild_lines
 from roa2web.data_entry.ocr.orientation import reading_score, turn_upright
-from roa2web.data_entry.ocr.reading import Check, FieldReading, ReceiptReading
+from roa2web.data_entry.ocr.reading import KEY_FIELDS, Check, FieldReading, ReceiptReading
 from roa2web.data_entry.ocr.repair import resolve_fields
 from roa2web.data_entry.ocr.straighten import straighten
 
-KEY_FIELDS = ("supplier_cif", "date", "total", "vat_lines")
 _VOUCHED = (Check.CONFIRMED, Check.REPAIRED)
 
 

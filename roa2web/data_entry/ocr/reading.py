@@ -11,6 +11,8 @@ FIELD_NAMES = (
     "vat_lines", "payment_method", "buyer_cif", "items",
 )
 
+KEY_FIELDS = ("supplier_cif", "date", "total", "vat_lines")  # the fields a receipt is booked by
+
 
 class Check(StrEnum):
     """What arithmetic and checksums said about a value."""

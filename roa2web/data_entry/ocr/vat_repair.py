@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from roa2web.accounting.vat import vat_from_gross, vat_rates_on
+from roa2web.data_entry.ocr.arithmetic import several_groups
 from roa2web.data_entry.ocr.candidates import digit_variants
 from roa2web.data_entry.ocr.fields import Extraction, ItemFound, VatFound
 from roa2web.data_entry.ocr.reading import Check, VatLine
@@ -46,7 +47,7 @@ def _one_rate(found: Extraction, items: list[ItemFound], total: int) -> bool:
     The items carry one letter at most, and TOTAL TVA (when read) equals that line's VAT or its rate's
     VAT on TOTAL.
     """
-    if len({item.letter for item in items if item.letter}) > 1:
+    if several_groups(items):
         return False
     line = found.vat_lines[0]
     return found.vat_total is None or found.vat_total.value in (line.vat_bani, vat_from_gross(total, line.rate))
