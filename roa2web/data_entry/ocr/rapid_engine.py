@@ -9,6 +9,7 @@ CPU is taken from the requests (scripts/bench/ocr_mixed_load.py) and from the ph
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,27 @@ if TYPE_CHECKING:
     from rapidocr.ch_ppocr_rec import TextRecognizer
 
 
+@dataclass(frozen=True)
+class ModelFiles:
+    """The ONNX files of the three PP-OCR models, and the recogniser's characters.
+
+    `rec_keys`, one character per line, is for a recogniser whose ONNX file does not carry its characters:
+    rapidocr reads a file's own list first (the bundled recogniser has one).
+    """
+
+    det: Path
+    rec: Path
+    cls: Path
+    rec_keys: Path | None = None
+
+    @classmethod
+    def bundled(cls, folder: Path | None = None) -> ModelFiles:
+        """The models the rapidocr wheel ships (in `folder` instead, when given)."""
+        folder = folder or rapidocr_model_dir()
+        return cls(folder / RapidOcrEngine.det_model, folder / RapidOcrEngine.rec_model,
+                   folder / RapidOcrEngine.cls_model)
+
+
 class RapidOcrEngine:
     """PP-OCRv6 small detection + recognition on onnxruntime, via rapidocr 3.10."""
 
@@ -44,18 +66,20 @@ class RapidOcrEngine:
         det_limit_type: str = "max",
         use_angle_classifier: bool = False,
         text_score: float = 0.3,
-        model_dir: Path | None = None,
+        models: ModelFiles | None = None,
     ) -> None:
-        """Load the models now (seconds of CPU): `threads` is onnxruntime's intra-op thread count."""
+        """Load the models now (seconds of CPU): `threads` is onnxruntime's intra-op thread count.
+
+        `models`: other PP-OCR ONNX files than the bundled ones (scripts/bench/ocr_models.py compares them).
+        """
         disable_runtime_telemetry()
         try:
             from rapidocr import RapidOCR
         except ImportError as error:
             raise EngineUnavailable(f"rapidocr cannot be imported: {error}") from error
-        folder = model_dir or rapidocr_model_dir()
-        paths = {role: folder / file for role, file in
-                 (("Det", self.det_model), ("Rec", self.rec_model), ("Cls", self.cls_model))}
-        missing = [str(path) for path in paths.values() if not path.is_file()]
+        models = models or ModelFiles.bundled()
+        paths = {"Det": models.det, "Rec": models.rec, "Cls": models.cls}
+        missing = [str(path) for path in (*paths.values(), models.rec_keys) if path is not None and not path.is_file()]
         if missing:
             raise EngineUnavailable(f"OCR model files missing: {', '.join(missing)}")
         self._use_cls = use_angle_classifier
@@ -64,11 +88,13 @@ class RapidOcrEngine:
             "Global.log_level": "error",
             "Global.use_cls": use_angle_classifier,
             "Global.text_score": text_score,
-            "Global.model_root_dir": str(folder),
+            "Global.model_root_dir": str(models.rec.parent),
             "Det.limit_side_len": det_limit_side_len,
             "Det.limit_type": det_limit_type,
         }
         params.update({f"{role}.model_path": str(path) for role, path in paths.items()})
+        if models.rec_keys is not None:
+            params["Rec.rec_keys_path"] = str(models.rec_keys)
         self._ocr = RapidOCR(params=params)
         from omegaconf import flag_override  # rapidocr's configuration; a session is not a plain value
 
