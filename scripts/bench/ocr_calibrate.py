@@ -16,7 +16,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
-from roa2web.data_entry.ocr.calibration import ANY_FIELD, kind
+from roa2web.data_entry.ocr.calibration import ANY_FIELD, kind, read_poorly
 from roa2web.data_entry.ocr.pipeline import read_receipt
 from roa2web.data_entry.ocr.rapid_engine import RapidOcrEngine
 from roa2web.data_entry.ocr.reading import ReceiptReading
@@ -41,12 +41,13 @@ class Outcome:
 def outcomes(reading: ReceiptReading, truth: ReceiptTruth) -> list[Outcome]:
     """The scored fields the reading filled, with whether each is right."""
     right = field_matches(reading, truth)
+    poor = read_poorly(reading.fields)
     found = []
     for name in SCORED_FIELDS:
         field = reading.fields.get(READING_NAME.get(name, name))
         if field is not None and field.value is not None:
             reading_name = READING_NAME.get(name, name)
-            found.append(Outcome(kind(reading_name, field), field.score, right[name]))
+            found.append(Outcome(kind(reading_name, field, poor), field.score, right[name]))
     return found
 
 
