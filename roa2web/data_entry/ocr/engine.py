@@ -123,9 +123,11 @@ def disable_runtime_telemetry() -> None:
     DATA_DIR) as soon as the module is imported, queued for upload to Microsoft. ORT_DISABLE_TELEMETRY=1
     set before that import prevents the files, the events and the uploader for the process's lifetime
     (onnxruntime's Privacy.md); `disable_telemetry_events()` after the import does not stop the files.
+    Warns when onnxruntime was imported before, unless it already was off then (a second engine).
     """
+    already_off = os.environ.get("ORT_DISABLE_TELEMETRY") == "1"
     os.environ["ORT_DISABLE_TELEMETRY"] = "1"
-    if "onnxruntime" in sys.modules:
+    if "onnxruntime" in sys.modules and not already_off:
         log.warning("onnxruntime was imported before its telemetry was switched off: it may write under "
                     "~/.cache/Microsoft")
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 import pytest
 
+from roa2web.data_entry.ocr.engine import disable_runtime_telemetry
 from tests.support.receipt_images import receipt_sample
 
 # A fresh process: onnxruntime decides about telemetry once, when it is first imported.
@@ -52,3 +55,15 @@ def test_reading_a_receipt_writes_nothing_under_home_or_the_cache_dirs(tmp_path)
     assert files_under(cache) == []
     assert files_under(temp) == []
     assert files_under(data_dir) == ["receipt.jpg"]
+
+
+def test_only_an_import_made_while_telemetry_was_on_is_warned_about(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "onnxruntime", types.ModuleType("onnxruntime"))
+    monkeypatch.delenv("ORT_DISABLE_TELEMETRY", raising=False)
+    with caplog.at_level(logging.WARNING, logger="roa2web.data_entry.ocr"):
+        disable_runtime_telemetry()
+        assert "imported before its telemetry was switched off" in caplog.text
+        caplog.clear()
+        disable_runtime_telemetry()  # a second engine in the same process: the import came after the first call
+        assert caplog.text == ""
+    assert os.environ["ORT_DISABLE_TELEMETRY"] == "1"
