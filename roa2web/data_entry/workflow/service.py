@@ -39,6 +39,7 @@ from roa2web.data_entry.workflow.rules import (
     transition_for,
 )
 from roa2web.data_entry.workflow.validation import closed_period_error, field_errors, missing_for_submission
+from roa2web.dates import today as firm_today
 from roa2web.ledger.base import Ledger, LedgerError
 
 _EDIT_RETRIES = 5
@@ -63,9 +64,14 @@ class ReceiptService:
 
     def __init__(
         self, db: AppDatabase, ledger: Ledger, nomenclature: Nomenclature, *, eur_rate: EurRateLookup,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] = firm_today,
     ) -> None:
-        """`eur_rate` finds the BNR EUR rate published before a receipt's date (the 100 EUR limit)."""
+        """The workflow over `db` and `ledger`.
+
+        `eur_rate` finds the BNR EUR rate published before a receipt's date (the 100 EUR limit). `today` is the
+        firm's date (Europe/Bucharest) whatever the server's clock zone: a receipt of today is never "in the
+        future" on a server running in UTC.
+        """
         self.db = db
         self.ledger = ledger
         self.nomenclature = nomenclature
