@@ -13,10 +13,11 @@ receipts exports and receipts walked through create → submit → approve, and 
 (SIGKILL; TerminateProcess on Windows) at a random moment of that window. After the last round the
 server is started once more and left to finish; then, with it stopped: every job the server
 acknowledged (202) and every job in the jobs table is done, once; one output per export (no
-`.partial` left); one OCR run per OCR job; no receipt twice (document numbers), no history action
-twice on a receipt, VAT lines as posted; and `PRAGMA integrity_check` passes on every SQLite file of
-the data dir (app, data entry, queue, cache, ledger). QUEUE_MAX_ATTEMPTS is raised above the round
-count: with the default 3 a job killed in three rounds in a row fails for good, by design.
+`.partial` left, but a killed attempt's older than the output, kept an hour by design); one OCR run per
+OCR job; no receipt twice (document numbers), no history action twice on a receipt, VAT lines as posted;
+and `PRAGMA integrity_check` passes on every SQLite file of the data dir (app, data entry, queue, cache,
+ledger). QUEUE_MAX_ATTEMPTS is raised above the round count: with the default 3 a job killed in three rounds
+in a row fails for good, by design.
 
 ledger: load.py with 20 clients for 30 s (--quick: 6 clients, 12 s), the ledger file locked by
 another process from second 10 for 10 s: error rates before, during and after, and how fast
@@ -178,12 +179,19 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
                   if job_id not in jobs or (jobs[job_id][2] != "done" and job_id not in retired))
     not_done = {job_id: f"{row[1]} {row[2]} after {row[3]} attempts: {row[4]}" for job_id, row in jobs.items()
                 if row[2] != "done" and job_id not in retired}
-    export_problems = {}
+    export_problems, export_debris = {}, 0
     for job_id, row in jobs.items():
         if row[1] not in ("report_export", "receipts_export") or row[2] != "done":
             continue
         folder = inst.data_dir / "exports" / job_id
-        files = sorted(path.name for path in folder.iterdir()) if folder.is_dir() else []
+        paths = sorted(folder.iterdir()) if folder.is_dir() else []
+        outputs = [path for path in paths if not path.name.endswith(".partial")]
+        # a killed attempt's temporary file is kept until it is an hour old (exports/files.py: on a shared
+        # FILES_DIR a fresh one may be another instance's work): debris, when it was last written before the output
+        debris = [path for path in paths if path.name.endswith(".partial")
+                  and outputs and path.stat().st_mtime <= min(output.stat().st_mtime for output in outputs)]
+        export_debris += len(debris)
+        files = [path.name for path in paths if path not in debris]
         suffixes = [Path(name).suffix for name in files]
         expected = 1 if row[1] == "report_export" else 2  # one XLSX or PDF; a receipts export writes XLSX + CSV
         if len(files) != expected or len(set(suffixes)) != len(suffixes) or any(".partial" in n for n in files):
@@ -212,7 +220,8 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
         "job_states": dict(Counter(row[2] for row in jobs.values())),
         "attempts": dict(Counter(str(row[3]) for row in jobs.values())),
         "lost": lost, "not_done": not_done, "retired_after_worker_deaths": len(retired),
-        "export_problems": export_problems, "ocr_run_problems": ocr_problems,
+        "export_problems": export_problems, "export_debris_of_killed_attempts": export_debris,
+        "ocr_run_problems": ocr_problems,
         "duplicate_receipts": [list(row) for row in duplicate_numbers], "missing_receipts": missing_receipts,
         "history_twice": [list(row) for row in history_twice], "vat_line_problems": [list(row) for row in vat_lines],
         "receipt_steps": dict(book.steps), "requests_cut_by_kill": book.in_flight_lost, "refused": dict(book.refused),
@@ -379,7 +388,8 @@ def print_kill(result: dict[str, Any]) -> None:
           f"{result['drain_s']} s")
     print(f"  lost {len(result['lost'])}, not done {len(result['not_done'])} (besides "
           f"{result['retired_after_worker_deaths']} retired: every attempt died with its worker), export problems "
-          f"{len(result['export_problems'])}, OCR run problems {len(result['ocr_run_problems'])}, duplicate receipts "
+          f"{len(result['export_problems'])} (debris of killed attempts {result['export_debris_of_killed_attempts']}), "
+          f"OCR run problems {len(result['ocr_run_problems'])}, duplicate receipts "
           f"{len(result['duplicate_receipts'])}, missing receipts {len(result['missing_receipts'])}, history actions "
           f"twice {len(result['history_twice'])}, VAT line problems {len(result['vat_line_problems'])}")
     print(f"  receipts {result['receipt_steps']}; requests cut by the kill {result['requests_cut_by_kill']}; refused "
