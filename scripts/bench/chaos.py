@@ -58,6 +58,7 @@ import load
 from live_server import PASSWORD, Install, Server, install, integrity, serve
 
 FINAL = {"done", "failed", "cancelled"}
+PARTIAL = ".partial"  # an export being written (roa2web/exports/files.py; this script reads the server's files only)
 PROBLEM = "application/problem+json"
 
 
@@ -185,16 +186,17 @@ def check_kill(inst: Install, book: Ledgerbook) -> dict[str, Any]:
             continue
         folder = inst.data_dir / "exports" / job_id
         paths = sorted(folder.iterdir()) if folder.is_dir() else []
-        outputs = [path for path in paths if not path.name.endswith(".partial")]
+        temporary = [path for path in paths if path.name.endswith(PARTIAL)]
+        outputs = [path for path in paths if path not in temporary]
         # a killed attempt's temporary file is kept until it is an hour old (exports/files.py: on a shared
         # FILES_DIR a fresh one may be another instance's work): debris, when it was last written before the output
-        debris = [path for path in paths if path.name.endswith(".partial")
-                  and outputs and path.stat().st_mtime <= min(output.stat().st_mtime for output in outputs)]
+        output_written = min((path.stat().st_mtime for path in outputs), default=None)
+        debris = [path for path in temporary if output_written is not None and path.stat().st_mtime <= output_written]
         export_debris += len(debris)
         files = [path.name for path in paths if path not in debris]
         suffixes = [Path(name).suffix for name in files]
         expected = 1 if row[1] == "report_export" else 2  # one XLSX or PDF; a receipts export writes XLSX + CSV
-        if len(files) != expected or len(set(suffixes)) != len(suffixes) or any(".partial" in n for n in files):
+        if len(files) != expected or len(set(suffixes)) != len(suffixes) or any(PARTIAL in n for n in files):
             export_problems[job_id] = files
     run_ids = {row[0] for row in read_db(receipts_db, "SELECT id FROM receipt_ocr_runs")}
     linked = Counter(row[0] for row in read_db(receipts_db,
